@@ -1,0 +1,45 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeCsv, parseCsv } from './csv.js';
+import iconv from 'iconv-lite';
+
+/** Writes one RFC 4180 row, quoting cells that need it. */
+function writeRow(cells: string[], sep: string): string {
+  return cells.map((c) => (/[",;\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(sep);
+}
+
+describe('csv', () => {
+  it('detects the separator and keeps line numbers', () => {
+    const t = parseCsv('id;name\n1;"A; B"\n\n2;C\n', 'f.csv');
+    expect(t.header).toEqual(['id', 'name']);
+    expect(t.rows).toEqual([
+      { line: 2, cells: ['1', 'A; B'] },
+      { line: 4, cells: ['2', 'C'] },
+    ]);
+  });
+  it('reads a BOM and windows-1251', () => {
+    expect(decodeCsv(Buffer.from('\ufeffid\n1\n', 'utf8'))).toBe('id\n1\n');
+    expect(decodeCsv(iconv.encode('имя\nИван\n', 'win1251'), 'windows-1251')).toBe('имя\nИван\n');
+  });
+  it('refuses an empty file but accepts a header-only one', () => {
+    expect(() => parseCsv('', 'f.csv')).toThrow(/empty/);
+    expect(parseCsv('id,name\n', 'f.csv').rows).toEqual([]);
+  });
+  it('round-trips any cells through quoting (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(',', ';'),
+        fc.array(
+          fc.array(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 2, maxLength: 2 }),
+          { minLength: 1, maxLength: 10 },
+        ),
+        (sep, rows) => {
+          const text =
+            ['a' + sep + 'b', ...rows.map((r) => writeRow(r, sep))].join('\r\n') + '\r\n';
+          const t = parseCsv(text, 'f.csv', { delimiter: sep });
+          expect(t.rows.map((r) => r.cells)).toEqual(rows.filter((r) => r.join('') !== ''));
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,49 @@
+import { systemClock, type Clock } from './adapters/clock.js';
+import { verifyAudit } from './services/audit.service.js';
+import { makeAttestationService } from './services/attestation.service.js';
+import { makeDemoService } from './services/demo.service.js';
+import { makeImportService } from './services/import.service.js';
+import { makeMandateService } from './services/mandate.service.js';
+import { makeSettingsService } from './services/settings.service.js';
+import { makeStatusService } from './services/status.service.js';
+import { openStore, type Store } from './store/database.js';
+
+/** Everything the server, the CLI and the tests use, built from infrastructure passed in. */
+export interface App {
+  store: Store;
+  clock: Clock;
+  imports: ReturnType<typeof makeImportService>;
+  mandates: ReturnType<typeof makeMandateService>;
+  status: ReturnType<typeof makeStatusService>;
+  attestations: ReturnType<typeof makeAttestationService>;
+  settings: ReturnType<typeof makeSettingsService>;
+  demo: ReturnType<typeof makeDemoService>;
+  audit: { verify: () => ReturnType<typeof verifyAudit> };
+  close(): Promise<void>;
+}
+
+/** The one composition root. */
+export async function createApp(deps: { dbUrl: string; clock?: Clock }): Promise<App> {
+  const store = await openStore(deps.dbUrl);
+  const clock = deps.clock ?? systemClock;
+  const base = { store, clock };
+  const imports = makeImportService(base);
+  const mandates = makeMandateService(base);
+  return {
+    store,
+    clock,
+    imports,
+    mandates,
+    status: makeStatusService(base),
+    attestations: makeAttestationService(base),
+    settings: makeSettingsService(base),
+    demo: makeDemoService({ store }),
+    audit: { verify: () => verifyAudit(store.db) },
+    close: () => store.close(),
+  };
+}
+
+/** The database named by `--db`, `PHASEOUT_DB`, or the default file. */
+export function databaseUrl(flag?: string): string {
+  return flag ?? process.env.PHASEOUT_DB ?? './data/phaseout.db';
+}

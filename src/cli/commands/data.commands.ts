@@ -1,0 +1,220 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { AppError, invalidInput } from '../../domain/errors.js';
+import type { ImportResult } from '../../services/import.service.js';
+import { progressReporter } from '../io.js';
+import type { CliContext } from '../main.js';
+import { cliActor, withApp } from './shared.js';
+
+function readInput(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw invalidInput(`cannot read ${file}`, [{ where: file, message: (err as Error).message }]);
+  }
+}
+
+function importLine(r: ImportResult): string {
+  const f = r.findings;
+  return (
+    `${r.dryRun ? 'dry run: would import' : 'imported'} ${r.kind}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged` +
+    (r.unitsCreated ? `, ${r.unitsCreated} units created` : '') +
+    ` as of ${r.observedAt}; findings +${f.opened} −${f.closed}\n`
+  );
+}
+
+interface ImportFlags {
+  observedAt?: string;
+  dryRun?: boolean;
+  delimiter?: string;
+  encoding?: string;
+  ignoreUnknown?: boolean;
+  format?: string;
+}
+
+/** Commands that change data: import, apply, withdraw, attest, settings, audit, demo. */
+export function registerDataCommands(program: Command, ctx: CliContext): void {
+  const { io } = ctx;
+  const imp = program
+    .command('import')
+    .description('import people or devices from CSV (all or nothing)');
+  for (const kind of ['people', 'devices'] as const) {
+    const c = imp
+      .command(`${kind} <file>`)
+      .description(`import ${kind}.csv`)
+      .option('--observed-at <time>', 'when the data was observed (default: now)')
+      .option('--dry-run', 'show what would change and write nothing')
+      .option('--delimiter <c>', 'field separator (default: detected from the header)')
+      .option('--encoding <e>', 'utf-8 (default) or windows-1251')
+      .option('--ignore-unknown', 'skip unknown columns instead of refusing the file');
+    if (kind === 'devices') c.option('--format <f>', 'source format: native', 'native');
+    c.action(async (file: string, flags: ImportFlags, cmd: Command) => {
+      if (flags.format && flags.format !== 'native') {
+        throw invalidInput(`unknown format ${flags.format}`, [
+          { where: '--format', value: flags.format, message: 'known formats: native' },
+        ]);
+      }
+      const bytes = readInput(file);
+      await withApp(cmd, ctx, async (app) => {
+        const o = {
+          fileName: basename(file),
+          actor: cliActor(),
+          ...(flags.observedAt !== undefined ? { observedAt: flags.observedAt } : {}),
+          dryRun: flags.dryRun === true,
+          ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
+          ...(flags.encoding !== undefined ? { encoding: flags.encoding } : {}),
+          ignoreUnknown: flags.ignoreUnknown === true,
+          progress: progressReporter(io, `importing ${kind}`),
+        };
+        const r =
+          kind === 'people'
+            ? await app.imports.importPeople(bytes, o)
+            : await app.imports.importDevices(bytes, o);
+        io.out(importLine(r));
+      });
+    });
+  }
+
+  program
+    .command('apply')
+    .description('apply mandate documents from a YAML file (all or nothing)')
+    .requiredOption('-f, --file <file>', 'the YAML file')
+    .option('--dry-run', 'show what would open and close, and write nothing')
+    .option('--effective-at <time>', 'when a later version takes effect (default: now)')
+    .option('--reinstate', 'apply a withdrawn mandate again')
+    .action(
+      async (
+        flags: { file: string; dryRun?: boolean; effectiveAt?: string; reinstate?: boolean },
+        cmd: Command,
+      ) => {
+        const text = readInput(flags.file).toString('utf8');
+        await withApp(cmd, ctx, async (app) => {
+          const r = await app.mandates.apply(text, {
+            fileName: basename(flags.file),
+            actor: cliActor(),
+            dryRun: flags.dryRun === true,
+            reinstate: flags.reinstate === true,
+            ...(flags.effectiveAt !== undefined ? { effectiveAt: flags.effectiveAt } : {}),
+          });
+          for (const l of r.lines) {
+            io.out(
+              `${r.dryRun ? '(dry run) ' : ''}${l.outcome} ${l.id} v${l.version} (+${l.opened} −${l.closed})\n`,
+            );
+            if (l.unownedMatches > 0)
+              io.err(
+                `warning: ${l.id}: ${l.unownedMatches} active device(s) with no owner match the target and are never caught\n`,
+              );
+          }
+          for (const w of r.warnings) io.err(`warning: ${w}\n`);
+          for (const e of r.errors)
+            io.err(`warning: ${e.mandate}: target failed for device ${e.device}: ${e.error}\n`);
+        });
+      },
+    );
+
+  program
+    .command('withdraw <mandate>')
+    .description('withdraw a mandate: its open findings close')
+    .option('--effective-at <time>', 'when the withdrawal takes effect (default: now)')
+    .action(async (id: string, flags: { effectiveAt?: string }, cmd: Command) => {
+      await withApp(cmd, ctx, async (app) => {
+        const r = await app.mandates.withdraw(id, {
+          actor: cliActor(),
+          ...(flags.effectiveAt !== undefined ? { effectiveAt: flags.effectiveAt } : {}),
+        });
+        io.out(`withdrawn ${r.id} at ${r.withdrawnAt} (−${r.closed})\n`);
+      });
+    });
+
+  program
+    .command('attest <mandate> <phase>')
+    .description(
+      'attest that a phase is done, for a unit (by its head) or a person (by themselves)',
+    )
+    .option('--unit <path>', 'the unit attested for')
+    .option('--person <id>', 'the person attested for')
+    .requiredOption('--by <id>', 'who attests (a person id)')
+    .option('--note <text>', 'a note kept with the attestation')
+    .action(
+      async (
+        mandate: string,
+        phase: string,
+        flags: { unit?: string; person?: string; by: string; note?: string },
+        cmd: Command,
+      ) => {
+        if ((flags.unit === undefined) === (flags.person === undefined)) {
+          throw invalidInput('give exactly one of --unit and --person', [
+            { where: '--unit/--person', message: 'exactly one is required' },
+          ]);
+        }
+        await withApp(cmd, ctx, async (app) => {
+          const r = await app.attestations.attest({
+            mandate,
+            phase,
+            by: flags.by,
+            actor: cliActor(),
+            ...(flags.unit ? { unit: flags.unit } : {}),
+            ...(flags.person ? { person: flags.person } : {}),
+            ...(flags.note ? { note: flags.note } : {}),
+          });
+          io.out(
+            r.created
+              ? `attested ${mandate}/${phase} at ${r.attestedAt}\n`
+              : `already attested at ${r.attestedAt}: nothing changed\n`,
+          );
+        });
+      },
+    );
+
+  const settings = program.command('settings').description('organisation settings');
+  settings
+    .command('timezone [zone]')
+    .description('show or set the organisation time zone (IANA name)')
+    .action(async (zone: string | undefined, _flags: unknown, cmd: Command) => {
+      await withApp(cmd, ctx, async (app) => {
+        if (zone === undefined) io.out(`${await app.settings.getTimeZone()}\n`);
+        else {
+          const r = await app.settings.setTimeZone(zone, cliActor());
+          io.out(
+            r.from === r.to
+              ? `time zone is ${r.to}: nothing changed\n`
+              : `time zone ${r.from} → ${r.to}\n`,
+          );
+        }
+      });
+    });
+
+  program
+    .command('audit')
+    .description('the audit chain')
+    .command('verify')
+    .description('recompute the chain, name the first broken entry and print the head')
+    .action(async (_flags: unknown, cmd: Command) => {
+      await withApp(cmd, ctx, async (app) => {
+        const r = await app.audit.verify();
+        if (r.ok) {
+          io.out(`ok: ${r.entries} entries\n`);
+          if (r.head) io.out(`head: seq ${r.head.seq} hash ${r.head.hash}\n`);
+          return;
+        }
+        io.out(`broken at entry ${r.broken!.seq}: ${r.broken!.reason}\n`);
+        if (r.head) io.out(`last good: seq ${r.head.seq} hash ${r.head.hash}\n`);
+        throw new AppError('internal', `audit chain broken at entry ${r.broken!.seq}`);
+      });
+    });
+
+  program
+    .command('demo')
+    .description('load the demo organisation into an empty database (or reload its own)')
+    .action(async (_flags: unknown, cmd: Command) => {
+      await withApp(cmd, ctx, async (app) => {
+        const r = await app.demo.load();
+        io.out(
+          r.loaded
+            ? `demo loaded: ${r.people} people, ${r.devices} devices\n`
+            : `the demo is already loaded: nothing changed\n`,
+        );
+      });
+    });
+}

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { createApp, databaseUrl, type App } from '../../app.js';
+import { invalidInput } from '../../domain/errors.js';
+import type { CliContext } from '../main.js';
+
+/** Opens the app for one command and always closes it. */
+export async function withApp<T>(
+  cmd: Command,
+  ctx: CliContext,
+  fn: (app: App) => Promise<T>,
+): Promise<T> {
+  const opts = cmd.optsWithGlobals<{ db?: string }>();
+  const app = await createApp({
+    dbUrl: databaseUrl(opts.db),
+    ...(ctx.clock ? { clock: ctx.clock } : {}),
+  });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** Parses a positive integer flag or refuses it. */
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) {
+      throw invalidInput(`${flag} must be a positive integer`, [
+        { where: flag, value, message: 'must be a positive integer' },
+      ]);
+    }
+    return n;
+  };
+}
+
+/** The actor recorded in the audit log for CLI changes. */
+export function cliActor(): string {
+  return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+}

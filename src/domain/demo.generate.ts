@@ -1,0 +1,462 @@
+/**
+ * The demo organisation: the March 2023 story, generated deterministically.
+ * A presidential administration, its officials and their devices, three mandates,
+ * weekly snapshots through March and early April, and the unit heads' attestations.
+ */
+
+export const DEMO_VERSION = '1';
+
+/** One weekly snapshot: the full people and devices files as observed that day. */
+export interface DemoSnapshot {
+  observedAt: string;
+  peopleCsv: string;
+  devicesCsv: string;
+}
+
+export interface DemoAttestation {
+  at: string;
+  mandate: string;
+  phase: string;
+  unit: string;
+  by: string;
+}
+
+export interface DemoScript {
+  baseline: DemoSnapshot;
+  mandatesYaml: string;
+  appliedAt: string;
+  snapshots: DemoSnapshot[];
+  attestations: DemoAttestation[];
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same demo. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ROOT = 'Presidential Administration';
+const DPD = `${ROOT}/Domestic Policy Directorate`;
+const STRUCTURE: Record<string, string[]> = {
+  'Domestic Policy Directorate': [
+    'Elections Department',
+    'Regional Policy Department',
+    'Public Projects Department',
+    'Monitoring Department',
+    'Civil Society Department',
+  ],
+  'Foreign Policy Directorate': ['Europe Department', 'Asia Department', 'Protocol Department'],
+  'Staff Directorate': ['Personnel Department', 'Awards Department', 'Civil Service Department'],
+  'Press Service': ['Media Relations Department', 'Correspondence Department'],
+  'Legal Directorate': ['Legislation Department', 'Expert Review Department'],
+  'Control Directorate': [
+    'Inspections Department',
+    'Citizens Appeals Department',
+    'Information Security Department',
+  ],
+};
+const GIVEN = [
+  'Alexei',
+  'Dmitry',
+  'Sergei',
+  'Andrei',
+  'Mikhail',
+  'Ivan',
+  'Nikolai',
+  'Pavel',
+  'Yuri',
+  'Oleg',
+  'Anna',
+  'Elena',
+  'Olga',
+  'Natalia',
+  'Irina',
+  'Tatiana',
+  'Maria',
+  'Svetlana',
+  'Ekaterina',
+  'Yulia',
+];
+const FAMILY = [
+  'Ivanov',
+  'Smirnov',
+  'Kuznetsov',
+  'Popov',
+  'Vasiliev',
+  'Petrov',
+  'Sokolov',
+  'Mikhailov',
+  'Novikov',
+  'Fedorov',
+  'Morozov',
+  'Volkov',
+  'Alekseev',
+  'Lebedev',
+  'Semenov',
+  'Egorov',
+  'Pavlov',
+  'Kozlov',
+  'Stepanov',
+  'Nikolaev',
+  'Orlov',
+  'Andreev',
+  'Makarov',
+  'Nikitin',
+  'Zakharov',
+];
+const TITLES = [
+  'Chief Adviser',
+  'Adviser',
+  'Senior Consultant',
+  'Consultant',
+  'Chief Specialist',
+  'Specialist',
+];
+
+interface DemoPerson {
+  id: string;
+  name: string;
+  email: string;
+  unit: string;
+  title: string;
+  supervisor: string;
+  tags: string[];
+  headOf: string;
+  active: boolean;
+}
+
+interface DemoDevice {
+  id: string;
+  owner: string;
+  class: string;
+  platform: string;
+  osVersion: string;
+  manufacturer: string;
+  model: string;
+  serial: string;
+  purposes: string[];
+  status: string;
+  apps: string[];
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+function peopleCsv(people: DemoPerson[]): string {
+  const head = 'id,name,email,unit,title,supervisor,tags,head_of,active';
+  const rows = people.map((p) =>
+    [
+      p.id,
+      p.name,
+      p.email,
+      p.unit,
+      p.title,
+      p.supervisor,
+      p.tags.join(';'),
+      p.headOf,
+      String(p.active),
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [head, ...rows].join('\n') + '\n';
+}
+
+function devicesCsv(devices: DemoDevice[]): string {
+  const head =
+    'id,owner,class,platform,os_version,manufacturer,model,serial,imei,ownership,purposes,status,apps';
+  const rows = devices.map((d) =>
+    [
+      d.id,
+      d.owner,
+      d.class,
+      d.platform,
+      d.osVersion,
+      d.manufacturer,
+      d.model,
+      d.serial,
+      '',
+      'corporate',
+      d.purposes.join(';'),
+      d.status,
+      d.apps.join(';'),
+    ]
+      .map(csvCell)
+      .join(','),
+  );
+  return [head, ...rows].join('\n') + '\n';
+}
+
+export const DEMO_MANDATES = `# The three mandates of the demo: the March 2023 story.
+apiVersion: phaseout/v1
+kind: Mandate
+metadata:
+  id: kremlin-iphone-2023
+  title: Replace iPhones — domestic-politics officials
+  reference: Instruction at the seminar for officials in domestic politics, March 2023
+  issuedBy: First Deputy Head of the Presidential Administration
+  issuedAt: 2023-03-01
+spec:
+  scope:
+    units: ["${DPD}"]
+  target: device.platform == "ios"
+  action: replace
+  replacement: { catalogue: [aurora-phone, android-phone] }
+  phases:
+    - id: replace
+      title: Hand in the iPhone and take a replacement
+      starts: 2023-03-01
+      due: 2023-04-01
+      requires: resolve
+  exemptions: { allowed: false }
+---
+apiVersion: phaseout/v1
+kind: Mandate
+metadata:
+  id: no-official-smartphones
+  title: No smartphones for official business
+  reference: Statement of the press secretary, March 2023
+  issuedAt: 2023-03-20
+spec:
+  target: device.class == "smartphone" && "official" in device.purposes
+  action: restrict-use
+  phases:
+    - { id: effective, title: Stop using smartphones for official business, due: 2023-04-28, requires: resolve }
+  exemptions: { allowed: true, grounds: [national-security], maxDuration: P90D, approver: officer }
+---
+apiVersion: phaseout/v1
+kind: Mandate
+metadata:
+  id: kaspersky-removal-2023
+  title: Remove Kaspersky-branded products
+  reference: Modelled on CISA BOD 17-01
+  issuedAt: 2023-03-01
+spec:
+  target: '"kaspersky-endpoint" in device.apps'
+  action: remove
+  phases:
+    - { id: identify, title: Identify affected devices, due: 2023-03-10, requires: attest, attestBy: unit-head }
+    - { id: plan, title: Plan the removal, due: 2023-03-24, requires: attest, attestBy: unit-head }
+    - { id: remove, title: Remove the product, starts: 2023-03-27, requires: resolve }
+  reports: { every: P30D, from: 2023-03-27 }
+  exemptions: { allowed: true, grounds: [national-security], maxDuration: P1Y, approver: officer }
+`;
+
+/** Builds the whole demo script from a fixed seed. */
+export function generateDemo(seed = 20230301): DemoScript {
+  const rnd = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const people: DemoPerson[] = [];
+  const devices: DemoDevice[] = [];
+  let pn = 0;
+  let dn = 0;
+  const newPerson = (unit: string, title: string, supervisor: string, headOf = ''): DemoPerson => {
+    pn++;
+    const id = `P${String(pn).padStart(5, '0')}`;
+    const name = `${pick(GIVEN)} ${pick(FAMILY)}`;
+    const p: DemoPerson = {
+      id,
+      name,
+      email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${pn}@admin.example`,
+      unit,
+      title,
+      supervisor,
+      tags: [],
+      headOf,
+      active: true,
+    };
+    people.push(p);
+    return p;
+  };
+  const head = newPerson(ROOT, 'Head of the Administration', '', ROOT);
+  for (const [directorate, departments] of Object.entries(STRUCTURE)) {
+    const dPath = `${ROOT}/${directorate}`;
+    const dHead = newPerson(dPath, 'Head of Directorate', head.id, dPath);
+    for (const dep of departments) {
+      const path = `${dPath}/${dep}`;
+      const depHead = newPerson(path, 'Head of Department', dHead.id, path);
+      const size = directorate.startsWith('Domestic')
+        ? 95 + Math.floor(rnd() * 20)
+        : 85 + Math.floor(rnd() * 40);
+      for (let i = 0; i < size; i++) {
+        const p = newPerson(path, pick(TITLES), depHead.id);
+        if (dep === 'Elections Department' && rnd() < 0.6) p.tags.push('elections-2024');
+        if (rnd() < 0.1) p.tags.push('security-cleared');
+      }
+    }
+  }
+  const inDpd = (p: DemoPerson): boolean => p.unit === DPD || p.unit.startsWith(DPD + '/');
+  const newDevice = (
+    owner: string,
+    cls: string,
+    platform: string,
+    model: string,
+    purposes: string[],
+    apps: string[] = [],
+  ): DemoDevice => {
+    dn++;
+    const d: DemoDevice = {
+      id: `D${String(dn).padStart(6, '0')}`,
+      owner,
+      class: cls,
+      platform,
+      osVersion:
+        platform === 'ios'
+          ? pick(['15.7', '16.3', '16.4'])
+          : platform === 'android'
+            ? pick(['12', '13'])
+            : '',
+      manufacturer:
+        platform === 'ios' || platform === 'ipados' || platform === 'macos'
+          ? 'Apple'
+          : pick(['Samsung', 'Xiaomi', 'Lenovo', 'HP']),
+      model,
+      serial: `SN${(100000 + dn * 7919) % 999983}`,
+      purposes,
+      status: 'active',
+      apps,
+    };
+    devices.push(d);
+    return d;
+  };
+  for (const p of people) {
+    const iphone = rnd() < (inDpd(p) ? 0.55 : 0.4);
+    newDevice(
+      p.id,
+      'smartphone',
+      iphone ? 'ios' : 'android',
+      iphone
+        ? pick(['iPhone 12', 'iPhone 13', 'iPhone 14'])
+        : pick(['Galaxy S22', 'Redmi Note 11']),
+      rnd() < 0.8 ? ['official', 'personal'] : ['personal'],
+    );
+    if (rnd() < 0.25)
+      newDevice(p.id, 'tablet', rnd() < 0.6 ? 'ipados' : 'android', 'Tablet', ['official']);
+    if (rnd() < 0.7) {
+      const kaspersky = rnd() < 0.3;
+      newDevice(
+        p.id,
+        'laptop',
+        rnd() < 0.8 ? 'windows' : 'linux',
+        pick(['ThinkPad T14', 'EliteBook 840']),
+        ['official'],
+        kaspersky ? ['kaspersky-endpoint', 'office'] : ['office'],
+      );
+    }
+  }
+  const baseline = {
+    observedAt: '2023-02-27',
+    peopleCsv: peopleCsv(people),
+    devicesCsv: devicesCsv(devices),
+  };
+
+  // Who replaces their iPhone in which week; about one in twelve never does.
+  const weeks = [
+    '2023-03-06',
+    '2023-03-13',
+    '2023-03-20',
+    '2023-03-27',
+    '2023-04-03',
+    '2023-04-10',
+  ];
+  const iphones = devices.filter(
+    (d) =>
+      d.platform === 'ios' &&
+      people[Number(d.owner.slice(1)) - 1] &&
+      inDpd(people[Number(d.owner.slice(1)) - 1]!),
+  );
+  const replaceWeek = new Map<string, number>();
+  for (const d of iphones) {
+    const r = rnd();
+    replaceWeek.set(
+      d.id,
+      r < 0.1 ? 0 : r < 0.32 ? 1 : r < 0.55 ? 2 : r < 0.78 ? 3 : r < 0.86 ? 4 : r < 0.9 ? 5 : -1,
+    );
+  }
+  const kasperskyWeek = new Map<string, number>();
+  for (const d of devices.filter((x) => x.apps.includes('kaspersky-endpoint'))) {
+    const r = rnd();
+    kasperskyWeek.set(d.id, r < 0.45 ? 3 : r < 0.75 ? 4 : r < 0.9 ? 5 : -1);
+  }
+  const restrictWeek = new Map<string, number>();
+  for (const d of devices.filter(
+    (x) => x.class === 'smartphone' && x.purposes.includes('official'),
+  )) {
+    const r = rnd();
+    restrictWeek.set(d.id, r < 0.3 ? 3 : r < 0.6 ? 4 : r < 0.75 ? 5 : -1);
+  }
+  const dpdStaff = people.filter((p) => inDpd(p) && !p.headOf);
+  const leavers = new Set([dpdStaff[7]!.id, dpdStaff[45]!.id, dpdStaff[160]!.id]);
+  const movers = new Set([dpdStaff[12]!.id, dpdStaff[99]!.id]);
+  const snapshots: DemoSnapshot[] = [];
+  weeks.forEach((observedAt, w) => {
+    for (const d of [...devices]) {
+      if (replaceWeek.get(d.id) === w && d.status === 'active') {
+        const owner = d.owner;
+        if (w === 2 && Number(d.id.slice(1)) % 9 === 0) {
+          d.status = 'lost';
+        } else {
+          d.status = 'retired';
+          d.owner = '';
+        }
+        const aurora = Number(d.id.slice(1)) % 3 !== 0;
+        newDevice(
+          owner,
+          'smartphone',
+          aurora ? 'aurora' : 'android',
+          aurora ? 'Aquarius NS M11' : 'Galaxy A54',
+          ['personal'],
+        );
+      }
+      if (kasperskyWeek.get(d.id) === w) d.apps = d.apps.filter((a) => a !== 'kaspersky-endpoint');
+      if (restrictWeek.get(d.id) === w) d.purposes = d.purposes.filter((x) => x !== 'official');
+    }
+    if (w === 1) for (const p of people) if (leavers.has(p.id)) p.active = false;
+    if (w === 2)
+      for (const p of people)
+        if (movers.has(p.id)) p.unit = `${ROOT}/Staff Directorate/Personnel Department`;
+    if (w === 3) {
+      // One iPhone handed from one domestic-policy official to another: a transfer, not progress.
+      const handed = iphones.find((d) => d.status === 'active' && replaceWeek.get(d.id) === -1);
+      const receiver = dpdStaff.find(
+        (p) => p.active && !movers.has(p.id) && p.id !== handed?.owner,
+      );
+      if (handed && receiver) handed.owner = receiver.id;
+    }
+    snapshots.push({ observedAt, peopleCsv: peopleCsv(people), devicesCsv: devicesCsv(devices) });
+  });
+
+  const attestations: DemoAttestation[] = [];
+  const heads = people.filter((p) => p.headOf);
+  heads.forEach((h, i) => {
+    attestations.push({
+      at: i % 7 === 3 ? '2023-03-14T10:00:00' : '2023-03-09T16:00:00',
+      mandate: 'kaspersky-removal-2023',
+      phase: 'identify',
+      unit: h.headOf,
+      by: h.id,
+    });
+    if (i % 5 !== 1)
+      attestations.push({
+        at: '2023-03-23T12:00:00',
+        mandate: 'kaspersky-removal-2023',
+        phase: 'plan',
+        unit: h.headOf,
+        by: h.id,
+      });
+  });
+  return {
+    baseline,
+    mandatesYaml: DEMO_MANDATES,
+    appliedAt: '2023-02-28T09:00:00',
+    snapshots,
+    attestations,
+  };
+}

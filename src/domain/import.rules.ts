@@ -1,0 +1,85 @@
+import type { Problem } from './errors.js';
+
+/** Shared checks for CSV rows: ids, lists, enumerations, booleans. */
+
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+
+/** Trims an id; null with a reason when it is empty or has control characters. */
+export function readId(raw: string): { id: string } | { error: string } {
+  const id = raw.trim();
+  if (id === '') return { error: 'is required' };
+  if (CONTROL_RE.test(id)) return { error: 'contains control characters' };
+  return { id };
+}
+
+/** Splits a `;` list cell, trimming and dropping empty items and duplicates. */
+export function readList(raw: string, lower: boolean): string[] {
+  const items = raw
+    .split(';')
+    .map((s) => (lower ? s.trim().toLowerCase() : s.trim()))
+    .filter((s) => s !== '');
+  return [...new Set(items)];
+}
+
+/** An optional text cell: empty means no value. */
+export function readText(raw: string): string | null {
+  const t = raw.trim();
+  return t === '' ? null : t;
+}
+
+/** Collects the problems of one file, in line order. */
+export class RowProblems {
+  readonly list: Problem[] = [];
+  constructor(private readonly fileName: string) {}
+  add(line: number, column: string, value: string, message: string): void {
+    this.list.push({ where: `${this.fileName}:${line} ${column}`, value, message });
+  }
+}
+
+/** Checks the header: required columns present, unknown ones refused unless ignored. */
+export function checkHeader(
+  header: string[],
+  known: readonly string[],
+  required: readonly string[],
+  ignoreUnknown: boolean,
+  fileName: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  header.forEach((h, i) => {
+    if (seen.has(h))
+      problems.push({
+        where: `${fileName}:1 column ${i + 1}`,
+        value: h,
+        message: 'column appears twice',
+      });
+    seen.add(h);
+    if (!known.includes(h) && !ignoreUnknown) {
+      problems.push({
+        where: `${fileName}:1 column ${i + 1}`,
+        value: h,
+        message: `unknown column (known: ${known.join(', ')}; --ignore-unknown skips it)`,
+      });
+    }
+  });
+  for (const r of required) {
+    if (!seen.has(r))
+      problems.push({
+        where: `${fileName}:1`,
+        value: r,
+        message: `required column ${r} is missing`,
+      });
+  }
+  return problems;
+}
+
+/** Reads cells by column name; absent columns read as undefined. */
+export function cellReader(
+  header: string[],
+): (cells: string[], column: string) => string | undefined {
+  const index = new Map(header.map((h, i) => [h, i]));
+  return (cells, column) => {
+    const i = index.get(column);
+    return i === undefined ? undefined : (cells[i] ?? '');
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const ID_RE = /^[a-z0-9][a-z0-9-]{1,62}$/;
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+const day = z
+  .string({ error: 'must be a date YYYY-MM-DD' })
+  .regex(DAY_RE, 'must be a date YYYY-MM-DD');
+const duration = z.string({ error: 'must be an ISO 8601 duration such as P30D' });
+const slug = z.string().regex(ID_RE, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
+const stringList = z.array(z.string()).default([]);
+
+export const phaseSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
+  title: z.string().optional(),
+  starts: day.optional(),
+  due: day.optional(),
+  requires: z.enum(['resolve', 'attest']),
+  attestBy: z.enum(['unit-head', 'person']).optional(),
+});
+
+export const mandateSchema = z.strictObject({
+  apiVersion: z.literal('phaseout/v1', { error: 'must be phaseout/v1' }),
+  kind: z.literal('Mandate', { error: 'must be Mandate' }),
+  metadata: z.strictObject({
+    id: slug,
+    title: z.string().min(1),
+    reference: z.string().optional(),
+    issuedBy: z.string().optional(),
+    issuedAt: day,
+  }),
+  spec: z.strictObject({
+    scope: z
+      .strictObject({
+        units: stringList,
+        tags: stringList,
+        exclude: z.strictObject({ people: stringList, tags: stringList }).default({
+          people: [],
+          tags: [],
+        }),
+      })
+      .default({ units: [], tags: [], exclude: { people: [], tags: [] } }),
+    target: z.string().min(1, 'must not be empty'),
+    action: z.enum(['replace', 'remove', 'restrict-use']),
+    replacement: z.strictObject({ catalogue: stringList }).optional(),
+    phases: z.array(phaseSchema).min(1, 'needs at least one phase'),
+    reports: z.strictObject({ every: duration, from: day.optional() }).optional(),
+    exemptions: z
+      .strictObject({
+        allowed: z.boolean(),
+        grounds: stringList,
+        maxDuration: duration.optional(),
+        approver: z.enum(['officer', 'admin', 'unit-head']).default('officer'),
+      })
+      .optional(),
+    notify: z.unknown().optional(),
+  }),
+});
+
+/** A mandate document as written, after validation. */
+export type MandateDocument = z.infer<typeof mandateSchema>;
+export type Phase = z.infer<typeof phaseSchema>;
+
+/** The one phase that requires every caught device resolved, if any. */
+export function resolvePhaseOf(doc: MandateDocument): Phase | undefined {
+  return doc.spec.phases.find((p) => p.requires === 'resolve');
+}

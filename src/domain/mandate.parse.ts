@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import type { Problem } from './errors.js';
+import { canonicalJson } from './canonical-json.js';
+import { mandateSchema, type MandateDocument } from './mandate.model.js';
+import { compileTarget, type CompiledTarget } from './target.compile.js';
+import { isDay, parseDuration } from './time.js';
+
+/** A valid mandate document, compiled. */
+export interface ParsedMandate {
+  doc: MandateDocument;
+  /** Canonical JSON of the document as written: equal text means no change. */
+  canonical: string;
+  digest: string;
+  target: CompiledTarget;
+}
+
+export interface ParseResult {
+  mandates: ParsedMandate[];
+  problems: Problem[];
+}
+
+/**
+ * Reads every mandate document of a YAML file (YAML 1.2 core schema).
+ * A document that breaks any rule is reported with every problem; the caller refuses the file.
+ */
+export function parseMandateFile(text: string, fileName: string): ParseResult {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { schema: 'core', lineCounter, prettyErrors: false });
+  const problems: Problem[] = [];
+  const mandates: ParsedMandate[] = [];
+  const list = Array.isArray(docs) ? docs : [];
+  const where = (line: number, col: number, path: string): string =>
+    `${fileName}:${line}:${col}${path ? ` ${path}` : ''}`;
+  if (list.length === 0 || list.every((d) => d.contents === null)) {
+    problems.push({ where: fileName, message: 'no mandate document in the file' });
+  }
+  const seen = new Map<string, number>();
+  list.forEach((doc, index) => {
+    if (doc.contents === null) return;
+    const docProblems: Problem[] = [];
+    for (const e of doc.errors) {
+      const pos = e.linePos?.[0];
+      docProblems.push({ where: where(pos?.line ?? 0, pos?.col ?? 0, ''), message: e.message });
+    }
+    if (docProblems.length > 0) {
+      problems.push(...docProblems);
+      return;
+    }
+    const locate = (path: (string | number)[]): string => {
+      const offset = offsetOf(doc, path);
+      const pos = lineCounter.linePos(offset);
+      return where(pos.line, pos.col, path.join('.'));
+    };
+    const raw: unknown = doc.toJS();
+    const result = mandateSchema.safeParse(raw);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+        const keys = issue.code === 'unrecognized_keys' ? `: ${issue.keys.join(', ')}` : '';
+        problems.push({ where: locate(path), message: issue.message + keys });
+      }
+      // The target is checked too, so that one run lists every problem of the document.
+      const target = doc.getIn(['spec', 'target']);
+      if (typeof target === 'string' && target.trim() !== '') {
+        const compiled = compileTarget(target);
+        if (!compiled.ok) {
+          for (const e of compiled.errors)
+            problems.push({ where: locate(['spec', 'target']), message: e });
+        }
+      }
+      return;
+    }
+    const m = result.data;
+    checkRules(m, locate, docProblems);
+    const compiled = compileTarget(m.spec.target);
+    if (!compiled.ok) {
+      for (const e of compiled.errors)
+        docProblems.push({ where: locate(['spec', 'target']), message: e });
+    }
+    const first = seen.get(m.metadata.id);
+    if (first !== undefined) {
+      docProblems.push({
+        where: locate(['metadata', 'id']),
+        message: `mandate ${m.metadata.id} appears twice in the file (documents ${first + 1} and ${index + 1})`,
+      });
+    }
+    seen.set(m.metadata.id, index);
+    if (docProblems.length > 0 || !compiled.ok) {
+      problems.push(...docProblems);
+      return;
+    }
+    const canonical = canonicalJson(doc.toJS());
+    mandates.push({
+      doc: m,
+      canonical,
+      digest: createHash('sha256').update(canonical).digest('hex'),
+      target: compiled.target,
+    });
+  });
+  return { mandates, problems };
+}
+
+function offsetOf(doc: Document, path: (string | number)[]): number {
+  for (let n = path.length; n >= 0; n--) {
+    const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
+      return Number(node.range[0]);
+    }
+  }
+  return 0;
+}
+
+function checkRules(
+  m: MandateDocument,
+  locate: (path: (string | number)[]) => string,
+  problems: Problem[],
+): void {
+  const day = (value: string | undefined, path: (string | number)[]): void => {
+    if (value !== undefined && !isDay(value)) {
+      problems.push({ where: locate(path), message: `${value} is not a calendar date` });
+    }
+  };
+  const duration = (value: string | undefined, path: (string | number)[]): void => {
+    if (value !== undefined && parseDuration(value) === null) {
+      problems.push({
+        where: locate(path),
+        message: `${value} is not an ISO 8601 duration (such as P30D)`,
+      });
+    }
+  };
+  day(m.metadata.issuedAt, ['metadata', 'issuedAt']);
+  const phaseIds = new Set<string>();
+  let resolvePhases = 0;
+  m.spec.phases.forEach((p, i) => {
+    day(p.starts, ['spec', 'phases', i, 'starts']);
+    day(p.due, ['spec', 'phases', i, 'due']);
+    if (p.starts && p.due && p.starts > p.due) {
+      problems.push({
+        where: locate(['spec', 'phases', i, 'due']),
+        message: `due ${p.due} is before starts ${p.starts}`,
+      });
+    }
+    if (phaseIds.has(p.id)) {
+      problems.push({
+        where: locate(['spec', 'phases', i, 'id']),
+        message: `phase id ${p.id} is used twice`,
+      });
+    }
+    phaseIds.add(p.id);
+    if (p.requires === 'resolve') resolvePhases++;
+    if (p.requires === 'resolve' && p.attestBy) {
+      problems.push({
+        where: locate(['spec', 'phases', i, 'attestBy']),
+        message: 'attestBy applies only to attest phases',
+      });
+    }
+  });
+  if (resolvePhases > 1) {
+    problems.push({
+      where: locate(['spec', 'phases']),
+      message: 'at most one phase may have requires: resolve',
+    });
+  }
+  duration(m.spec.reports?.every, ['spec', 'reports', 'every']);
+  day(m.spec.reports?.from, ['spec', 'reports', 'from']);
+  duration(m.spec.exemptions?.maxDuration, ['spec', 'exemptions', 'maxDuration']);
+  m.spec.scope.units.forEach((u, i) => {
+    if (u.split('/').some((s) => s.trim() === '')) {
+      problems.push({
+        where: locate(['spec', 'scope', 'units', i]),
+        message: `${u} is not a unit path`,
+      });
+    }
+  });
+}

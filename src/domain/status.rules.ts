@@ -1,0 +1,128 @@
+import type { MandateDocument, Phase } from './mandate.model.js';
+import { DAY_MS, endOfDay, formatInstant, startOfDay, type Instant } from './time.js';
+
+export type FindingState = 'pending' | 'overdue' | 'exempt';
+export type PhaseState = 'upcoming' | 'open' | 'met' | 'missed';
+
+export interface DeviceCounts {
+  pending: number;
+  overdue: number;
+  exempt: number;
+  resolved: number;
+  /** Of the resolved, how many left because they were lost: not a real resolution. */
+  lost: number;
+}
+
+export interface PeopleCounts {
+  inScope: number;
+  affected: number;
+  nonCompliant: number;
+  overdue: number;
+}
+
+export interface PhaseStatus {
+  id: string;
+  title?: string;
+  requires: Phase['requires'];
+  starts?: string;
+  due?: string;
+  state: PhaseState;
+  nothingCaught?: boolean;
+  attestBy?: Phase['attestBy'];
+  required?: number;
+  attested?: number;
+  headless?: number;
+  metAt?: string | null;
+}
+
+export interface Forecast {
+  ratePerDay: number;
+  projectedCompletion: string | null;
+  onTrack: boolean;
+}
+
+/** The state of a finding open at T (DESIGN §5). */
+export function findingState(exempt: boolean, at: Instant, dueEnd: Instant | null): FindingState {
+  if (exempt) return 'exempt';
+  return dueEnd !== null && at >= dueEnd ? 'overdue' : 'pending';
+}
+
+/** When a phase begins: its `starts`, never before the mandate's issuedAt. */
+export function phaseStart(doc: MandateDocument, phase: Phase, zone: string): Instant {
+  const issued = startOfDay(doc.metadata.issuedAt, zone);
+  return phase.starts ? Math.max(issued, startOfDay(phase.starts, zone)) : issued;
+}
+
+/** State of the resolve phase at T. */
+export function resolvePhaseState(
+  doc: MandateDocument,
+  phase: Phase,
+  at: Instant,
+  zone: string,
+  devices: DeviceCounts,
+): PhaseStatus {
+  const base = phaseBase(phase);
+  if (at < phaseStart(doc, phase, zone)) return { ...base, state: 'upcoming' };
+  const open = devices.pending + devices.overdue;
+  const total = devices.pending + devices.overdue + devices.exempt + devices.resolved;
+  const dueEnd = phase.due ? endOfDay(phase.due, zone) : null;
+  let state: PhaseState = 'open';
+  if (open === 0) state = 'met';
+  else if (dueEnd !== null && at >= dueEnd && devices.overdue > 0) state = 'missed';
+  return { ...base, state, ...(total === 0 ? { nothingCaught: true } : {}) };
+}
+
+/** State of an attest phase at T, from who must attest and when each first did. */
+export function attestPhaseState(
+  doc: MandateDocument,
+  phase: Phase,
+  at: Instant,
+  zone: string,
+  required: string[],
+  firstAttested: Map<string, Instant>,
+  headless: number,
+): PhaseStatus {
+  const base = { ...phaseBase(phase), attestBy: phase.attestBy ?? 'unit-head' };
+  const attestedTimes = required
+    .map((r) => firstAttested.get(r))
+    .filter((t): t is Instant => t !== undefined && t <= at);
+  const counts = { required: required.length, attested: attestedTimes.length, headless };
+  if (at < phaseStart(doc, phase, zone))
+    return { ...base, ...counts, state: 'upcoming', metAt: null };
+  const dueEnd = phase.due ? endOfDay(phase.due, zone) : null;
+  if (attestedTimes.length === required.length) {
+    const metAt = attestedTimes.length > 0 ? formatInstant(Math.max(...attestedTimes)) : null;
+    return { ...base, ...counts, state: 'met', metAt };
+  }
+  const state: PhaseState = dueEnd !== null && at >= dueEnd ? 'missed' : 'open';
+  return { ...base, ...counts, state, metAt: null };
+}
+
+function phaseBase(p: Phase): Omit<PhaseStatus, 'state'> {
+  return {
+    id: p.id,
+    ...(p.title ? { title: p.title } : {}),
+    requires: p.requires,
+    ...(p.starts ? { starts: p.starts } : {}),
+    ...(p.due ? { due: p.due } : {}),
+  };
+}
+
+/** DESIGN §5 forecast from devices resolved in the 14 days up to T. */
+export function forecast(
+  at: Instant,
+  resolvedLast14Days: number,
+  open: number,
+  dueEnd: Instant | null,
+): Forecast {
+  const rate = resolvedLast14Days / 14;
+  if (open === 0)
+    return { ratePerDay: rate, projectedCompletion: formatInstant(at), onTrack: true };
+  if (rate === 0) return { ratePerDay: 0, projectedCompletion: null, onTrack: false };
+  const projected = at + Math.round((open / rate) * DAY_MS);
+  return {
+    ratePerDay: rate,
+    projectedCompletion: formatInstant(projected),
+    onTrack: dueEnd === null ? true : projected <= dueEnd,
+  };
+}

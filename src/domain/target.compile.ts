@@ -1,0 +1,223 @@
+import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { DEVICE_ENUMS, type Device } from './device.model.js';
+import type { Person } from './person.model.js';
+
+/** The CEL view of a device: unknown values are empty strings or lists, so targets need no `has()`. */
+export interface TargetDevice {
+  id: string;
+  owner: string;
+  class: string;
+  platform: string;
+  osVersion: string;
+  manufacturer: string;
+  model: string;
+  serial: string;
+  imei: string;
+  ownership: string;
+  purposes: string[];
+  status: string;
+  apps: string[];
+}
+
+/** The CEL view of a person. */
+export interface TargetPerson {
+  id: string;
+  unit: string;
+  title: string;
+  tags: string[];
+}
+
+/** A condition the store can check with an index before CEL decides: a superset, never a subset. */
+export type Prefilter =
+  | { field: keyof TargetDevice; op: 'in'; values: string[] }
+  | { field: 'purposes' | 'apps'; op: 'contains'; value: string };
+
+/** A compiled target: evaluate per device; throws when evaluation fails at run time. */
+export interface CompiledTarget {
+  source: string;
+  matches(device: TargetDevice, person: TargetPerson): boolean;
+  prefilters: Prefilter[];
+}
+
+export type CompileResult = { ok: true; target: CompiledTarget } | { ok: false; errors: string[] };
+
+const env = new Environment()
+  .registerVariable({
+    name: 'device',
+    schema: {
+      id: 'string',
+      owner: 'string',
+      class: 'string',
+      platform: 'string',
+      osVersion: 'string',
+      manufacturer: 'string',
+      model: 'string',
+      serial: 'string',
+      imei: 'string',
+      ownership: 'string',
+      purposes: 'list<string>',
+      status: 'string',
+      apps: 'list<string>',
+    },
+  })
+  .registerVariable({
+    name: 'person',
+    schema: { id: 'string', unit: 'string', title: 'string', tags: 'list<string>' },
+  });
+
+/** Compiles and type-checks a target once per mandate version. */
+export function compileTarget(source: string): CompileResult {
+  let parsed: ReturnType<typeof env.parse>;
+  try {
+    parsed = env.parse(source);
+  } catch (err) {
+    return { ok: false, errors: [describe(err)] };
+  }
+  const checked = parsed.check();
+  if (!checked.valid) return { ok: false, errors: [describe(checked.error)] };
+  if (checked.type !== 'bool') {
+    return { ok: false, errors: [`target must be a boolean expression, not ${checked.type}`] };
+  }
+  const enumErrors = findEnumMistakes(parsed.ast);
+  if (enumErrors.length > 0) return { ok: false, errors: enumErrors };
+  const prefilters = extractPrefilters(parsed.ast);
+  return {
+    ok: true,
+    target: {
+      source,
+      prefilters,
+      matches: (device, person) => parsed({ device, person }) === true,
+    },
+  };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message.replace(/\s+at .*$/s, '').trim() : String(err);
+}
+
+/** The enumerated device field a node reads (`device.platform`), if any. */
+function enumFieldOf(node: ASTNode): string | null {
+  if (node.op !== '.') return null;
+  const [object, field] = node.args;
+  return object.op === 'id' && object.args === 'device' && field in DEVICE_ENUMS ? field : null;
+}
+
+function literalStrings(node: ASTNode): string[] | null {
+  if (node.op === 'value') return typeof node.args === 'string' ? [node.args] : null;
+  if (node.op === 'list') {
+    const values = node.args.map((n) =>
+      n.op === 'value' && typeof n.args === 'string' ? n.args : null,
+    );
+    return values.every((v) => v !== null) ? values : null;
+  }
+  return null;
+}
+
+function enumMistake(field: string, value: string): string | null {
+  const allowed = DEVICE_ENUMS[field] ?? [];
+  if (allowed.includes(value)) return null;
+  const near = allowed.find((a) => a === value.toLowerCase().replace(/[\s-]/g, '_'));
+  const hint = near ? ` (did you mean "${near}"?)` : '';
+  return `"${value}" is not a value of device.${field}${hint}; allowed: ${allowed.join(', ')}`;
+}
+
+function findEnumMistakes(root: ASTNode): string[] {
+  const errors: string[] = [];
+  const visit = (node: ASTNode): void => {
+    if (node.op === '==' || node.op === '!=' || node.op === 'in') {
+      const [a, b] = node.args;
+      for (const [fieldNode, valueNode] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const field = enumFieldOf(fieldNode);
+        const values = field ? literalStrings(valueNode) : null;
+        for (const v of values ?? []) {
+          const mistake = enumMistake(field!, v);
+          if (mistake) errors.push(mistake);
+        }
+      }
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
+  return errors;
+}
+
+function childrenOf(node: ASTNode): ASTNode[] {
+  const args: unknown = node.args;
+  const out: ASTNode[] = [];
+  const collect = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(collect);
+    else if (x !== null && typeof x === 'object' && 'op' in x) out.push(x as ASTNode);
+  };
+  collect(args);
+  return out;
+}
+
+const SCALAR_FIELDS = new Set<keyof TargetDevice>([
+  'id',
+  'owner',
+  'class',
+  'platform',
+  'osVersion',
+  'manufacturer',
+  'model',
+  'serial',
+  'imei',
+  'ownership',
+  'status',
+]);
+
+/** Conditions joined by top-level `&&` that the store can test with SQL first. */
+function extractPrefilters(root: ASTNode): Prefilter[] {
+  const conjuncts: ASTNode[] = [];
+  const split = (n: ASTNode): void => {
+    if (n.op === '&&') n.args.forEach(split);
+    else conjuncts.push(n);
+  };
+  split(root);
+  const out: Prefilter[] = [];
+  for (const n of conjuncts) {
+    if (n.op !== '==' && n.op !== 'in') continue;
+    const [a, b] = n.args;
+    const deviceField = (x: ASTNode): string | null =>
+      x.op === '.' && x.args[0].op === 'id' && x.args[0].args === 'device' ? x.args[1] : null;
+    const fa = deviceField(a);
+    const fb = deviceField(b);
+    if (fa && SCALAR_FIELDS.has(fa as keyof TargetDevice)) {
+      const values =
+        n.op === '==' ? literalStrings(b)?.slice(0, 1) : b.op === 'list' ? literalStrings(b) : null;
+      if (values && (n.op === 'in' || b.op === 'value')) {
+        out.push({ field: fa as keyof TargetDevice, op: 'in', values });
+      }
+    } else if (n.op === 'in' && (fb === 'apps' || fb === 'purposes') && a.op === 'value') {
+      if (typeof a.args === 'string') out.push({ field: fb, op: 'contains', value: a.args });
+    }
+  }
+  return out;
+}
+
+/** The CEL view of a stored device. */
+export function toTargetDevice(d: Device): TargetDevice {
+  return {
+    id: d.id,
+    owner: d.owner ?? '',
+    class: d.class,
+    platform: d.platform,
+    osVersion: d.osVersion ?? '',
+    manufacturer: d.manufacturer ?? '',
+    model: d.model ?? '',
+    serial: d.serial ?? '',
+    imei: d.imei ?? '',
+    ownership: d.ownership ?? '',
+    purposes: d.purposes,
+    status: d.status,
+    apps: d.apps,
+  };
+}
+
+/** The CEL view of a stored person. */
+export function toTargetPerson(p: Person): TargetPerson {
+  return { id: p.id, unit: p.unit, title: p.title ?? '', tags: p.tags };
+}

@@ -1,0 +1,55 @@
+import { checkAuditLink, digestOf, GENESIS_HASH, hashAuditEntry } from '../domain/audit.chain.js';
+import { formatInstant } from '../domain/time.js';
+import { getAuditHead, insertAuditEntry, streamAuditEntries } from '../store/audit.repository.js';
+import type { Db } from '../store/schema.js';
+
+/** One change to record. */
+export interface AuditChange {
+  actor: string;
+  action: string;
+  object: string;
+  change: unknown;
+}
+
+/** Appends an entry inside the caller's write transaction (which serialises writers). */
+export async function recordAudit(tx: Db, at: number, c: AuditChange): Promise<number> {
+  const head = await getAuditHead(tx);
+  const entry = {
+    seq: (head?.seq ?? 0) + 1,
+    at,
+    actor: c.actor,
+    action: c.action,
+    object: c.object,
+    digest: digestOf(c.change),
+    prev_hash: head?.hash ?? GENESIS_HASH,
+  };
+  await insertAuditEntry(tx, { ...entry, hash: hashAuditEntry(entry) });
+  return entry.seq;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  entries: number;
+  head: { seq: number; hash: string; at: string } | null;
+  broken?: { seq: number; reason: string };
+}
+
+/** Recomputes the whole chain and names the first broken entry. */
+export async function verifyAudit(db: Db): Promise<VerifyResult> {
+  let prev: { seq: number; hash: string } | null = null;
+  let entries = 0;
+  let lastAt = 0;
+  for await (const e of streamAuditEntries(db)) {
+    const reason = checkAuditLink(e, prev);
+    if (reason)
+      return { ok: false, entries, head: headOf(prev, lastAt), broken: { seq: e.seq, reason } };
+    prev = { seq: e.seq, hash: e.hash };
+    lastAt = e.at;
+    entries++;
+  }
+  return { ok: true, entries, head: headOf(prev, lastAt) };
+}
+
+function headOf(prev: { seq: number; hash: string } | null, at: number): VerifyResult['head'] {
+  return prev ? { ...prev, at: formatInstant(at) } : null;
+}

@@ -1,0 +1,125 @@
+import { fixedClock } from '../adapters/clock.js';
+import { DEMO_VERSION, generateDemo } from '../domain/demo.generate.js';
+import { AppError } from '../domain/errors.js';
+import { parseInstant } from '../domain/time.js';
+import { countAuditByActor } from '../store/audit.repository.js';
+import type { Store } from '../store/database.js';
+import { getSetting, putSetting } from '../store/settings.repository.js';
+import { makeAttestationService } from './attestation.service.js';
+import { makeImportService } from './import.service.js';
+import { makeMandateService } from './mandate.service.js';
+
+export const DEMO_ACTOR = 'demo';
+
+const TABLES = [
+  'findings',
+  'attestations',
+  'exemptions',
+  'mandate_events',
+  'mandate_versions',
+  'mandates',
+  'devices',
+  'people',
+  'units',
+  'audit_log',
+  'settings',
+] as const;
+
+/**
+ * Loads the demo into an empty database, or reloads its own; refuses a database with other data.
+ * The demo replays March 2023 on a clock of its own, so its history reads as it happened.
+ */
+export function makeDemoService(deps: { store: Store }) {
+  const { store } = deps;
+
+  async function holdsOnlyDemo(): Promise<'empty' | 'demo' | 'other'> {
+    const actors = await countAuditByActor(store.db);
+    if (actors.length === 0) {
+      const people = await store.db.selectFrom('people').select('id').limit(1).execute();
+      return people.length === 0 ? 'empty' : 'other';
+    }
+    if (actors.every((a) => a.actor === DEMO_ACTOR)) return 'demo';
+    return 'other';
+  }
+
+  return {
+    holdsOnlyDemo,
+    /** Loads (or reloads) the demo; `loaded: false` when its current version is there already. */
+    async load(): Promise<{ loaded: boolean; people: number; devices: number }> {
+      const state = await holdsOnlyDemo();
+      if (state === 'other') {
+        throw new AppError(
+          'conflict',
+          'the database holds data other than the demo: the demo is not loaded',
+          [{ where: 'database', message: 'use an empty database (--db) for the demo' }],
+        );
+      }
+      if (state === 'demo' && (await getSetting(store.db, 'demo_version')) === DEMO_VERSION) {
+        return { loaded: false, ...(await counts()) };
+      }
+      if (state === 'demo') for (const t of TABLES) await store.db.deleteFrom(t).execute();
+      const script = generateDemo();
+      const clock = fixedClock(0);
+      const at = (text: string): number => parseInstant(text, 'UTC')!;
+      const imports = makeImportService({ store, clock });
+      const mandates = makeMandateService({ store, clock });
+      const attestations = makeAttestationService({ store, clock });
+      const importSnapshot = async (s: {
+        observedAt: string;
+        peopleCsv: string;
+        devicesCsv: string;
+      }): Promise<void> => {
+        clock.set(at(s.observedAt) + 18 * 3_600_000);
+        const common = { observedAt: s.observedAt, actor: DEMO_ACTOR };
+        await imports.importPeople(Buffer.from(s.peopleCsv), {
+          ...common,
+          fileName: `people-${s.observedAt}.csv`,
+        });
+        await imports.importDevices(Buffer.from(s.devicesCsv), {
+          ...common,
+          fileName: `devices-${s.observedAt}.csv`,
+        });
+      };
+      await importSnapshot(script.baseline);
+      clock.set(at(script.appliedAt));
+      await mandates.apply(script.mandatesYaml, {
+        fileName: 'demo-mandates.yaml',
+        actor: DEMO_ACTOR,
+      });
+      const events = [
+        ...script.snapshots.map((s) => ({
+          t: at(s.observedAt) + 18 * 3_600_000,
+          run: () => importSnapshot(s),
+        })),
+        ...script.attestations.map((a) => ({
+          t: at(a.at),
+          run: async () => {
+            clock.set(at(a.at));
+            await attestations.attest({
+              mandate: a.mandate,
+              phase: a.phase,
+              unit: a.unit,
+              by: a.by,
+              actor: DEMO_ACTOR,
+            });
+          },
+        })),
+      ].sort((x, y) => x.t - y.t);
+      for (const e of events) await e.run();
+      await putSetting(store.db, 'demo_version', DEMO_VERSION);
+      return { loaded: true, ...(await counts()) };
+    },
+  };
+
+  async function counts(): Promise<{ people: number; devices: number }> {
+    const p = await store.db
+      .selectFrom('people')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    const d = await store.db
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return { people: Number(p?.n ?? 0), devices: Number(d?.n ?? 0) };
+  }
+}

@@ -1,0 +1,229 @@
+import {
+  judgeDevice,
+  reconcileFinding,
+  type Judge,
+  type OpenFinding,
+} from '../domain/finding.rules.js';
+import { mandateSchema, type MandateDocument } from '../domain/mandate.model.js';
+import { scopeOf } from '../domain/scope.js';
+import { compileTarget, toTargetDevice } from '../domain/target.compile.js';
+import { startOfDay } from '../domain/time.js';
+import { streamCandidates } from '../store/candidates.repository.js';
+import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
+import {
+  getOpenFindings,
+  getOpenFindingsOfMandate,
+  writeFindingChanges,
+  type FindingClose,
+  type NewFinding,
+} from '../store/findings.repository.js';
+import { getMandateVersion, listMandates } from '../store/mandates.repository.js';
+import { getPeopleByIds } from '../store/people.repository.js';
+import type { Db, MandateVersionsTable } from '../store/schema.js';
+
+/** A mandate version ready to judge devices. */
+export interface LoadedMandate {
+  id: string;
+  version: number;
+  digest: string;
+  doc: MandateDocument;
+  judge: Judge;
+  issuedAt: number;
+}
+
+/** What an evaluation opened and closed, and targets that failed for some device. */
+export interface EvalOutcome {
+  opened: number;
+  closed: number;
+  errors: { mandate: string; device: string; error: string }[];
+}
+
+const compiled = new Map<string, { doc: MandateDocument; judge: Judge }>();
+
+/** Compiles a stored version once per digest. */
+export function loadMandateVersion(row: MandateVersionsTable, zone: string): LoadedMandate {
+  let c = compiled.get(row.digest);
+  if (!c) {
+    const doc = mandateSchema.parse(JSON.parse(row.document));
+    const t = compileTarget(doc.spec.target);
+    if (!t.ok)
+      throw new Error(`stored mandate ${row.mandate_id} v${row.version} no longer compiles`);
+    c = { doc, judge: { scope: scopeOf(doc), target: t.target } };
+    compiled.set(row.digest, c);
+  }
+  return {
+    id: row.mandate_id,
+    version: row.version,
+    digest: row.digest,
+    ...c,
+    issuedAt: startOfDay(c.doc.metadata.issuedAt, zone),
+  };
+}
+
+/** The current version of every mandate that is not withdrawn. */
+export async function loadActiveMandates(db: Db, zone: string): Promise<LoadedMandate[]> {
+  const out: LoadedMandate[] = [];
+  for (const m of await listMandates(db)) {
+    if (m.withdrawn_at !== null) continue;
+    const v = await getMandateVersion(db, m.id, m.current_version);
+    if (v) out.push(loadMandateVersion(v, zone));
+  }
+  return out;
+}
+
+function emptyOutcome(): EvalOutcome {
+  return { opened: 0, closed: 0, errors: [] };
+}
+
+class FindingWriter {
+  readonly closes: FindingClose[] = [];
+  readonly opens: NewFinding[] = [];
+  readonly outcome = emptyOutcome();
+
+  add(
+    m: LoadedMandate,
+    device: StoredDevice | undefined,
+    deviceId: string,
+    change: ReturnType<typeof reconcileFinding>,
+  ): void {
+    if (change.close) {
+      const status = change.close.reason === 'device_inactive' ? (device?.status ?? null) : null;
+      this.closes.push({ ...change.close, status });
+      this.outcome.closed++;
+    }
+    if (change.open) {
+      this.opens.push({
+        mandate_id: m.id,
+        device_id: deviceId,
+        owner_id: change.open.owner,
+        unit: change.open.unit,
+        opened_at: change.open.at,
+      });
+      this.outcome.opened++;
+    }
+  }
+
+  async flush(db: Db): Promise<EvalOutcome> {
+    await writeFindingChanges(db, this.closes, this.opens);
+    return this.outcome;
+  }
+}
+
+/** Re-judges the devices given after a change that took effect at `at`. */
+export async function reevaluateDevices(
+  db: Db,
+  deviceIds: string[],
+  at: number,
+  mandates: LoadedMandate[],
+): Promise<EvalOutcome> {
+  if (deviceIds.length === 0 || mandates.length === 0) return emptyOutcome();
+  const devices = await getDevicesByIds(db, deviceIds);
+  const owners = await getPeopleByIds(
+    db,
+    [...devices.values()].flatMap((d) => (d.owner ? [d.owner] : [])),
+  );
+  const open = await getOpenFindings(db, deviceIds);
+  const w = new FindingWriter();
+  for (const m of mandates) {
+    const openOfMandate = open.get(m.id);
+    for (const id of deviceIds) {
+      const d = devices.get(id);
+      const owner = d?.owner ? (owners.get(d.owner) ?? null) : null;
+      const verdict = judgeDevice(m.judge, d ?? null, owner);
+      if (!verdict.caught && verdict.error)
+        w.outcome.errors.push({ mandate: m.id, device: id, error: verdict.error });
+      w.add(m, d, id, reconcileFinding(openOfMandate?.get(id), verdict, at, m.issuedAt));
+    }
+  }
+  return w.flush(db);
+}
+
+/**
+ * Judges every device for one mandate version.
+ * `first`: a first application (or reinstatement); findings open at the later of `from`
+ * and the device's or owner's last change. `version`: a later version taking effect at `at`.
+ */
+export async function evaluateWholeMandate(
+  db: Db,
+  m: LoadedMandate,
+  mode: { kind: 'first'; from: number; sinceLastChange: boolean } | { kind: 'version'; at: number },
+): Promise<EvalOutcome> {
+  const w = new FindingWriter();
+  const open: Map<string, OpenFinding> =
+    mode.kind === 'version'
+      ? await getOpenFindingsOfMandate(db, m.id)
+      : new Map<string, OpenFinding>();
+  const seen = new Set<string>();
+  const filter = {
+    prefilters: m.judge.target.prefilters,
+    scopeUnits: m.judge.scope.units,
+    owned: true,
+  };
+  for await (const page of streamCandidates(db, filter)) {
+    for (const { device, owner } of page) {
+      const verdict = judgeDevice(m.judge, device, owner);
+      if (!verdict.caught) {
+        if (verdict.error)
+          w.outcome.errors.push({ mandate: m.id, device: device.id, error: verdict.error });
+        continue;
+      }
+      seen.add(device.id);
+      const at =
+        mode.kind === 'version'
+          ? mode.at
+          : mode.sinceLastChange
+            ? Math.max(mode.from, device.changedAt, owner?.changedAt ?? 0)
+            : mode.from;
+      w.add(m, device, device.id, reconcileFinding(open.get(device.id), verdict, at, m.issuedAt));
+    }
+  }
+  if (mode.kind === 'version') {
+    for (const [deviceId, f] of open) {
+      if (seen.has(deviceId)) continue;
+      w.add(
+        m,
+        undefined,
+        deviceId,
+        reconcileFinding(
+          f,
+          { caught: false, reason: 'mandate_changed' },
+          mode.at,
+          m.issuedAt,
+          'mandate_changed',
+        ),
+      );
+    }
+  }
+  return w.flush(db);
+}
+
+/** Closes every open finding of a mandate (withdrawal). */
+export async function closeAllFindings(db: Db, m: LoadedMandate, at: number): Promise<EvalOutcome> {
+  const w = new FindingWriter();
+  for (const [deviceId, f] of await getOpenFindingsOfMandate(db, m.id)) {
+    w.add(
+      m,
+      undefined,
+      deviceId,
+      reconcileFinding(f, { caught: false, reason: 'withdrawn' }, at, m.issuedAt, 'withdrawn'),
+    );
+  }
+  return w.flush(db);
+}
+
+/** Counts active devices with no owner that the target would match: never caught, but reported. */
+export async function countUnownedMatches(db: Db, m: LoadedMandate): Promise<number> {
+  let n = 0;
+  const filter = { prefilters: m.judge.target.prefilters, scopeUnits: [], owned: false };
+  const nobody = { id: '', unit: '', title: '', tags: [] };
+  for await (const page of streamCandidates(db, filter)) {
+    for (const { device } of page) {
+      try {
+        if (m.judge.target.matches(toTargetDevice(device), nobody)) n++;
+      } catch {
+        // A target that fails for a device does not match it.
+      }
+    }
+  }
+  return n;
+}

@@ -1,0 +1,297 @@
+import type { Clock } from '../adapters/clock.js';
+import { AppError } from '../domain/errors.js';
+import type { MandateDocument } from '../domain/mandate.model.js';
+import {
+  attestPhaseState,
+  findingState,
+  forecast,
+  resolvePhaseState,
+  type DeviceCounts,
+  type Forecast,
+  type PeopleCounts,
+  type PhaseStatus,
+} from '../domain/status.rules.js';
+import { DAY_MS, endOfDay, formatInstant } from '../domain/time.js';
+import { cutUnitPath } from '../domain/unit-path.js';
+import type { Store } from '../store/database.js';
+import {
+  getMandate,
+  getMandateVersion,
+  listMandateEvents,
+  listMandates,
+} from '../store/mandates.repository.js';
+import type { Db, MandatesTable } from '../store/schema.js';
+import {
+  countPeopleInScope,
+  countPeopleInScopeByUnit,
+  listPeopleInScope,
+  listUnitsInScope,
+} from '../store/scope.repository.js';
+import {
+  aggregateDevices,
+  aggregateOpen,
+  firstAttestations,
+  listFindingsAt,
+  type FindingAtRow,
+} from '../store/status.repository.js';
+import { loadMandateVersion, type LoadedMandate } from './evaluation.service.js';
+import { getTimeZone, readTime } from './settings.service.js';
+
+/** The object of `status --json` (DESIGN §7). */
+export interface MandateStatus {
+  mandate: string;
+  title: string;
+  version: number;
+  asOf: string;
+  due: string | null;
+  withdrawnAt?: string;
+  devices: DeviceCounts;
+  people: PeopleCounts;
+  phases: PhaseStatus[];
+  forecast: Forecast;
+  units?: { unit: string; devices: DeviceCounts; people: PeopleCounts }[];
+}
+
+export interface StatusOptions {
+  asOf?: string;
+  byUnit?: boolean;
+  depth?: number;
+}
+
+/** A finding as `findings` lists it. */
+export interface FindingView {
+  mandate: string;
+  device: string;
+  owner: string;
+  unit: string;
+  opened: string;
+  closed: string | null;
+  state: 'pending' | 'overdue' | 'exempt' | 'resolved' | 'transferred' | 'lost';
+  closeReason: string | null;
+}
+
+/** The version of a mandate in force at T: the first one before its application. */
+async function versionAt(
+  db: Db,
+  m: MandatesTable,
+  at: number,
+  zone: string,
+): Promise<LoadedMandate> {
+  const events = await listMandateEvents(db, m.id);
+  let version = 1;
+  for (const e of events) if (e.kind !== 'withdrawn' && e.effective_at <= at) version = e.version;
+  const row = await getMandateVersion(db, m.id, version);
+  if (!row) throw new Error(`mandate ${m.id} has no version ${version}`);
+  return loadMandateVersion(row, zone);
+}
+
+function dueEndOf(
+  doc: MandateDocument,
+  zone: string,
+): { due: string | null; dueEnd: number | null } {
+  const due = doc.spec.phases.find((p) => p.requires === 'resolve')?.due ?? null;
+  return { due, dueEnd: due ? endOfDay(due, zone) : null };
+}
+
+/** Status, counts and findings as of any moment (DESIGN §5). */
+export function makeStatusService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+
+  async function resolveMandate(id: string): Promise<MandatesTable> {
+    const m = await getMandate(store.db, id);
+    if (!m)
+      throw new AppError('not_found', `unknown mandate ${id}`, [
+        { where: 'MANDATE', value: id, message: 'no such mandate' },
+      ]);
+    return m;
+  }
+
+  function asOfInstant(asOf: string | undefined, zone: string): number {
+    return asOf === undefined ? clock.now() : readTime(asOf, zone, '--as-of');
+  }
+
+  async function statusOf(
+    m: MandatesTable,
+    at: number,
+    zone: string,
+    o: StatusOptions,
+  ): Promise<MandateStatus> {
+    const db = store.db;
+    const loaded = await versionAt(db, m, at, zone);
+    const doc = loaded.doc;
+    const { due, dueEnd } = dueEndOf(doc, zone);
+    const agg = await aggregateDevices(db, m.id, at, at - 14 * DAY_MS);
+    const open = await aggregateOpen(db, m.id, at);
+    const nonExemptOpen = open.open - open.exempt;
+    const overdueNow = dueEnd !== null && at >= dueEnd;
+    const devices: DeviceCounts = {
+      pending: overdueNow ? 0 : nonExemptOpen,
+      overdue: overdueNow ? nonExemptOpen : 0,
+      exempt: open.exempt,
+      resolved: agg.devices - agg.open,
+      lost: agg.lost,
+    };
+    const people: PeopleCounts = {
+      inScope: await countPeopleInScope(db, loaded.judge.scope),
+      affected: open.affectedOwners,
+      nonCompliant: open.nonCompliantOwners,
+      overdue: overdueNow ? open.nonCompliantOwners : 0,
+    };
+    const phases: PhaseStatus[] = [];
+    for (const p of doc.spec.phases) {
+      if (p.requires === 'resolve') {
+        phases.push(resolvePhaseState(doc, p, at, zone, devices));
+        continue;
+      }
+      const attested = await firstAttestations(db, m.id, p.id);
+      if ((p.attestBy ?? 'unit-head') === 'person') {
+        const required = await listPeopleInScope(db, loaded.judge.scope);
+        phases.push(attestPhaseState(doc, p, at, zone, required, attested, 0));
+      } else {
+        const units = await listUnitsInScope(db, loaded.judge.scope);
+        const required = units.filter((u) => u.head !== null).map((u) => u.unit);
+        phases.push(
+          attestPhaseState(doc, p, at, zone, required, attested, units.length - required.length),
+        );
+      }
+    }
+    const status: MandateStatus = {
+      mandate: m.id,
+      title: doc.metadata.title,
+      version: loaded.version,
+      asOf: formatInstant(at),
+      due,
+      ...(m.withdrawn_at !== null ? { withdrawnAt: formatInstant(m.withdrawn_at) } : {}),
+      devices,
+      people,
+      phases,
+      forecast: forecast(at, agg.recent, devices.pending + devices.overdue, dueEnd),
+    };
+    if (o.byUnit) status.units = await byUnit(db, loaded, at, dueEnd, o.depth);
+    return status;
+  }
+
+  async function byUnit(
+    db: Db,
+    m: LoadedMandate,
+    at: number,
+    dueEnd: number | null,
+    depth?: number,
+  ): Promise<NonNullable<MandateStatus['units']>> {
+    const cut = (u: string): string => (depth ? cutUnitPath(u, depth) : u);
+    const rows = await listFindingsAt(db, m.id, at);
+    const isOpen = (r: FindingAtRow): boolean => r.closed_at === null || r.closed_at > at;
+    const perDevice = new Map<string, FindingAtRow>();
+    for (const r of rows) {
+      const prev = perDevice.get(r.device_id);
+      if (!prev || isOpen(r) || (!isOpen(prev) && r.opened_at >= prev.opened_at))
+        perDevice.set(r.device_id, r);
+    }
+    type Group = {
+      devices: DeviceCounts;
+      affected: Set<string>;
+      nonCompliant: Set<string>;
+      inScope: number;
+    };
+    const groups = new Map<string, Group>();
+    const group = (u: string): Group => {
+      let g = groups.get(u);
+      if (!g)
+        groups.set(
+          u,
+          (g = {
+            devices: { pending: 0, overdue: 0, exempt: 0, resolved: 0, lost: 0 },
+            affected: new Set(),
+            nonCompliant: new Set(),
+            inScope: 0,
+          }),
+        );
+      return g;
+    };
+    for (const r of perDevice.values()) {
+      const g = group(cut(r.unit));
+      if (!isOpen(r)) {
+        g.devices.resolved++;
+        if (r.close_status === 'lost') g.devices.lost++;
+        continue;
+      }
+      const state = findingState(r.exempt === 1, at, dueEnd);
+      g.devices[state]++;
+      if (state !== 'exempt') g.nonCompliant.add(r.owner_id);
+    }
+    for (const r of rows) group(cut(r.unit)).affected.add(r.owner_id);
+    for (const [unit, n] of await countPeopleInScopeByUnit(db, m.judge.scope))
+      group(cut(unit)).inScope += n;
+    const overdueNow = dueEnd !== null && at >= dueEnd;
+    return [...groups.entries()]
+      .map(([unit, g]) => ({
+        unit,
+        devices: g.devices,
+        people: {
+          inScope: g.inScope,
+          affected: g.affected.size,
+          nonCompliant: g.nonCompliant.size,
+          overdue: overdueNow ? g.nonCompliant.size : 0,
+        },
+      }))
+      .filter(
+        (u) =>
+          Object.values(u.devices).some((n) => n > 0) || Object.values(u.people).some((n) => n > 0),
+      )
+      .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+  }
+
+  return {
+    /** Status of one mandate (withdrawn ones included). */
+    async status(id: string, o: StatusOptions = {}): Promise<MandateStatus> {
+      const zone = await getTimeZone(store.db);
+      const m = await resolveMandate(id);
+      return statusOf(m, asOfInstant(o.asOf, zone), zone, o);
+    },
+
+    /** Status of every mandate that is not withdrawn, sorted by id. */
+    async statusAll(o: StatusOptions = {}): Promise<MandateStatus[]> {
+      const zone = await getTimeZone(store.db);
+      const at = asOfInstant(o.asOf, zone);
+      const out: MandateStatus[] = [];
+      for (const m of await listMandates(store.db))
+        if (m.withdrawn_at === null) out.push(await statusOf(m, at, zone, o));
+      return out;
+    },
+
+    /** Every finding opened at or before T with its state at T. */
+    async findings(
+      id: string,
+      o: { asOf?: string; states?: string[] } = {},
+    ): Promise<FindingView[]> {
+      const zone = await getTimeZone(store.db);
+      const m = await resolveMandate(id);
+      const at = asOfInstant(o.asOf, zone);
+      const { dueEnd } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
+      const rows = await listFindingsAt(store.db, m.id, at);
+      const views = rows.map((r): FindingView => {
+        const open = r.closed_at === null || r.closed_at > at;
+        const state: FindingView['state'] = open
+          ? findingState(r.exempt === 1, at, dueEnd)
+          : r.close_reason === 'transferred'
+            ? 'transferred'
+            : r.close_status === 'lost'
+              ? 'lost'
+              : 'resolved';
+        return {
+          mandate: m.id,
+          device: r.device_id,
+          owner: r.owner_id,
+          unit: r.unit,
+          opened: formatInstant(r.opened_at),
+          closed: open ? null : formatInstant(r.closed_at!),
+          state,
+          closeReason: open ? null : r.close_reason,
+        };
+      });
+      return o.states && o.states.length > 0
+        ? views.filter((v) => o.states!.includes(v.state))
+        : views;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Db } from './schema.js';
+import type { AuditLogTable } from './schema.js';
+
+/** The last entry of the chain, or undefined when it is empty. */
+export async function getAuditHead(db: Db): Promise<AuditLogTable | undefined> {
+  return db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** Appends one entry. */
+export async function insertAuditEntry(db: Db, entry: AuditLogTable): Promise<void> {
+  await db.insertInto('audit_log').values(entry).execute();
+}
+
+/** Every entry in sequence order, in pages, for verification. */
+export async function* streamAuditEntries(
+  db: Db,
+  pageSize = 10_000,
+): AsyncGenerator<AuditLogTable> {
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    yield* page;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+/** Counts entries by actor, to tell a demo-only database from one with other data. */
+export async function countAuditByActor(db: Db): Promise<{ actor: string; n: number }[]> {
+  return db
+    .selectFrom('audit_log')
+    .select((eb) => ['actor', eb.fn.countAll<number>().as('n')])
+    .groupBy('actor')
+    .execute();
+}

@@ -1,0 +1,97 @@
+import type { Device } from '../domain/device.model.js';
+import type { Db, DevicesTable } from './schema.js';
+import { chunks, insertMany } from './transaction.js';
+
+/** A stored device with the times the engine needs. */
+export interface StoredDevice extends Device {
+  createdAt: number;
+  changedAt: number;
+}
+
+/** Maps a row to a device. */
+export function rowToDevice(r: DevicesTable): StoredDevice {
+  return {
+    id: r.id,
+    owner: r.owner_id,
+    class: r.class as Device['class'],
+    platform: r.platform as Device['platform'],
+    osVersion: r.os_version,
+    manufacturer: r.manufacturer,
+    model: r.model,
+    serial: r.serial,
+    imei: r.imei,
+    ownership: r.ownership as Device['ownership'],
+    purposes: JSON.parse(r.purposes) as Device['purposes'],
+    status: r.status as Device['status'],
+    apps: JSON.parse(r.apps) as string[],
+    createdAt: r.created_at,
+    changedAt: r.changed_at,
+  };
+}
+
+/** Maps a device to a row. */
+export function deviceToRow(
+  d: Device,
+  times: { created: number; changed: number; seen: number },
+): DevicesTable {
+  return {
+    id: d.id,
+    owner_id: d.owner,
+    class: d.class,
+    platform: d.platform,
+    os_version: d.osVersion,
+    manufacturer: d.manufacturer,
+    model: d.model,
+    serial: d.serial,
+    imei: d.imei,
+    ownership: d.ownership,
+    purposes: JSON.stringify(d.purposes),
+    status: d.status,
+    apps: JSON.stringify(d.apps),
+    created_at: times.created,
+    changed_at: times.changed,
+    last_seen_at: times.seen,
+  };
+}
+
+/** Stored devices by id, for the ids given. */
+export async function getDevicesByIds(db: Db, ids: string[]): Promise<Map<string, StoredDevice>> {
+  const out = new Map<string, StoredDevice>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db.selectFrom('devices').selectAll().where('id', 'in', part).execute();
+    for (const r of rows) out.set(r.id, rowToDevice(r));
+  }
+  return out;
+}
+
+/** Ids of the devices these people own. */
+export async function getDeviceIdsByOwners(db: Db, ownerIds: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const part of chunks([...new Set(ownerIds)])) {
+    const rows = await db
+      .selectFrom('devices')
+      .select('id')
+      .where('owner_id', 'in', part)
+      .execute();
+    for (const r of rows) out.push(r.id);
+  }
+  return out;
+}
+
+/** Inserts new devices. */
+export async function insertDevices(db: Db, rows: DevicesTable[]): Promise<void> {
+  await insertMany(db, 'devices', rows);
+}
+
+/** Overwrites a device's stored fields. */
+export async function updateDevice(db: Db, row: DevicesTable): Promise<void> {
+  const { id, created_at: _created, ...rest } = row;
+  await db.updateTable('devices').set(rest).where('id', '=', id).execute();
+}
+
+/** Refreshes last-seen without counting as a change. */
+export async function touchDevices(db: Db, ids: string[], at: number): Promise<void> {
+  for (const part of chunks(ids)) {
+    await db.updateTable('devices').set({ last_seen_at: at }).where('id', 'in', part).execute();
+  }
+}

@@ -1,0 +1,149 @@
+import type { Generated, Kysely, Transaction } from 'kysely';
+
+/** Times are epoch milliseconds; booleans are 0/1; lists are JSON text. */
+type Ms = number;
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface UnitsTable {
+  path: string;
+  parent_path: string | null;
+  head_person_id: string | null;
+  created_at: Ms;
+}
+
+export interface PeopleTable {
+  id: string;
+  name: string;
+  email: string | null;
+  unit: string;
+  title: string | null;
+  supervisor_id: string | null;
+  tags: string;
+  active: number;
+  created_at: Ms;
+  changed_at: Ms;
+  last_seen_at: Ms;
+}
+
+export interface DevicesTable {
+  id: string;
+  owner_id: string | null;
+  class: string;
+  platform: string;
+  os_version: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  serial: string | null;
+  imei: string | null;
+  ownership: string | null;
+  purposes: string;
+  status: string;
+  apps: string;
+  created_at: Ms;
+  changed_at: Ms;
+  last_seen_at: Ms;
+}
+
+export interface MandatesTable {
+  id: string;
+  title: string;
+  current_version: number;
+  issued_at: Ms;
+  first_applied_at: Ms;
+  withdrawn_at: Ms | null;
+}
+
+export interface MandateVersionsTable {
+  mandate_id: string;
+  version: number;
+  source: string;
+  document: string;
+  digest: string;
+  effective_at: Ms;
+  applied_at: Ms;
+}
+
+export interface MandateEventsTable {
+  id: Generated<number>;
+  mandate_id: string;
+  kind: string;
+  version: number;
+  effective_at: Ms;
+  recorded_at: Ms;
+}
+
+export interface FindingsTable {
+  id: Generated<number>;
+  mandate_id: string;
+  device_id: string;
+  owner_id: string;
+  unit: string;
+  opened_at: Ms;
+  closed_at: Ms | null;
+  close_reason: string | null;
+  /** The device's status when it closed: tells a lost device from a real resolution. */
+  close_status: string | null;
+}
+
+export interface AttestationsTable {
+  id: Generated<number>;
+  mandate_id: string;
+  phase_id: string;
+  unit: string | null;
+  person_id: string | null;
+  by_person_id: string;
+  note: string | null;
+  attested_at: Ms;
+}
+
+export interface ExemptionsTable {
+  id: Generated<number>;
+  mandate_id: string;
+  device_id: string | null;
+  person_id: string | null;
+  /** The device's owner when requested: a device exemption covers it while the owner stays. */
+  device_owner_id: string | null;
+  ground: string;
+  until_day: string;
+  ends_at: Ms;
+  reason: string;
+  state: string;
+  requested_by: string;
+  requested_at: Ms;
+  decided_by: string | null;
+  approved_at: Ms | null;
+  decided_at: Ms | null;
+  revoked_at: Ms | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Ms;
+  actor: string;
+  action: string;
+  object: string;
+  digest: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  units: UnitsTable;
+  people: PeopleTable;
+  devices: DevicesTable;
+  mandates: MandatesTable;
+  mandate_versions: MandateVersionsTable;
+  mandate_events: MandateEventsTable;
+  findings: FindingsTable;
+  attestations: AttestationsTable;
+  exemptions: ExemptionsTable;
+  audit_log: AuditLogTable;
+}
+
+/** The database or a transaction on it: repositories accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;

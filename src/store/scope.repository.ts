@@ -1,0 +1,111 @@
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Scope } from '../domain/scope.js';
+import { jsonItemPattern, unitAtOrBelow } from './candidates.repository.js';
+import type { Database, Db } from './schema.js';
+
+type PeopleQuery<O> = SelectQueryBuilder<Database, 'people', O>;
+
+/** Restricts a people query to those in scope on current records (DESIGN §5). */
+export function whereInScope<O>(q: PeopleQuery<O>, scope: Scope): PeopleQuery<O> {
+  let out = q.where('people.active', '=', 1);
+  if (scope.units.length > 0)
+    out = out.where((eb) => eb.or(scope.units.map((u) => unitAtOrBelow('people.unit', u))));
+  if (scope.tags.size > 0) {
+    out = out.where((eb) =>
+      eb.or(
+        [...scope.tags].map(
+          (t) => sql<boolean>`people.tags like ${jsonItemPattern(t)} escape '\\'`,
+        ),
+      ),
+    );
+  }
+  if (scope.excludePeople.size > 0)
+    out = out.where('people.id', 'not in', [...scope.excludePeople]);
+  for (const t of scope.excludeTags)
+    out = out.where(sql<boolean>`people.tags not like ${jsonItemPattern(t)} escape '\\'`);
+  return out;
+}
+
+/** How many people are in scope now. */
+export async function countPeopleInScope(db: Db, scope: Scope): Promise<number> {
+  const r = await whereInScope(
+    db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')),
+    scope,
+  ).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** In-scope people counted per unit path. */
+export async function countPeopleInScopeByUnit(db: Db, scope: Scope): Promise<Map<string, number>> {
+  const rows = await whereInScope(
+    db
+      .selectFrom('people')
+      .select((eb) => ['people.unit', eb.fn.countAll<number>().as('n')])
+      .groupBy('people.unit'),
+    scope,
+  ).execute();
+  return new Map(rows.map((r) => [r.unit, Number(r.n)]));
+}
+
+/** Ids of the people in scope now. */
+export async function listPeopleInScope(db: Db, scope: Scope): Promise<string[]> {
+  const rows = await whereInScope(db.selectFrom('people').select('people.id'), scope).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Whether a person is in scope now. */
+export async function isPersonInScope(db: Db, scope: Scope, id: string): Promise<boolean> {
+  const r = await whereInScope(
+    db.selectFrom('people').select('people.id').where('people.id', '=', id),
+    scope,
+  ).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Units that an in-scope person belongs to, with their head if the head is active. */
+export async function listUnitsInScope(
+  db: Db,
+  scope: Scope,
+): Promise<{ unit: string; head: string | null }[]> {
+  const units = await whereInScope(
+    db.selectFrom('people').select('people.unit').distinct(),
+    scope,
+  ).execute();
+  const paths = units.map((u) => u.unit);
+  const out: { unit: string; head: string | null }[] = [];
+  for (let i = 0; i < paths.length; i += 5000) {
+    const part = paths.slice(i, i + 5000);
+    const rows = await db
+      .selectFrom('units')
+      .leftJoin('people', 'people.id', 'units.head_person_id')
+      .select(['units.path', 'units.head_person_id', 'people.active'])
+      .where('units.path', 'in', part)
+      .execute();
+    for (const r of rows)
+      out.push({
+        unit: r.path,
+        head: r.head_person_id && r.active === 1 ? r.head_person_id : null,
+      });
+  }
+  return out.sort((a, b) => (a.unit < b.unit ? -1 : 1));
+}
+
+/** People at or below a unit, active or not. */
+export async function countPeopleAtOrBelow(db: Db, unit: string): Promise<number> {
+  const r = await db
+    .selectFrom('people')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(unitAtOrBelow('people.unit', unit))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** People carrying a tag. */
+export async function countPeopleWithTag(db: Db, tag: string): Promise<number> {
+  const r = await db
+    .selectFrom('people')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(sql<boolean>`tags like ${jsonItemPattern(tag)} escape '\\'`)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}

@@ -1,0 +1,123 @@
+import { sql } from 'kysely';
+import type { Db } from './schema.js';
+
+/** An approved exemption in force at T covers a finding's owner, or its device while the owner stays. */
+export function exemptAt(at: number) {
+  return sql<number>`(case when exists (
+    select 1 from exemptions e
+     where e.mandate_id = f.mandate_id
+       and e.approved_at is not null and e.approved_at <= ${at}
+       and e.ends_at > ${at}
+       and (e.revoked_at is null or e.revoked_at > ${at})
+       and (e.person_id = f.owner_id or (e.device_id = f.device_id and e.device_owner_id = f.owner_id))
+  ) then 1 else 0 end)`;
+}
+
+export interface DeviceAggregate {
+  devices: number;
+  open: number;
+  recent: number;
+  lost: number;
+}
+
+/** Per mandate at T: devices ever caught, open now, resolved in the last 14 days, and lost. */
+export async function aggregateDevices(
+  db: Db,
+  mandateId: string,
+  at: number,
+  since: number,
+): Promise<DeviceAggregate> {
+  const r = await sql<DeviceAggregate>`
+    select count(*) as devices,
+           coalesce(sum(is_open), 0) as open,
+           coalesce(sum(case when is_open = 0 and last_closed > ${since} then 1 else 0 end), 0) as recent,
+           coalesce(sum(case when is_open = 0 and lost_closed = last_closed then 1 else 0 end), 0) as lost
+      from (select device_id,
+                   max(case when closed_at is null or closed_at > ${at} then 1 else 0 end) as is_open,
+                   max(case when closed_at <= ${at} then closed_at end) as last_closed,
+                   max(case when closed_at <= ${at} and close_status = 'lost' then closed_at end) as lost_closed
+              from findings
+             where mandate_id = ${mandateId} and opened_at <= ${at}
+             group by device_id) x`.execute(db);
+  const row = r.rows[0];
+  return {
+    devices: Number(row?.devices ?? 0),
+    open: Number(row?.open ?? 0),
+    recent: Number(row?.recent ?? 0),
+    lost: Number(row?.lost ?? 0),
+  };
+}
+
+export interface OpenAggregate {
+  open: number;
+  exempt: number;
+  nonCompliantOwners: number;
+  affectedOwners: number;
+}
+
+/** Per mandate at T: open findings, exempt ones, owners not compliant, owners ever affected. */
+export async function aggregateOpen(db: Db, mandateId: string, at: number): Promise<OpenAggregate> {
+  const open = await sql<{ open: number; exempt: number; owners: number }>`
+    select count(*) as open, coalesce(sum(ex), 0) as exempt,
+           count(distinct case when ex = 0 then owner_id end) as owners
+      from (select f.owner_id, ${exemptAt(at)} as ex
+              from findings f
+             where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
+               and (f.closed_at is null or f.closed_at > ${at})) x`.execute(db);
+  const affected = await sql<{ n: number }>`
+    select count(distinct owner_id) as n from findings
+     where mandate_id = ${mandateId} and opened_at <= ${at}`.execute(db);
+  const o = open.rows[0];
+  return {
+    open: Number(o?.open ?? 0),
+    exempt: Number(o?.exempt ?? 0),
+    nonCompliantOwners: Number(o?.owners ?? 0),
+    affectedOwners: Number(affected.rows[0]?.n ?? 0),
+  };
+}
+
+/** One row per finding opened at or before T, with whether it is exempt at T. */
+export interface FindingAtRow {
+  id: number;
+  device_id: string;
+  owner_id: string;
+  unit: string;
+  opened_at: number;
+  closed_at: number | null;
+  close_reason: string | null;
+  close_status: string | null;
+  exempt: number;
+}
+
+/** Every finding of a mandate opened at or before T, by opened then device. */
+export async function listFindingsAt(
+  db: Db,
+  mandateId: string,
+  at: number,
+): Promise<FindingAtRow[]> {
+  const r = await sql<FindingAtRow>`
+    select f.id, f.device_id, f.owner_id, f.unit, f.opened_at, f.closed_at, f.close_reason, f.close_status,
+           ${exemptAt(at)} as exempt
+      from findings f
+     where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
+     order by f.opened_at, f.device_id, f.id`.execute(db);
+  return r.rows.map((x) => ({ ...x, id: Number(x.id), exempt: Number(x.exempt) }));
+}
+
+/** The first attestation at or before T of each unit or person for a phase. */
+export async function firstAttestations(
+  db: Db,
+  mandateId: string,
+  phaseId: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('attestations')
+    .select((eb) => ['unit', 'person_id', eb.fn.min('attested_at').as('first')])
+    .where('mandate_id', '=', mandateId)
+    .where('phase_id', '=', phaseId)
+    .groupBy(['unit', 'person_id'])
+    .execute();
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(r.unit ?? r.person_id ?? '', Number(r.first));
+  return out;
+}
