@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.js';
+import { buildServer } from '../src/http/server.js';
+import type { MandateStatus } from '../src/services/status.service.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase } from './helpers/databases.js';
+
+describe('the demo organisation and the first served page', () => {
+  let url: string;
+  let app: App;
+
+  beforeAll(async () => {
+    url = await createTestDatabase('sqlite');
+    const cli = makeCli(url, '2026-11-28T00:00:00Z');
+    const r = await cli.run('demo');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^demo loaded: \d+ people, \d+ devices\n$/);
+    app = await createApp({ dbUrl: url });
+  });
+
+  it('is deterministic and loads again idempotently', async () => {
+    const cli = makeCli(url);
+    expect((await cli.run('demo')).out).toBe('the demo is already loaded: nothing changed\n');
+    const people = await app.store.db
+      .selectFrom('people')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    expect(Number(people!.n)).toBeGreaterThan(1800);
+  });
+
+  it('tells the March 2023 story: progress, stragglers and a missed deadline', async () => {
+    const march = await app.status.status('kremlin-iphone-2023', { asOf: '2023-03-25' });
+    const april = await app.status.status('kremlin-iphone-2023', { asOf: '2023-04-02' });
+    expect(march.phases[0]!.state).toBe('open');
+    expect(march.devices.resolved).toBeGreaterThan(0);
+    expect(march.devices.pending).toBeGreaterThan(0);
+    expect(april.phases[0]!.state).toBe('missed');
+    expect(april.devices.overdue).toBeGreaterThan(0);
+    const kaspersky = await app.status.status('kaspersky-removal-2023', { asOf: '2023-03-25' });
+    expect(kaspersky.phases.map((p) => p.state)).toEqual(['met', 'missed', 'upcoming']);
+    expect(kaspersky.phases[0]!.metAt).toBe('2023-03-14T10:00:00.000Z');
+  });
+
+  it('refuses to load over other data', async () => {
+    const other = await createTestDatabase('sqlite');
+    const cli = makeCli(other);
+    await cli.run('import', 'people', cli.file('id,name,unit\nx,X,Org\n'));
+    const r = await cli.run('demo');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('other than the demo');
+  });
+
+  it('serves each mandate with its due date and counts, and the same objects as status --json', async () => {
+    const server = buildServer(app);
+    const page = await server.inject({ method: 'GET', url: '/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('Replace iPhones — domestic-politics officials');
+    expect(page.body).toContain('due <time datetime="2023-04-01">');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const mandates = await server.inject({ method: 'GET', url: '/api/v1/mandates' });
+    expect(mandates.json<{ id: string }[]>().map((m) => m.id)).toEqual([
+      'kaspersky-removal-2023',
+      'kremlin-iphone-2023',
+      'no-official-smartphones',
+    ]);
+    const api = await server.inject({ method: 'GET', url: '/api/v1/status?asOf=2023-03-25' });
+    const cli = await makeCli(url).json<MandateStatus[]>(
+      'status',
+      '--as-of',
+      '2023-03-25',
+      '--json',
+    );
+    expect(api.json()).toEqual(cli);
+    const bad = await server.inject({ method: 'GET', url: '/api/v1/status?asOf=soon' });
+    expect(bad.statusCode).toBe(400);
+    const body = bad.json<{ error: string; requestId: string }>();
+    expect(body.error).toBe('invalid_input');
+    expect(body.requestId).toMatch(/\S/);
+    await server.close();
+  });
+});
