@@ -43,3 +43,13 @@ describe('csv', () => {
     );
   });
 });
+
+describe('csv line numbers', () => {
+  it('count the newlines inside quoted cells', () => {
+    const t = parseCsv('id,note\n1,"two\nlines"\n2,x\n', 'f.csv');
+    expect(t.rows.map((r) => r.line)).toEqual([2, 4]);
+  });
+  it('names the line of a quoting error', () => {
+    expect(() => parseCsv('id,note\n1,x\n2,"open\n', 'f.csv')).toThrow(/not valid CSV/);
+  });
+});

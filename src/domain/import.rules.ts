@@ -6,7 +6,10 @@ const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
 /** Trims an id; null with a reason when it is empty or has control characters. */
 export function readId(raw: string): { id: string } | { error: string } {
-  const id = raw.trim();
+  const id =
+    raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32
+      ? raw
+      : raw.trim();
   if (id === '') return { error: 'is required' };
   if (CONTROL_RE.test(id)) return { error: 'contains control characters' };
   return { id };
@@ -14,6 +17,11 @@ export function readId(raw: string): { id: string } | { error: string } {
 
 /** Splits a `;` list cell, trimming and dropping empty items and duplicates. */
 export function readList(raw: string, lower: boolean): string[] {
+  if (raw === '') return [];
+  if (!raw.includes(';')) {
+    const one = lower ? raw.trim().toLowerCase() : raw.trim();
+    return one === '' ? [] : [one];
+  }
   const items = raw
     .split(';')
     .map((s) => (lower ? s.trim().toLowerCase() : s.trim()))

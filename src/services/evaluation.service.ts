@@ -98,6 +98,9 @@ class FindingWriter {
         owner_id: change.open.owner,
         unit: change.open.unit,
         opened_at: change.open.at,
+        closed_at: null,
+        close_reason: null,
+        close_status: null,
       });
       this.outcome.opened++;
     }

@@ -18,6 +18,7 @@ import {
   updateDevice,
 } from '../store/devices.repository.js';
 import {
+  getExistingPersonIds,
   getPeopleByIds,
   getPersonIdsByEmail,
   insertPeople,
@@ -199,14 +200,15 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
     importDevices(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
       const table = parseCsv(decodeCsv(bytes, o.encoding), o.fileName, o);
       return run('devices', bytes, o, async (tx, at) => {
-        const idIdx = table.header.indexOf('id');
         const ownerIdx = table.header.indexOf('owner');
-        const ids = idIdx < 0 ? [] : table.rows.map((r) => (r.cells[idIdx] ?? '').trim());
+        // A large file checks owners against every stored id, read once.
         const owners =
           ownerIdx < 0
             ? []
-            : table.rows.map((r) => (r.cells[ownerIdx] ?? '').trim()).filter(Boolean);
-        const people = await getPeopleByIds(tx, owners);
+            : table.rows.length > 20_000
+              ? 'all'
+              : table.rows.map((r) => (r.cells[ownerIdx] ?? '').trim()).filter(Boolean);
+        const people = await getExistingPersonIds(tx, owners);
         const { rows, problems } = readDeviceRows(
           table,
           o.fileName,
@@ -218,7 +220,10 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
             `${o.fileName}: ${problems.length} problem(s); nothing was imported`,
             problems,
           );
-        const stored = await getDevicesByIds(tx, ids);
+        const stored = await getDevicesByIds(
+          tx,
+          rows.map((r) => r.id),
+        );
         const inserts: DevicesTable[] = [];
         const touched: string[] = [];
         const changed: string[] = [];

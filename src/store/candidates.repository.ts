@@ -1,4 +1,6 @@
+import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import { rawSqlite } from './database.js';
 import type { Prefilter } from '../domain/target.compile.js';
 import { rowToDevice, type StoredDevice } from './devices.repository.js';
 import { rowToPerson, type StoredPerson } from './people.repository.js';
@@ -34,12 +36,138 @@ export function unitAtOrBelow(column: string, u: string) {
   return sql<boolean>`(${ref} = ${u} or (${ref} >= ${u + '/'} and ${ref} < ${u + '0'}))`;
 }
 
-/** Active devices (with their owners) that may be caught, in pages by id. */
+/** Parses JSON list cells once per distinct text: a million rows share a handful of lists. */
+function listParser(): (text: string) => string[] {
+  const cache = new Map<string, string[]>();
+  return (text) => {
+    let v = cache.get(text);
+    if (v === undefined) {
+      v = JSON.parse(text) as string[];
+      if (cache.size < 100_000) cache.set(text, v);
+    }
+    return v;
+  };
+}
+
+type RawCandidate = [
+  string,
+  string | null,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string,
+  number,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+];
+
+/**
+ * SQLite: reads candidates in table order (rowid pages) as raw arrays, with only the columns
+ * judging needs; the general path below builds objects through Kysely, page by id.
+ */
+function* streamCandidatesSqlite(
+  raw: SQLite.Database,
+  f: CandidateFilter,
+  pageSize = 100_000,
+): Generator<Candidate[]> {
+  const where: string[] = [`d.status = 'active'`, 'd.rowid > ?'];
+  const params: unknown[] = [];
+  if (f.owned) {
+    where.push('d.owner_id is not null', 'p.active = 1');
+    if (f.scopeUnits.length > 0) {
+      where.push(
+        `(${f.scopeUnits.map(() => '(p.unit = ? or (p.unit >= ? and p.unit < ?))').join(' or ')})`,
+      );
+      for (const u of f.scopeUnits) params.push(u, u + '/', u + '0');
+    }
+  } else where.push('d.owner_id is null');
+  for (const p of f.prefilters) {
+    const col = `d.${COLUMN[p.field] ?? p.field}`;
+    if (p.op === 'in') {
+      where.push(`${col} in (${p.values.map(() => '?').join(',')})`);
+      params.push(...p.values);
+    } else {
+      where.push(`${col} like ? escape '\\'`);
+      params.push(jsonItemPattern(p.value));
+    }
+  }
+  const stmt = raw
+    .prepare(
+      `select d.id, d.owner_id, d.class, d.platform, d.os_version, d.manufacturer, d.model, d.serial,
+              d.imei, d.ownership, d.purposes, d.status, d.apps, d.created_at, d.changed_at,
+              p.id, p.name, p.unit, p.title, p.active, p.changed_at, p.tags, d.rowid
+         from devices d left join people p on p.id = d.owner_id
+        where ${where.join(' and ')} order by d.rowid limit ${pageSize}`,
+    )
+    .raw(true);
+  const list = listParser();
+  let after = 0;
+  for (;;) {
+    const rows = stmt.all(after, ...params) as (RawCandidate &
+      [...RawCandidate, string | null, number])[];
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({
+      device: {
+        id: r[0],
+        owner: r[1],
+        class: r[2] as StoredDevice['class'],
+        platform: r[3] as StoredDevice['platform'],
+        osVersion: r[4],
+        manufacturer: r[5],
+        model: r[6],
+        serial: r[7],
+        imei: r[8],
+        ownership: r[9] as StoredDevice['ownership'],
+        purposes: list(r[10]) as StoredDevice['purposes'],
+        status: r[11] as StoredDevice['status'],
+        apps: list(r[12]),
+        createdAt: r[13],
+        changedAt: r[14],
+      },
+      owner:
+        r[15] === null
+          ? null
+          : {
+              id: r[15],
+              name: r[16] ?? '',
+              email: null,
+              unit: r[17] ?? '',
+              title: r[18],
+              supervisor: null,
+              tags: list(r[21] ?? '[]'),
+              active: r[19] === 1,
+              createdAt: r[20] ?? 0,
+              changedAt: r[20] ?? 0,
+            },
+    }));
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]![22];
+  }
+}
+
+/** Active devices (with their owners) that may be caught, in pages. */
 export async function* streamCandidates(
   db: Db,
   f: CandidateFilter,
   pageSize = 20_000,
 ): AsyncGenerator<Candidate[]> {
+  const raw = rawSqlite.get(db);
+  if (raw) {
+    yield* streamCandidatesSqlite(raw, f);
+    return;
+  }
   let after = '';
   for (;;) {
     let q = db

@@ -15,6 +15,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * The better-sqlite3 handle behind a Kysely instance or a transaction on it, for the few bulk
+ * writes that must skip query building (see `insertMany`).
+ */
+export const rawSqlite = new WeakMap<object, SQLite.Database>();
+
 // bigint columns hold epoch milliseconds and counts: they fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
@@ -37,7 +43,10 @@ function openSqlite(file: string): Store {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 30000');
   sqlite.pragma('cache_size = -262144');
+  // Scans of millions of rows read pages through memory maps instead of one syscall each.
+  sqlite.pragma('mmap_size = 4294967296');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  rawSqlite.set(db, sqlite);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

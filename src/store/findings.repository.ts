@@ -2,13 +2,16 @@ import type { CloseReason, OpenFinding } from '../domain/finding.rules.js';
 import type { Db, FindingsTable } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
 
-/** A finding to open. */
+/** A finding to open (the closing columns stay empty). */
 export interface NewFinding {
   mandate_id: string;
   device_id: string;
   owner_id: string;
   unit: string;
   opened_at: number;
+  closed_at: null;
+  close_reason: null;
+  close_status: null;
 }
 
 /** A finding to close; `drop` removes one that would close as it opens. */
@@ -97,9 +100,5 @@ export async function writeFindingChanges(
         .execute();
     }
   }
-  await insertMany(
-    db,
-    'findings',
-    opens.map((o) => ({ ...o, closed_at: null, close_reason: null, close_status: null })),
-  );
+  await insertMany(db, 'findings', opens);
 }

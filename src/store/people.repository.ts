@@ -1,4 +1,5 @@
 import type { Person } from '../domain/person.model.js';
+import { rawSqlite } from './database.js';
 import type { Db, PeopleTable } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
 
@@ -93,4 +94,23 @@ export async function countPeople(db: Db): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** Which of these ids are stored; `all` reads every stored id at once, for large files. */
+export async function getExistingPersonIds(db: Db, ids: string[] | 'all'): Promise<Set<string>> {
+  if (ids === 'all') {
+    const raw = rawSqlite.get(db);
+    return new Set(
+      raw
+        ? (raw.prepare('select id from people').pluck().all() as string[])
+        : (await db.selectFrom('people').select('id').execute()).map((r) => r.id),
+    );
+  }
+  const unique = [...new Set(ids)];
+  const out = new Set<string>();
+  for (const part of chunks(unique)) {
+    for (const r of await db.selectFrom('people').select('id').where('id', 'in', part).execute())
+      out.add(r.id);
+  }
+  return out;
 }

@@ -62,32 +62,35 @@ export async function isPersonInScope(db: Db, scope: Scope, id: string): Promise
   return r !== undefined;
 }
 
-/** Units that an in-scope person belongs to, with their head if the head is active. */
+/**
+ * Units that an in-scope person belongs to, with their head if the head is active:
+ * one index probe per unit rather than a pass over everyone.
+ */
 export async function listUnitsInScope(
   db: Db,
   scope: Scope,
 ): Promise<{ unit: string; head: string | null }[]> {
-  const units = await whereInScope(
-    db.selectFrom('people').select('people.unit').distinct(),
-    scope,
-  ).execute();
-  const paths = units.map((u) => u.unit);
-  const out: { unit: string; head: string | null }[] = [];
-  for (let i = 0; i < paths.length; i += 5000) {
-    const part = paths.slice(i, i + 5000);
-    const rows = await db
-      .selectFrom('units')
-      .leftJoin('people', 'people.id', 'units.head_person_id')
-      .select(['units.path', 'units.head_person_id', 'people.active'])
-      .where('units.path', 'in', part)
-      .execute();
-    for (const r of rows)
-      out.push({
-        unit: r.path,
-        head: r.head_person_id && r.active === 1 ? r.head_person_id : null,
-      });
-  }
-  return out.sort((a, b) => (a.unit < b.unit ? -1 : 1));
+  const rows = await db
+    .selectFrom('units')
+    .leftJoin('people as hp', 'hp.id', 'units.head_person_id')
+    .select(['units.path', 'units.head_person_id', 'hp.active'])
+    .where((eb) =>
+      eb.exists(
+        whereInScope(
+          eb
+            .selectFrom('people')
+            .select('people.id')
+            .whereRef('people.unit', '=', 'units.path') as unknown as PeopleQuery<{ id: string }>,
+          scope,
+        ),
+      ),
+    )
+    .orderBy('units.path')
+    .execute();
+  return rows.map((r) => ({
+    unit: r.path,
+    head: r.head_person_id && r.active === 1 ? r.head_person_id : null,
+  }));
 }
 
 /** People at or below a unit, active or not. */

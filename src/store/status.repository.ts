@@ -55,23 +55,47 @@ export interface OpenAggregate {
   affectedOwners: number;
 }
 
-/** Per mandate at T: open findings, exempt ones, owners not compliant, owners ever affected. */
+/** Whether any exemption of the mandate was ever approved: without one, nothing is exempt. */
+async function hasApprovedExemptions(db: Db, mandateId: string, at: number): Promise<boolean> {
+  const r = await db
+    .selectFrom('exemptions')
+    .select('id')
+    .where('mandate_id', '=', mandateId)
+    .where('approved_at', 'is not', null)
+    .where('approved_at', '<=', at)
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/**
+ * Per mandate at T: open findings, exempt ones, owners not compliant, owners ever affected.
+ * Each query walks one covering index in owner order, so no temporary sort is needed.
+ */
 export async function aggregateOpen(db: Db, mandateId: string, at: number): Promise<OpenAggregate> {
-  const open = await sql<{ open: number; exempt: number; owners: number }>`
-    select count(*) as open, coalesce(sum(ex), 0) as exempt,
-           count(distinct case when ex = 0 then owner_id end) as owners
-      from (select f.owner_id, ${exemptAt(at)} as ex
-              from findings f
-             where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
-               and (f.closed_at is null or f.closed_at > ${at})) x`.execute(db);
+  const exemptions = await hasApprovedExemptions(db, mandateId, at);
+  const ex = exemptions ? exemptAt(at) : sql<number>`0`;
+  const open = await sql<{ open: number; exempt: number }>`
+    select count(*) as open, coalesce(sum(${ex}), 0) as exempt
+      from findings f
+     where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
+       and (f.closed_at is null or f.closed_at > ${at})`.execute(db);
+  const owners = await sql<{ n: number }>`
+    select count(*) as n from (
+      select f.owner_id from findings f
+       where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
+         and (f.closed_at is null or f.closed_at > ${at}) and ${ex} = 0
+       group by f.owner_id) x`.execute(db);
   const affected = await sql<{ n: number }>`
-    select count(distinct owner_id) as n from findings
-     where mandate_id = ${mandateId} and opened_at <= ${at}`.execute(db);
+    select count(*) as n from (
+      select owner_id from findings
+       where mandate_id = ${mandateId} and opened_at <= ${at}
+       group by owner_id) x`.execute(db);
   const o = open.rows[0];
   return {
     open: Number(o?.open ?? 0),
     exempt: Number(o?.exempt ?? 0),
-    nonCompliantOwners: Number(o?.owners ?? 0),
+    nonCompliantOwners: Number(owners.rows[0]?.n ?? 0),
     affectedOwners: Number(affected.rows[0]?.n ?? 0),
   };
 }

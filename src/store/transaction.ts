@@ -1,5 +1,6 @@
+import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Store } from './database.js';
+import { rawSqlite, type Store } from './database.js';
 import type { Db } from './schema.js';
 
 /** Thrown inside a write transaction to undo it on purpose (dry runs). */
@@ -25,6 +26,8 @@ export async function writeTransaction<T>(store: Store, fn: (tx: Db) => Promise<
       });
     }
     return await store.db.connection().execute(async (conn) => {
+      const raw = rawSqlite.get(store.db);
+      if (raw) rawSqlite.set(conn, raw);
       await sql`begin immediate`.execute(conn);
       try {
         const result = await fn(conn);
@@ -48,6 +51,11 @@ export async function insertMany<R extends object>(
   rows: R[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const raw = rawSqlite.get(tx);
+  if (raw) {
+    insertManySqlite(raw, table, rows);
+    return;
+  }
   const columns = Object.keys(rows[0]!).length;
   const size = Math.max(1, Math.floor(30_000 / columns));
   for (let i = 0; i < rows.length; i += size) {
@@ -63,4 +71,48 @@ export function chunks<T>(items: T[], size = 5000): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+const BATCH = 200;
+
+/**
+ * SQLite bulk insert with statements prepared once per shape: millions of rows in seconds.
+ * A load larger than the table drops its secondary indexes and builds them again after,
+ * which sorts once instead of inserting at random (all inside the caller's transaction).
+ */
+function insertManySqlite(raw: SQLite.Database, table: string, rows: object[]): void {
+  const existing = raw.prepare(`select count(*) from "${table}"`).pluck().get() as number;
+  const rebuild =
+    rows.length >= 50_000 && rows.length > existing
+      ? (raw
+          .prepare(
+            `select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`,
+          )
+          .all(table) as { name: string; sql: string }[])
+      : [];
+  for (const ix of rebuild) raw.exec(`drop index "${ix.name}"`);
+  insertRowsSqlite(raw, table, rows);
+  for (const ix of rebuild) raw.exec(ix.sql);
+}
+
+function insertRowsSqlite(raw: SQLite.Database, table: string, rows: object[]): void {
+  const columns = Object.keys(rows[0]!);
+  const one = `(${columns.map(() => '?').join(',')})`;
+  const prefix = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values `;
+  const batch = raw.prepare(prefix + new Array(BATCH).fill(one).join(','));
+  const single = raw.prepare(prefix + one);
+  const width = columns.length;
+  const params: unknown[] = new Array<unknown>(BATCH * width);
+  let i = 0;
+  for (; i + BATCH <= rows.length; i += BATCH) {
+    for (let j = 0; j < BATCH; j++) {
+      const r = rows[i + j] as Record<string, unknown>;
+      for (let c = 0; c < width; c++) params[j * width + c] = r[columns[c]!];
+    }
+    batch.run(params);
+  }
+  for (; i < rows.length; i++) {
+    const r = rows[i] as Record<string, unknown>;
+    single.run(columns.map((c) => r[c]));
+  }
 }

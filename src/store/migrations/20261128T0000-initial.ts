@@ -33,7 +33,7 @@ export function initialMigration(dialect: 'sqlite' | 'postgres'): Migration {
         .addColumn('changed_at', ms, (c) => c.notNull())
         .addColumn('last_seen_at', ms, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('people_unit').on('people').column('unit').execute();
+      await db.schema.createIndex('people_unit').on('people').columns(['unit', 'active']).execute();
       await db.schema.createIndex('people_email').on('people').column('email').execute();
       await db.schema
         .createTable('devices')
@@ -101,10 +101,16 @@ export function initialMigration(dialect: 'sqlite' | 'postgres'): Migration {
         .on('findings')
         .columns(['device_id', 'mandate_id'])
         .execute();
+      // Covering indexes: status at T reads findings per mandate in device and in owner order.
       await db.schema
-        .createIndex('findings_mandate_opened')
+        .createIndex('findings_mandate_device')
         .on('findings')
-        .columns(['mandate_id', 'opened_at'])
+        .columns(['mandate_id', 'device_id', 'opened_at', 'closed_at', 'close_status'])
+        .execute();
+      await db.schema
+        .createIndex('findings_mandate_owner')
+        .on('findings')
+        .columns(['mandate_id', 'owner_id', 'opened_at', 'closed_at', 'device_id'])
         .execute();
       await db.schema
         .createTable('attestations')
