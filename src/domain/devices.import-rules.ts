@@ -8,14 +8,7 @@ import {
   type Device,
 } from './device.model.js';
 import type { Problem } from './errors.js';
-import {
-  cellReader,
-  checkHeader,
-  readId,
-  readList,
-  readText,
-  RowProblems,
-} from './import.rules.js';
+import { checkHeader, readId, readList, readText, RowProblems } from './import.rules.js';
 
 export const DEVICE_COLUMNS = [
   'id',
