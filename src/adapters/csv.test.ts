@@ -53,3 +53,18 @@ describe('csv line numbers', () => {
     expect(() => parseCsv('id,note\n1,x\n2,"open\n', 'f.csv')).toThrow(/not valid CSV/);
   });
 });
+
+describe('csv chunks', () => {
+  it('cut a large quote-free file at newlines with the right line numbers', async () => {
+    const { parseCsvChunks } = await import('./csv.js');
+    const body = Array.from({ length: 25 }, (_, i) => (i === 7 ? '' : `${i},x`)).join('\n');
+    const text = `id,v\n${body}\n`.padEnd(1 << 20, '\n');
+    const c = parseCsvChunks(text, 'f.csv', {}, 10);
+    const rows = [...c.chunks()].flat();
+    expect(c.header).toEqual(['id', 'v']);
+    expect(rows).toHaveLength(24);
+    expect(rows[0]).toEqual({ line: 2, cells: ['0', 'x'] });
+    expect(rows[7]).toEqual({ line: 10, cells: ['8', 'x'] });
+    expect(rows[23]).toEqual({ line: 26, cells: ['24', 'x'] });
+  });
+});

@@ -87,3 +87,71 @@ export function parseCsv(text: string, fileName: string, options: CsvOptions = {
   }
   return { header, rows };
 }
+
+/** A CSV file read in chunks of rows: the header first, then rows as they are needed. */
+export interface CsvChunks {
+  header: string[];
+  /** About how many rows follow (newlines counted), for sizing the work. */
+  approxRows: number;
+  chunks(): Generator<CsvTable['rows']>;
+}
+
+/**
+ * Reads a large CSV chunk by chunk so that memory stays bounded. Files with quotes are parsed
+ * whole (a quoted newline may not be split), then handed out in chunks all the same.
+ */
+export function parseCsvChunks(
+  text: string,
+  fileName: string,
+  options: CsvOptions = {},
+  size = 50_000,
+): CsvChunks {
+  let approxRows = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) approxRows++;
+  if (text.includes('"') || text.length < 1 << 20) {
+    const table = parseCsv(text, fileName, options);
+    return {
+      header: table.header,
+      approxRows,
+      *chunks() {
+        for (let i = 0; i < table.rows.length; i += size) yield table.rows.slice(i, i + size);
+      },
+    };
+  }
+  // No quotes anywhere: every newline ends a record, so the text can be cut at newlines.
+  const firstEnd = text.indexOf('\n');
+  const head = parseCsv(firstEnd < 0 ? text : text.slice(0, firstEnd + 1), fileName, options);
+  const delimiter = options.delimiter ?? detectDelimiter(text);
+  return {
+    header: head.header,
+    approxRows,
+    *chunks() {
+      let start = firstEnd + 1;
+      let line = 2;
+      while (firstEnd >= 0 && start < text.length) {
+        // Cut after `size` newlines (or at the end of the text).
+        let end = start - 1;
+        let lines = 0;
+        while (lines < size) {
+          const next = text.indexOf('\n', end + 1);
+          if (next < 0) break;
+          end = next;
+          lines++;
+        }
+        const stop = lines < size ? text.length : end + 1;
+        const records = Papa.parse<string[]>(text.slice(start, stop), {
+          delimiter,
+          skipEmptyLines: false,
+        }).data;
+        const rows: CsvTable['rows'] = [];
+        for (let i = 0; i < records.length; i++) {
+          const cells = records[i]!;
+          if (!(cells.length === 1 && cells[0] === '')) rows.push({ line: line + i, cells });
+        }
+        line += lines;
+        start = stop;
+        yield rows;
+      }
+    },
+  };
+}

@@ -55,6 +55,15 @@ const TEXT_COLUMNS = [
   ['imei', 'imei'],
 ] as const;
 
+/** Problems with a devices file's header: required columns, unknown ones. */
+export function checkDeviceHeader(
+  header: string[],
+  fileName: string,
+  ignoreUnknown: boolean,
+): Problem[] {
+  return checkHeader(header, DEVICE_COLUMNS, ['id', 'class', 'platform'], ignoreUnknown, fileName);
+}
+
 /**
  * Validates every row of a devices file; returns rows or every problem.
  * Written for millions of rows: column positions are found once, no closure per row.
@@ -64,15 +73,13 @@ export function readDeviceRows(
   fileName: string,
   personExists: (id: string) => boolean,
   ignoreUnknown: boolean,
+  /** Ids seen in earlier chunks of the same file, with their lines; the header is then checked already. */
+  seenBefore?: Map<string, number>,
 ): { rows: DeviceRow[]; problems: Problem[] } {
-  const headerProblems = checkHeader(
-    table.header,
-    DEVICE_COLUMNS,
-    ['id', 'class', 'platform'],
-    ignoreUnknown,
-    fileName,
-  );
-  if (headerProblems.length > 0) return { rows: [], problems: headerProblems };
+  if (!seenBefore) {
+    const headerProblems = checkDeviceHeader(table.header, fileName, ignoreUnknown);
+    if (headerProblems.length > 0) return { rows: [], problems: headerProblems };
+  }
   const at = (c: string): number => table.header.indexOf(c);
   const ix = {
     id: at('id'),
@@ -89,7 +96,7 @@ export function readDeviceRows(
   );
   const p = new RowProblems(fileName);
   const rows: DeviceRow[] = [];
-  const seen = new Map<string, number>();
+  const seen = seenBefore ?? new Map<string, number>();
   const width = table.header.length;
   // Reads an enumerated cell: undefined when the column is absent, null when empty.
   const readEnum = (

@@ -49,6 +49,15 @@ describe('compileTarget', () => {
     const o = compileTarget('device.platform == "ios" || device.platform == "ipados"');
     expect(o.ok && o.target.prefilters).toEqual([]);
   });
+  it('knows which fields a target reads', () => {
+    const r = compileTarget('device.class == "smartphone" && "x" in person.tags');
+    expect(r.ok && r.target.fields).toEqual({
+      device: new Set(['class']),
+      person: new Set(['tags']),
+    });
+    const all = compileTarget('[device][0].platform == "ios"');
+    expect(all.ok && all.target.fields.device).toBe('all');
+  });
   it('reads person fields', () => {
     const r = compileTarget('"x" in person.tags && person.unit.startsWith("A")');
     expect(r.ok && r.target.matches(device(), person)).toBe(true);

@@ -32,11 +32,18 @@ export type Prefilter =
   | { field: keyof TargetDevice; op: 'in'; values: string[] }
   | { field: 'purposes' | 'apps'; op: 'contains'; value: string };
 
+/** The fields a target reads, so that a scan can leave the others out; `all` when it reads a whole object. */
+export interface TargetFields {
+  device: Set<string> | 'all';
+  person: Set<string> | 'all';
+}
+
 /** A compiled target: evaluate per device; throws when evaluation fails at run time. */
 export interface CompiledTarget {
   source: string;
   matches(device: TargetDevice, person: TargetPerson): boolean;
   prefilters: Prefilter[];
+  fields: TargetFields;
 }
 
 export type CompileResult = { ok: true; target: CompiledTarget } | { ok: false; errors: string[] };
@@ -86,6 +93,7 @@ export function compileTarget(source: string): CompileResult {
     target: {
       source,
       prefilters,
+      fields: fieldsRead(parsed.ast),
       matches: (device, person) => parsed({ device, person }) === true,
     },
   };
@@ -152,6 +160,25 @@ function childrenOf(node: ASTNode): ASTNode[] {
     else if (x !== null && typeof x === 'object' && 'op' in x) out.push(x as ASTNode);
   };
   collect(args);
+  return out;
+}
+
+function fieldsRead(root: ASTNode): TargetFields {
+  const out: TargetFields = { device: new Set(), person: new Set() };
+  const visit = (node: ASTNode): void => {
+    if (node.op === '.' && node.args[0].op === 'id') {
+      const name = node.args[0].args;
+      const set = name === 'device' ? out.device : name === 'person' ? out.person : null;
+      if (set && set !== 'all') set.add(node.args[1]);
+      return;
+    }
+    if (node.op === 'id' && (node.args === 'device' || node.args === 'person')) {
+      out[node.args] = 'all';
+      return;
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
   return out;
 }
 

@@ -125,7 +125,11 @@ export async function reevaluateDevices(
     db,
     [...devices.values()].flatMap((d) => (d.owner ? [d.owner] : [])),
   );
-  const open = await getOpenFindings(db, deviceIds);
+  const open = await getOpenFindings(
+    db,
+    mandates.map((m) => m.id),
+    deviceIds,
+  );
   const w = new FindingWriter();
   for (const m of mandates) {
     const openOfMandate = open.get(m.id);
@@ -161,6 +165,8 @@ export async function evaluateWholeMandate(
     prefilters: m.judge.target.prefilters,
     scopeUnits: m.judge.scope.units,
     owned: true,
+    fields: m.judge.target.fields,
+    scopeNeedsTags: m.judge.scope.tags.size > 0 || m.judge.scope.excludeTags.size > 0,
   };
   for await (const page of streamCandidates(db, filter)) {
     for (const { device, owner } of page) {

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { decodeCsv, parseCsv, type CsvOptions } from '../adapters/csv.js';
+import { decodeCsv, parseCsv, parseCsvChunks, type CsvOptions } from '../adapters/csv.js';
 import type { Clock } from '../adapters/clock.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { DEVICE_FIELDS, type Device } from '../domain/device.model.js';
-import { readDeviceRows } from '../domain/devices.import-rules.js';
-import { invalidInput } from '../domain/errors.js';
+import {
+  checkDeviceHeader,
+  readDeviceRows,
+  type DeviceRow,
+} from '../domain/devices.import-rules.js';
+import { invalidInput, type Problem } from '../domain/errors.js';
 import { PERSON_FIELDS, type Person } from '../domain/person.model.js';
 import { readPeopleRows } from '../domain/people.import-rules.js';
 import { formatInstant } from '../domain/time.js';
@@ -13,6 +17,8 @@ import {
   deviceToRow,
   getDeviceIdsByOwners,
   getDevicesByIds,
+  hasNoDevices,
+  type StoredDevice,
   insertDevices,
   touchDevices,
   updateDevice,
@@ -26,8 +32,8 @@ import {
   touchPeople,
   updatePerson,
 } from '../store/people.repository.js';
-import type { DevicesTable, PeopleTable } from '../store/schema.js';
-import { Rollback, writeTransaction } from '../store/transaction.js';
+import type { Db, DevicesTable, PeopleTable } from '../store/schema.js';
+import { deferIndexes, Rollback, writeTransaction } from '../store/transaction.js';
 import { ensureUnits, getUnitsHeadedBy, setUnitHeads } from '../store/units.repository.js';
 import { recordAudit } from './audit.service.js';
 import { loadActiveMandates, reevaluateDevices, type EvalOutcome } from './evaluation.service.js';
@@ -196,81 +202,119 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
       });
     },
 
-    /** Imports a devices CSV (DESIGN §6). */
+    /**
+     * Imports a devices CSV (DESIGN §6), chunk by chunk inside one transaction so that memory
+     * stays bounded; the first bad row stops the writing, the rest is still checked and listed.
+     */
     importDevices(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
-      const table = parseCsv(decodeCsv(bytes, o.encoding), o.fileName, o);
+      const csv = parseCsvChunks(decodeCsv(bytes, o.encoding), o.fileName, o);
       return run('devices', bytes, o, async (tx, at) => {
-        const ownerIdx = table.header.indexOf('owner');
+        const headerProblems = checkDeviceHeader(csv.header, o.fileName, o.ignoreUnknown === true);
+        if (headerProblems.length > 0) {
+          throw invalidInput(
+            `${o.fileName}: the header is refused; nothing was imported`,
+            headerProblems,
+          );
+        }
+        const ownerIdx = csv.header.indexOf('owner');
         // A large file checks owners against every stored id, read once.
-        const owners =
-          ownerIdx < 0
-            ? []
-            : table.rows.length > 20_000
-              ? 'all'
-              : table.rows.map((r) => (r.cells[ownerIdx] ?? '').trim()).filter(Boolean);
-        const people = await getExistingPersonIds(tx, owners);
-        const { rows, problems } = readDeviceRows(
-          table,
-          o.fileName,
-          (id) => people.has(id),
-          o.ignoreUnknown === true,
-        );
-        if (problems.length > 0)
+        const allPeople =
+          ownerIdx >= 0 && csv.approxRows > 20_000 ? await getExistingPersonIds(tx, 'all') : null;
+        const seen = new Map<string, number>();
+        const problems: Problem[] = [];
+        const counts = { rows: 0, created: 0, updated: 0, unchanged: 0 };
+        const affected: string[] = [];
+        // Into an empty table nothing can be stored already: no lookups (duplicates are refused).
+        const wasEmpty = await hasNoDevices(tx);
+        const indexes = deferIndexes(tx, 'devices', csv.approxRows);
+        for (const chunk of csv.chunks()) {
+          o.progress?.(counts.rows, csv.approxRows);
+          const people =
+            allPeople ??
+            (ownerIdx < 0
+              ? new Set<string>()
+              : await getExistingPersonIds(
+                  tx,
+                  chunk.map((r) => (r.cells[ownerIdx] ?? '').trim()).filter(Boolean),
+                ));
+          const read = readDeviceRows(
+            { header: csv.header, rows: chunk },
+            o.fileName,
+            (id) => people.has(id),
+            o.ignoreUnknown === true,
+            seen,
+          );
+          problems.push(...read.problems);
+          counts.rows += read.rows.length;
+          if (problems.length > 0) continue;
+          await writeDeviceChunk(tx, read.rows, at, counts, affected, wasEmpty);
+        }
+        if (problems.length > 0) {
           throw invalidInput(
             `${o.fileName}: ${problems.length} problem(s); nothing was imported`,
             problems,
           );
-        const stored = await getDevicesByIds(
-          tx,
-          rows.map((r) => r.id),
-        );
-        const inserts: DevicesTable[] = [];
-        const touched: string[] = [];
-        const changed: string[] = [];
-        for (const [i, row] of rows.entries()) {
-          if (i % 20_000 === 0) o.progress?.(i, rows.length);
-          const before = stored.get(row.id);
-          const f = row.fields;
-          const merged: Device = {
-            id: row.id,
-            owner: f.owner !== undefined ? f.owner : (before?.owner ?? null),
-            class: f.class,
-            platform: f.platform,
-            osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
-            manufacturer:
-              f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
-            model: f.model !== undefined ? f.model : (before?.model ?? null),
-            serial: f.serial !== undefined ? f.serial : (before?.serial ?? null),
-            imei: f.imei !== undefined ? f.imei : (before?.imei ?? null),
-            ownership: f.ownership !== undefined ? f.ownership : (before?.ownership ?? null),
-            purposes: f.purposes ?? before?.purposes ?? [],
-            status: f.status ?? before?.status ?? 'active',
-            apps: f.apps ?? before?.apps ?? [],
-          };
-          if (!before) inserts.push(deviceToRow(merged, { created: at, changed: at, seen: at }));
-          else if (sameFields(before, merged, DEVICE_FIELDS)) touched.push(row.id);
-          else {
-            await updateDevice(
-              tx,
-              deviceToRow(merged, { created: before.createdAt, changed: at, seen: at }),
-            );
-            changed.push(row.id);
-          }
         }
-        await insertDevices(tx, inserts);
-        await touchDevices(tx, touched, at);
-        o.progress?.(rows.length, rows.length);
-        return {
-          rows: rows.length,
-          created: inserts.length,
-          updated: changed.length,
-          unchanged: touched.length,
-          unitsCreated: 0,
-          affectedDevices: [...changed, ...inserts.map((r) => r.id)],
-        };
+        await indexes.restore();
+        o.progress?.(counts.rows, counts.rows);
+        return { ...counts, unitsCreated: 0, affectedDevices: affected };
       });
     },
   };
+}
+
+/** Upserts one chunk of valid device rows: inserts, changes, and last-seen for the unchanged. */
+async function writeDeviceChunk(
+  tx: Db,
+  rows: DeviceRow[],
+  at: number,
+  counts: { created: number; updated: number; unchanged: number },
+  affected: string[],
+  wasEmpty: boolean,
+): Promise<void> {
+  const stored = wasEmpty
+    ? new Map<string, StoredDevice>()
+    : await getDevicesByIds(
+        tx,
+        rows.map((r) => r.id),
+      );
+  const inserts: DevicesTable[] = [];
+  const touched: string[] = [];
+  for (const row of rows) {
+    const before = stored.get(row.id);
+    const f = row.fields;
+    const merged: Device = {
+      id: row.id,
+      owner: f.owner !== undefined ? f.owner : (before?.owner ?? null),
+      class: f.class,
+      platform: f.platform,
+      osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
+      manufacturer: f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
+      model: f.model !== undefined ? f.model : (before?.model ?? null),
+      serial: f.serial !== undefined ? f.serial : (before?.serial ?? null),
+      imei: f.imei !== undefined ? f.imei : (before?.imei ?? null),
+      ownership: f.ownership !== undefined ? f.ownership : (before?.ownership ?? null),
+      purposes: f.purposes ?? before?.purposes ?? [],
+      status: f.status ?? before?.status ?? 'active',
+      apps: f.apps ?? before?.apps ?? [],
+    };
+    if (!before) {
+      inserts.push(deviceToRow(merged, { created: at, changed: at, seen: at }));
+      affected.push(row.id);
+    } else if (sameFields(before, merged, DEVICE_FIELDS)) touched.push(row.id);
+    else {
+      await updateDevice(
+        tx,
+        deviceToRow(merged, { created: before.createdAt, changed: at, seen: at }),
+      );
+      affected.push(row.id);
+      counts.updated++;
+    }
+  }
+  await insertDevices(tx, inserts);
+  await touchDevices(tx, touched, at);
+  counts.created += inserts.length;
+  counts.unchanged += touched.length;
 }
 
 /** Applies head_of: each named unit gets its head; people of the file who head nothing now stop heading. */

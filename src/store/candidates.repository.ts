@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { rawSqlite } from './database.js';
-import type { Prefilter } from '../domain/target.compile.js';
+import type { Prefilter, TargetFields } from '../domain/target.compile.js';
 import { rowToDevice, type StoredDevice } from './devices.repository.js';
 import { rowToPerson, type StoredPerson } from './people.repository.js';
 import type { Db } from './schema.js';
@@ -18,6 +18,9 @@ export interface CandidateFilter {
   scopeUnits: string[];
   /** true: owned devices whose owner is active; false: devices with no owner. */
   owned: boolean;
+  /** The fields judging reads (the target's, and tags when the scope has tag rules); default all. */
+  fields?: TargetFields;
+  scopeNeedsTags?: boolean;
 }
 
 export interface Candidate {
@@ -103,11 +106,20 @@ function* streamCandidatesSqlite(
       params.push(jsonItemPattern(p.value));
     }
   }
+  // Columns judging does not read are selected as null: fewer values to build and collect.
+  const dev = f.fields?.device ?? 'all';
+  const per = f.fields?.person ?? 'all';
+  const d = (field: string, column: string): string =>
+    dev === 'all' || dev.has(field) ? `d.${column}` : 'null';
+  const tags = per === 'all' || per.has('tags') || f.scopeNeedsTags !== false ? 'p.tags' : 'null';
+  const title = per === 'all' || per.has('title') ? 'p.title' : 'null';
   const stmt = raw
     .prepare(
-      `select d.id, d.owner_id, d.class, d.platform, d.os_version, d.manufacturer, d.model, d.serial,
-              d.imei, d.ownership, d.purposes, d.status, d.apps, d.created_at, d.changed_at,
-              p.id, p.name, p.unit, p.title, p.active, p.changed_at, p.tags, d.rowid
+      `select d.id, d.owner_id, ${d('class', 'class')}, ${d('platform', 'platform')},
+              ${d('osVersion', 'os_version')}, ${d('manufacturer', 'manufacturer')}, ${d('model', 'model')},
+              ${d('serial', 'serial')}, ${d('imei', 'imei')}, ${d('ownership', 'ownership')},
+              ${d('purposes', 'purposes')}, d.status, ${d('apps', 'apps')}, d.created_at, d.changed_at,
+              p.id, null, p.unit, ${title}, p.active, p.changed_at, ${tags}, d.rowid
          from devices d left join people p on p.id = d.owner_id
         where ${where.join(' and ')} order by d.rowid limit ${pageSize}`,
     )
@@ -130,9 +142,9 @@ function* streamCandidatesSqlite(
         serial: r[7],
         imei: r[8],
         ownership: r[9],
-        purposes: list(r[10]) as StoredDevice['purposes'],
+        purposes: list(r[10] ?? '[]') as StoredDevice['purposes'],
         status: r[11],
-        apps: list(r[12]),
+        apps: list(r[12] ?? '[]'),
         createdAt: r[13],
         changedAt: r[14],
       },

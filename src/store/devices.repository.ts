@@ -57,11 +57,6 @@ export function deviceToRow(
 /** Stored devices by id, for the ids given. */
 export async function getDevicesByIds(db: Db, ids: string[]): Promise<Map<string, StoredDevice>> {
   const out = new Map<string, StoredDevice>();
-  if (
-    ids.length > 20_000 &&
-    !(await db.selectFrom('devices').select('id').limit(1).executeTakeFirst())
-  )
-    return out;
   for (const part of chunks([...new Set(ids)])) {
     const rows = await db.selectFrom('devices').selectAll().where('id', 'in', part).execute();
     for (const r of rows) out.set(r.id, rowToDevice(r));
@@ -99,4 +94,9 @@ export async function touchDevices(db: Db, ids: string[], at: number): Promise<v
   for (const part of chunks(ids)) {
     await db.updateTable('devices').set({ last_seen_at: at }).where('id', 'in', part).execute();
   }
+}
+
+/** Whether no device is stored at all. */
+export async function hasNoDevices(db: Db): Promise<boolean> {
+  return (await db.selectFrom('devices').select('id').limit(1).executeTakeFirst()) === undefined;
 }

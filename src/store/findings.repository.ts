@@ -26,6 +26,7 @@ export interface FindingClose {
 /** Open findings of the devices given, by mandate then device. */
 export async function getOpenFindings(
   db: Db,
+  mandateIds: string[],
   deviceIds: string[],
 ): Promise<Map<string, Map<string, OpenFinding>>> {
   const out = new Map<string, Map<string, OpenFinding>>();
@@ -33,6 +34,7 @@ export async function getOpenFindings(
     const rows = await db
       .selectFrom('findings')
       .select(['id', 'mandate_id', 'device_id', 'owner_id', 'unit', 'opened_at'])
+      .where('mandate_id', 'in', mandateIds)
       .where('device_id', 'in', part)
       .where('closed_at', 'is', null)
       .execute();

@@ -66,6 +66,42 @@ export async function insertMany<R extends object>(
   }
 }
 
+/**
+ * Before a load of `incoming` rows in chunks: on SQLite, when the load is larger than the table,
+ * drops the table's secondary indexes; `restore` builds them again (once, by sorting).
+ * Inside the caller's transaction, so a refused load leaves them as they were.
+ */
+export function deferIndexes(
+  tx: Db,
+  table: string,
+  incoming: number,
+): { restore(): Promise<void> } {
+  const raw = rawSqlite.get(tx);
+  const dropped = raw ? dropIndexesForLoad(raw, table, incoming) : [];
+  return {
+    restore: () => {
+      for (const ix of dropped) raw!.exec(ix.sql);
+      return Promise.resolve();
+    },
+  };
+}
+
+function dropIndexesForLoad(
+  raw: SQLite.Database,
+  table: string,
+  incoming: number,
+): { name: string; sql: string }[] {
+  const existing = raw.prepare(`select count(*) from "${table}"`).pluck().get() as number;
+  if (incoming < 50_000 || incoming <= existing) return [];
+  const indexes = raw
+    .prepare(
+      `select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`,
+    )
+    .all(table) as { name: string; sql: string }[];
+  for (const ix of indexes) raw.exec(`drop index "${ix.name}"`);
+  return indexes;
+}
+
 /** Splits a list into chunks for `IN (…)` lists. */
 export function chunks<T>(items: T[], size = 5000): T[][] {
   const out: T[][] = [];
@@ -81,16 +117,7 @@ const BATCH = 200;
  * which sorts once instead of inserting at random (all inside the caller's transaction).
  */
 function insertManySqlite(raw: SQLite.Database, table: string, rows: object[]): void {
-  const existing = raw.prepare(`select count(*) from "${table}"`).pluck().get() as number;
-  const rebuild =
-    rows.length >= 50_000 && rows.length > existing
-      ? (raw
-          .prepare(
-            `select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`,
-          )
-          .all(table) as { name: string; sql: string }[])
-      : [];
-  for (const ix of rebuild) raw.exec(`drop index "${ix.name}"`);
+  const rebuild = dropIndexesForLoad(raw, table, rows.length);
   insertRowsSqlite(raw, table, rows);
   for (const ix of rebuild) raw.exec(ix.sql);
 }

@@ -72,6 +72,9 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
             ? await app.imports.importPeople(bytes, o)
             : await app.imports.importDevices(bytes, o);
         io.out(importLine(r));
+        for (const e of r.findings.errors) {
+          io.err(`warning: ${e.mandate}: target failed for device ${e.device}: ${e.error}\n`);
+        }
       });
     });
   }

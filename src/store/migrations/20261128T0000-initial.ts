@@ -96,12 +96,8 @@ export function initialMigration(dialect: 'sqlite' | 'postgres'): Migration {
         .addColumn('close_reason', 'text')
         .addColumn('close_status', 'text')
         .execute();
-      await db.schema
-        .createIndex('findings_device')
-        .on('findings')
-        .columns(['device_id', 'mandate_id'])
-        .execute();
-      // Covering indexes: status at T reads findings per mandate in device and in owner order.
+      // Two covering indexes: status at T reads findings per mandate in device and in owner
+      // order; re-judging a device finds its open findings through the first.
       await db.schema
         .createIndex('findings_mandate_device')
         .on('findings')
