@@ -106,8 +106,9 @@ export function parseCsvChunks(
   options: CsvOptions = {},
   size = 50_000,
 ): CsvChunks {
-  let approxRows = 0;
+  let approxRows = -1; // the header's newline is not a row
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) approxRows++;
+  approxRows = Math.max(0, approxRows);
   if (text.includes('"') || text.length < 1 << 20) {
     const table = parseCsv(text, fileName, options);
     return {

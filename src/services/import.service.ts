@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeCsv, parseCsv, parseCsvChunks, type CsvOptions } from '../adapters/csv.js';
 import type { Clock } from '../adapters/clock.js';
-import { canonicalJson } from '../domain/canonical-json.js';
 import { DEVICE_FIELDS, type Device } from '../domain/device.model.js';
 import {
   checkDeviceHeader,
@@ -66,8 +65,16 @@ export interface ImportResult {
   findings: EvalOutcome;
 }
 
+/** Field values are scalars or lists of strings: lists compare item by item, in order. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
 function sameFields<T>(a: T, b: T, fields: readonly (keyof T)[]): boolean {
-  return fields.every((f) => canonicalJson(a[f]) === canonicalJson(b[f]));
+  for (const f of fields) if (!sameValue(a[f], b[f])) return false;
+  return true;
 }
 
 /** CSV imports of people and devices: all or nothing, upserts by id. */
