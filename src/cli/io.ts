@@ -23,6 +23,7 @@ const EXIT: Record<ErrorCode, number> = {
   precondition_required: 2,
   forbidden: 1,
   unauthenticated: 1,
+  rate_limited: 1,
   internal: 1,
 };
 

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'precondition_required'
   | 'forbidden'
   | 'unauthenticated'
+  | 'rate_limited'
   | 'internal';
 
 /** One problem in an input: where it is and why it is wrong. */

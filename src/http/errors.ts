@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   precondition_required: 428,
   forbidden: 403,
   unauthenticated: 401,
+  rate_limited: 429,
   internal: 500,
 };
 

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { initialMigration } from './migrations/20261128T0000-initial.js';
+import { accountsMigration } from './migrations/20261128T0100-accounts.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -59,7 +60,10 @@ function openPostgres(url: string): Store {
 async function migrate(store: Store): Promise<void> {
   const provider: MigrationProvider = {
     getMigrations: () =>
-      Promise.resolve({ '20261128T0000-initial': initialMigration(store.dialect) }),
+      Promise.resolve({
+        '20261128T0000-initial': initialMigration(store.dialect),
+        '20261128T0100-accounts': accountsMigration(store.dialect),
+      }),
   };
   const migrator = new Migrator({ db: store.db, provider });
   const { error } = await migrator.migrateToLatest();

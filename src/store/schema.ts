@@ -131,7 +131,44 @@ export interface AuditLogTable {
   hash: string;
 }
 
+export interface AccountsTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string | null;
+  roles: string;
+  units: string;
+  person_id: string | null;
+  disabled: number;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  created_at: Ms;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a stolen database yields no usable session. */
+  id: string;
+  account_id: number;
+  csrf_token: string;
+  created_at: Ms;
+  expires_at: Ms;
+  ended_at: Ms | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  token_hash: string;
+  read_only: number;
+  created_at: Ms;
+  expires_at: Ms | null;
+  revoked_at: Ms | null;
+}
+
 export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
   settings: SettingsTable;
   units: UnitsTable;
   people: PeopleTable;

@@ -1,0 +1,80 @@
+import { isAtOrBelow } from './unit-path.js';
+
+export const ROLES = ['admin', 'officer', 'unit-head', 'logistics', 'official', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is asking: an account's roles and the scope they give. */
+export interface Actor {
+  accountId: number;
+  email: string;
+  roles: ReadonlySet<Role>;
+  /** The person the account is linked to, if any. */
+  personId: string | null;
+  /** Unit-head scope: units given to the account and those its person heads (everything below too). */
+  units: readonly string[];
+  /** A token limited to reading. */
+  readOnly: boolean;
+}
+
+/** Everything a caller may do; each route asks for exactly one of these. */
+export type Permission =
+  | 'read'
+  | 'records.write'
+  | 'mandates.write'
+  | 'attest'
+  | 'exemptions.request'
+  | 'exemptions.decide'
+  | 'audit.read'
+  | 'accounts.manage';
+
+const GRANTS: Record<Permission, readonly Role[]> = {
+  read: ROLES,
+  'records.write': ['admin', 'officer', 'logistics'],
+  'mandates.write': ['admin', 'officer'],
+  attest: ['unit-head', 'official', 'officer'],
+  'exemptions.request': ['official', 'officer'],
+  'exemptions.decide': ['admin', 'officer', 'unit-head'],
+  'audit.read': ['admin', 'auditor', 'officer'],
+  'accounts.manage': ['admin'],
+};
+
+/** Whether an actor's roles grant a permission; read-only tokens grant only reading. */
+export function hasPermission(actor: Actor, p: Permission): boolean {
+  if (actor.readOnly && p !== 'read' && p !== 'audit.read') return false;
+  return GRANTS[p].some((r) => actor.roles.has(r));
+}
+
+/** Roles that see the whole organisation. */
+const EVERYWHERE: readonly Role[] = ['admin', 'officer', 'auditor', 'logistics'];
+
+/** What an actor may see: everything, some units, and/or one person. */
+export interface Visibility {
+  all: boolean;
+  units: readonly string[];
+  personId: string | null;
+}
+
+/** DESIGN §2: unit heads see their units and below; officials see themselves. */
+export function visibilityOf(actor: Actor): Visibility {
+  if (EVERYWHERE.some((r) => actor.roles.has(r))) return { all: true, units: [], personId: null };
+  return {
+    all: false,
+    units: actor.roles.has('unit-head') ? actor.units : [],
+    personId: actor.roles.has('official') || actor.roles.has('unit-head') ? actor.personId : null,
+  };
+}
+
+/** Whether a person (by id and unit) is visible. */
+export function canSeePerson(v: Visibility, person: { id: string; unit: string }): boolean {
+  return v.all || person.id === v.personId || v.units.some((u) => isAtOrBelow(person.unit, u));
+}
+
+/** Whether a device is visible: through its owner (an unowned device only to those who see all). */
+export function canSeeDevice(v: Visibility, owner: { id: string; unit: string } | null): boolean {
+  return v.all || (owner !== null && canSeePerson(v, owner));
+}
+
+/** Whether a unit is visible. */
+export function canSeeUnit(v: Visibility, unit: string): boolean {
+  return v.all || v.units.some((u) => isAtOrBelow(unit, u));
+}

@@ -1,0 +1,308 @@
+import { createHash, randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Clock } from '../adapters/clock.js';
+import { ROLES, type Actor, type Role } from '../domain/access.policy.js';
+import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { addDuration, formatInstant, parseDuration } from '../domain/time.js';
+import { normaliseUnitPath } from '../domain/unit-path.js';
+import {
+  countAccounts,
+  endSessions,
+  getAccountByEmail,
+  getAccountById,
+  getLiveSession,
+  getLiveToken,
+  getToken,
+  getUnitsHeadedByPerson,
+  insertAccount,
+  insertSession,
+  insertToken,
+  listAccounts,
+  revokeTokens,
+  updateAccount,
+  type AccountRow,
+} from '../store/accounts.repository.js';
+import type { Store } from '../store/database.js';
+import { getPeopleByIds } from '../store/people.repository.js';
+import { writeTransaction } from '../store/transaction.js';
+import { recordAudit } from './audit.service.js';
+import { makeLoginLimiter } from './login-limiter.js';
+
+const SESSION_MS = 12 * 3_600_000;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
+
+/** sha256 hex: how sessions and tokens are stored, so a copied database opens nothing. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export interface NewAccount {
+  email: string;
+  roles: string[];
+  units?: string[];
+  personId?: string | null;
+  password?: string | null;
+}
+
+/** An account as shown: never its password hash. */
+export interface AccountView {
+  id: number;
+  email: string;
+  roles: Role[];
+  units: string[];
+  personId: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+function viewOf(a: AccountRow): AccountView {
+  return {
+    id: a.id,
+    email: a.email,
+    roles: JSON.parse(a.roles) as Role[],
+    units: JSON.parse(a.units) as string[],
+    personId: a.person_id,
+    disabled: a.disabled === 1,
+    createdAt: formatInstant(a.created_at),
+  };
+}
+
+/** Accounts, passwords, sessions and API tokens. */
+export function makeAccountService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+  const limiter = makeLoginLimiter(clock);
+
+  async function actorOf(a: AccountRow, readOnly: boolean): Promise<Actor> {
+    const headed = a.person_id ? await getUnitsHeadedByPerson(store.db, a.person_id) : [];
+    return {
+      accountId: a.id,
+      email: a.email,
+      roles: new Set(JSON.parse(a.roles) as Role[]),
+      personId: a.person_id,
+      units: [...new Set([...(JSON.parse(a.units) as string[]), ...headed])],
+      readOnly,
+    };
+  }
+
+  return {
+    countAccounts: () => countAccounts(store.db),
+
+    /** Creates an account; every bad field is listed. */
+    async addUser(input: NewAccount, actor: string): Promise<AccountView> {
+      const problems: Problem[] = [];
+      const email = input.email.trim().toLowerCase();
+      if (!EMAIL_RE.test(email))
+        problems.push({ where: 'email', value: input.email, message: 'is not an email address' });
+      const roles = [...new Set(input.roles.map((r) => r.trim().toLowerCase()))];
+      if (roles.length === 0)
+        problems.push({ where: 'role', message: `at least one role: ${ROLES.join(', ')}` });
+      for (const r of roles) {
+        if (!(ROLES as readonly string[]).includes(r))
+          problems.push({ where: 'role', value: r, message: `must be one of ${ROLES.join(', ')}` });
+      }
+      const units: string[] = [];
+      for (const u of input.units ?? []) {
+        const p = normaliseUnitPath(u);
+        if (p) units.push(p);
+        else problems.push({ where: 'unit', value: u, message: 'is not a unit path' });
+      }
+      if (input.password !== undefined && input.password !== null && input.password.length < 10) {
+        problems.push({ where: 'password', message: 'must have at least 10 characters' });
+      }
+      if (
+        input.personId &&
+        !(await getPeopleByIds(store.db, [input.personId])).has(input.personId)
+      ) {
+        problems.push({
+          where: 'person',
+          value: input.personId,
+          message: 'is not a known person id',
+        });
+      }
+      if (problems.length > 0) throw invalidInput('the account is refused', problems);
+      const hash = input.password
+        ? await argon2.hash(input.password, { type: argon2.argon2id })
+        : null;
+      return writeTransaction(store, async (tx) => {
+        if (await getAccountByEmail(tx, email))
+          throw new AppError('conflict', `an account for ${email} exists already`, [
+            { where: 'email', value: email, message: 'taken' },
+          ]);
+        const now = clock.now();
+        const id = await insertAccount(tx, {
+          email,
+          password_hash: hash,
+          roles: JSON.stringify(roles),
+          units: JSON.stringify(units),
+          person_id: input.personId ?? null,
+          disabled: 0,
+          oidc_issuer: null,
+          oidc_subject: null,
+          created_at: now,
+        });
+        await recordAudit(tx, now, {
+          actor,
+          action: 'account.create',
+          object: `account/${id}`,
+          change: { email, roles, units, personId: input.personId ?? null },
+        });
+        return viewOf((await getAccountById(tx, id))!);
+      });
+    },
+
+    /** Every account. */
+    async listUsers(): Promise<AccountView[]> {
+      return (await listAccounts(store.db)).map(viewOf);
+    },
+
+    /** Disables an account and ends its sessions and tokens. */
+    async disableUser(email: string, actor: string): Promise<AccountView> {
+      return writeTransaction(store, async (tx) => {
+        const a = await getAccountByEmail(tx, email.trim().toLowerCase());
+        if (!a) throw new AppError('not_found', `no account for ${email}`);
+        const now = clock.now();
+        await updateAccount(tx, a.id, { disabled: 1 });
+        await endSessions(tx, now, { accountId: a.id });
+        await revokeTokens(tx, now, { accountId: a.id });
+        await recordAudit(tx, now, {
+          actor,
+          action: 'account.disable',
+          object: `account/${a.id}`,
+          change: { email: a.email },
+        });
+        return viewOf((await getAccountById(tx, a.id))!);
+      });
+    },
+
+    /** Signs in with a password; failures are rate-limited per account and per address. */
+    async login(
+      emailRaw: string,
+      password: string,
+      address: string,
+    ): Promise<{ session: string; csrf: string; account: AccountView }> {
+      const email = emailRaw.trim().toLowerCase();
+      limiter.check(email, address);
+      const a = await getAccountByEmail(store.db, email);
+      const ok =
+        a !== undefined &&
+        a.disabled === 0 &&
+        a.password_hash !== null &&
+        (await argon2.verify(a.password_hash, password));
+      if (!ok || !a) {
+        limiter.fail(email, address);
+        throw new AppError('unauthenticated', 'wrong email or password');
+      }
+      limiter.succeed(email, address);
+      const session = randomBytes(32).toString('base64url');
+      const csrf = randomBytes(24).toString('base64url');
+      await writeTransaction(store, async (tx) => {
+        const now = clock.now();
+        await insertSession(tx, {
+          id: hashSecret(session),
+          account_id: a.id,
+          csrf_token: csrf,
+          created_at: now,
+          expires_at: now + SESSION_MS,
+          ended_at: null,
+        });
+        await recordAudit(tx, now, {
+          actor: `account:${a.id}`,
+          action: 'auth.login',
+          object: `account/${a.id}`,
+          change: { address },
+        });
+      });
+      return { session, csrf, account: viewOf(a) };
+    },
+
+    /** Ends a session. */
+    async logout(session: string, actor: Actor): Promise<void> {
+      await writeTransaction(store, async (tx) => {
+        const now = clock.now();
+        await endSessions(tx, now, { id: hashSecret(session) });
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'auth.logout',
+          object: `account/${actor.accountId}`,
+          change: {},
+        });
+      });
+    },
+
+    /** The actor of a live session, with its CSRF token; null when none. */
+    async actorForSession(session: string): Promise<{ actor: Actor; csrf: string } | null> {
+      const s = await getLiveSession(store.db, hashSecret(session), clock.now());
+      if (!s) return null;
+      const a = await getAccountById(store.db, s.account_id);
+      if (!a || a.disabled === 1) return null;
+      return { actor: await actorOf(a, false), csrf: s.csrf_token };
+    },
+
+    /** The actor of a live API token; null when none. */
+    async actorForToken(token: string): Promise<Actor | null> {
+      const t = await getLiveToken(store.db, hashSecret(token), clock.now());
+      if (!t) return null;
+      const a = await getAccountById(store.db, t.account_id);
+      if (!a || a.disabled === 1) return null;
+      return actorOf(a, t.read_only === 1);
+    },
+
+    /** Creates an API token; the secret is returned once and stored only hashed. */
+    async createToken(
+      i: { email: string; name: string; expires?: string; readOnly?: boolean },
+      actor: string,
+    ): Promise<{ id: number; token: string; expiresAt: string | null }> {
+      const duration = i.expires ? parseDuration(i.expires) : null;
+      if (i.expires && !duration)
+        throw invalidInput('bad expiry', [
+          {
+            where: '--expires',
+            value: i.expires,
+            message: 'must be an ISO 8601 duration such as P90D',
+          },
+        ]);
+      if (i.name.trim() === '')
+        throw invalidInput('a token needs a name', [{ where: '--name', message: 'is required' }]);
+      return writeTransaction(store, async (tx) => {
+        const a = await getAccountByEmail(tx, i.email.trim().toLowerCase());
+        if (!a) throw new AppError('not_found', `no account for ${i.email}`);
+        if (a.disabled === 1) throw new AppError('conflict', `the account ${a.email} is disabled`);
+        const now = clock.now();
+        const token = `po_${randomBytes(32).toString('base64url')}`;
+        const expiresAt = duration ? addDuration(now, duration, 'UTC') : null;
+        const id = await insertToken(tx, {
+          account_id: a.id,
+          name: i.name.trim(),
+          token_hash: hashSecret(token),
+          read_only: i.readOnly ? 1 : 0,
+          created_at: now,
+          expires_at: expiresAt,
+          revoked_at: null,
+        });
+        await recordAudit(tx, now, {
+          actor,
+          action: 'token.create',
+          object: `token/${id}`,
+          change: { account: a.id, name: i.name, expiresAt, readOnly: i.readOnly === true },
+        });
+        return { id, token, expiresAt: expiresAt === null ? null : formatInstant(expiresAt) };
+      });
+    },
+
+    /** Revokes a token. */
+    async revokeToken(id: number, actor: string): Promise<void> {
+      await writeTransaction(store, async (tx) => {
+        const t = await getToken(tx, id);
+        if (!t) throw new AppError('not_found', `no token ${id}`);
+        const now = clock.now();
+        await revokeTokens(tx, now, { id });
+        await recordAudit(tx, now, {
+          actor,
+          action: 'token.revoke',
+          object: `token/${id}`,
+          change: {},
+        });
+      });
+    },
+  };
+}

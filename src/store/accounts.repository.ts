@@ -1,0 +1,124 @@
+import type { Selectable } from 'kysely';
+import type { AccountsTable, ApiTokensTable, Db, SessionsTable } from './schema.js';
+
+export type AccountRow = Selectable<AccountsTable>;
+export type TokenRow = Selectable<ApiTokensTable>;
+
+/** One account by email (lower-case), or undefined. */
+export async function getAccountByEmail(db: Db, email: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+/** One account by id, or undefined. */
+export async function getAccountById(db: Db, id: number): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every account, by email. */
+export async function listAccounts(db: Db): Promise<AccountRow[]> {
+  return db.selectFrom('accounts').selectAll().orderBy('email').execute();
+}
+
+/** How many accounts exist. */
+export async function countAccounts(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Creates an account and returns its id. */
+export async function insertAccount(db: Db, row: Omit<AccountsTable, 'id'>): Promise<number> {
+  const r = await db.insertInto('accounts').values(row).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** Changes an account. */
+export async function updateAccount(
+  db: Db,
+  id: number,
+  set: Partial<Omit<AccountsTable, 'id'>>,
+): Promise<void> {
+  await db.updateTable('accounts').set(set).where('id', '=', id).execute();
+}
+
+/** Stores a session. */
+export async function insertSession(db: Db, row: SessionsTable): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+/** A live session by its hashed id. */
+export async function getLiveSession(
+  db: Db,
+  id: string,
+  now: number,
+): Promise<SessionsTable | undefined> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** Ends one session, or every session of an account. */
+export async function endSessions(
+  db: Db,
+  at: number,
+  by: { id?: string; accountId?: number },
+): Promise<void> {
+  let q = db.updateTable('sessions').set({ ended_at: at }).where('ended_at', 'is', null);
+  if (by.id !== undefined) q = q.where('id', '=', by.id);
+  if (by.accountId !== undefined) q = q.where('account_id', '=', by.accountId);
+  await q.execute();
+}
+
+/** Stores a token and returns its id. */
+export async function insertToken(db: Db, row: Omit<ApiTokensTable, 'id'>): Promise<number> {
+  const r = await db.insertInto('api_tokens').values(row).returning('id').executeTakeFirstOrThrow();
+  return Number(r.id);
+}
+
+/** A usable token by its hash. */
+export async function getLiveToken(
+  db: Db,
+  hash: string,
+  now: number,
+): Promise<TokenRow | undefined> {
+  return db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+}
+
+/** One token by id. */
+export async function getToken(db: Db, id: number): Promise<TokenRow | undefined> {
+  return db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Revokes one token, or every token of an account. */
+export async function revokeTokens(
+  db: Db,
+  at: number,
+  by: { id?: number; accountId?: number },
+): Promise<void> {
+  let q = db.updateTable('api_tokens').set({ revoked_at: at }).where('revoked_at', 'is', null);
+  if (by.id !== undefined) q = q.where('id', '=', by.id);
+  if (by.accountId !== undefined) q = q.where('account_id', '=', by.accountId);
+  await q.execute();
+}
+
+/** Units whose head is this person. */
+export async function getUnitsHeadedByPerson(db: Db, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('units')
+    .select('path')
+    .where('head_person_id', '=', personId)
+    .execute();
+  return rows.map((r) => r.path);
+}
