@@ -1,5 +1,8 @@
 import { systemClock, type Clock } from './adapters/clock.js';
-import { verifyAudit } from './services/audit.service.js';
+import { makeAccountService } from './services/account.service.js';
+import { listAudit, verifyAudit } from './services/audit.service.js';
+import { makeDirectoryService } from './services/directory.service.js';
+import { makeExemptionService } from './services/exemption.service.js';
 import { makeAttestationService } from './services/attestation.service.js';
 import { makeDemoService } from './services/demo.service.js';
 import { makeImportService } from './services/import.service.js';
@@ -18,7 +21,13 @@ export interface App {
   attestations: ReturnType<typeof makeAttestationService>;
   settings: ReturnType<typeof makeSettingsService>;
   demo: ReturnType<typeof makeDemoService>;
-  audit: { verify: () => ReturnType<typeof verifyAudit> };
+  accounts: ReturnType<typeof makeAccountService>;
+  exemptions: ReturnType<typeof makeExemptionService>;
+  directory: ReturnType<typeof makeDirectoryService>;
+  audit: {
+    verify: () => ReturnType<typeof verifyAudit>;
+    list: (after: number, limit: number) => ReturnType<typeof listAudit>;
+  };
   close(): Promise<void>;
 }
 
@@ -38,7 +47,13 @@ export async function createApp(deps: { dbUrl: string; clock?: Clock }): Promise
     attestations: makeAttestationService(base),
     settings: makeSettingsService(base),
     demo: makeDemoService({ store }),
-    audit: { verify: () => verifyAudit(store.db) },
+    accounts: makeAccountService(base),
+    exemptions: makeExemptionService(base),
+    directory: makeDirectoryService({ store }),
+    audit: {
+      verify: () => verifyAudit(store.db),
+      list: (after: number, limit: number) => listAudit(store.db, after, limit),
+    },
     close: () => store.close(),
   };
 }

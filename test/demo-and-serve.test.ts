@@ -51,20 +51,37 @@ describe('the demo organisation and the first served page', () => {
   });
 
   it('serves each mandate with its due date and counts, and the same objects as status --json', async () => {
-    const server = buildServer(app);
-    const page = await server.inject({ method: 'GET', url: '/' });
+    const server = await buildServer(app);
+    const login = await server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'officer@demo.phaseout', password: 'demo-officer-pass' },
+    });
+    expect(login.statusCode).toBe(200);
+    const cookie = `phaseout_session=${login.cookies[0]!.value}`;
+    const anonymous = await server.inject({ method: 'GET', url: '/' });
+    expect(anonymous.body).toContain('Sign in');
+    const page = await server.inject({ method: 'GET', url: '/', headers: { cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('Replace iPhones — domestic-politics officials');
     expect(page.body).toContain('due <time datetime="2023-04-01">');
     expect(page.headers['x-content-type-options']).toBe('nosniff');
-    const mandates = await server.inject({ method: 'GET', url: '/api/v1/mandates' });
+    const mandates = await server.inject({
+      method: 'GET',
+      url: '/api/v1/mandates',
+      headers: { cookie },
+    });
     expect(mandates.json<{ id: string }[]>().map((m) => m.id)).toEqual([
       'kaspersky-removal-2023',
       'kremlin-iphone-2023',
       'no-official-smartphones',
     ]);
-    const api = await server.inject({ method: 'GET', url: '/api/v1/status?asOf=2023-03-25' });
+    const api = await server.inject({
+      method: 'GET',
+      url: '/api/v1/status?asOf=2023-03-25',
+      headers: { cookie },
+    });
     const cli = await makeCli(url).json<MandateStatus[]>(
       'status',
       '--as-of',
@@ -72,7 +89,11 @@ describe('the demo organisation and the first served page', () => {
       '--json',
     );
     expect(api.json()).toEqual(cli);
-    const bad = await server.inject({ method: 'GET', url: '/api/v1/status?asOf=soon' });
+    const bad = await server.inject({
+      method: 'GET',
+      url: '/api/v1/status?asOf=soon',
+      headers: { cookie },
+    });
     expect(bad.statusCode).toBe(400);
     const body = bad.json<{ error: string; requestId: string }>();
     expect(body.error).toBe('invalid_input');

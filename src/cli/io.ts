@@ -24,6 +24,7 @@ const EXIT: Record<ErrorCode, number> = {
   forbidden: 1,
   unauthenticated: 1,
   rate_limited: 1,
+  unprocessable: 2,
   internal: 1,
 };
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Clock } from '../adapters/clock.js';
 import { processIo, reportError, type Io } from './io.js';
+import { registerAccountCommands } from './commands/account.commands.js';
 import { registerDataCommands } from './commands/data.commands.js';
 import { registerReadCommands } from './commands/read.commands.js';
 import { registerServeCommands } from './commands/serve.commands.js';
@@ -11,6 +12,8 @@ export interface CliContext {
   clock?: Clock;
   /** Resolved when a long-running command (serve) should stop; tests use it. */
   stopSignal?: Promise<void>;
+  /** Reads standard input (passwords); tests pass their own. */
+  readStdin?: () => Promise<string>;
 }
 
 /** Builds the program; every command is registered by its module. */
@@ -30,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDataCommands(program, ctx);
   registerReadCommands(program, ctx);
   registerServeCommands(program, ctx);
+  registerAccountCommands(program, ctx);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'unauthenticated'
   | 'rate_limited'
+  | 'unprocessable'
   | 'internal';
 
 /** One problem in an input: where it is and why it is wrong. */

@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   unauthenticated: 401,
   rate_limited: 429,
+  unprocessable: 422,
   internal: 500,
 };
 

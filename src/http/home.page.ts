@@ -19,8 +19,38 @@ function daysLeft(due: string | null, asOf: string): string {
       : `${-days} day${days === -1 ? '' : 's'} past due`;
 }
 
+const STYLE = `header{display:flex;justify-content:space-between;align-items:center}
+header form{margin:0}header button{background:none;border:1px solid #fff8;color:#fff;border-radius:4px;padding:.3rem .8rem;cursor:pointer}
+.signin{max-width:360px;margin:3rem auto;background:#fff;border-radius:8px;padding:1.5rem;box-shadow:0 1px 3px #0002}
+.signin label{display:block;margin:.8rem 0 .2rem;font-weight:600}.signin input{width:100%;padding:.5rem;box-sizing:border-box;font:inherit}
+.signin button{margin-top:1rem;padding:.5rem 1.2rem;font:inherit;background:#1d2330;color:#fff;border:0;border-radius:4px}
+.error{color:#b71c1c}`;
+
+function signOut(csrf: string | null): string {
+  return csrf
+    ? `<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${esc(csrf)}"><button type="submit">Sign out</button></form>`
+    : '';
+}
+
+/** The sign-in form (and, with a message, why the page is not shown). */
+export function renderSignInPage(message?: string, csrf: string | null = null): string {
+  const form = csrf
+    ? ''
+    : `<form method="post" action="/login">
+  <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
+  <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+  <button type="submit">Sign in</button></form>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>phaseout — sign in</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.3rem}${STYLE}</style></head>
+<body><header><h1>phaseout</h1>${signOut(csrf)}</header>
+<main class="signin">${message ? `<p class="error" role="alert">${esc(message)}</p>` : '<h2>Sign in</h2>'}${form}</main></body></html>`;
+}
+
 /** The first served page: each mandate with its due date and current counts. */
-export function renderHomePage(statuses: MandateStatus[]): string {
+export function renderHomePage(statuses: MandateStatus[], csrf: string | null = null): string {
   const cards = statuses.map((s) => {
     const d = s.devices;
     const total = d.pending + d.overdue + d.exempt + d.resolved;
@@ -48,7 +78,7 @@ export function renderHomePage(statuses: MandateStatus[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>phaseout — mandates</title>
-<style>
+<style>${STYLE}
 body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
 header{background:#1d2330;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.3rem}
 main{max-width:1100px;margin:1.5rem auto;padding:0 1rem;display:grid;gap:1rem}
@@ -62,7 +92,7 @@ dt{font-size:.8rem;color:#555;text-transform:uppercase;letter-spacing:.03em}dd{m
 .state.missed{color:#b71c1c}.state.met{color:#2e7d32}.state.open{color:#8a6d00}.state.upcoming{color:#555}
 footer{color:#666;text-align:center;font-size:.85rem;padding:1rem}
 </style></head>
-<body><header><h1>phaseout</h1></header>
+<body><header><h1>phaseout</h1>${signOut(csrf)}</header>
 <main>${cards.length ? cards.join('\n') : '<p>No mandates yet. Apply one with <code>phaseout apply -f FILE</code>.</p>'}</main>
 <footer>As of ${esc(statuses[0]?.asOf ?? new Date().toISOString())} · JSON at <a href="/api/v1/status">/api/v1/status</a></footer>
 </body></html>`;

@@ -1,36 +1,126 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
+import { visibilityOf } from '../domain/access.policy.js';
+import { allowPublic, authorize, registerAccess, SESSION_COOKIE } from './access.js';
 import { handleError } from './errors.js';
-import { renderHomePage } from './home.page.js';
+import { renderHomePage, renderSignInPage } from './home.page.js';
+import { registerAuditRoutes } from './routes/audit.routes.js';
+import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerExemptionRoutes } from './routes/exemptions.routes.js';
+import { registerMandateRoutes } from './routes/mandates.routes.js';
+import { registerRecordRoutes } from './routes/records.routes.js';
 
-/** Builds the HTTP server over the app; routes are thin. */
-export function buildServer(app: App): FastifyInstance {
+/** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
+export async function buildServer(
+  app: App,
+  o: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
   const server = Fastify({
-    logger: false,
+    logger: o.logger ?? false,
     bodyLimit: 1_048_576,
     genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
   server.setErrorHandler(handleError);
-  server.addHook('onSend', async (_req, reply) => {
+  await server.register(cookie);
+  await server.register(formbody);
+  await server.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'phaseout API',
+        version: '1',
+        description:
+          'Sign in with POST /api/v1/auth/login (session cookie; send x-csrf-token on writes) or use `Authorization: Bearer TOKEN`. Errors are { error, message, requestId }.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await server.register(swaggerUi, { routePrefix: '/api/docs' });
+  registerAccess(server, app);
+  server.addHook('onSend', async (req, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');
-    void reply.header(
-      'content-security-policy',
-      "default-src 'self'; style-src 'self' 'unsafe-inline'",
-    );
+    if (!req.url.startsWith('/api/docs')) {
+      void reply.header(
+        'content-security-policy',
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+      );
+    }
+    return payload;
   });
 
-  server.get('/', async (_req, reply) => {
-    const statuses = await app.status.statusAll();
-    return reply.type('text/html; charset=utf-8').send(renderHomePage(statuses));
-  });
-
-  server.get('/api/v1/mandates', async () => app.mandates.list());
-
-  server.get<{ Querystring: { asOf?: string } }>('/api/v1/status', async (req) =>
-    app.status.statusAll(req.query.asOf !== undefined ? { asOf: req.query.asOf } : {}),
+  server.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    server.swagger(),
   );
 
+  server.get('/', { schema: { hide: true } }, async (req, reply) => {
+    if (!req.actor) {
+      allowPublic(req);
+      return reply.type('text/html; charset=utf-8').send(renderSignInPage());
+    }
+    const actor = authorize(req, 'read');
+    if (!visibilityOf(actor).all) {
+      void reply.code(403);
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          renderSignInPage(
+            'This page shows organisation-wide counts; your role sees its own scope through the API at /api/docs.',
+            req.csrf,
+          ),
+        );
+    }
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(renderHomePage(await app.status.statusAll(), req.csrf));
+  });
+
+  server.post<{ Body: { email?: string; password?: string } }>(
+    '/login',
+    { config: { public: true }, schema: { hide: true } },
+    async (req, reply) => {
+      try {
+        const r = await app.accounts.login(req.body.email ?? '', req.body.password ?? '', req.ip);
+        void reply.setCookie(SESSION_COOKIE, r.session, {
+          httpOnly: true,
+          sameSite: 'strict',
+          path: '/',
+          secure: req.protocol === 'https',
+        });
+        return reply.redirect('/', 303);
+      } catch {
+        void reply.code(401);
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(renderSignInPage('Wrong email or password, or too many attempts.'));
+      }
+    },
+  );
+
+  server.post('/logout', { schema: { hide: true } }, async (req, reply) => {
+    const actor = authorize(req, 'read');
+    const session = req.cookies[SESSION_COOKIE];
+    if (session) await app.accounts.logout(session, actor);
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/', 303);
+  });
+
+  registerAuthRoutes(server, app);
+  registerMandateRoutes(server, app);
+  registerRecordRoutes(server, app);
+  registerExemptionRoutes(server, app);
+  registerAuditRoutes(server, app);
   return server;
 }

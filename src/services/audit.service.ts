@@ -53,3 +53,15 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
 function headOf(prev: { seq: number; hash: string } | null, at: number): VerifyResult['head'] {
   return prev ? { ...prev, at: formatInstant(at) } : null;
 }
+
+/** Audit entries after a sequence number, in order. */
+export async function listAudit(db: Db, after: number, limit: number) {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, at: formatInstant(r.at) }));
+}

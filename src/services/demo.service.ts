@@ -1,17 +1,56 @@
-import { fixedClock } from '../adapters/clock.js';
+import { fixedClock, type Clock } from '../adapters/clock.js';
 import { DEMO_VERSION, generateDemo } from '../domain/demo.generate.js';
 import { AppError } from '../domain/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { countAuditByActor } from '../store/audit.repository.js';
 import type { Store } from '../store/database.js';
 import { getSetting, putSetting } from '../store/settings.repository.js';
+import { getUnitHeads } from '../store/units.repository.js';
+import { makeAccountService } from './account.service.js';
 import { makeAttestationService } from './attestation.service.js';
+import { makeStatusService } from './status.service.js';
 import { makeImportService } from './import.service.js';
 import { makeMandateService } from './mandate.service.js';
 
 export const DEMO_ACTOR = 'demo';
 
+const ELECTIONS = 'Presidential Administration/Domestic Policy Directorate/Elections Department';
+
+/** One account per role, with the passwords the README documents. */
+export const DEMO_ACCOUNTS = [
+  { email: 'admin@demo.phaseout', role: 'admin', password: 'demo-admin-pass' },
+  { email: 'officer@demo.phaseout', role: 'officer', password: 'demo-officer-pass' },
+  { email: 'unithead@demo.phaseout', role: 'unit-head', password: 'demo-unithead-pass' },
+  { email: 'logistics@demo.phaseout', role: 'logistics', password: 'demo-logistics-pass' },
+  { email: 'official@demo.phaseout', role: 'official', password: 'demo-official-pass' },
+  { email: 'auditor@demo.phaseout', role: 'auditor', password: 'demo-auditor-pass' },
+] as const;
+
+/** The unit head heads the Elections Department; the official is one of its stragglers. */
+async function createDemoAccounts(store: Store, clock: Clock): Promise<void> {
+  const accounts = makeAccountService({ store, clock });
+  const heads = await getUnitHeads(store.db, [ELECTIONS]);
+  const status = makeStatusService({ store, clock });
+  const stragglers = await status.findings('kremlin-iphone-2023', {
+    states: ['overdue'],
+    unit: ELECTIONS,
+  });
+  const people: Record<string, string | null> = {
+    'unit-head': heads.get(ELECTIONS) ?? null,
+    official: stragglers[0]?.owner ?? null,
+  };
+  for (const a of DEMO_ACCOUNTS) {
+    await accounts.addUser(
+      { email: a.email, roles: [a.role], password: a.password, personId: people[a.role] ?? null },
+      DEMO_ACTOR,
+    );
+  }
+}
+
 const TABLES = [
+  'accounts',
+  'sessions',
+  'api_tokens',
   'findings',
   'attestations',
   'exemptions',
@@ -106,6 +145,7 @@ export function makeDemoService(deps: { store: Store }) {
         })),
       ].sort((x, y) => x.t - y.t);
       for (const e of events) await e.run();
+      await createDemoAccounts(store, clock);
       await putSetting(store.db, 'demo_version', DEMO_VERSION);
       return { loaded: true, ...(await counts()) };
     },

@@ -12,7 +12,8 @@ import {
   type PhaseStatus,
 } from '../domain/status.rules.js';
 import { DAY_MS, endOfDay, formatInstant } from '../domain/time.js';
-import { cutUnitPath } from '../domain/unit-path.js';
+import { cutUnitPath, isAtOrBelow } from '../domain/unit-path.js';
+import type { Visibility } from '../domain/access.policy.js';
 import type { Store } from '../store/database.js';
 import {
   getMandate,
@@ -262,7 +263,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     /** Every finding opened at or before T with its state at T. */
     async findings(
       id: string,
-      o: { asOf?: string; states?: string[] } = {},
+      o: { asOf?: string; states?: string[]; unit?: string; visibility?: Visibility } = {},
     ): Promise<FindingView[]> {
       const zone = await getTimeZone(store.db);
       const m = await resolveMandate(id);
@@ -289,9 +290,16 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           closeReason: open ? null : r.close_reason,
         };
       });
-      return o.states && o.states.length > 0
-        ? views.filter((v) => o.states!.includes(v.state))
-        : views;
+      const vis = o.visibility;
+      return views.filter(
+        (f) =>
+          (!o.states || o.states.length === 0 || o.states.includes(f.state)) &&
+          (!o.unit || isAtOrBelow(f.unit, o.unit)) &&
+          (!vis ||
+            vis.all ||
+            f.owner === vis.personId ||
+            vis.units.some((u) => isAtOrBelow(f.unit, u))),
+      );
     },
   };
 }

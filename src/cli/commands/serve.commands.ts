@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildServer } from '../../http/server.js';
+import { invalidInput } from '../../domain/errors.js';
 import type { CliContext } from '../main.js';
 import { positiveInt, withApp } from './shared.js';
 
@@ -25,7 +26,21 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
             if (r.loaded) io.out(`demo loaded: ${r.people} people, ${r.devices} devices\n`);
           }
         }
-        const server = buildServer(app);
+        if ((await app.accounts.countAccounts()) === 0) {
+          throw invalidInput('there is no account yet, so nobody could sign in', [
+            {
+              where: 'accounts',
+              message:
+                'create the first admin: echo PASSWORD | phaseout users add EMAIL --role admin --password-stdin',
+            },
+            {
+              where: '--demo',
+              message:
+                'or start on an empty database with --demo (npm start does), which creates one account per role',
+            },
+          ]);
+        }
+        const server = await buildServer(app);
         const address = await server.listen({ port, host });
         io.out(`phaseout serving on ${address}\n`);
         await new Promise<void>((resolve) => {

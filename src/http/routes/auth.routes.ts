@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app.js';
+import { AppError } from '../../domain/errors.js';
+import { authorize, SESSION_COOKIE } from '../access.js';
+
+const COOKIE = { httpOnly: true, sameSite: 'strict' as const, path: '/' };
+
+/** Sign-in, sign-out, and who am I. */
+export function registerAuthRoutes(server: FastifyInstance, app: App): void {
+  server.post<{ Body: { email: string; password: string } }>(
+    '/api/v1/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Sign in with email and password; sets an HttpOnly, SameSite=Strict session cookie',
+        body: {
+          type: 'object',
+          required: ['email', 'password'],
+          additionalProperties: false,
+          properties: { email: { type: 'string' }, password: { type: 'string' } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const r = await app.accounts.login(req.body.email, req.body.password, req.ip);
+      void reply.setCookie(SESSION_COOKIE, r.session, {
+        ...COOKIE,
+        secure: req.protocol === 'https',
+      });
+      return { account: r.account, csrfToken: r.csrf };
+    },
+  );
+
+  server.post(
+    '/api/v1/auth/logout',
+    { schema: { tags: ['auth'], summary: 'End this session' } },
+    async (req, reply) => {
+      const actor = authorize(req, 'read');
+      const session = req.cookies[SESSION_COOKIE];
+      if (!session)
+        throw new AppError('invalid_input', 'sign-out ends a session; tokens are revoked instead');
+      await app.accounts.logout(session, actor);
+      void reply.clearCookie(SESSION_COOKIE, COOKIE);
+      return { ok: true };
+    },
+  );
+
+  server.get(
+    '/api/v1/auth/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in account and its CSRF token' } },
+    async (req) => {
+      const actor = authorize(req, 'read');
+      return {
+        accountId: actor.accountId,
+        email: actor.email,
+        roles: [...actor.roles],
+        personId: actor.personId,
+        units: actor.units,
+        csrfToken: req.csrf,
+      };
+    },
+  );
+}

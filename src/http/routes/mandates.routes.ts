@@ -1,0 +1,199 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app.js';
+import { AppError } from '../../domain/errors.js';
+import { authorize, reader } from '../access.js';
+
+const idParam = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string' } },
+} as const;
+
+/** Mandates, status and findings, attestations. */
+export function registerMandateRoutes(server: FastifyInstance, app: App): void {
+  server.get(
+    '/api/v1/mandates',
+    { schema: { tags: ['mandates'], summary: 'Every mandate with its current version' } },
+    async (req) => {
+      reader(req);
+      return app.mandates.list();
+    },
+  );
+
+  server.get<{ Params: { id: string } }>(
+    '/api/v1/mandates/:id',
+    {
+      schema: {
+        tags: ['mandates'],
+        summary: 'One mandate with its versions and their documents',
+        params: idParam,
+      },
+    },
+    async (req) => {
+      reader(req);
+      const list = await app.mandates.list();
+      const m = list.find((x) => x.id === req.params.id);
+      if (!m) throw new AppError('not_found', `unknown mandate ${req.params.id}`);
+      return { ...m, versions: await app.mandates.versions(m.id) };
+    },
+  );
+
+  server.post<{
+    Body: { yaml: string; dryRun?: boolean; effectiveAt?: string; reinstate?: boolean };
+  }>(
+    '/api/v1/mandates/apply',
+    {
+      schema: {
+        tags: ['mandates'],
+        summary: 'Apply mandate YAML (all or nothing); dryRun shows what would open and close',
+        body: {
+          type: 'object',
+          required: ['yaml'],
+          additionalProperties: false,
+          properties: {
+            yaml: { type: 'string' },
+            dryRun: { type: 'boolean' },
+            effectiveAt: { type: 'string' },
+            reinstate: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const actor = authorize(req, 'mandates.write');
+      const { yaml, effectiveAt, ...flags } = req.body;
+      return app.mandates.apply(yaml, {
+        fileName: 'request',
+        actor: `account:${actor.accountId}`,
+        ...flags,
+        ...(effectiveAt !== undefined ? { effectiveAt } : {}),
+      });
+    },
+  );
+
+  server.post<{ Params: { id: string }; Body: { effectiveAt?: string } | undefined }>(
+    '/api/v1/mandates/:id/withdraw',
+    {
+      schema: {
+        tags: ['mandates'],
+        summary: 'Withdraw a mandate: its open findings close',
+        params: idParam,
+      },
+    },
+    async (req) => {
+      const actor = authorize(req, 'mandates.write');
+      const at = req.body?.effectiveAt;
+      return app.mandates.withdraw(req.params.id, {
+        actor: `account:${actor.accountId}`,
+        ...(at !== undefined ? { effectiveAt: at } : {}),
+      });
+    },
+  );
+
+  server.get<{
+    Querystring: { asOf?: string; byUnit?: boolean; depth?: number; mandate?: string };
+  }>(
+    '/api/v1/status',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'The objects of `status --json`, as of any moment',
+        querystring: {
+          type: 'object',
+          properties: {
+            asOf: { type: 'string' },
+            byUnit: { type: 'boolean' },
+            depth: { type: 'integer', minimum: 1 },
+            mandate: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { visibility } = reader(req);
+      if (!visibility.all)
+        throw new AppError(
+          'forbidden',
+          'organisation-wide counts need the officer, auditor, logistics or admin role',
+        );
+      const q = req.query;
+      const o = {
+        ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
+        byUnit: q.byUnit === true,
+        ...(q.depth ? { depth: q.depth } : {}),
+      };
+      return q.mandate ? app.status.status(q.mandate, o) : app.status.statusAll(o);
+    },
+  );
+
+  server.get<{ Querystring: { mandate: string; state?: string; unit?: string; asOf?: string } }>(
+    '/api/v1/findings',
+    {
+      schema: {
+        tags: ['findings'],
+        summary: 'Findings opened by a moment with their state then, within your scope',
+        querystring: {
+          type: 'object',
+          required: ['mandate'],
+          properties: {
+            mandate: { type: 'string' },
+            state: { type: 'string' },
+            unit: { type: 'string' },
+            asOf: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { visibility } = reader(req);
+      const q = req.query;
+      return app.status.findings(q.mandate, {
+        visibility,
+        ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
+        ...(q.state ? { states: q.state.split(',') } : {}),
+        ...(q.unit ? { unit: q.unit } : {}),
+      });
+    },
+  );
+
+  server.post<{
+    Body: { mandate: string; phase: string; unit?: string; person?: string; note?: string };
+  }>(
+    '/api/v1/attestations',
+    {
+      schema: {
+        tags: ['attestations'],
+        summary: 'Attest a phase for a unit you head, or for yourself',
+        body: {
+          type: 'object',
+          required: ['mandate', 'phase'],
+          additionalProperties: false,
+          properties: {
+            mandate: { type: 'string' },
+            phase: { type: 'string' },
+            unit: { type: 'string' },
+            person: { type: 'string' },
+            note: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const actor = authorize(req, 'attest');
+      if (!actor.personId)
+        throw new AppError('forbidden', 'attesting needs an account linked to a person');
+      const b = req.body;
+      const r = await app.attestations.attest({
+        mandate: b.mandate,
+        phase: b.phase,
+        by: actor.personId,
+        actor: `account:${actor.accountId}`,
+        ...(b.unit !== undefined ? { unit: b.unit } : {}),
+        ...(b.person !== undefined ? { person: b.person } : {}),
+        ...(b.note !== undefined ? { note: b.note } : {}),
+      });
+      void reply.code(r.created ? 201 : 200);
+      return r;
+    },
+  );
+}

@@ -1,0 +1,127 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app.js';
+import { reader } from '../access.js';
+
+const idParam = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string' } },
+} as const;
+const page = {
+  after: { type: 'string' },
+  limit: { type: 'integer', minimum: 1, maximum: 500 },
+} as const;
+
+/** People, devices and units, within the caller's scope; out of scope answers 404. */
+export function registerRecordRoutes(server: FastifyInstance, app: App): void {
+  server.get<{ Params: { id: string } }>(
+    '/api/v1/devices/:id',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'One device (404 when missing or out of scope)',
+        params: idParam,
+      },
+    },
+    async (req, reply) => {
+      const { actor } = reader(req);
+      const d = await app.directory.device(actor, req.params.id);
+      void reply.header('etag', d.etag);
+      return d;
+    },
+  );
+
+  server.get<{
+    Querystring: {
+      platform?: string;
+      class?: string;
+      status?: string;
+      owner?: string;
+      unit?: string;
+      after?: string;
+      limit?: number;
+    };
+  }>(
+    '/api/v1/devices',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'Devices with filters; `next` is the cursor for the following page',
+        querystring: {
+          type: 'object',
+          properties: {
+            platform: { type: 'string' },
+            class: { type: 'string' },
+            status: { type: 'string' },
+            owner: { type: 'string' },
+            unit: { type: 'string' },
+            ...page,
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { actor } = reader(req);
+      return app.directory.devices(actor, req.query);
+    },
+  );
+
+  server.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'One person (404 when missing or out of scope)',
+        params: idParam,
+      },
+    },
+    async (req, reply) => {
+      const { actor } = reader(req);
+      const p = await app.directory.person(actor, req.params.id);
+      void reply.header('etag', p.etag);
+      return p;
+    },
+  );
+
+  server.get<{
+    Querystring: {
+      unit?: string;
+      tag?: string;
+      active?: boolean;
+      q?: string;
+      after?: string;
+      limit?: number;
+    };
+  }>(
+    '/api/v1/people',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'People with filters; `next` is the cursor for the following page',
+        querystring: {
+          type: 'object',
+          properties: {
+            unit: { type: 'string' },
+            tag: { type: 'string' },
+            active: { type: 'boolean' },
+            q: { type: 'string' },
+            ...page,
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { actor } = reader(req);
+      return app.directory.people(actor, req.query);
+    },
+  );
+
+  server.get(
+    '/api/v1/units',
+    { schema: { tags: ['units'], summary: 'Units within your scope, with their heads' } },
+    async (req) => {
+      const { actor } = reader(req);
+      return app.directory.units(actor);
+    },
+  );
+}

@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { canSeeDevice, canSeePerson, visibilityOf, type Actor } from '../domain/access.policy.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import { AppError } from '../domain/errors.js';
+import type { Device } from '../domain/device.model.js';
+import type { Person } from '../domain/person.model.js';
+import { formatInstant } from '../domain/time.js';
+import type { Store } from '../store/database.js';
+import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
+import {
+  listVisibleDevices,
+  listVisiblePeople,
+  listVisibleUnits,
+  type DeviceFilter,
+  type PeopleFilter,
+} from '../store/directory.repository.js';
+import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
+
+/** A record as the API shows it, with the ETag that an update must present. */
+export type DeviceView = Device & { changedAt: string; etag: string };
+export type PersonView = Person & { changedAt: string; etag: string };
+
+/** A weak-free ETag over the stored fields: any change of a field changes it. */
+export function etagOf(record: object): string {
+  return `"${createHash('sha256').update(canonicalJson(record)).digest('base64url').slice(0, 27)}"`;
+}
+
+function deviceView(d: StoredDevice): DeviceView {
+  const { createdAt: _c, changedAt, ...fields } = d;
+  return { ...fields, changedAt: formatInstant(changedAt), etag: etagOf(fields) };
+}
+
+function personView(p: StoredPerson): PersonView {
+  const { createdAt: _c, changedAt, ...fields } = p;
+  return { ...fields, changedAt: formatInstant(changedAt), etag: etagOf(fields) };
+}
+
+/** Reading people, devices and units within the actor's scope; out of scope reads as missing. */
+export function makeDirectoryService(deps: { store: Store }) {
+  const { store } = deps;
+  const limitOf = (n: number | undefined): number => Math.min(Math.max(n ?? 100, 1), 500);
+  return {
+    async device(actor: Actor, id: string): Promise<DeviceView> {
+      const d = (await getDevicesByIds(store.db, [id])).get(id);
+      const owner = d?.owner
+        ? ((await getPeopleByIds(store.db, [d.owner])).get(d.owner) ?? null)
+        : null;
+      if (!d || !canSeeDevice(visibilityOf(actor), owner))
+        throw new AppError('not_found', `no device ${id}`);
+      return deviceView(d);
+    },
+    async devices(actor: Actor, f: Omit<DeviceFilter, 'limit'> & { limit?: number }) {
+      const limit = limitOf(f.limit);
+      const rows = await listVisibleDevices(store.db, visibilityOf(actor), { ...f, limit });
+      return {
+        items: rows.map(deviceView),
+        next: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      };
+    },
+    async person(actor: Actor, id: string): Promise<PersonView> {
+      const p = (await getPeopleByIds(store.db, [id])).get(id);
+      if (!p || !canSeePerson(visibilityOf(actor), p))
+        throw new AppError('not_found', `no person ${id}`);
+      return personView(p);
+    },
+    async people(actor: Actor, f: Omit<PeopleFilter, 'limit'> & { limit?: number }) {
+      const limit = limitOf(f.limit);
+      const rows = await listVisiblePeople(store.db, visibilityOf(actor), { ...f, limit });
+      return {
+        items: rows.map(personView),
+        next: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      };
+    },
+    async units(actor: Actor) {
+      return listVisibleUnits(store.db, visibilityOf(actor));
+    },
+  };
+}
