@@ -74,13 +74,12 @@ export function registerAccess(server: FastifyInstance, app: App): void {
   });
 
   // Cookie-authenticated writes must echo the session's CSRF token (from sign-in or /auth/me).
-  server.addHook('preHandler', async (req) => {
-    if (req.via !== 'session' || SAFE.has(req.method)) return;
+  server.addHook('preHandler', (req, _reply, done) => {
+    if (req.via !== 'session' || SAFE.has(req.method)) return done();
     const sent = req.headers['x-csrf-token'] ?? (req.body as { _csrf?: string } | undefined)?._csrf;
-    if (sent !== req.csrf) {
-      req.accessChecked = true;
-      throw new AppError('forbidden', 'missing or wrong CSRF token (send the x-csrf-token header)');
-    }
+    if (sent === req.csrf) return done();
+    req.accessChecked = true;
+    done(new AppError('forbidden', 'missing or wrong CSRF token (send the x-csrf-token header)'));
   });
 
   server.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload) => {

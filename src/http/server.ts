@@ -61,7 +61,7 @@ export async function buildServer(
     return payload;
   });
 
-  server.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+  server.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, () =>
     server.swagger(),
   );
 

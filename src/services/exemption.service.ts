@@ -20,7 +20,7 @@ import {
   type ExemptionRow,
 } from '../store/exemptions.repository.js';
 import { getMandate, getMandateVersion } from '../store/mandates.repository.js';
-import { getPeopleByIds } from '../store/people.repository.js';
+import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
 import type { Db } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
@@ -285,7 +285,7 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
       const ids = rows
         .map((r) => r.person_id ?? r.device_owner_id)
         .filter((x): x is string => x !== null);
-      const people = v.all ? new Map() : await getPeopleByIds(store.db, ids);
+      const people = v.all ? new Map<string, StoredPerson>() : await getPeopleByIds(store.db, ids);
       return rows
         .filter((r) => {
           if (v.all) return true;

@@ -50,7 +50,7 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
   server.get(
     '/api/v1/auth/me',
     { schema: { tags: ['auth'], summary: 'The signed-in account and its CSRF token' } },
-    async (req) => {
+    (req) => {
       const actor = authorize(req, 'read');
       return {
         accountId: actor.accountId,

@@ -1,0 +1,377 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { MandateStatus } from '../src/services/status.service.js';
+import { makeApi, type Caller } from './helpers/api.js';
+import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+const MANDATES = `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: iphones, title: Replace iPhones, issuedAt: 2023-03-01 }
+spec:
+  scope: { units: [Org/DPD] }
+  target: device.platform == "ios"
+  action: replace
+  phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+  exemptions: { allowed: true, grounds: [national-security], maxDuration: P30D, approver: officer }
+---
+apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: strict, title: No exemptions, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: remove
+  phases: [{ id: remove, due: 2023-04-01, requires: resolve }]
+`;
+
+const PASSWORD = 'correct horse battery';
+const ROLES = {
+  admin: { roles: ['admin'] },
+  officer: { roles: ['officer'] },
+  officer2: { roles: ['officer'] },
+  head: { roles: ['unit-head'], units: ['Org/DPD/Elections'] },
+  official1: { roles: ['official'], personId: 'p1' },
+  official2: { roles: ['official'], personId: 'p2' },
+  auditor: { roles: ['auditor'] },
+  logistics: { roles: ['logistics'] },
+} as const;
+type Who = keyof typeof ROLES;
+
+describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
+  let api: Awaited<ReturnType<typeof makeApi>>;
+  let cli: ReturnType<typeof makeCli>;
+  const callers = {} as Record<Who, Caller>;
+
+  beforeAll(async () => {
+    const url = await createTestDatabase(kind);
+    cli = makeCli(url, '2023-02-20T12:00:00Z');
+    await cli.run(
+      'import',
+      'people',
+      cli.file(
+        peopleCsv([
+          buildPerson({ id: 'p1', unit: 'Org/DPD/Elections' }),
+          buildPerson({ id: 'p2', unit: 'Org/DPD/Regional' }),
+          buildPerson({ id: 'p3', unit: 'Org/Other' }),
+        ]),
+      ),
+      '--observed-at',
+      '2023-02-20',
+    );
+    await cli.run(
+      'import',
+      'devices',
+      cli.file(
+        devicesCsv([
+          buildDevice({ id: 'd1', owner: 'p1' }),
+          buildDevice({ id: 'd2', owner: 'p2' }),
+          buildDevice({ id: 'd3', owner: 'p3' }),
+        ]),
+      ),
+      '--observed-at',
+      '2023-02-20',
+    );
+    cli.at('2023-02-25T12:00:00Z');
+    expect((await cli.run('apply', '-f', cli.file(MANDATES))).code).toBe(0);
+    api = await makeApi(url, '2023-03-20T09:00:00Z');
+    for (const [email, r] of Object.entries(ROLES)) {
+      await api.app.accounts.addUser(
+        {
+          email: `${email}@x.org`,
+          password: PASSWORD,
+          ...r,
+          roles: [...r.roles],
+          units: 'units' in r ? [...r.units] : [],
+        },
+        'test',
+      );
+    }
+    for (const who of Object.keys(ROLES) as Who[])
+      callers[who] = await api.login(`${who}@x.org`, PASSWORD);
+  });
+  afterAll(() => api.close());
+
+  it('refuses the unauthenticated with 401 and a request id', async () => {
+    const r = await api.call(null, { method: 'GET', url: '/api/v1/devices/d1' });
+    expect(r.statusCode).toBe(401);
+    expect(r.json()).toMatchObject({
+      error: 'unauthenticated',
+      requestId: expect.any(String) as unknown,
+    });
+  });
+
+  it('a wrong password gets 401, and repeated failures are rate-limited', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await api.call(null, {
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'auditor@x.org', password: 'nope' },
+      });
+      expect(r.statusCode).toBe(401);
+    }
+    const limited = await api.call(null, {
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'auditor@x.org', password: PASSWORD },
+    });
+    expect(limited.statusCode).toBe(429);
+    api.at('2023-03-20T09:30:00Z');
+    expect(
+      (
+        await api.call(null, {
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: 'auditor@x.org', password: PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(200);
+  });
+
+  it('an official reads their own device; another official’s device answers 404 like a missing one', async () => {
+    const own = await api.call(callers.official1, { method: 'GET', url: '/api/v1/devices/d1' });
+    expect(own.statusCode).toBe(200);
+    expect(own.headers.etag).toMatch(/^".+"$/);
+    const other = await api.call(callers.official1, { method: 'GET', url: '/api/v1/devices/d2' });
+    const missing = await api.call(callers.official1, {
+      method: 'GET',
+      url: '/api/v1/devices/nope',
+    });
+    expect(other.statusCode).toBe(404);
+    expect(missing.statusCode).toBe(404);
+    expect(other.json<{ error: string }>().error).toBe(missing.json<{ error: string }>().error);
+    const list = await api.call(callers.official1, { method: 'GET', url: '/api/v1/devices' });
+    expect(list.json<{ items: { id: string }[] }>().items.map((d) => d.id)).toEqual(['d1']);
+  });
+
+  it('a unit head sees their unit and below, nothing else', async () => {
+    const list = await api.call(callers.head, { method: 'GET', url: '/api/v1/people' });
+    expect(list.json<{ items: { id: string }[] }>().items.map((p) => p.id)).toEqual(['p1']);
+    expect(
+      (await api.call(callers.head, { method: 'GET', url: '/api/v1/people/p2' })).statusCode,
+    ).toBe(404);
+    const findings = await api.call(callers.head, {
+      method: 'GET',
+      url: '/api/v1/findings?mandate=iphones',
+    });
+    expect(findings.json<{ device: string }[]>().map((f) => f.device)).toEqual(['d1']);
+  });
+
+  it('an auditor reads everything and changes nothing (403)', async () => {
+    expect(
+      (await api.call(callers.auditor, { method: 'GET', url: '/api/v1/devices/d2' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await api.call(callers.auditor, { method: 'GET', url: '/api/v1/audit/verify' })).json(),
+    ).toMatchObject({ ok: true });
+    const write = await api.call(callers.auditor, {
+      method: 'POST',
+      url: '/api/v1/mandates/apply',
+      payload: { yaml: MANDATES },
+    });
+    expect(write.statusCode).toBe(403);
+    const ex = await api.call(callers.auditor, {
+      method: 'POST',
+      url: '/api/v1/exemptions',
+      payload: {
+        mandate: 'iphones',
+        device: 'd1',
+        ground: 'national-security',
+        until: '2023-03-31',
+        reason: 'x',
+      },
+    });
+    expect(ex.statusCode).toBe(403);
+  });
+
+  it('cookie writes need the CSRF token', async () => {
+    const r = await api.server.inject({
+      method: 'POST',
+      url: '/api/v1/exemptions',
+      headers: { cookie: callers.officer.cookie },
+      payload: {
+        mandate: 'iphones',
+        device: 'd1',
+        ground: 'national-security',
+        until: '2023-03-31',
+        reason: 'x',
+      },
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json<{ message: string }>().message).toContain('CSRF');
+  });
+
+  it('API tokens: bearer access, read-only scope, revocation', async () => {
+    const t = await api.app.accounts.createToken(
+      { email: 'officer@x.org', name: 'sync', readOnly: true },
+      'test',
+    );
+    const headers = { authorization: `Bearer ${t.token}` };
+    expect(
+      (await api.server.inject({ method: 'GET', url: '/api/v1/devices/d2', headers })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await api.server.inject({
+          method: 'POST',
+          url: '/api/v1/mandates/apply',
+          headers,
+          payload: { yaml: MANDATES, dryRun: true },
+        })
+      ).statusCode,
+    ).toBe(403);
+    await api.app.accounts.revokeToken(t.id, 'test');
+    expect(
+      (await api.server.inject({ method: 'GET', url: '/api/v1/devices/d2', headers })).statusCode,
+    ).toBe(401);
+  });
+
+  it('an exemption approved on 20 March lapsing on 31 March is exempt on 25 March and overdue on 2 April', async () => {
+    api.at('2023-03-20T10:00:00Z');
+    const req = await api.call(callers.official1, {
+      method: 'POST',
+      url: '/api/v1/exemptions',
+      payload: {
+        mandate: 'iphones',
+        device: 'd1',
+        ground: 'national-security',
+        until: '2023-03-31',
+        reason: 'secure line pending',
+      },
+    });
+    expect(req.statusCode, req.body).toBe(201);
+    const e = req.json<{ id: number; state: string }>();
+    expect(e.state).toBe('requested');
+    expect(
+      (
+        await api.call(callers.official1, {
+          method: 'POST',
+          url: `/api/v1/exemptions/${e.id}/approve`,
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await api.call(callers.head, { method: 'POST', url: `/api/v1/exemptions/${e.id}/approve` }))
+        .statusCode,
+    ).toBe(403);
+    const ok = await api.call(callers.officer, {
+      method: 'POST',
+      url: `/api/v1/exemptions/${e.id}/approve`,
+    });
+    expect(ok.json<{ state: string }>().state).toBe('approved');
+    const at25 = (
+      await api.call(callers.officer, {
+        method: 'GET',
+        url: '/api/v1/status?mandate=iphones&asOf=2023-03-25',
+      })
+    ).json<MandateStatus>();
+    expect(at25.devices).toMatchObject({ exempt: 1, pending: 1 });
+    const at0402 = (
+      await api.call(callers.officer, {
+        method: 'GET',
+        url: '/api/v1/status?mandate=iphones&asOf=2023-04-02',
+      })
+    ).json<MandateStatus>();
+    expect(at0402.devices).toMatchObject({ exempt: 0, overdue: 2 });
+    const viaCli = await cli.json<MandateStatus>(
+      'status',
+      'iphones',
+      '--as-of',
+      '2023-03-25',
+      '--json',
+    );
+    expect(viaCli.devices.exempt).toBe(1);
+    expect(at25.devices).toEqual(viaCli.devices);
+    api.at('2023-04-02T10:00:00Z');
+    callers.officer = await api.login('officer@x.org', PASSWORD); // sessions last 12 hours
+    expect(
+      (await api.call(callers.officer, { method: 'GET', url: `/api/v1/exemptions/${e.id}` })).json<{
+        state: string;
+      }>().state,
+    ).toBe('lapsed');
+    expect(
+      (
+        await api.call(callers.officer, {
+          method: 'POST',
+          url: `/api/v1/exemptions/${e.id}/revoke`,
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
+
+  it('refuses bad exemption requests: 400 for both or neither, 422 out of scope or not allowed', async () => {
+    api.at('2023-03-21T10:00:00Z');
+    for (const who of ['officer', 'officer2', 'official2'] as const)
+      callers[who] = await api.login(`${who}@x.org`, PASSWORD);
+    const post = (payload: object) =>
+      api.call(callers.officer, { method: 'POST', url: '/api/v1/exemptions', payload });
+    const base = {
+      mandate: 'iphones',
+      ground: 'national-security',
+      until: '2023-03-31',
+      reason: 'r',
+    };
+    expect((await post({ ...base, device: 'd2', person: 'p2' })).statusCode).toBe(400);
+    expect((await post(base)).statusCode).toBe(400);
+    expect((await post({ ...base, device: 'd3' })).statusCode).toBe(422);
+    expect((await post({ ...base, mandate: 'strict', device: 'd2' })).statusCode).toBe(422);
+    const bad = await post({ ...base, device: 'd2', ground: 'convenience', until: '2023-06-30' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ details: { where: string }[] }>().details.map((d) => d.where)).toEqual([
+      'ground',
+      'until',
+    ]);
+    const e = (await post({ ...base, person: 'p2', until: '2023-03-22' })).json<{ id: number }>();
+    expect(
+      (
+        await api.call(callers.officer, {
+          method: 'POST',
+          url: `/api/v1/exemptions/${e.id}/approve`,
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await api.call(callers.official2, {
+          method: 'POST',
+          url: '/api/v1/exemptions',
+          payload: { ...base, device: 'd1' },
+        })
+      ).statusCode,
+    ).toBe(404);
+    api.at('2023-03-23T10:00:00Z');
+    callers.officer2 = await api.login('officer2@x.org', PASSWORD);
+    expect(
+      (
+        await api.call(callers.officer2, {
+          method: 'POST',
+          url: `/api/v1/exemptions/${e.id}/approve`,
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
+
+  it('describes itself in OpenAPI 3.1 and serves the docs', async () => {
+    const doc = await api.server.inject({ method: 'GET', url: '/api/openapi.json' });
+    const spec = doc.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(spec.openapi).toBe('3.1.0');
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/mandates',
+      '/api/v1/status',
+      '/api/v1/devices/{id}',
+      '/api/v1/exemptions',
+      '/api/v1/exemptions/{id}/approve',
+    ]) {
+      expect(Object.keys(spec.paths)).toContain(p);
+    }
+    expect((await api.server.inject({ method: 'GET', url: '/api/docs/' })).statusCode).toBe(200);
+  });
+
+  it('signs out', async () => {
+    const c = await api.login('logistics@x.org', PASSWORD);
+    expect((await api.call(c, { method: 'POST', url: '/api/v1/auth/logout' })).statusCode).toBe(
+      200,
+    );
+    expect((await api.call(c, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Permission } from '../src/domain/access.policy.js';
+import { makeApi, type Caller } from './helpers/api.js';
+import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+const YAML = `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: m1, title: T, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: remove
+  phases: [{ id: r, due: 2023-04-01, requires: resolve }, { id: a, due: 2023-04-01, requires: attest, attestBy: person }]
+  exemptions: { allowed: true, grounds: [g], maxDuration: P30D, approver: officer }
+`;
+
+/** Every API route, the permission it must ask for, and a request that exercises it. */
+const ROUTES: {
+  method: 'GET' | 'POST';
+  path: string;
+  url: string;
+  needs: Permission;
+  body?: object;
+  allSeeing?: boolean;
+}[] = [
+  { method: 'GET', path: '/api/v1/auth/me', url: '/api/v1/auth/me', needs: 'read' },
+  { method: 'POST', path: '/api/v1/auth/logout', url: '/api/v1/auth/logout', needs: 'read' },
+  { method: 'GET', path: '/api/v1/mandates', url: '/api/v1/mandates', needs: 'read' },
+  { method: 'GET', path: '/api/v1/mandates/{id}', url: '/api/v1/mandates/m1', needs: 'read' },
+  {
+    method: 'POST',
+    path: '/api/v1/mandates/apply',
+    url: '/api/v1/mandates/apply',
+    needs: 'mandates.write',
+    body: { yaml: YAML, dryRun: true },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/mandates/{id}/withdraw',
+    url: '/api/v1/mandates/nope/withdraw',
+    needs: 'mandates.write',
+    body: {},
+  },
+  { method: 'GET', path: '/api/v1/status', url: '/api/v1/status', needs: 'read', allSeeing: true },
+  { method: 'GET', path: '/api/v1/findings', url: '/api/v1/findings?mandate=m1', needs: 'read' },
+  {
+    method: 'POST',
+    path: '/api/v1/attestations',
+    url: '/api/v1/attestations',
+    needs: 'attest',
+    body: { mandate: 'm1', phase: 'a', person: 'p1' },
+  },
+  { method: 'GET', path: '/api/v1/devices/{id}', url: '/api/v1/devices/d1', needs: 'read' },
+  { method: 'GET', path: '/api/v1/devices', url: '/api/v1/devices', needs: 'read' },
+  { method: 'GET', path: '/api/v1/people/{id}', url: '/api/v1/people/p1', needs: 'read' },
+  { method: 'GET', path: '/api/v1/people', url: '/api/v1/people', needs: 'read' },
+  { method: 'GET', path: '/api/v1/units', url: '/api/v1/units', needs: 'read' },
+  {
+    method: 'POST',
+    path: '/api/v1/exemptions',
+    url: '/api/v1/exemptions',
+    needs: 'exemptions.request',
+    body: { mandate: 'm1', person: 'p1', ground: 'g', until: '2023-03-25', reason: 'r' },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/exemptions/{id}/approve',
+    url: '/api/v1/exemptions/999/approve',
+    needs: 'exemptions.decide',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/exemptions/{id}/reject',
+    url: '/api/v1/exemptions/999/reject',
+    needs: 'exemptions.decide',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/exemptions/{id}/revoke',
+    url: '/api/v1/exemptions/999/revoke',
+    needs: 'exemptions.decide',
+  },
+  { method: 'GET', path: '/api/v1/exemptions/{id}', url: '/api/v1/exemptions/999', needs: 'read' },
+  { method: 'GET', path: '/api/v1/exemptions', url: '/api/v1/exemptions', needs: 'read' },
+  { method: 'GET', path: '/api/v1/audit', url: '/api/v1/audit', needs: 'audit.read' },
+  { method: 'GET', path: '/api/v1/audit/verify', url: '/api/v1/audit/verify', needs: 'audit.read' },
+];
+
+/** Which roles hold each permission: written out here, independently of the policy module. */
+const HOLDERS: Record<Permission, string[]> = {
+  read: ['admin', 'officer', 'unit-head', 'logistics', 'official', 'auditor'],
+  'records.write': ['admin', 'officer', 'logistics'],
+  'mandates.write': ['admin', 'officer'],
+  attest: ['unit-head', 'official', 'officer'],
+  'exemptions.request': ['official', 'officer'],
+  'exemptions.decide': ['admin', 'officer', 'unit-head'],
+  'audit.read': ['admin', 'auditor', 'officer'],
+  'accounts.manage': ['admin'],
+};
+const ALL_SEEING = ['admin', 'officer', 'logistics', 'auditor'];
+const ROLES = ['admin', 'officer', 'unit-head', 'logistics', 'official', 'auditor'];
+
+describeEachDatabase('the permission matrix: every route × every role', (kind) => {
+  let api: Awaited<ReturnType<typeof makeApi>>;
+
+  beforeAll(async () => {
+    const url = await createTestDatabase(kind);
+    const cli = makeCli(url, '2023-02-20T12:00:00Z');
+    await cli.run(
+      'import',
+      'people',
+      cli.file(peopleCsv([buildPerson({ id: 'p1', unit: 'Org/A', head_of: 'Org/A' })])),
+    );
+    await cli.run(
+      'import',
+      'devices',
+      cli.file(devicesCsv([buildDevice({ id: 'd1', owner: 'p1' })])),
+    );
+    await cli.run('apply', '-f', cli.file(YAML));
+    api = await makeApi(url, '2023-03-10T09:00:00Z');
+    for (const role of ROLES) {
+      await api.app.accounts.addUser(
+        { email: `${role}@x.org`, roles: [role], password: 'long enough pw', personId: 'p1' },
+        'test',
+      );
+    }
+  });
+  afterAll(() => api.close());
+
+  it('the matrix covers every route the API describes', async () => {
+    const spec = (await api.server.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const described = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    // Sign-in is the one public route.
+    expect(new Set(described.filter((d) => d !== 'POST /api/v1/auth/login'))).toEqual(
+      new Set(ROUTES.map((r) => `${r.method} ${r.path}`)),
+    );
+  });
+
+  it('without a session every route answers 401', async () => {
+    for (const r of ROUTES) {
+      const res = await api.call(null, {
+        method: r.method,
+        url: r.url,
+        ...(r.body ? { payload: r.body } : {}),
+      });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+    }
+  });
+
+  for (const role of ROLES) {
+    it(`${role}: refused with 403 exactly where the role lacks the permission, never a 500`, async () => {
+      for (const r of ROUTES) {
+        const caller: Caller = await api.login(`${role}@x.org`, 'long enough pw');
+        const res = await api.call(caller, {
+          method: r.method,
+          url: r.url,
+          ...(r.body ? { payload: r.body } : {}),
+        });
+        const allowed =
+          HOLDERS[r.needs].includes(role) && (!r.allSeeing || ALL_SEEING.includes(role));
+        const where = `${role} ${r.method} ${r.url}: ${res.body}`;
+        expect(res.statusCode, where).toBeLessThan(500);
+        if (allowed) expect([401, 403], where).not.toContain(res.statusCode);
+        else expect(res.statusCode, where).toBe(403);
+      }
+    });
+  }
+});
+
+describe('the access guard', () => {
+  it('a route that never asks the access layer fails instead of answering', async () => {
+    const api = await makeApi(await createTestDatabase('sqlite'), '2023-03-10T09:00:00Z');
+    api.server.get('/api/v1/forgot-to-authorise', () => ({ secret: 42 }));
+    const res = await api.server.inject({ method: 'GET', url: '/api/v1/forgot-to-authorise' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('42');
+    await api.close();
+  });
+});
