@@ -3,6 +3,7 @@ import { makeAccountService } from './services/account.service.js';
 import { listAudit, verifyAudit } from './services/audit.service.js';
 import { makeDirectoryService } from './services/directory.service.js';
 import { makeExemptionService } from './services/exemption.service.js';
+import { makeRecordService } from './services/record.service.js';
 import { makeAttestationService } from './services/attestation.service.js';
 import { makeDemoService } from './services/demo.service.js';
 import { makeImportService } from './services/import.service.js';
@@ -24,6 +25,7 @@ export interface App {
   accounts: ReturnType<typeof makeAccountService>;
   exemptions: ReturnType<typeof makeExemptionService>;
   directory: ReturnType<typeof makeDirectoryService>;
+  records: ReturnType<typeof makeRecordService>;
   audit: {
     verify: () => ReturnType<typeof verifyAudit>;
     list: (after: number, limit: number) => ReturnType<typeof listAudit>;
@@ -50,6 +52,7 @@ export async function createApp(deps: { dbUrl: string; clock?: Clock }): Promise
     accounts: makeAccountService(base),
     exemptions: makeExemptionService(base),
     directory: makeDirectoryService({ store }),
+    records: makeRecordService(base),
     audit: {
       verify: () => verifyAudit(store.db),
       list: (after: number, limit: number) => listAudit(store.db, after, limit),

@@ -375,3 +375,163 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
     expect((await api.call(c, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
   });
 });
+
+describeEachDatabase('writing people and devices through the API', (kind) => {
+  let api: Awaited<ReturnType<typeof makeApi>>;
+  let officer: Caller;
+
+  beforeAll(async () => {
+    const url = await createTestDatabase(kind);
+    const cli = makeCli(url, '2023-02-20T12:00:00Z');
+    await cli.run(
+      'import',
+      'people',
+      cli.file(peopleCsv([buildPerson({ id: 'p1', unit: 'Org/DPD/Elections' })])),
+      '--observed-at',
+      '2023-02-20',
+    );
+    cli.at('2023-02-25T12:00:00Z');
+    await cli.run('apply', '-f', cli.file(MANDATES));
+    api = await makeApi(url, '2023-03-10T09:00:00Z');
+    await api.app.accounts.addUser(
+      { email: 'o@x.org', roles: ['officer'], password: PASSWORD },
+      'test',
+    );
+    officer = await api.login('o@x.org', PASSWORD);
+  });
+  afterAll(() => api.close());
+
+  it('creates a device, which a mandate catches from that moment', async () => {
+    const r = await api.call(officer, {
+      method: 'POST',
+      url: '/api/v1/devices',
+      payload: {
+        id: 'n1',
+        owner: 'p1',
+        class: 'Smartphone',
+        platform: 'IOS',
+        purposes: ['official'],
+      },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({
+      id: 'n1',
+      class: 'smartphone',
+      platform: 'ios',
+      status: 'active',
+    });
+    const f = (
+      await api.call(officer, { method: 'GET', url: '/api/v1/findings?mandate=iphones' })
+    ).json<{ device: string; opened: string }[]>();
+    expect(f).toEqual([
+      expect.objectContaining({ device: 'n1', opened: '2023-03-10T09:00:00.000Z' }),
+    ]);
+    expect(
+      (
+        await api.call(officer, {
+          method: 'POST',
+          url: '/api/v1/devices',
+          payload: { id: 'n1', class: 'laptop', platform: 'linux' },
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
+
+  it('refuses bad fields, naming each', async () => {
+    const r = await api.call(officer, {
+      method: 'POST',
+      url: '/api/v1/devices',
+      payload: { id: 'n2', class: 'phablet', platform: 'ios', colour: 'red' },
+    });
+    expect(r.statusCode).toBe(400);
+    const where = r
+      .json<{ details: { where: string }[] }>()
+      .details.map((d) => d.where)
+      .join(' ');
+    expect(where).toContain('class');
+    expect(where).toContain('(body)');
+    const owner = await api.call(officer, {
+      method: 'POST',
+      url: '/api/v1/devices',
+      payload: { id: 'n2', class: 'laptop', platform: 'linux', owner: 'ghost' },
+    });
+    expect(owner.json<{ details: { where: string }[] }>().details[0]!.where).toBe('owner');
+  });
+
+  it('updates need the current ETag: 428 without, 412 when stale, and a change resolves the finding', async () => {
+    api.at('2023-03-12T09:00:00Z');
+    officer = await api.login('o@x.org', PASSWORD);
+    const read = await api.call(officer, { method: 'GET', url: '/api/v1/devices/n1' });
+    const etag = read.headers.etag as string;
+    expect(
+      (
+        await api.call(officer, {
+          method: 'PATCH',
+          url: '/api/v1/devices/n1',
+          payload: { status: 'retired' },
+        })
+      ).statusCode,
+    ).toBe(428);
+    expect(
+      (
+        await api.call(officer, {
+          method: 'PATCH',
+          url: '/api/v1/devices/n1',
+          headers: { 'if-match': '"stale"' },
+          payload: { status: 'retired' },
+        })
+      ).statusCode,
+    ).toBe(412);
+    const ok = await api.call(officer, {
+      method: 'PATCH',
+      url: '/api/v1/devices/n1',
+      headers: { 'if-match': etag },
+      payload: { status: 'retired' },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.headers.etag).not.toBe(etag);
+    expect(
+      (
+        await api.call(officer, {
+          method: 'PATCH',
+          url: '/api/v1/devices/n1',
+          headers: { 'if-match': etag },
+          payload: { model: 'x' },
+        })
+      ).statusCode,
+    ).toBe(412);
+    const f = (
+      await api.call(officer, { method: 'GET', url: '/api/v1/findings?mandate=iphones' })
+    ).json<{ state: string; closeReason: string }[]>();
+    expect(f).toEqual([
+      expect.objectContaining({ state: 'resolved', closeReason: 'device_inactive' }),
+    ]);
+  });
+
+  it('moves a person out of scope with PUT', async () => {
+    await api.call(officer, {
+      method: 'POST',
+      url: '/api/v1/devices',
+      payload: { id: 'n3', owner: 'p1', class: 'smartphone', platform: 'ios' },
+    });
+    api.at('2023-03-12T10:00:00Z');
+    const read = await api.call(officer, { method: 'GET', url: '/api/v1/people/p1' });
+    const r = await api.call(officer, {
+      method: 'PUT',
+      url: '/api/v1/people/p1',
+      headers: { 'if-match': read.headers.etag as string },
+      payload: { name: 'Moved', unit: 'Org/Elsewhere' },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const f = (
+      await api.call(officer, { method: 'GET', url: '/api/v1/findings?mandate=iphones' })
+    ).json<{ device: string; closeReason: string | null }[]>();
+    expect(f.find((x) => x.device === 'n3')).toMatchObject({ closeReason: 'owner_out_of_scope' });
+    const created = await api.call(officer, {
+      method: 'POST',
+      url: '/api/v1/people',
+      payload: { id: 'p9', name: 'New', unit: 'Org / New ', supervisor: 'p9' },
+    });
+    expect(created.statusCode).toBe(400);
+  });
+});

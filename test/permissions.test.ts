@@ -17,7 +17,7 @@ spec:
 
 /** Every API route, the permission it must ask for, and a request that exercises it. */
 const ROUTES: {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   path: string;
   url: string;
   needs: Permission;
@@ -56,6 +56,48 @@ const ROUTES: {
   { method: 'GET', path: '/api/v1/people/{id}', url: '/api/v1/people/p1', needs: 'read' },
   { method: 'GET', path: '/api/v1/people', url: '/api/v1/people', needs: 'read' },
   { method: 'GET', path: '/api/v1/units', url: '/api/v1/units', needs: 'read' },
+  {
+    method: 'POST',
+    path: '/api/v1/devices',
+    url: '/api/v1/devices',
+    needs: 'records.write',
+    body: { id: 'new-device', class: 'laptop' },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/devices/{id}',
+    url: '/api/v1/devices/d1',
+    needs: 'records.write',
+    body: { class: 'laptop', platform: 'linux' },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/devices/{id}',
+    url: '/api/v1/devices/d1',
+    needs: 'records.write',
+    body: { model: 'x' },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/people',
+    url: '/api/v1/people',
+    needs: 'records.write',
+    body: { id: 'new-person' },
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/people/{id}',
+    url: '/api/v1/people/p1',
+    needs: 'records.write',
+    body: { name: 'P', unit: 'Org/A' },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/people/{id}',
+    url: '/api/v1/people/p1',
+    needs: 'records.write',
+    body: { title: 'x' },
+  },
   {
     method: 'POST',
     path: '/api/v1/exemptions',

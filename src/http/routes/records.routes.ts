@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
-import { reader } from '../access.js';
+import { authorize, reader } from '../access.js';
 
 const idParam = {
   type: 'object',
@@ -12,8 +12,62 @@ const page = {
   limit: { type: 'integer', minimum: 1, maximum: 500 },
 } as const;
 
+const anyBody = { type: 'object', additionalProperties: true } as const;
+
 /** People, devices and units, within the caller's scope; out of scope answers 404. */
 export function registerRecordRoutes(server: FastifyInstance, app: App): void {
+  for (const kind of ['devices', 'people'] as const) {
+    const write = kind === 'devices' ? app.records.writeDevice : app.records.writePerson;
+    const noun = kind === 'devices' ? 'device' : 'person';
+    server.post<{ Body: { id: string } & Record<string, unknown> }>(
+      `/api/v1/${kind}`,
+      {
+        schema: {
+          tags: [kind],
+          summary: `Create a ${noun} (takes effect now)`,
+          body: {
+            type: 'object',
+            required: ['id'],
+            properties: { id: { type: 'string', minLength: 1 } },
+            additionalProperties: true,
+          },
+        },
+      },
+      async (req, reply) => {
+        const actor = authorize(req, 'records.write');
+        const { id, ...fields } = req.body;
+        const r = await write(actor, 'create', id.trim(), fields);
+        void reply.code(201).header('etag', r.etag);
+        return r;
+      },
+    );
+    for (const method of ['PUT', 'PATCH'] as const) {
+      server.route<{ Params: { id: string }; Body: Record<string, unknown> }>({
+        method,
+        url: `/api/v1/${kind}/:id`,
+        schema: {
+          tags: [kind],
+          summary: `${method === 'PUT' ? 'Replace' : 'Change some fields of'} a ${noun}; needs If-Match with its ETag (428 without, 412 when stale)`,
+          params: idParam,
+          body: anyBody,
+        },
+        handler: async (req, reply) => {
+          const actor = authorize(req, 'records.write');
+          const ifMatch = req.headers['if-match'];
+          const r = await write(
+            actor,
+            method === 'PUT' ? 'replace' : 'patch',
+            req.params.id,
+            req.body,
+            ifMatch,
+          );
+          void reply.header('etag', r.etag);
+          return r;
+        },
+      });
+    }
+  }
+
   server.get<{ Params: { id: string } }>(
     '/api/v1/devices/:id',
     {

@@ -1,0 +1,304 @@
+import { z } from 'zod';
+import type { Clock } from '../adapters/clock.js';
+import {
+  canSeeDevice,
+  canSeePerson,
+  hasPermission,
+  visibilityOf,
+  type Actor,
+} from '../domain/access.policy.js';
+import {
+  DEVICE_CLASSES,
+  DEVICE_STATUSES,
+  OWNERSHIPS,
+  PLATFORMS,
+  PURPOSES,
+  type Device,
+} from '../domain/device.model.js';
+import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import type { Person } from '../domain/person.model.js';
+import { normaliseUnitPath } from '../domain/unit-path.js';
+import type { Store } from '../store/database.js';
+import {
+  deviceToRow,
+  getDeviceIdsByOwners,
+  getDevicesByIds,
+  insertDevices,
+  updateDevice,
+} from '../store/devices.repository.js';
+import {
+  getPeopleByIds,
+  getPersonIdsByEmail,
+  insertPeople,
+  personToRow,
+  updatePerson,
+} from '../store/people.repository.js';
+import type { Db } from '../store/schema.js';
+import { writeTransaction } from '../store/transaction.js';
+import { ensureUnits } from '../store/units.repository.js';
+import { recordAudit } from './audit.service.js';
+import { etagOf, type DeviceView, type PersonView } from './directory.service.js';
+import { loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
+import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
+
+const lower = (values: readonly string[]) =>
+  z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(values as [string, ...string[]]));
+const text = z.string().trim().nullable();
+
+/** Device fields an API write may set (enumerations case-insensitive, stored lower-case). */
+const deviceFields = z.strictObject({
+  owner: text,
+  class: lower(DEVICE_CLASSES),
+  platform: lower(PLATFORMS),
+  osVersion: text,
+  manufacturer: text,
+  model: text,
+  serial: text,
+  imei: text,
+  ownership: lower(OWNERSHIPS).nullable(),
+  purposes: z.array(lower(PURPOSES)),
+  status: lower(DEVICE_STATUSES),
+  apps: z.array(z.string().trim().min(1)),
+});
+
+const personFields = z.strictObject({
+  name: z.string().trim().min(1),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'is not an email address')
+    .nullable(),
+  unit: z
+    .string()
+    .transform(
+      (u, ctx) =>
+        normaliseUnitPath(u) ??
+        (ctx.addIssue({ code: 'custom', message: 'is not a unit path' }), z.NEVER),
+    ),
+  title: text,
+  supervisor: text,
+  tags: z.array(z.string().trim().toLowerCase().min(1)),
+  active: z.boolean(),
+});
+
+function problemsOf(err: z.ZodError): Problem[] {
+  return err.issues.map((i) => ({ where: i.path.join('.') || '(body)', message: i.message }));
+}
+
+type Mode = 'create' | 'replace' | 'patch';
+
+/** Creating and changing people and devices through the API: each write takes effect now. */
+export function makeRecordService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+
+  function checkEtag(mode: Mode, ifMatch: string | undefined, current: object, what: string): void {
+    if (mode === 'create') return;
+    if (!ifMatch)
+      throw new AppError('precondition_required', `updating ${what} needs If-Match with its ETag`);
+    if (ifMatch !== etagOf(current))
+      throw new AppError('precondition_failed', `${what} changed since you read it; read it again`);
+  }
+
+  async function afterWrite(tx: Db, at: number, deviceIds: string[]): Promise<void> {
+    await advanceObservationClock(tx, at);
+    await reevaluateDevices(tx, deviceIds, at, await loadActiveMandates(tx, await getTimeZone(tx)));
+  }
+
+  return {
+    /** Creates (`create`), replaces (`replace`) or changes some fields of (`patch`) a device. */
+    async writeDevice(
+      actor: Actor,
+      mode: Mode,
+      id: string,
+      body: unknown,
+      ifMatch?: string,
+    ): Promise<DeviceView> {
+      if (!hasPermission(actor, 'records.write'))
+        throw new AppError(
+          'forbidden',
+          'changing devices needs the admin, officer or logistics role',
+        );
+      const schema =
+        mode === 'patch'
+          ? deviceFields.partial()
+          : deviceFields.partial({
+              owner: true,
+              osVersion: true,
+              manufacturer: true,
+              model: true,
+              serial: true,
+              imei: true,
+              ownership: true,
+              purposes: true,
+              status: true,
+              apps: true,
+            });
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) throw invalidInput('the device is refused', problemsOf(parsed.error));
+      return writeTransaction(store, async (tx) => {
+        const v = visibilityOf(actor);
+        const before = (await getDevicesByIds(tx, [id])).get(id);
+        const beforeOwner = before?.owner
+          ? ((await getPeopleByIds(tx, [before.owner])).get(before.owner) ?? null)
+          : null;
+        if (mode === 'create' && before)
+          throw new AppError('conflict', `device ${id} exists already`);
+        if (mode !== 'create' && (!before || !canSeeDevice(v, beforeOwner)))
+          throw new AppError('not_found', `no device ${id}`);
+        const {
+          createdAt: _c,
+          changedAt: _ch,
+          ...current
+        } = before ?? ({} as NonNullable<typeof before>);
+        checkEtag(mode, ifMatch, current, `device ${id}`);
+        const f = parsed.data;
+        const base: Device =
+          mode === 'patch'
+            ? current
+            : {
+                id,
+                owner: null,
+                class: 'other',
+                platform: 'other',
+                osVersion: null,
+                manufacturer: null,
+                model: null,
+                serial: null,
+                imei: null,
+                ownership: null,
+                purposes: [],
+                status: 'active',
+                apps: [],
+              };
+        const next = { ...base, ...f, id } as Device;
+        if (next.owner) {
+          const owner = (await getPeopleByIds(tx, [next.owner])).get(next.owner);
+          if (!owner || !canSeePerson(v, owner))
+            throw invalidInput('the device is refused', [
+              { where: 'owner', value: next.owner, message: 'is not a known person id' },
+            ]);
+        }
+        const now = clock.now();
+        await checkObservationTime(tx, now, now, 'the write');
+        const row = deviceToRow(next, {
+          created: before?.createdAt ?? now,
+          changed: now,
+          seen: now,
+        });
+        if (before) await updateDevice(tx, row);
+        else await insertDevices(tx, [row]);
+        await afterWrite(tx, now, [id]);
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: before ? 'device.update' : 'device.create',
+          object: `device/${id}`,
+          change: next,
+        });
+        return { ...next, changedAt: new Date(now).toISOString(), etag: etagOf(next) };
+      });
+    },
+
+    /** Creates, replaces or patches a person. */
+    async writePerson(
+      actor: Actor,
+      mode: Mode,
+      id: string,
+      body: unknown,
+      ifMatch?: string,
+    ): Promise<PersonView> {
+      if (!hasPermission(actor, 'records.write'))
+        throw new AppError(
+          'forbidden',
+          'changing people needs the admin, officer or logistics role',
+        );
+      const schema =
+        mode === 'patch'
+          ? personFields.partial()
+          : personFields.partial({
+              email: true,
+              title: true,
+              supervisor: true,
+              tags: true,
+              active: true,
+            });
+      const parsed = schema.safeParse(body);
+      if (!parsed.success) throw invalidInput('the person is refused', problemsOf(parsed.error));
+      return writeTransaction(store, async (tx) => {
+        const v = visibilityOf(actor);
+        const before = (await getPeopleByIds(tx, [id])).get(id);
+        if (mode === 'create' && before)
+          throw new AppError('conflict', `person ${id} exists already`);
+        if (mode !== 'create' && (!before || !canSeePerson(v, before)))
+          throw new AppError('not_found', `no person ${id}`);
+        const {
+          createdAt: _c,
+          changedAt: _ch,
+          ...current
+        } = before ?? ({} as NonNullable<typeof before>);
+        checkEtag(mode, ifMatch, current, `person ${id}`);
+        const base: Person =
+          mode === 'patch'
+            ? current
+            : {
+                id,
+                name: '',
+                email: null,
+                unit: '',
+                title: null,
+                supervisor: null,
+                tags: [],
+                active: true,
+              };
+        const next = { ...base, ...parsed.data, id } as Person;
+        const problems: Problem[] = [];
+        if (next.supervisor === id)
+          problems.push({
+            where: 'supervisor',
+            value: id,
+            message: 'a person cannot supervise themselves',
+          });
+        else if (
+          next.supervisor &&
+          !(await getPeopleByIds(tx, [next.supervisor])).has(next.supervisor)
+        )
+          problems.push({
+            where: 'supervisor',
+            value: next.supervisor,
+            message: 'is not a known person id',
+          });
+        if (next.email) {
+          const holder = (await getPersonIdsByEmail(tx, [next.email])).get(next.email);
+          if (holder && holder !== id)
+            problems.push({
+              where: 'email',
+              value: next.email,
+              message: `belongs to ${holder} already`,
+            });
+        }
+        if (problems.length > 0) throw invalidInput('the person is refused', problems);
+        const now = clock.now();
+        await checkObservationTime(tx, now, now, 'the write');
+        await ensureUnits(tx, [next.unit], now);
+        const row = personToRow(next, {
+          created: before?.createdAt ?? now,
+          changed: now,
+          seen: now,
+        });
+        if (before) await updatePerson(tx, row);
+        else await insertPeople(tx, [row]);
+        await afterWrite(tx, now, await getDeviceIdsByOwners(tx, [id]));
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: before ? 'person.update' : 'person.create',
+          object: `person/${id}`,
+          change: next,
+        });
+        return { ...next, changedAt: new Date(now).toISOString(), etag: etagOf(next) };
+      });
+    },
+  };
+}
