@@ -253,7 +253,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
                 tags: [],
                 active: true,
               };
-        const next = { ...base, ...parsed.data, id } as Person;
+        const next = { ...base, ...parsed.data, id };
         const problems: Problem[] = [];
         if (next.supervisor === id)
           problems.push({

@@ -17,7 +17,10 @@ const anyBody = { type: 'object', additionalProperties: true } as const;
 /** People, devices and units, within the caller's scope; out of scope answers 404. */
 export function registerRecordRoutes(server: FastifyInstance, app: App): void {
   for (const kind of ['devices', 'people'] as const) {
-    const write = kind === 'devices' ? app.records.writeDevice : app.records.writePerson;
+    const write = (
+      ...args: Parameters<typeof app.records.writeDevice>
+    ): Promise<{ etag: string }> =>
+      kind === 'devices' ? app.records.writeDevice(...args) : app.records.writePerson(...args);
     const noun = kind === 'devices' ? 'device' : 'person';
     server.post<{ Body: { id: string } & Record<string, unknown> }>(
       `/api/v1/${kind}`,
