@@ -1,4 +1,6 @@
 import { systemClock, type Clock } from './adapters/clock.js';
+import { makeOidcClient } from './adapters/oidc.js';
+import type { Config } from './config.js';
 import { makeAccountService } from './services/account.service.js';
 import { listAudit, verifyAudit } from './services/audit.service.js';
 import { makeDirectoryService } from './services/directory.service.js';
@@ -26,6 +28,8 @@ export interface App {
   exemptions: ReturnType<typeof makeExemptionService>;
   directory: ReturnType<typeof makeDirectoryService>;
   records: ReturnType<typeof makeRecordService>;
+  /** Single sign-on, when configured. */
+  sso: ReturnType<typeof makeOidcClient> | null;
   audit: {
     verify: () => ReturnType<typeof verifyAudit>;
     list: (after: number, limit: number) => ReturnType<typeof listAudit>;
@@ -34,7 +38,11 @@ export interface App {
 }
 
 /** The one composition root. */
-export async function createApp(deps: { dbUrl: string; clock?: Clock }): Promise<App> {
+export async function createApp(deps: {
+  dbUrl: string;
+  clock?: Clock;
+  config?: Config;
+}): Promise<App> {
   const store = await openStore(deps.dbUrl);
   const clock = deps.clock ?? systemClock;
   const base = { store, clock };
@@ -53,6 +61,7 @@ export async function createApp(deps: { dbUrl: string; clock?: Clock }): Promise
     exemptions: makeExemptionService(base),
     directory: makeDirectoryService({ store }),
     records: makeRecordService(base),
+    sso: deps.config?.oidc ? makeOidcClient(deps.config.oidc) : null,
     audit: {
       verify: () => verifyAudit(store.db),
       list: (after: number, limit: number) => listAudit(store.db, after, limit),

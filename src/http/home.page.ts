@@ -33,13 +33,17 @@ function signOut(csrf: string | null): string {
 }
 
 /** The sign-in form (and, with a message, why the page is not shown). */
-export function renderSignInPage(message?: string, csrf: string | null = null): string {
+export function renderSignInPage(
+  message?: string,
+  csrf: string | null = null,
+  sso = false,
+): string {
   const form = csrf
     ? ''
     : `<form method="post" action="/login">
   <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required>
   <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-  <button type="submit">Sign in</button></form>`;
+  <button type="submit">Sign in</button></form>${sso ? '<p><a href="/auth/oidc/login">Sign in with single sign-on</a></p>' : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>phaseout — sign in</title>

@@ -13,6 +13,7 @@ import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerExemptionRoutes } from './routes/exemptions.routes.js';
 import { registerMandateRoutes } from './routes/mandates.routes.js';
 import { registerRecordRoutes } from './routes/records.routes.js';
+import { registerSsoRoutes } from './routes/sso.routes.js';
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
 export async function buildServer(
@@ -68,7 +69,9 @@ export async function buildServer(
   server.get('/', { schema: { hide: true } }, async (req, reply) => {
     if (!req.actor) {
       allowPublic(req);
-      return reply.type('text/html; charset=utf-8').send(renderSignInPage());
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(renderSignInPage(undefined, null, app.sso !== null));
     }
     const actor = authorize(req, 'read');
     if (!visibilityOf(actor).all) {
@@ -104,7 +107,13 @@ export async function buildServer(
         void reply.code(401);
         return reply
           .type('text/html; charset=utf-8')
-          .send(renderSignInPage('Wrong email or password, or too many attempts.'));
+          .send(
+            renderSignInPage(
+              'Wrong email or password, or too many attempts.',
+              null,
+              app.sso !== null,
+            ),
+          );
       }
     },
   );
@@ -122,5 +131,6 @@ export async function buildServer(
   registerRecordRoutes(server, app);
   registerExemptionRoutes(server, app);
   registerAuditRoutes(server, app);
+  registerSsoRoutes(server, app);
   return server;
 }

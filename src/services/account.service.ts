@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Clock } from '../adapters/clock.js';
+import type { OidcIdentity } from '../adapters/oidc.js';
 import { ROLES, type Actor, type Role } from '../domain/access.policy.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import { addDuration, formatInstant, parseDuration } from '../domain/time.js';
@@ -10,6 +11,7 @@ import {
   endSessions,
   getAccountByEmail,
   getAccountById,
+  getAccountByOidc,
   getLiveSession,
   getLiveToken,
   getToken,
@@ -82,6 +84,33 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
       units: [...new Set([...(JSON.parse(a.units) as string[]), ...headed])],
       readOnly,
     };
+  }
+
+  async function openSession(
+    a: AccountRow,
+    address: string,
+    method: string,
+  ): Promise<{ session: string; csrf: string; account: AccountView }> {
+    const session = randomBytes(32).toString('base64url');
+    const csrf = randomBytes(24).toString('base64url');
+    await writeTransaction(store, async (tx) => {
+      const now = clock.now();
+      await insertSession(tx, {
+        id: hashSecret(session),
+        account_id: a.id,
+        csrf_token: csrf,
+        created_at: now,
+        expires_at: now + SESSION_MS,
+        ended_at: null,
+      });
+      await recordAudit(tx, now, {
+        actor: `account:${a.id}`,
+        action: 'auth.login',
+        object: `account/${a.id}`,
+        change: { address, method },
+      });
+    });
+    return { session, csrf, account: viewOf(a) };
   }
 
   return {
@@ -193,26 +222,40 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
         throw new AppError('unauthenticated', 'wrong email or password');
       }
       limiter.succeed(email, address);
-      const session = randomBytes(32).toString('base64url');
-      const csrf = randomBytes(24).toString('base64url');
-      await writeTransaction(store, async (tx) => {
-        const now = clock.now();
-        await insertSession(tx, {
-          id: hashSecret(session),
-          account_id: a.id,
-          csrf_token: csrf,
-          created_at: now,
-          expires_at: now + SESSION_MS,
-          ended_at: null,
-        });
-        await recordAudit(tx, now, {
-          actor: `account:${a.id}`,
-          action: 'auth.login',
-          object: `account/${a.id}`,
-          change: { address },
-        });
-      });
-      return { session, csrf, account: viewOf(a) };
+      return openSession(a, address, 'password');
+    },
+
+    /**
+     * Signs in with a verified OpenID identity: the account linked to its issuer and subject,
+     * or, on first sign-in, the account whose email the provider has verified (then linked).
+     */
+    async loginWithIdentity(
+      id: OidcIdentity,
+      address: string,
+    ): Promise<{ session: string; csrf: string; account: AccountView }> {
+      let a = await getAccountByOidc(store.db, id.issuer, id.subject);
+      if (!a && id.email && id.emailVerified) {
+        const byEmail = await getAccountByEmail(store.db, id.email);
+        if (byEmail && byEmail.oidc_subject === null) {
+          await writeTransaction(store, async (tx) => {
+            const now = clock.now();
+            await updateAccount(tx, byEmail.id, {
+              oidc_issuer: id.issuer,
+              oidc_subject: id.subject,
+            });
+            await recordAudit(tx, now, {
+              actor: `account:${byEmail.id}`,
+              action: 'account.link-sso',
+              object: `account/${byEmail.id}`,
+              change: { issuer: id.issuer, subject: id.subject },
+            });
+          });
+          a = byEmail;
+        }
+      }
+      if (!a || a.disabled === 1)
+        throw new AppError('unauthenticated', 'no account is linked to this identity');
+      return openSession(a, address, 'sso');
     },
 
     /** Ends a session. */

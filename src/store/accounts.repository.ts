@@ -122,3 +122,17 @@ export async function getUnitsHeadedByPerson(db: Db, personId: string): Promise<
     .execute();
   return rows.map((r) => r.path);
 }
+
+/** The account linked to an OpenID identity, or undefined. */
+export async function getAccountByOidc(
+  db: Db,
+  issuer: string,
+  subject: string,
+): Promise<AccountRow | undefined> {
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('oidc_issuer', '=', issuer)
+    .where('oidc_subject', '=', subject)
+    .executeTakeFirst();
+}

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readConfig } from '../../config.js';
 import { buildServer } from '../../http/server.js';
 import { invalidInput } from '../../domain/errors.js';
 import type { CliContext } from '../main.js';
@@ -16,40 +17,47 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .action(async (flags: { port?: number; host?: string; demo?: boolean }, cmd: Command) => {
       const port = flags.port ?? (process.env.PORT ? positiveInt('PORT')(process.env.PORT) : 8080);
       const host = flags.host ?? process.env.HOST ?? '127.0.0.1';
-      await withApp(cmd, ctx, async (app) => {
-        if (flags.demo) {
-          const state = await app.demo.holdsOnlyDemo();
-          if (state === 'other') io.err('the database holds other data: the demo is not loaded\n');
-          else {
-            if (state === 'empty') io.out('loading the demo organisation…\n');
-            const r = await app.demo.load();
-            if (r.loaded) io.out(`demo loaded: ${r.people} people, ${r.devices} devices\n`);
+      const config = readConfig(process.env);
+      await withApp(
+        cmd,
+        ctx,
+        async (app) => {
+          if (flags.demo) {
+            const state = await app.demo.holdsOnlyDemo();
+            if (state === 'other')
+              io.err('the database holds other data: the demo is not loaded\n');
+            else {
+              if (state === 'empty') io.out('loading the demo organisation…\n');
+              const r = await app.demo.load();
+              if (r.loaded) io.out(`demo loaded: ${r.people} people, ${r.devices} devices\n`);
+            }
           }
-        }
-        if ((await app.accounts.countAccounts()) === 0) {
-          throw invalidInput('there is no account yet, so nobody could sign in', [
-            {
-              where: 'accounts',
-              message:
-                'create the first admin: echo PASSWORD | phaseout users add EMAIL --role admin --password-stdin',
-            },
-            {
-              where: '--demo',
-              message:
-                'or start on an empty database with --demo (npm start does), which creates one account per role',
-            },
-          ]);
-        }
-        const server = await buildServer(app);
-        const address = await server.listen({ port, host });
-        io.out(`phaseout serving on ${address}\n`);
-        await new Promise<void>((resolve) => {
-          const stop = (): void => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-          void ctx.stopSignal?.then(stop);
-        });
-        await server.close();
-      });
+          if ((await app.accounts.countAccounts()) === 0) {
+            throw invalidInput('there is no account yet, so nobody could sign in', [
+              {
+                where: 'accounts',
+                message:
+                  'create the first admin: echo PASSWORD | phaseout users add EMAIL --role admin --password-stdin',
+              },
+              {
+                where: '--demo',
+                message:
+                  'or start on an empty database with --demo (npm start does), which creates one account per role',
+              },
+            ]);
+          }
+          const server = await buildServer(app);
+          const address = await server.listen({ port, host });
+          io.out(`phaseout serving on ${address}\n`);
+          await new Promise<void>((resolve) => {
+            const stop = (): void => resolve();
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+            void ctx.stopSignal?.then(stop);
+          });
+          await server.close();
+        },
+        config,
+      );
     });
 }

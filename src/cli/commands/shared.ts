@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createApp, databaseUrl, type App } from '../../app.js';
+import type { Config } from '../../config.js';
 import { invalidInput } from '../../domain/errors.js';
 import type { CliContext } from '../main.js';
 
@@ -8,11 +9,13 @@ export async function withApp<T>(
   cmd: Command,
   ctx: CliContext,
   fn: (app: App) => Promise<T>,
+  config?: Config,
 ): Promise<T> {
   const opts = cmd.optsWithGlobals<{ db?: string }>();
   const app = await createApp({
     dbUrl: databaseUrl(opts.db),
     ...(ctx.clock ? { clock: ctx.clock } : {}),
+    ...(config ? { config } : {}),
   });
   try {
     return await fn(app);
