@@ -100,4 +100,47 @@ describe('the demo organisation and the first served page', () => {
     expect(body.requestId).toMatch(/\S/);
     await server.close();
   });
+
+  it('signs in with the form, shows the page, and signs out', async () => {
+    const server = await buildServer(app);
+    const bad = await server.inject({
+      method: 'POST',
+      url: '/login',
+      payload: 'email=officer%40demo.phaseout&password=wrong',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(bad.statusCode).toBe(401);
+    const r = await server.inject({
+      method: 'POST',
+      url: '/login',
+      payload: 'email=officer%40demo.phaseout&password=demo-officer-pass',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(r.statusCode).toBe(303);
+    const cookie = `phaseout_session=${r.cookies[0]!.value}`;
+    const page = await server.inject({ method: 'GET', url: '/', headers: { cookie } });
+    expect(page.body).toContain('Sign out');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    expect(
+      (
+        await server.inject({
+          method: 'POST',
+          url: '/logout',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'x=1',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const out = await server.inject({
+      method: 'POST',
+      url: '/logout',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `_csrf=${encodeURIComponent(csrf)}`,
+    });
+    expect(out.statusCode).toBe(303);
+    expect((await server.inject({ method: 'GET', url: '/', headers: { cookie } })).body).toContain(
+      'Sign in',
+    );
+    await server.close();
+  });
 });

@@ -46,7 +46,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
               },
             ]);
           }
-          const server = await buildServer(app);
+          const server = await buildServer(app, { logger: true });
           const address = await server.listen({ port, host });
           io.out(`phaseout serving on ${address}\n`);
           await new Promise<void>((resolve) => {
