@@ -156,6 +156,31 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
     expect(findings.json<{ device: string }[]>().map((f) => f.device)).toEqual(['d1']);
   });
 
+  it('a unit head gets the counts of their unit only; an official gets none', async () => {
+    const own = await api.call(callers.head, {
+      method: 'GET',
+      url: '/api/v1/status?mandate=iphones&asOf=2023-03-15',
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json()).toMatchObject({
+      unit: 'Org/DPD/Elections',
+      devices: { pending: 1 },
+      people: { inScope: 1, affected: 1 },
+    });
+    const all = await api.call(callers.officer, {
+      method: 'GET',
+      url: '/api/v1/status?mandate=iphones&asOf=2023-03-15',
+    });
+    expect(all.json()).toMatchObject({ devices: { pending: 2 } });
+    expect(
+      (await api.call(callers.head, { method: 'GET', url: '/api/v1/status?unit=Org/DPD' }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await api.call(callers.official1, { method: 'GET', url: '/api/v1/status' })).statusCode,
+    ).toBe(403);
+  });
+
   it('an auditor reads everything and changes nothing (403)', async () => {
     expect(
       (await api.call(callers.auditor, { method: 'GET', url: '/api/v1/devices/d2' })).statusCode,

@@ -44,6 +44,8 @@ export interface MandateStatus {
   title: string;
   version: number;
   asOf: string;
+  /** Present when the counts are limited to one unit and below. */
+  unit?: string;
   due: string | null;
   withdrawnAt?: string;
   devices: DeviceCounts;
@@ -55,6 +57,8 @@ export interface MandateStatus {
 
 export interface StatusOptions {
   asOf?: string;
+  /** Counts only within this unit and below (a unit head's view). */
+  unit?: string;
   byUnit?: boolean;
   depth?: number;
 }
@@ -121,8 +125,9 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     const loaded = await versionAt(db, m, at, zone);
     const doc = loaded.doc;
     const { due, dueEnd } = dueEndOf(doc, zone);
-    const agg = await aggregateDevices(db, m.id, at, at - 14 * DAY_MS);
-    const open = await aggregateOpen(db, m.id, at);
+    const unit = o.unit;
+    const agg = await aggregateDevices(db, m.id, at, at - 14 * DAY_MS, unit);
+    const open = await aggregateOpen(db, m.id, at, unit);
     const nonExemptOpen = open.open - open.exempt;
     const overdueNow = dueEnd !== null && at >= dueEnd;
     const devices: DeviceCounts = {
@@ -133,7 +138,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       lost: agg.lost,
     };
     const people: PeopleCounts = {
-      inScope: await countPeopleInScope(db, loaded.judge.scope),
+      inScope: await countPeopleInScope(db, loaded.judge.scope, unit),
       affected: open.affectedOwners,
       nonCompliant: open.nonCompliantOwners,
       overdue: overdueNow ? open.nonCompliantOwners : 0,
@@ -146,10 +151,12 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       }
       const attested = await firstAttestations(db, m.id, p.id);
       if ((p.attestBy ?? 'unit-head') === 'person') {
-        const required = await listPeopleInScope(db, loaded.judge.scope);
+        const required = await listPeopleInScope(db, loaded.judge.scope, unit);
         phases.push(attestPhaseState(doc, p, at, zone, required, attested, 0));
       } else {
-        const units = await listUnitsInScope(db, loaded.judge.scope);
+        const units = (await listUnitsInScope(db, loaded.judge.scope)).filter(
+          (u) => unit === undefined || isAtOrBelow(u.unit, unit),
+        );
         const required = units.filter((u) => u.head !== null).map((u) => u.unit);
         phases.push(
           attestPhaseState(doc, p, at, zone, required, attested, units.length - required.length),
@@ -161,6 +168,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       title: doc.metadata.title,
       version: loaded.version,
       asOf: formatInstant(at),
+      ...(unit !== undefined ? { unit } : {}),
       due,
       ...(m.withdrawn_at !== null ? { withdrawnAt: formatInstant(m.withdrawn_at) } : {}),
       devices,
@@ -168,7 +176,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       phases,
       forecast: forecast(at, agg.recent, devices.pending + devices.overdue, dueEnd),
     };
-    if (o.byUnit) status.units = await byUnit(db, loaded, at, dueEnd, o.depth);
+    if (o.byUnit) status.units = await byUnit(db, loaded, at, dueEnd, o.depth, unit);
     return status;
   }
 
@@ -178,9 +186,11 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     at: number,
     dueEnd: number | null,
     depth?: number,
+    within?: string,
   ): Promise<NonNullable<MandateStatus['units']>> {
     const cut = (u: string): string => (depth ? cutUnitPath(u, depth) : u);
-    const rows = await listFindingsAt(db, m.id, at);
+    const inside = (u: string): boolean => within === undefined || isAtOrBelow(u, within);
+    const rows = (await listFindingsAt(db, m.id, at)).filter((r) => inside(r.unit));
     const isOpen = (r: FindingAtRow): boolean => r.closed_at === null || r.closed_at > at;
     const perDevice = new Map<string, FindingAtRow>();
     for (const r of rows) {
@@ -221,8 +231,9 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       if (state !== 'exempt') g.nonCompliant.add(r.owner_id);
     }
     for (const r of rows) group(cut(r.unit)).affected.add(r.owner_id);
-    for (const [unit, n] of await countPeopleInScopeByUnit(db, m.judge.scope))
-      group(cut(unit)).inScope += n;
+    for (const [u, n] of await countPeopleInScopeByUnit(db, m.judge.scope)) {
+      if (inside(u)) group(cut(u)).inScope += n;
+    }
     const overdueNow = dueEnd !== null && at >= dueEnd;
     return [...groups.entries()]
       .map(([unit, g]) => ({

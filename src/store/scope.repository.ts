@@ -26,12 +26,14 @@ export function whereInScope<O>(q: PeopleQuery<O>, scope: Scope): PeopleQuery<O>
   return out;
 }
 
-/** How many people are in scope now. */
-export async function countPeopleInScope(db: Db, scope: Scope): Promise<number> {
-  const r = await whereInScope(
+/** How many people are in scope now (within a unit subtree, if given). */
+export async function countPeopleInScope(db: Db, scope: Scope, unit?: string): Promise<number> {
+  let q = whereInScope(
     db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')),
     scope,
-  ).executeTakeFirst();
+  );
+  if (unit !== undefined) q = q.where(unitAtOrBelow('people.unit', unit));
+  const r = await q.executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
@@ -48,9 +50,10 @@ export async function countPeopleInScopeByUnit(db: Db, scope: Scope): Promise<Ma
 }
 
 /** Ids of the people in scope now. */
-export async function listPeopleInScope(db: Db, scope: Scope): Promise<string[]> {
-  const rows = await whereInScope(db.selectFrom('people').select('people.id'), scope).execute();
-  return rows.map((r) => r.id);
+export async function listPeopleInScope(db: Db, scope: Scope, unit?: string): Promise<string[]> {
+  let q = whereInScope(db.selectFrom('people').select('people.id'), scope);
+  if (unit !== undefined) q = q.where(unitAtOrBelow('people.unit', unit));
+  return (await q.execute()).map((r) => r.id);
 }
 
 /** Whether a person is in scope now. */

@@ -1,5 +1,11 @@
 import { sql } from 'kysely';
+import { unitAtOrBelow } from './candidates.repository.js';
 import type { Db } from './schema.js';
+
+/** Restricts findings `f` to a unit subtree, or to nothing more when none is given. */
+function inUnit(unit: string | undefined) {
+  return unit === undefined ? sql<boolean>`1 = 1` : unitAtOrBelow('f.unit', unit);
+}
 
 /** An approved exemption in force at T covers a finding's owner, or its device while the owner stays. */
 export function exemptAt(at: number) {
@@ -26,6 +32,7 @@ export async function aggregateDevices(
   mandateId: string,
   at: number,
   since: number,
+  unit?: string,
 ): Promise<DeviceAggregate> {
   const r = await sql<DeviceAggregate>`
     select count(*) as devices,
@@ -36,8 +43,8 @@ export async function aggregateDevices(
                    max(case when closed_at is null or closed_at > ${at} then 1 else 0 end) as is_open,
                    max(case when closed_at <= ${at} then closed_at end) as last_closed,
                    max(case when closed_at <= ${at} and close_status = 'lost' then closed_at end) as lost_closed
-              from findings
-             where mandate_id = ${mandateId} and opened_at <= ${at}
+              from findings f
+             where f.mandate_id = ${mandateId} and f.opened_at <= ${at} and ${inUnit(unit)}
              group by device_id) x`.execute(db);
   const row = r.rows[0];
   return {
@@ -72,25 +79,30 @@ async function hasApprovedExemptions(db: Db, mandateId: string, at: number): Pro
  * Per mandate at T: open findings, exempt ones, owners not compliant, owners ever affected.
  * Each query walks one covering index in owner order, so no temporary sort is needed.
  */
-export async function aggregateOpen(db: Db, mandateId: string, at: number): Promise<OpenAggregate> {
+export async function aggregateOpen(
+  db: Db,
+  mandateId: string,
+  at: number,
+  unit?: string,
+): Promise<OpenAggregate> {
   const exemptions = await hasApprovedExemptions(db, mandateId, at);
   const ex = exemptions ? exemptAt(at) : sql<number>`0`;
   const open = await sql<{ open: number; exempt: number }>`
     select count(*) as open, coalesce(sum(${ex}), 0) as exempt
       from findings f
-     where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
+     where f.mandate_id = ${mandateId} and f.opened_at <= ${at} and ${inUnit(unit)}
        and (f.closed_at is null or f.closed_at > ${at})`.execute(db);
   const owners = await sql<{ n: number }>`
     select count(*) as n from (
       select f.owner_id from findings f
-       where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
+       where f.mandate_id = ${mandateId} and f.opened_at <= ${at} and ${inUnit(unit)}
          and (f.closed_at is null or f.closed_at > ${at}) and ${ex} = 0
        group by f.owner_id) x`.execute(db);
   const affected = await sql<{ n: number }>`
     select count(*) as n from (
-      select owner_id from findings
-       where mandate_id = ${mandateId} and opened_at <= ${at}
-       group by owner_id) x`.execute(db);
+      select f.owner_id from findings f
+       where f.mandate_id = ${mandateId} and f.opened_at <= ${at} and ${inUnit(unit)}
+       group by f.owner_id) x`.execute(db);
   const o = open.rows[0];
   return {
     open: Number(o?.open ?? 0),

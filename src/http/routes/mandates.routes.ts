@@ -1,7 +1,33 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { AppError } from '../../domain/errors.js';
+import type { Visibility } from '../../domain/access.policy.js';
+import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { authorize, reader } from '../access.js';
+
+/**
+ * The unit whose counts a caller may ask for: anyone who sees everything, any unit; a unit head,
+ * one of theirs or below (their only one by default); others, none.
+ */
+function scopedUnit(v: Visibility, asked: string | undefined): string | undefined {
+  const unit = asked === undefined ? undefined : (normaliseUnitPath(asked) ?? asked);
+  if (v.all) return unit;
+  if (v.units.length === 0) {
+    throw new AppError(
+      'forbidden',
+      'counts need the officer, auditor, logistics, admin or unit-head role',
+    );
+  }
+  if (unit === undefined) {
+    if (v.units.length === 1) return v.units[0];
+    throw new AppError('invalid_input', 'you head several units: say which with ?unit=', [
+      { where: 'unit', message: `one of ${v.units.join('; ')}` },
+    ]);
+  }
+  if (!v.units.some((u) => isAtOrBelow(unit, u)))
+    throw new AppError('not_found', `no unit ${unit}`);
+  return unit;
+}
 
 const idParam = {
   type: 'object',
@@ -91,13 +117,20 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
   );
 
   server.get<{
-    Querystring: { asOf?: string; byUnit?: boolean; depth?: number; mandate?: string };
+    Querystring: {
+      asOf?: string;
+      byUnit?: boolean;
+      depth?: number;
+      mandate?: string;
+      unit?: string;
+    };
   }>(
     '/api/v1/status',
     {
       schema: {
         tags: ['status'],
-        summary: 'The objects of `status --json`, as of any moment',
+        summary:
+          'The objects of `status --json`, as of any moment; `unit` limits the counts to a unit and below (unit heads: one of theirs)',
         querystring: {
           type: 'object',
           properties: {
@@ -105,22 +138,20 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
             byUnit: { type: 'boolean' },
             depth: { type: 'integer', minimum: 1 },
             mandate: { type: 'string' },
+            unit: { type: 'string' },
           },
         },
       },
     },
     async (req) => {
       const { visibility } = reader(req);
-      if (!visibility.all)
-        throw new AppError(
-          'forbidden',
-          'organisation-wide counts need the officer, auditor, logistics or admin role',
-        );
       const q = req.query;
+      const unit = scopedUnit(visibility, q.unit);
       const o = {
         ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
         byUnit: q.byUnit === true,
         ...(q.depth ? { depth: q.depth } : {}),
+        ...(unit !== undefined ? { unit } : {}),
       };
       return q.mandate ? app.status.status(q.mandate, o) : app.status.statusAll(o);
     },
