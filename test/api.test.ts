@@ -462,6 +462,31 @@ describeEachDatabase('writing people and devices through the API', (kind) => {
     ).toBe(409);
   });
 
+  it('a dry run previews which devices would open and close, and changes nothing', async () => {
+    const yaml = MANDATES.replace('units: [Org/DPD]', 'units: [Org/Elsewhere]');
+    const preview = await api.call(officer, {
+      method: 'POST',
+      url: '/api/v1/mandates/apply',
+      payload: { yaml, dryRun: true },
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json()).toMatchObject({
+      dryRun: true,
+      lines: [
+        {
+          id: 'iphones',
+          outcome: 'updated',
+          closed: 1,
+          sample: { closed: [{ device: 'n1', reason: 'mandate_changed' }] },
+        },
+        { id: 'strict', outcome: 'unchanged' },
+      ],
+    });
+    expect(
+      (await api.call(officer, { method: 'GET', url: '/api/v1/mandates/iphones' })).json(),
+    ).toMatchObject({ version: 1 });
+  });
+
   it('refuses bad fields, naming each', async () => {
     const r = await api.call(officer, {
       method: 'POST',

@@ -35,8 +35,15 @@ export interface LoadedMandate {
 export interface EvalOutcome {
   opened: number;
   closed: number;
+  /** Which devices (the first thousand of each) opened and closed a finding, with why. */
+  sample: {
+    opened: { device: string; owner: string }[];
+    closed: { device: string; reason: string }[];
+  };
   errors: { mandate: string; device: string; error: string }[];
 }
+
+const SAMPLE = 1000;
 
 const compiled = new Map<string, { doc: MandateDocument; judge: Judge }>();
 
@@ -72,7 +79,7 @@ export async function loadActiveMandates(db: Db, zone: string): Promise<LoadedMa
 }
 
 function emptyOutcome(): EvalOutcome {
-  return { opened: 0, closed: 0, errors: [] };
+  return { opened: 0, closed: 0, sample: { opened: [], closed: [] }, errors: [] };
 }
 
 class FindingWriter {
@@ -90,6 +97,9 @@ class FindingWriter {
       const status = change.close.reason === 'device_inactive' ? (device?.status ?? null) : null;
       this.closes.push({ ...change.close, status });
       this.outcome.closed++;
+      if (this.outcome.sample.closed.length < SAMPLE) {
+        this.outcome.sample.closed.push({ device: deviceId, reason: change.close.reason });
+      }
     }
     if (change.open) {
       this.opens.push({
@@ -103,6 +113,9 @@ class FindingWriter {
         close_status: null,
       });
       this.outcome.opened++;
+      if (this.outcome.sample.opened.length < SAMPLE) {
+        this.outcome.sample.opened.push({ device: deviceId, owner: change.open.owner });
+      }
     }
   }
 

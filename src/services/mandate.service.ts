@@ -48,6 +48,8 @@ export interface ApplyLine {
   opened: number;
   closed: number;
   unownedMatches: number;
+  /** What opened and closed (the first thousand of each): what a dry run would do. */
+  sample: EvalOutcome['sample'];
 }
 
 export interface ApplyResult {
@@ -185,6 +187,7 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
               opened: outcome.opened,
               closed: outcome.closed,
               unownedMatches: 0,
+              sample: outcome.sample,
             };
           } else {
             const current = await getMandateVersion(tx, id, m.current_version);
@@ -195,6 +198,7 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
                 id,
                 outcome: 'unchanged',
                 version: m.current_version,
+                sample: { opened: [], closed: [] },
                 opened: 0,
                 closed: 0,
                 unownedMatches: await countUnownedMatches(tx, loaded),
@@ -234,6 +238,7 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
               opened: outcome.opened,
               closed: outcome.closed,
               unownedMatches: 0,
+              sample: outcome.sample,
             };
           }
           line.unownedMatches = await countUnownedMatches(tx, loaded);
