@@ -585,3 +585,105 @@ describeEachDatabase('writing people and devices through the API', (kind) => {
     expect(created.statusCode).toBe(400);
   });
 });
+
+describeEachDatabase(
+  'an official’s statement that a device is no longer used for official business',
+  (kind) => {
+    it('closes the restrict-use finding, is kept, and an import restoring official use is listed as a conflict', async () => {
+      const url = await createTestDatabase(kind);
+      const cli = makeCli(url, '2023-03-01T12:00:00Z');
+      await cli.run(
+        'import',
+        'people',
+        cli.file(peopleCsv([buildPerson({ id: 'p1' }), buildPerson({ id: 'p2' })])),
+      );
+      await cli.run(
+        'import',
+        'devices',
+        cli.file(
+          devicesCsv([
+            buildDevice({ id: 's1', owner: 'p1', purposes: 'official;personal' }),
+            buildDevice({ id: 's2', owner: 'p2' }),
+          ]),
+        ),
+      );
+      const restrict = `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: no-smartphones, title: No official smartphones, issuedAt: 2023-03-01 }
+spec:
+  target: device.class == "smartphone" && "official" in device.purposes
+  action: restrict-use
+  phases: [{ id: effective, due: 2023-03-20, requires: resolve }]
+`;
+      expect((await cli.run('apply', '-f', cli.file(restrict))).out).toBe(
+        'created no-smartphones v1 (+2 −0)\n',
+      );
+      const api = await makeApi(url, '2023-03-05T10:00:00Z');
+      await api.app.accounts.addUser(
+        { email: 'p1@x.org', roles: ['official'], personId: 'p1', password: PASSWORD },
+        'test',
+      );
+      const me = await api.login('p1@x.org', PASSWORD);
+      expect(
+        (
+          await api.call(me, {
+            method: 'POST',
+            url: '/api/v1/devices/s2/no-official-use',
+            payload: {},
+          })
+        ).statusCode,
+      ).toBe(404);
+      const r = await api.call(me, {
+        method: 'POST',
+        url: '/api/v1/devices/s1/no-official-use',
+        payload: { note: 'only for family calls now' },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json<{ purposes: string[] }>().purposes).toEqual(['personal']);
+      expect(
+        (
+          await api.call(me, {
+            method: 'POST',
+            url: '/api/v1/devices/s1/no-official-use',
+            payload: {},
+          })
+        ).statusCode,
+      ).toBe(409);
+      const f = await cli.json<{ device: string; state: string; closeReason: string | null }[]>(
+        'findings',
+        'no-smartphones',
+        '--as-of',
+        '2023-03-06',
+        '--format',
+        'json',
+      );
+      expect(f.find((x) => x.device === 's1')).toMatchObject({
+        state: 'resolved',
+        closeReason: 'device_changed',
+      });
+      cli.at('2023-03-10T12:00:00Z');
+      const back = await cli.run(
+        'import',
+        'devices',
+        cli.file(
+          devicesCsv([buildDevice({ id: 's1', owner: 'p1', purposes: 'official' })]),
+          'mdm.csv',
+        ),
+      );
+      expect(back.code).toBe(0);
+      expect(back.err).toContain('conflict: mdm.csv:2 device s1: restores official use');
+      const again = await cli.json<{ device: string; state: string }[]>(
+        'findings',
+        'no-smartphones',
+        '--as-of',
+        '2023-03-11',
+        '--format',
+        'json',
+        '--state',
+        'pending',
+      );
+      expect(again.map((x) => x.device)).toEqual(['s2', 's1']);
+      await api.close();
+    });
+  },
+);

@@ -58,6 +58,13 @@ const ROUTES: {
   { method: 'GET', path: '/api/v1/units', url: '/api/v1/units', needs: 'read' },
   {
     method: 'POST',
+    path: '/api/v1/devices/{id}/no-official-use',
+    url: '/api/v1/devices/d1/no-official-use',
+    needs: 'attest',
+    body: {},
+  },
+  {
+    method: 'POST',
     path: '/api/v1/devices',
     url: '/api/v1/devices',
     needs: 'records.write',

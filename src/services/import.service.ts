@@ -32,7 +32,9 @@ import {
   updatePerson,
 } from '../store/people.repository.js';
 import type { Db, DevicesTable, PeopleTable } from '../store/schema.js';
+import { getStatedDevices } from '../store/statements.repository.js';
 import { deferIndexes, Rollback, writeTransaction } from '../store/transaction.js';
+import { NO_OFFICIAL_USE } from './record.service.js';
 import { ensureUnits, getUnitsHeadedBy, setUnitHeads } from '../store/units.repository.js';
 import { recordAudit } from './audit.service.js';
 import { loadActiveMandates, reevaluateDevices, type EvalOutcome } from './evaluation.service.js';
@@ -62,6 +64,8 @@ export interface ImportResult {
   updated: number;
   unchanged: number;
   unitsCreated: number;
+  /** Rows applied against something phaseout recorded itself, to be looked at. */
+  conflicts: { line: number; device: string; message: string }[];
   findings: EvalOutcome;
 }
 
@@ -204,6 +208,7 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
           updated,
           unchanged: touched.length,
           unitsCreated,
+          conflicts: [],
           affectedDevices,
         };
       });
@@ -229,6 +234,7 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
           ownerIdx >= 0 && csv.approxRows > 20_000 ? await getExistingPersonIds(tx, 'all') : null;
         const seen = new Map<string, number>();
         const problems: Problem[] = [];
+        const conflicts: ImportResult['conflicts'] = [];
         const counts = { rows: 0, created: 0, updated: 0, unchanged: 0 };
         const affected: string[] = [];
         // Into an empty table nothing can be stored already: no lookups (duplicates are refused).
@@ -254,7 +260,7 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
           problems.push(...read.problems);
           counts.rows += read.rows.length;
           if (problems.length > 0) continue;
-          await writeDeviceChunk(tx, read.rows, at, counts, affected, wasEmpty);
+          await writeDeviceChunk(tx, read.rows, at, counts, affected, wasEmpty, conflicts);
         }
         if (problems.length > 0) {
           throw invalidInput(
@@ -264,7 +270,7 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
         }
         await indexes.restore();
         o.progress?.(counts.rows, counts.rows);
-        return { ...counts, unitsCreated: 0, affectedDevices: affected };
+        return { ...counts, unitsCreated: 0, conflicts, affectedDevices: affected };
       });
     },
   };
@@ -278,6 +284,7 @@ async function writeDeviceChunk(
   counts: { created: number; updated: number; unchanged: number },
   affected: string[],
   wasEmpty: boolean,
+  conflicts: ImportResult['conflicts'],
 ): Promise<void> {
   const stored = wasEmpty
     ? new Map<string, StoredDevice>()
@@ -287,8 +294,28 @@ async function writeDeviceChunk(
       );
   const inserts: DevicesTable[] = [];
   const touched: string[] = [];
+  // Devices whose official use this file restores although their owner stated it had ended.
+  const restoring = rows
+    .filter(
+      (r) =>
+        r.fields.purposes?.includes('official') &&
+        stored.get(r.id)?.purposes.includes('official') === false,
+    )
+    .map((r) => r.id);
+  const stated =
+    restoring.length > 0
+      ? await getStatedDevices(tx, NO_OFFICIAL_USE, restoring)
+      : new Map<string, number>();
   for (const row of rows) {
     const before = stored.get(row.id);
+    const statedAt = stated.get(row.id);
+    if (statedAt !== undefined && row.fields.purposes?.includes('official')) {
+      conflicts.push({
+        line: row.line,
+        device: row.id,
+        message: `restores official use, which its owner stated had ended on ${formatInstant(statedAt)}: a new finding opens`,
+      });
+    }
     const f = row.fields;
     const merged: Device = {
       id: row.id,

@@ -35,11 +35,15 @@ import {
 } from '../store/people.repository.js';
 import type { Db } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
+import { insertStatement } from '../store/statements.repository.js';
 import { ensureUnits } from '../store/units.repository.js';
 import { recordAudit } from './audit.service.js';
 import { etagOf, type DeviceView, type PersonView } from './directory.service.js';
 import { loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
 import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
+
+/** The statement that a device is no longer used for official business. */
+export const NO_OFFICIAL_USE = 'no-official-use';
 
 const lower = (values: readonly string[]) =>
   z
@@ -109,6 +113,51 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
   }
 
   return {
+    /**
+     * An official states that their device is no longer used for official business: `official`
+     * leaves its purposes now (restrict-use findings close as device_changed) and the statement is kept.
+     */
+    async stateNoOfficialUse(actor: Actor, id: string, note?: string): Promise<DeviceView> {
+      return writeTransaction(store, async (tx) => {
+        const d = (await getDevicesByIds(tx, [id])).get(id);
+        const owner = d?.owner
+          ? ((await getPeopleByIds(tx, [d.owner])).get(d.owner) ?? null)
+          : null;
+        if (!d || !canSeeDevice(visibilityOf(actor), owner))
+          throw new AppError('not_found', `no device ${id}`);
+        if (!owner || actor.personId !== owner.id)
+          throw new AppError('forbidden', 'only the device’s owner can state how they use it');
+        if (!d.purposes.includes('official'))
+          throw new AppError(
+            'conflict',
+            `device ${id} is not recorded as used for official business`,
+          );
+        const now = clock.now();
+        await checkObservationTime(tx, now, now, 'the statement');
+        const { createdAt, changedAt: _ch, ...current } = d;
+        const next: Device = {
+          ...current,
+          purposes: current.purposes.filter((p) => p !== 'official'),
+        };
+        await updateDevice(tx, deviceToRow(next, { created: createdAt, changed: now, seen: now }));
+        await insertStatement(tx, {
+          device_id: id,
+          person_id: owner.id,
+          kind: NO_OFFICIAL_USE,
+          note: note ?? null,
+          stated_at: now,
+        });
+        await afterWrite(tx, now, [id]);
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'device.no-official-use',
+          object: `device/${id}`,
+          change: { by: owner.id, note: note ?? null },
+        });
+        return { ...next, changedAt: new Date(now).toISOString(), etag: etagOf(next) };
+      });
+    },
+
     /** Creates (`create`), replaces (`replace`) or changes some fields of (`patch`) a device. */
     async writeDevice(
       actor: Actor,

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvide
 import pg from 'pg';
 import { initialMigration } from './migrations/20261128T0000-initial.js';
 import { accountsMigration } from './migrations/20261128T0100-accounts.js';
+import { statementsMigration } from './migrations/20261128T0200-statements.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -63,6 +64,7 @@ async function migrate(store: Store): Promise<void> {
       Promise.resolve({
         '20261128T0000-initial': initialMigration(store.dialect),
         '20261128T0100-accounts': accountsMigration(store.dialect),
+        '20261128T0200-statements': statementsMigration(store.dialect),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

@@ -165,7 +165,17 @@ export interface ApiTokensTable {
   revoked_at: Ms | null;
 }
 
+export interface StatementsTable {
+  id: Generated<number>;
+  device_id: string;
+  person_id: string;
+  kind: string;
+  note: string | null;
+  stated_at: Ms;
+}
+
 export interface Database {
+  statements: StatementsTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

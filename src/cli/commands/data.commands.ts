@@ -72,6 +72,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
             ? await app.imports.importPeople(bytes, o)
             : await app.imports.importDevices(bytes, o);
         io.out(importLine(r));
+        for (const c of r.conflicts)
+          io.err(`conflict: ${o.fileName}:${c.line} device ${c.device}: ${c.message}\n`);
         for (const e of r.findings.errors) {
           io.err(`warning: ${e.mandate}: target failed for device ${e.device}: ${e.error}\n`);
         }

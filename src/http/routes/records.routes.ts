@@ -173,6 +173,21 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
+  server.post<{ Params: { id: string }; Body: { note?: string } | undefined }>(
+    '/api/v1/devices/:id/no-official-use',
+    {
+      schema: {
+        tags: ['devices'],
+        summary: 'As its owner, state that a device is no longer used for official business',
+        params: idParam,
+      },
+    },
+    async (req) => {
+      const actor = authorize(req, 'attest');
+      return app.records.stateNoOfficialUse(actor, req.params.id, req.body?.note);
+    },
+  );
+
   server.get(
     '/api/v1/units',
     { schema: { tags: ['units'], summary: 'Units within your scope, with their heads' } },
