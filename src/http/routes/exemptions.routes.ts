@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { authorize, reader } from '../access.js';
+import { answers, exemptionSchema } from '../schemas.js';
 
 const idParam = {
   type: 'object',
@@ -25,6 +26,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
       schema: {
         tags: ['exemptions'],
         summary: 'Request an exemption for one device or one person',
+        response: answers(exemptionSchema, 201),
         body: {
           type: 'object',
           required: ['mandate', 'ground', 'until', 'reason'],
@@ -55,6 +57,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
         schema: {
           tags: ['exemptions'],
           summary: `${action[0]!.toUpperCase()}${action.slice(1)} an exemption`,
+          response: answers(exemptionSchema),
           params: idParam,
         },
       },
@@ -67,7 +70,14 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
 
   server.get<{ Params: { id: number } }>(
     '/api/v1/exemptions/:id',
-    { schema: { tags: ['exemptions'], summary: 'One exemption', params: idParam } },
+    {
+      schema: {
+        tags: ['exemptions'],
+        summary: 'One exemption',
+        response: answers(exemptionSchema),
+        params: idParam,
+      },
+    },
     async (req) => {
       const { actor } = reader(req);
       return app.exemptions.get(actor, req.params.id);
@@ -80,6 +90,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
       schema: {
         tags: ['exemptions'],
         summary: 'Exemptions within your scope; `state=requested` is the approver queue',
+        response: answers({ type: 'array', items: exemptionSchema }),
         querystring: {
           type: 'object',
           properties: { mandate: { type: 'string' }, state: { type: 'string' } },

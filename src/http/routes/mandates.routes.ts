@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import type { Visibility } from '../../domain/access.policy.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { authorize, reader } from '../access.js';
+import { answers, findingSchema, mandateSchema, statusSchema } from '../schemas.js';
 
 /**
  * The unit whose counts a caller may ask for: anyone who sees everything, any unit; a unit head,
@@ -39,7 +40,13 @@ const idParam = {
 export function registerMandateRoutes(server: FastifyInstance, app: App): void {
   server.get(
     '/api/v1/mandates',
-    { schema: { tags: ['mandates'], summary: 'Every mandate with its current version' } },
+    {
+      schema: {
+        tags: ['mandates'],
+        summary: 'Every mandate with its current version',
+        response: answers({ type: 'array', items: mandateSchema }),
+      },
+    },
     async (req) => {
       reader(req);
       return app.mandates.list();
@@ -131,6 +138,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
         tags: ['status'],
         summary:
           'The objects of `status --json`, as of any moment; `unit` limits the counts to a unit and below (unit heads: one of theirs)',
+        response: answers({ anyOf: [statusSchema, { type: 'array', items: statusSchema }] }),
         querystring: {
           type: 'object',
           properties: {
@@ -163,6 +171,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['findings'],
         summary: 'Findings opened by a moment with their state then, within your scope',
+        response: answers({ type: 'array', items: findingSchema }),
         querystring: {
           type: 'object',
           required: ['mandate'],

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { authorize, reader } from '../access.js';
+import { answers, deviceSchema, pageOf, personSchema } from '../schemas.js';
 
 const idParam = {
   type: 'object',
@@ -77,6 +78,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['devices'],
         summary: 'One device (404 when missing or out of scope)',
+        response: answers(deviceSchema),
         params: idParam,
       },
     },
@@ -104,6 +106,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['devices'],
         summary: 'Devices with filters; `next` is the cursor for the following page',
+        response: answers(pageOf(deviceSchema)),
         querystring: {
           type: 'object',
           properties: {
@@ -129,6 +132,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['people'],
         summary: 'One person (404 when missing or out of scope)',
+        response: answers(personSchema),
         params: idParam,
       },
     },
@@ -155,6 +159,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
       schema: {
         tags: ['people'],
         summary: 'People with filters; `next` is the cursor for the following page',
+        response: answers(pageOf(personSchema)),
         querystring: {
           type: 'object',
           properties: {

@@ -1,0 +1,145 @@
+/** JSON schemas of what the API answers; they document the OpenAPI description. */
+
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const int = { type: 'integer' } as const;
+const strings = { type: 'array', items: str } as const;
+
+/** Open objects: the API may gain keys (DESIGN §7), none is dropped in serialisation. */
+function object(properties: Record<string, unknown>, required: string[] = []) {
+  return { type: 'object', properties, required, additionalProperties: true } as const;
+}
+
+export const errorSchema = object(
+  {
+    error: { ...str, description: 'a code: invalid_input, not_found, conflict, forbidden, …' },
+    message: str,
+    requestId: str,
+    details: { type: 'array', items: object({ where: str, message: str, value: str }) },
+  },
+  ['error', 'message', 'requestId'],
+);
+
+export const deviceSchema = object(
+  {
+    id: str,
+    owner: strOrNull,
+    class: str,
+    platform: str,
+    osVersion: strOrNull,
+    manufacturer: strOrNull,
+    model: strOrNull,
+    serial: strOrNull,
+    imei: strOrNull,
+    ownership: strOrNull,
+    purposes: strings,
+    status: str,
+    apps: strings,
+    changedAt: str,
+    etag: str,
+  },
+  ['id', 'class', 'platform', 'status', 'etag'],
+);
+
+export const personSchema = object(
+  {
+    id: str,
+    name: str,
+    email: strOrNull,
+    unit: str,
+    title: strOrNull,
+    supervisor: strOrNull,
+    tags: strings,
+    active: { type: 'boolean' },
+    changedAt: str,
+    etag: str,
+  },
+  ['id', 'name', 'unit', 'etag'],
+);
+
+export const pageOf = (item: unknown) =>
+  object({ items: { type: 'array', items: item }, next: strOrNull }, ['items', 'next']);
+
+export const exemptionSchema = object(
+  {
+    id: int,
+    mandate: str,
+    device: strOrNull,
+    person: strOrNull,
+    ground: str,
+    until: str,
+    reason: str,
+    state: { type: 'string', enum: ['requested', 'approved', 'rejected', 'revoked', 'lapsed'] },
+    requestedBy: str,
+    requestedAt: str,
+    decidedBy: strOrNull,
+    approvedAt: strOrNull,
+    decidedAt: strOrNull,
+    revokedAt: strOrNull,
+  },
+  ['id', 'mandate', 'state'],
+);
+
+const counts = (keys: string[]) => object(Object.fromEntries(keys.map((k) => [k, int])), keys);
+const deviceCounts = counts(['pending', 'overdue', 'exempt', 'resolved']);
+const peopleCounts = counts(['inScope', 'affected', 'nonCompliant', 'overdue']);
+
+export const statusSchema = object(
+  {
+    mandate: str,
+    title: str,
+    version: int,
+    asOf: str,
+    unit: str,
+    due: strOrNull,
+    withdrawnAt: str,
+    devices: deviceCounts,
+    people: peopleCounts,
+    phases: {
+      type: 'array',
+      items: object({ id: str, requires: str, due: str, state: str }, ['id', 'requires', 'state']),
+    },
+    forecast: object({
+      ratePerDay: { type: 'number' },
+      projectedCompletion: strOrNull,
+      onTrack: { type: 'boolean' },
+    }),
+    units: {
+      type: 'array',
+      items: object({ unit: str, devices: deviceCounts, people: peopleCounts }),
+    },
+  },
+  ['mandate', 'asOf', 'due', 'devices', 'people', 'phases', 'forecast'],
+);
+
+export const mandateSchema = object(
+  {
+    id: str,
+    title: str,
+    version: int,
+    issuedAt: str,
+    withdrawnAt: strOrNull,
+    due: strOrNull,
+    action: str,
+  },
+  ['id', 'title', 'version'],
+);
+
+export const findingSchema = object(
+  {
+    mandate: str,
+    device: str,
+    owner: str,
+    unit: str,
+    opened: str,
+    closed: strOrNull,
+    state: str,
+    closeReason: strOrNull,
+  },
+  ['mandate', 'device', 'owner', 'unit', 'opened', 'closed', 'state', 'closeReason'],
+);
+
+/** The usual answers of a route: its success body and the error body for 4xx and 5xx. */
+export function answers(ok: unknown, code = 200) {
+  return { [code]: ok, '4xx': errorSchema, '5xx': errorSchema };
+}
