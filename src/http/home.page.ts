@@ -98,6 +98,6 @@ footer{color:#666;text-align:center;font-size:.85rem;padding:1rem}
 </style></head>
 <body><header><h1>phaseout</h1>${signOut(csrf)}</header>
 <main>${cards.length ? cards.join('\n') : '<p>No mandates yet. Apply one with <code>phaseout apply -f FILE</code>.</p>'}</main>
-<footer>As of ${esc(statuses[0]?.asOf ?? new Date().toISOString())} · JSON at <a href="/api/v1/status">/api/v1/status</a></footer>
+<footer><a href="/console/">Open the console</a> · As of ${esc(statuses[0]?.asOf ?? new Date().toISOString())} · JSON at <a href="/api/v1/status">/api/v1/status</a></footer>
 </body></html>`;
 }

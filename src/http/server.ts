@@ -1,7 +1,10 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { visibilityOf } from '../domain/access.policy.js';
@@ -49,6 +52,15 @@ export async function buildServer(
   });
   await server.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAccess(server, app);
+  // The console: built by Vite into dist/web, every asset bundled; its pages call the API.
+  const consoleDir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+  if (existsSync(consoleDir)) {
+    await server.register(fastifyStatic, {
+      root: consoleDir,
+      prefix: '/console/',
+      index: 'index.html',
+    });
+  }
   server.addHook('onSend', async (req, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');

@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { buildServer } from '../../src/http/server.js';
+import { makeCli } from '../helpers/cli.js';
+import { createTestDatabase } from '../helpers/databases.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
+const available =
+  existsSync(CHROMIUM) &&
+  existsSync(join(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html'));
+if (!available && process.env.CI === 'true')
+  throw new Error(`CI needs ${CHROMIUM} and the built console (npm run build)`);
+if (!available)
+  console.warn(
+    '\n*** console e2e tests SKIPPED: no Chromium at /usr/bin/chromium or no built console ***\n',
+  );
+
+describe.skipIf(!available)('the console in a real Chromium', () => {
+  let app: App;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  const requests: string[] = [];
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const db = await createTestDatabase('sqlite');
+    expect((await makeCli(db).run('demo')).code).toBe(0);
+    app = await createApp({ dbUrl: db });
+    const server = await buildServer(app);
+    url = await server.listen({ port: 0, host: '127.0.0.1' });
+    close = async () => {
+      await server.close();
+      await app.close();
+    };
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1024, height: 900 }, locale: 'en-GB' });
+    page.on('request', (r) => requests.push(r.url()));
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+  });
+
+  const count = (mandate: string, k: string) =>
+    page.locator(`[data-mandate="${mandate}"] [data-count="${k}"]`).innerText();
+
+  it('signs an officer in with the keyboard and shows the numbers the API gives, as of a day before and after the deadline', async () => {
+    await page.goto(`${url}/console/`);
+    await page.getByLabel('Email').fill('officer@demo.phaseout');
+    await page.getByLabel('Password').fill('demo-officer-pass');
+    await page.getByLabel('Password').press('Enter');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('heading', { name: 'Replace iPhones — domestic-politics officials' })
+          .count(),
+      )
+      .toBe(1);
+    for (const day of ['2023-03-25', '2023-04-02']) {
+      await page.getByLabel('As of').fill(day);
+      const api = await app.status.status('kremlin-iphone-2023', { asOf: day });
+      await expect
+        .poll(() => count('kremlin-iphone-2023', 'overdue'))
+        .toBe(String(api.devices.overdue));
+      expect(await count('kremlin-iphone-2023', 'pending')).toBe(String(api.devices.pending));
+      expect(await count('kremlin-iphone-2023', 'resolved')).toBe(String(api.devices.resolved));
+      await page.screenshot({ path: join(SHOTS, `dashboard-${day}.png`), fullPage: true });
+    }
+  });
+
+  it('switches to Russian, remembers it, and shows no English on the dashboard', async () => {
+    await page.getByLabel('Language').selectOption('ru');
+    await expect.poll(() => page.getByText('Просрочено').count()).toBeGreaterThan(0);
+    await page.reload();
+    await expect.poll(() => page.getByText('Распоряжения').count()).toBe(1);
+    const text = await page.locator('main').innerText();
+    for (const english of ['Pending', 'Overdue', 'Resolved', 'As of', 'due '])
+      expect(text).not.toContain(english);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-ru.png'), fullPage: true });
+  });
+
+  it('makes no request to any host but its own', () => {
+    const own = new URL(url).host;
+    expect(requests.filter((r) => new URL(r).host !== own)).toEqual([]);
+  });
+
+  it('an official sees no organisation-wide counts', async () => {
+    const ctx = await browser.newContext({ locale: 'en-GB' });
+    const p = await ctx.newPage();
+    await p.goto(`${url}/console/`);
+    await p.getByLabel('Email').fill('official@demo.phaseout');
+    await p.getByLabel('Password').fill('demo-official-pass');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => p.getByText('Your role sees its own scope').count()).toBe(1);
+    await ctx.close();
+  });
+});

@@ -1,0 +1,115 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, type MandateStatus } from '../api.js';
+
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+/** Days from `asOf` to the end of the due day (positive: left; negative: past). */
+function daysLeft(due: string, asOf: string): number {
+  return Math.ceil((Date.parse(`${due}T00:00:00Z`) + 86_400_000 - Date.parse(asOf)) / 86_400_000);
+}
+
+/** The officer's overview: each mandate's counts, phases and forecast as of any day. */
+export function Dashboard() {
+  const { t, i18n } = useTranslation();
+  const [asOf, setAsOf] = useState(today());
+  const [statuses, setStatuses] = useState<MandateStatus[] | null>(null);
+  const [forbidden, setForbidden] = useState(false);
+  useEffect(() => {
+    let live = true;
+    api.status(asOf).then(
+      (s) => live && setStatuses(s),
+      (e: unknown) => live && setForbidden(e instanceof ApiError && e.status === 403),
+    );
+    return () => {
+      live = false;
+    };
+  }, [asOf]);
+  const num = new Intl.NumberFormat(i18n.language);
+  const date = (iso: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(iso),
+    );
+  if (forbidden) return <p className="card">{t('noCounts')}</p>;
+  return (
+    <section aria-labelledby="mandates-title">
+      <div className="bar-row">
+        <h2 id="mandates-title">{t('mandates')}</h2>
+        <label>
+          {t('asOf')}{' '}
+          <input
+            type="date"
+            value={asOf}
+            onChange={(e) => e.target.value && setAsOf(e.target.value)}
+          />
+        </label>
+      </div>
+      {statuses === null ? (
+        <p>{t('loading')}</p>
+      ) : statuses.length === 0 ? (
+        <p>{t('noMandates')}</p>
+      ) : (
+        statuses.map((s) => {
+          const d = s.devices;
+          const total = d.pending + d.overdue + d.exempt + d.resolved;
+          const share = total === 0 ? 1 : d.resolved / total;
+          const left = s.due ? daysLeft(s.due, s.asOf) : null;
+          return (
+            <article
+              key={s.mandate}
+              className="card mandate"
+              aria-labelledby={`m-${s.mandate}`}
+              data-mandate={s.mandate}
+            >
+              <h3 id={`m-${s.mandate}`}>{s.title}</h3>
+              <p className="meta">
+                <code>{s.mandate}</code> ·{' '}
+                {s.due
+                  ? `${t('due', { date: date(s.due) })} · ${left! > 0 ? t('daysLeft', { count: left! }) : left === 0 ? t('dueToday') : t('daysPast', { count: -left! })}`
+                  : t('noDue')}
+              </p>
+              <div
+                className="progress"
+                role="img"
+                aria-label={t('progress', {
+                  percent: new Intl.NumberFormat(i18n.language, { style: 'percent' }).format(share),
+                })}
+              >
+                <div style={{ width: `${Math.round(share * 100)}%` }} />
+              </div>
+              <dl className="counts">
+                {(['pending', 'overdue', 'exempt', 'resolved'] as const).map((k) => (
+                  <div key={k} className={k}>
+                    <dt>{t(k)}</dt>
+                    <dd data-count={k}>{num.format(d[k])}</dd>
+                  </div>
+                ))}
+                <div>
+                  <dt>{t('nonCompliant')}</dt>
+                  <dd>{num.format(s.people.nonCompliant)}</dd>
+                </div>
+              </dl>
+              <ul className="phases">
+                {s.phases.map((p) => (
+                  <li key={p.id}>
+                    <span className={`state ${p.state}`}>{t(`phase_${p.state}`)}</span>{' '}
+                    {p.title ?? p.id}
+                    {p.due ? ` — ${t('due', { date: date(p.due) })}` : ''}
+                    {p.requires === 'attest'
+                      ? ` (${t('attested', { attested: num.format(p.attested ?? 0), required: num.format(p.required ?? 0) })})`
+                      : ''}
+                  </li>
+                ))}
+              </ul>
+              <p className="forecast">
+                {s.forecast.projectedCompletion
+                  ? `${t('forecast', { rate: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(s.forecast.ratePerDay), date: date(s.forecast.projectedCompletion) })} · ${s.forecast.onTrack ? t('onTrack') : t('offTrack')}`
+                  : t('noForecast')}
+              </p>
+            </article>
+          );
+        })
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../api.js';
+
+/** Sign-in with a password. */
+export function SignIn({ onDone }: { onDone: () => void }) {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [failed, setFailed] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    api.login(email, password).then(onDone, () => setFailed(true));
+  };
+  return (
+    <form className="card signin" onSubmit={submit} aria-labelledby="signin-title">
+      <h2 id="signin-title">{t('signIn')}</h2>
+      {failed && (
+        <p role="alert" className="error">
+          {t('wrongPassword')}
+        </p>
+      )}
+      <label htmlFor="email">{t('email')}</label>
+      <input
+        id="email"
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <label htmlFor="password">{t('password')}</label>
+      <input
+        id="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <button type="submit">{t('signIn')}</button>
+    </form>
+  );
+}
