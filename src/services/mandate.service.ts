@@ -319,6 +319,7 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
         withdrawnAt: string | null;
         due: string | null;
         action: string;
+        exemptions: { allowed: boolean; grounds: string[]; maxDuration: string | null };
       }[]
     > {
       const zone = await getTimeZone(store.db);
@@ -334,6 +335,11 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
           withdrawnAt: m.withdrawn_at === null ? null : formatInstant(m.withdrawn_at),
           due: loaded.doc.spec.phases.find((p) => p.requires === 'resolve')?.due ?? null,
           action: loaded.doc.spec.action,
+          exemptions: {
+            allowed: loaded.doc.spec.exemptions?.allowed === true,
+            grounds: loaded.doc.spec.exemptions?.grounds ?? [],
+            maxDuration: loaded.doc.spec.exemptions?.maxDuration ?? null,
+          },
         });
       }
       return out;

@@ -97,19 +97,89 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'dashboard-ru.png'), fullPage: true });
   });
 
-  it('makes no request to any host but its own', () => {
-    const own = new URL(url).host;
-    expect(requests.filter((r) => new URL(r).host !== own)).toEqual([]);
+  it('shows findings with filters and exports them as CSV', async () => {
+    await page.getByLabel('Язык').selectOption('en');
+    await page.getByRole('link', { name: 'Findings' }).click();
+    await page.getByLabel('Mandate').selectOption('kremlin-iphone-2023');
+    await page.getByLabel('State').selectOption('overdue');
+    const api = await app.status.findings('kremlin-iphone-2023', { states: ['overdue'] });
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(api.length);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await (await download).path();
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(file, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('mandate,device,owner,unit,opened,closed,state,closeReason');
+    expect(csv).toHaveLength(api.length + 1);
+    await page.screenshot({ path: join(SHOTS, 'findings.png'), fullPage: true });
   });
 
-  it('an official sees no organisation-wide counts', async () => {
+  it('an official requests an exemption from their page and an officer approves it', async () => {
+    const ctx = await browser.newContext({ locale: 'en-GB' });
+    const official = await ctx.newPage();
+    official.on('request', (r) => requests.push(r.url()));
+    await official.goto(`${url}/console/`);
+    await official.getByLabel('Email').fill('official@demo.phaseout');
+    await official.getByLabel('Password').fill('demo-official-pass');
+    await official.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => official.getByRole('heading', { name: 'What is asked of me' }).count())
+      .toBe(1);
+    const card = official
+      .locator('article', { hasText: 'No smartphones for official business' })
+      .first();
+    await card.getByRole('button', { name: 'Request an exemption' }).click();
+    const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await card.getByLabel('Until').fill(inAMonth);
+    await card.getByLabel('Reason').fill('secure line not yet installed');
+    await card.getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(() => official.getByText('Your request was sent for approval.').count())
+      .toBe(1);
+    await official.screenshot({ path: join(SHOTS, 'official.png'), fullPage: true });
+    await ctx.close();
+
+    await page.getByRole('link', { name: 'Exemptions' }).click();
+    const row = page.locator('tr', { hasText: 'secure line not yet installed' });
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => row.locator('[data-state]').innerText()).toBe('approved');
+    await page.screenshot({ path: join(SHOTS, 'exemptions.png'), fullPage: true });
+  });
+
+  it('an auditor reads the log and verifies the chain', async () => {
+    const ctx = await browser.newContext({ locale: 'en-GB' });
+    const p = await ctx.newPage();
+    await p.goto(`${url}/console/`);
+    await p.getByLabel('Email').fill('auditor@demo.phaseout');
+    await p.getByLabel('Password').fill('demo-auditor-pass');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('link', { name: 'Audit' }).click();
+    await p.getByRole('button', { name: 'Verify the chain' }).click();
+    await expect.poll(() => p.locator('[data-verify]').getAttribute('data-verify')).toBe('ok');
+    await p.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
+    await ctx.close();
+  });
+
+  it('an official sees only their own page', async () => {
     const ctx = await browser.newContext({ locale: 'en-GB' });
     const p = await ctx.newPage();
     await p.goto(`${url}/console/`);
     await p.getByLabel('Email').fill('official@demo.phaseout');
     await p.getByLabel('Password').fill('demo-official-pass');
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => p.getByText('Your role sees its own scope').count()).toBe(1);
+    await expect
+      .poll(() => p.getByRole('heading', { name: 'What is asked of me' }).count())
+      .toBe(1);
+    expect(await p.getByRole('link', { name: 'Overview' }).count()).toBe(0);
+    expect(await p.getByRole('link', { name: 'Findings' }).count()).toBe(0);
+    await p.goto(`${url}/console/#/dashboard`);
+    await expect
+      .poll(() => p.getByRole('heading', { name: 'What is asked of me' }).count())
+      .toBe(1);
     await ctx.close();
+  });
+  it('makes no request to any host but its own', () => {
+    const own = new URL(url).host;
+    expect(requests.filter((r) => new URL(r).host !== own)).toEqual([]);
   });
 });

@@ -1,23 +1,66 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Me } from './api.js';
+import { api, type Mandate, type Me } from './api.js';
 import { setLanguage, type Language } from './i18n.js';
+import { Audit } from './pages/Audit.js';
 import { Dashboard } from './pages/Dashboard.js';
+import { Exemptions } from './pages/Exemptions.js';
+import { Findings } from './pages/Findings.js';
+import { MyPage } from './pages/MyPage.js';
 import { SignIn } from './pages/SignIn.js';
 
-/** Signed in or not; the header with the language switch and sign-out. */
+type Page = 'dashboard' | 'findings' | 'exemptions' | 'audit' | 'mine';
+
+/** The pages a set of roles may open, in menu order. */
+function pagesFor(roles: string[]): Page[] {
+  const has = (...r: string[]) => r.some((x) => roles.includes(x));
+  const pages: Page[] = [];
+  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head'))
+    pages.push('dashboard', 'findings');
+  if (has('official')) pages.push('mine');
+  pages.push('exemptions');
+  if (has('admin', 'officer', 'auditor')) pages.push('audit');
+  return pages;
+}
+
+const pageFromHash = (): string => window.location.hash.replace(/^#\/?/, '');
+
+/** Signed in or not; the header with the menu, the language switch and sign-out. */
 export function App() {
   const { t, i18n } = useTranslation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [mandates, setMandates] = useState<Mandate[]>([]);
+  const [hash, setHash] = useState(pageFromHash());
   const refresh = useCallback(() => {
-    api.me().then(setMe, () => setMe(null));
+    api.me().then(
+      (m) => {
+        setMe(m);
+        void api.mandates().then(setMandates);
+      },
+      () => setMe(null),
+    );
   }, []);
   useEffect(refresh, [refresh]);
-
+  useEffect(() => {
+    const on = () => setHash(pageFromHash());
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  const pages = me ? pagesFor(me.roles) : [];
+  const page: Page | undefined = (pages as string[]).includes(hash) ? (hash as Page) : pages[0];
   return (
     <>
       <header className="top">
         <h1>{t('appName')}</h1>
+        {me && (
+          <nav aria-label={t('menu')}>
+            {pages.map((p) => (
+              <a key={p} href={`#/${p}`} aria-current={p === page ? 'page' : undefined}>
+                {t(`page_${p}`)}
+              </a>
+            ))}
+          </nav>
+        )}
         <div className="tools">
           <label>
             {t('language')}{' '}
@@ -41,6 +84,16 @@ export function App() {
           <p>{t('loading')}</p>
         ) : me === null ? (
           <SignIn onDone={refresh} />
+        ) : page === 'findings' ? (
+          <Findings mandates={mandates} />
+        ) : page === 'exemptions' ? (
+          <Exemptions
+            canDecide={me.roles.some((r) => ['admin', 'officer', 'unit-head'].includes(r))}
+          />
+        ) : page === 'audit' ? (
+          <Audit />
+        ) : page === 'mine' ? (
+          <MyPage mandates={mandates.filter((m) => !m.withdrawnAt)} />
         ) : (
           <Dashboard />
         )}

@@ -58,6 +58,62 @@ export interface MandateStatus {
   forecast: { ratePerDay: number; projectedCompletion: string | null; onTrack: boolean };
 }
 
+export interface Mandate {
+  id: string;
+  title: string;
+  version: number;
+  due: string | null;
+  action: string;
+  withdrawnAt: string | null;
+  exemptions: { allowed: boolean; grounds: string[]; maxDuration: string | null };
+}
+
+export interface Finding {
+  mandate: string;
+  device: string;
+  owner: string;
+  unit: string;
+  opened: string;
+  closed: string | null;
+  state: string;
+  closeReason: string | null;
+}
+
+export interface Exemption {
+  id: number;
+  mandate: string;
+  device: string | null;
+  person: string | null;
+  ground: string;
+  until: string;
+  reason: string;
+  state: string;
+  requestedBy: string;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  object: string;
+  hash: string;
+}
+
+export interface Verify {
+  ok: boolean;
+  entries: number;
+  head: { seq: number; hash: string } | null;
+  broken?: { seq: number; reason: string };
+}
+
+const query = (params: Record<string, string | undefined>): string => {
+  const q = new URLSearchParams(
+    Object.entries(params).filter((e): e is [string, string] => !!e[1]),
+  ).toString();
+  return q ? `?${q}` : '';
+};
+
 export const api = {
   async me(): Promise<Me> {
     const me = await call<Me>('GET', '/auth/me');
@@ -69,6 +125,24 @@ export const api = {
     csrf = r.csrfToken;
   },
   logout: () => call<{ ok: boolean }>('POST', '/auth/logout'),
+  mandates: () => call<Mandate[]>('GET', '/mandates'),
+  findings: (mandate: string, f: { state?: string; unit?: string; asOf?: string } = {}) =>
+    call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
+  exemptions: (state?: string) => call<Exemption[]>('GET', `/exemptions${query({ state })}`),
+  requestExemption: (body: {
+    mandate: string;
+    device?: string;
+    person?: string;
+    ground: string;
+    until: string;
+    reason: string;
+  }) => call<Exemption>('POST', '/exemptions', body),
+  decide: (id: number, action: 'approve' | 'reject' | 'revoke') =>
+    call<Exemption>('POST', `/exemptions/${id}/${action}`),
+  noOfficialUse: (device: string) =>
+    call<unknown>('POST', `/devices/${encodeURIComponent(device)}/no-official-use`, {}),
+  audit: (after = 0) => call<AuditEntry[]>('GET', `/audit?after=${after}&limit=200`),
+  verify: () => call<Verify>('GET', '/audit/verify'),
   status: (asOf: string): Promise<MandateStatus[]> =>
     call<MandateStatus[] | MandateStatus>('GET', `/status?asOf=${encodeURIComponent(asOf)}`).then(
       (r) => (Array.isArray(r) ? r : [r]),

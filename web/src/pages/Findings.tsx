@@ -1,0 +1,130 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Finding, type Mandate } from '../api.js';
+
+const STATES = ['pending', 'overdue', 'exempt', 'resolved', 'transferred', 'lost'];
+const COLUMNS = [
+  'mandate',
+  'device',
+  'owner',
+  'unit',
+  'opened',
+  'closed',
+  'state',
+  'closeReason',
+] as const;
+
+/** A CSV cell escaped against formula injection, as the CLI does. */
+function cell(v: string): string {
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** Findings of a mandate with filters (state, unit, as of) and CSV export. */
+export function Findings({ mandates }: { mandates: Mandate[] }) {
+  const { t, i18n } = useTranslation();
+  const [mandate, setMandate] = useState(mandates[0]?.id ?? '');
+  const [state, setState] = useState('');
+  const [unit, setUnit] = useState('');
+  const [asOf, setAsOf] = useState('');
+  const [rows, setRows] = useState<Finding[] | null>(null);
+  useEffect(() => {
+    if (!mandate) return;
+    let live = true;
+    api
+      .findings(mandate, {
+        ...(state ? { state } : {}),
+        ...(unit ? { unit } : {}),
+        ...(asOf ? { asOf } : {}),
+      })
+      .then(
+        (r) => live && setRows(r),
+        () => live && setRows([]),
+      );
+    return () => {
+      live = false;
+    };
+  }, [mandate, state, unit, asOf]);
+  const exportCsv = () => {
+    const text =
+      [
+        COLUMNS.join(','),
+        ...(rows ?? []).map((r) => COLUMNS.map((c) => cell(r[c] ?? '')).join(',')),
+      ].join('\n') + '\n';
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    a.download = `findings-${mandate}.csv`;
+    a.click();
+  };
+  const dt = (iso: string | null) =>
+    iso
+      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+          new Date(iso),
+        )
+      : '';
+  return (
+    <section aria-labelledby="findings-title">
+      <h2 id="findings-title">{t('findings')}</h2>
+      <div className="filters">
+        <label>
+          {t('mandate')}{' '}
+          <select value={mandate} onChange={(e) => setMandate(e.target.value)}>
+            {mandates.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('state')}{' '}
+          <select value={state} onChange={(e) => setState(e.target.value)}>
+            <option value="">{t('any')}</option>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(`state_${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('unit')} <input value={unit} onChange={(e) => setUnit(e.target.value)} />
+        </label>
+        <label>
+          {t('asOf')} <input type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+        </label>
+        <button type="button" onClick={exportCsv} disabled={!rows?.length}>
+          {t('exportCsv')}
+        </button>
+      </div>
+      {rows === null ? (
+        <p>{t('loading')}</p>
+      ) : (
+        <table className="card">
+          <caption>{t('findingsCount', { count: rows.length })}</caption>
+          <thead>
+            <tr>
+              {(['device', 'owner', 'unit', 'opened', 'closed', 'state'] as const).map((c) => (
+                <th key={c} scope="col">
+                  {t(`col_${c}`)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.slice(0, 500).map((r) => (
+              <tr key={`${r.device}-${r.opened}`}>
+                <td>{r.device}</td>
+                <td>{r.owner}</td>
+                <td>{r.unit}</td>
+                <td>{dt(r.opened)}</td>
+                <td>{dt(r.closed)}</td>
+                <td data-state={r.state}>{t(`state_${r.state}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Finding, type Mandate } from '../api.js';
+
+interface Asked {
+  mandate: Mandate;
+  finding: Finding;
+}
+
+/** What is asked of me, for which device, by when; and what I can do about it. */
+export function MyPage({ mandates }: { mandates: Mandate[] }) {
+  const { t, i18n } = useTranslation();
+  const [asked, setAsked] = useState<Asked[] | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [form, setForm] = useState<Asked | null>(null);
+  const load = useCallback(() => {
+    void Promise.all(
+      mandates.map((m) =>
+        api
+          .findings(m.id, { state: 'pending,overdue,exempt' })
+          .then((fs) => fs.map((finding) => ({ mandate: m, finding }))),
+      ),
+    ).then(
+      (all) => setAsked(all.flat()),
+      () => setAsked([]),
+    );
+  }, [mandates]);
+  useEffect(load, [load]);
+  const date = (d: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
+  const stop = (a: Asked) =>
+    api.noOfficialUse(a.finding.device).then(
+      () => {
+        setMessage(t('statementKept'));
+        load();
+      },
+      (e: Error) => setMessage(e.message),
+    );
+  return (
+    <section aria-labelledby="mine-title">
+      <h2 id="mine-title">{t('myPage')}</h2>
+      {message && <p role="status">{message}</p>}
+      {asked === null ? (
+        <p>{t('loading')}</p>
+      ) : asked.length === 0 ? (
+        <p>{t('nothingAsked')}</p>
+      ) : (
+        asked.map((a) => (
+          <article
+            key={`${a.mandate.id}-${a.finding.device}`}
+            className="card"
+            data-asked={a.finding.device}
+          >
+            <h3>{a.mandate.title}</h3>
+            <p>
+              {t('yourDevice', { device: a.finding.device })} ·{' '}
+              {a.mandate.due ? t('due', { date: date(a.mandate.due) }) : t('noDue')} ·{' '}
+              <strong data-state={a.finding.state}>{t(`state_${a.finding.state}`)}</strong>
+            </p>
+            <div className="actions">
+              {a.mandate.exemptions.allowed && a.finding.state !== 'exempt' && (
+                <button type="button" onClick={() => setForm(a)}>
+                  {t('requestExemption')}
+                </button>
+              )}
+              {a.mandate.action === 'restrict-use' && (
+                <button type="button" onClick={() => void stop(a)}>
+                  {t('noOfficialUse')}
+                </button>
+              )}
+            </div>
+            {form === a && (
+              <ExemptionForm
+                asked={a}
+                onDone={(m) => {
+                  setForm(null);
+                  setMessage(m);
+                  load();
+                }}
+              />
+            )}
+          </article>
+        ))
+      )}
+    </section>
+  );
+}
+
+function ExemptionForm({ asked, onDone }: { asked: Asked; onDone: (message: string) => void }) {
+  const { t } = useTranslation();
+  const grounds = asked.mandate.exemptions.grounds;
+  const [ground, setGround] = useState(grounds[0] ?? '');
+  const [until, setUntil] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    api
+      .requestExemption({
+        mandate: asked.mandate.id,
+        device: asked.finding.device,
+        ground,
+        until,
+        reason,
+      })
+      .then(
+        () => onDone(t('exemptionRequested')),
+        (err: Error) => setError(err.message),
+      );
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('requestExemption')}>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <label>
+        {t('ex_ground')}{' '}
+        <select value={ground} onChange={(e) => setGround(e.target.value)}>
+          {grounds.map((g) => (
+            <option key={g}>{g}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('ex_until')}{' '}
+        <input type="date" required value={until} onChange={(e) => setUntil(e.target.value)} />
+      </label>
+      <label>
+        {t('ex_reason')}{' '}
+        <input required value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="submit">{t('send')}</button>
+    </form>
+  );
+}
