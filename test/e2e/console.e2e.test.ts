@@ -90,17 +90,44 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.getByLabel('Language').selectOption('ru');
     await expect.poll(() => page.getByText('Просрочено').count()).toBeGreaterThan(0);
     await page.reload();
-    await expect.poll(() => page.getByText('Распоряжения').count()).toBe(1);
+    await expect.poll(() => page.getByRole('heading', { name: 'Распоряжения' }).count()).toBe(1);
     const text = await page.locator('main').innerText();
     for (const english of ['Pending', 'Overdue', 'Resolved', 'As of', 'due '])
       expect(text).not.toContain(english);
     await page.screenshot({ path: join(SHOTS, 'dashboard-ru.png'), fullPage: true });
   });
 
-  it('shows findings with filters and exports them as CSV', async () => {
+  it('applies a mandate through the preview, then shows it with its document', async () => {
     await page.getByLabel('Язык').selectOption('en');
+    await page.getByRole('link', { name: 'Mandates' }).click();
+    const yaml = [
+      'apiVersion: phaseout/v1',
+      'kind: Mandate',
+      'metadata: { id: no-tablets, title: Hand in tablets, issuedAt: 2023-03-01 }',
+      'spec:',
+      '  target: device.class == "tablet"',
+      '  action: remove',
+      '  phases: [{ id: remove, due: 2023-06-30, requires: resolve }]',
+    ].join('\n');
+    await page.getByLabel('YAML document').fill(yaml);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const line = page.locator('[data-line="no-tablets"]');
+    await expect.poll(() => line.count()).toBe(1);
+    expect(await line.innerText()).toMatch(/new no-tablets v1: \+\d+ −0 findings/);
+    expect((await app.mandates.list()).map((m) => m.id)).not.toContain('no-tablets');
+    await page.screenshot({ path: join(SHOTS, 'mandate-preview.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').innerText()).toBe('Applied 1 document.');
+    expect((await app.mandates.list()).map((m) => m.id)).toContain('no-tablets');
+    await page.getByRole('button', { name: /Hand in tablets/ }).click();
+    await expect
+      .poll(() => page.locator('pre.doc').innerText())
+      .toContain('device.class == "tablet"');
+  });
+
+  it('shows findings with filters and exports them as CSV', async () => {
     await page.getByRole('link', { name: 'Findings' }).click();
-    await page.getByLabel('Mandate').selectOption('kremlin-iphone-2023');
+    await page.getByLabel('Mandate', { exact: true }).selectOption('kremlin-iphone-2023');
     await page.getByLabel('State').selectOption('overdue');
     const api = await app.status.findings('kremlin-iphone-2023', { states: ['overdue'] });
     await expect.poll(() => page.locator('tbody tr').count()).toBe(api.length);

@@ -6,17 +6,19 @@ import { Audit } from './pages/Audit.js';
 import { Dashboard } from './pages/Dashboard.js';
 import { Exemptions } from './pages/Exemptions.js';
 import { Findings } from './pages/Findings.js';
+import { Mandates } from './pages/Mandates.js';
 import { MyPage } from './pages/MyPage.js';
 import { SignIn } from './pages/SignIn.js';
 
-type Page = 'dashboard' | 'findings' | 'exemptions' | 'audit' | 'mine';
+type Page = 'dashboard' | 'mandates' | 'findings' | 'exemptions' | 'audit' | 'mine';
 
 /** The pages a set of roles may open, in menu order. */
 function pagesFor(roles: string[]): Page[] {
   const has = (...r: string[]) => r.some((x) => roles.includes(x));
   const pages: Page[] = [];
-  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head'))
-    pages.push('dashboard', 'findings');
+  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head')) pages.push('dashboard');
+  if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('mandates');
+  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head')) pages.push('findings');
   if (has('official')) pages.push('mine');
   pages.push('exemptions');
   if (has('admin', 'officer', 'auditor')) pages.push('audit');
@@ -84,6 +86,12 @@ export function App() {
           <p>{t('loading')}</p>
         ) : me === null ? (
           <SignIn onDone={refresh} />
+        ) : page === 'mandates' ? (
+          <Mandates
+            mandates={mandates}
+            canApply={me.roles.some((r) => r === 'admin' || r === 'officer')}
+            onApplied={() => void api.mandates().then(setMandates)}
+          />
         ) : page === 'findings' ? (
           <Findings mandates={mandates} />
         ) : page === 'exemptions' ? (

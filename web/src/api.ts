@@ -114,6 +114,33 @@ const query = (params: Record<string, string | undefined>): string => {
   return q ? `?${q}` : '';
 };
 
+export interface MandateDetail extends Mandate {
+  versions: {
+    version: number;
+    digest: string;
+    effectiveAt: string;
+    appliedAt: string;
+    source: string;
+  }[];
+}
+
+export interface ApplyResult {
+  dryRun: boolean;
+  lines: {
+    id: string;
+    outcome: string;
+    version: number;
+    opened: number;
+    closed: number;
+    unownedMatches: number;
+    sample: {
+      opened: { device: string; owner: string }[];
+      closed: { device: string; reason: string }[];
+    };
+  }[];
+  warnings: string[];
+}
+
 export const api = {
   async me(): Promise<Me> {
     const me = await call<Me>('GET', '/auth/me');
@@ -126,6 +153,9 @@ export const api = {
   },
   logout: () => call<{ ok: boolean }>('POST', '/auth/logout'),
   mandates: () => call<Mandate[]>('GET', '/mandates'),
+  mandate: (id: string) => call<MandateDetail>('GET', `/mandates/${encodeURIComponent(id)}`),
+  apply: (yaml: string, dryRun: boolean) =>
+    call<ApplyResult>('POST', '/mandates/apply', { yaml, dryRun }),
   findings: (mandate: string, f: { state?: string; unit?: string; asOf?: string } = {}) =>
     call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
   exemptions: (state?: string) => call<Exemption[]>('GET', `/exemptions${query({ state })}`),

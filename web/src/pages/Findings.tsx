@@ -66,27 +66,23 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
     <section aria-labelledby="findings-title">
       <h2 id="findings-title">{t('findings')}</h2>
       <div className="filters">
-        <label>
-          {t('mandate')}{' '}
-          <select value={mandate} onChange={(e) => setMandate(e.target.value)}>
-            {mandates.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('state')}{' '}
-          <select value={state} onChange={(e) => setState(e.target.value)}>
-            <option value="">{t('any')}</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`state_${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor="f-mandate">{t('mandate')}</label>
+        <select id="f-mandate" value={mandate} onChange={(e) => setMandate(e.target.value)}>
+          {mandates.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.title}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="f-state">{t('state')}</label>
+        <select id="f-state" value={state} onChange={(e) => setState(e.target.value)}>
+          <option value="">{t('any')}</option>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`state_${s}`)}
+            </option>
+          ))}
+        </select>
         <label>
           {t('unit')} <input value={unit} onChange={(e) => setUnit(e.target.value)} />
         </label>
