@@ -9,14 +9,17 @@ function esc(s: string): string {
 
 function daysLeft(due: string | null, asOf: string): string {
   if (!due) return 'no due date';
-  const days = Math.ceil(
-    (Date.parse(`${due}T00:00:00Z`) + 86_400_000 - Date.parse(asOf)) / 86_400_000,
-  );
-  return days > 0
-    ? `${days} day${days === 1 ? '' : 's'} left`
-    : days === 0
-      ? 'due today'
-      : `${-days} day${days === -1 ? '' : 's'} past due`;
+  const day = 86_400_000;
+  const start = Date.parse(`${due}T00:00:00Z`);
+  const at = Date.parse(asOf);
+  // The due day itself is "due today"; the first day after it is one day past due.
+  if (at >= start + day) {
+    const past = Math.floor((at - start - day) / day) + 1;
+    return `${past} day${past === 1 ? '' : 's'} past due`;
+  }
+  if (at >= start) return 'due today';
+  const left = Math.ceil((start - at) / day);
+  return `${left} day${left === 1 ? '' : 's'} left`;
 }
 
 const STYLE = `header{display:flex;justify-content:space-between;align-items:center}

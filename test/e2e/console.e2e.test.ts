@@ -187,6 +187,52 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await ctx.close();
   });
 
+  it('drills down from directorates to departments and names the stragglers', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('As of').fill('2023-04-02');
+    const card = page.locator('[data-mandate="kremlin-iphone-2023"]');
+    await card.getByRole('button', { name: 'Units and stragglers' }).click();
+    await card.getByRole('button', { name: 'Domestic Policy Directorate' }).click();
+    const elections = card.locator('[data-unit$="/Elections Department"]');
+    await expect.poll(() => elections.count()).toBe(1);
+    const api = await app.status.status('kremlin-iphone-2023', {
+      asOf: '2023-04-02',
+      byUnit: true,
+      depth: 3,
+    });
+    const want = api.units!.find((u) => u.unit.endsWith('/Elections Department'))!;
+    expect(await elections.locator('td').nth(2).innerText()).toBe(String(want.devices.overdue));
+    expect(await card.locator('.stragglers li').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, 'units.png'), fullPage: true });
+  });
+
+  it('a unit head sees their unit only and attests a phase for it', async () => {
+    const ctx = await browser.newContext({ locale: 'en-GB' });
+    const p = await ctx.newPage();
+    await p.goto(`${url}/console/`);
+    await p.getByLabel('Email').fill('unithead@demo.phaseout');
+    await p.getByLabel('Password').fill('demo-unithead-pass');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    const card = p.locator('[data-mandate="kaspersky-removal-2023"]');
+    await expect.poll(() => card.count()).toBe(1);
+    const api = await app.status.status('kaspersky-removal-2023', {
+      unit: 'Presidential Administration/Domestic Policy Directorate/Elections Department',
+    });
+    expect(await card.locator('[data-count="pending"]').innerText()).toBe(
+      String(api.devices.pending),
+    );
+    await p.screenshot({ path: join(SHOTS, 'unit-head.png'), fullPage: true });
+    await card
+      .getByRole('button', { name: 'Attest for Elections Department' })
+      .first()
+      .click({ timeout: 5000 });
+    await expect
+      .poll(() => p.getByRole('status').innerText())
+      .toMatch(/Your (attestation is recorded|unit had attested this phase already)\./);
+    await p.screenshot({ path: join(SHOTS, 'unit-head.png'), fullPage: true });
+    await ctx.close();
+  });
+
   it('an official sees only their own page', async () => {
     const ctx = await browser.newContext({ locale: 'en-GB' });
     const p = await ctx.newPage();

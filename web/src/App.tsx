@@ -103,7 +103,7 @@ export function App() {
         ) : page === 'mine' ? (
           <MyPage mandates={mandates.filter((m) => !m.withdrawnAt)} />
         ) : (
-          <Dashboard />
+          <Dashboard attestAs={me.roles.includes('unit-head')} />
         )}
       </main>
     </>

@@ -58,6 +58,12 @@ export interface MandateStatus {
   forecast: { ratePerDay: number; projectedCompletion: string | null; onTrack: boolean };
 }
 
+export interface UnitCounts {
+  unit: string;
+  devices: { pending: number; overdue: number; exempt: number; resolved: number };
+  people: { inScope: number; nonCompliant: number };
+}
+
 export interface Mandate {
   id: string;
   title: string;
@@ -173,6 +179,13 @@ export const api = {
     call<unknown>('POST', `/devices/${encodeURIComponent(device)}/no-official-use`, {}),
   audit: (after = 0) => call<AuditEntry[]>('GET', `/audit?after=${after}&limit=200`),
   verify: () => call<Verify>('GET', '/audit/verify'),
+  statusOf: (mandate: string, o: { asOf: string; unit?: string; depth?: number }) =>
+    call<MandateStatus & { units: UnitCounts[] }>(
+      'GET',
+      `/status${query({ mandate, asOf: o.asOf, unit: o.unit, byUnit: 'true', depth: o.depth ? String(o.depth) : undefined })}`,
+    ),
+  attest: (body: { mandate: string; phase: string; unit?: string; person?: string }) =>
+    call<{ created: boolean; attestedAt: string }>('POST', '/attestations', body),
   status: (asOf: string): Promise<MandateStatus[]> =>
     call<MandateStatus[] | MandateStatus>('GET', `/status?asOf=${encodeURIComponent(asOf)}`).then(
       (r) => (Array.isArray(r) ? r : [r]),

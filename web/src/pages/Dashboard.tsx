@@ -1,20 +1,37 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type MandateStatus } from '../api.js';
+import { MandateUnits } from './MandateUnits.js';
 
 const today = (): string => new Date().toISOString().slice(0, 10);
 
-/** Days from `asOf` to the end of the due day (positive: left; negative: past). */
+const DAY = 86_400_000;
+
+/**
+ * Days left before the due day (0: it is the due day), or, once the due day has ended, minus
+ * the number of days past it (the first day after is 1 day past).
+ */
 function daysLeft(due: string, asOf: string): number {
-  return Math.ceil((Date.parse(`${due}T00:00:00Z`) + 86_400_000 - Date.parse(asOf)) / 86_400_000);
+  const start = Date.parse(`${due}T00:00:00Z`);
+  const at = Date.parse(asOf);
+  if (at >= start + DAY) return -(Math.floor((at - start - DAY) / DAY) + 1);
+  if (at >= start) return 0;
+  return Math.ceil((start - at) / DAY);
 }
 
 /** The officer's overview: each mandate's counts, phases and forecast as of any day. */
-export function Dashboard() {
+export function Dashboard({ attestAs }: { attestAs?: boolean }) {
   const { t, i18n } = useTranslation();
   const [asOf, setAsOf] = useState(today());
   const [statuses, setStatuses] = useState<MandateStatus[] | null>(null);
   const [forbidden, setForbidden] = useState(false);
+  const [open, setOpen] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const attest = (mandate: string, phase: string, unit: string) =>
+    api.attest({ mandate, phase, unit }).then(
+      (r) => setNote(r.created ? t('attestedNow') : t('attestedBefore')),
+      (e: Error) => setNote(e.message),
+    );
   useEffect(() => {
     let live = true;
     api.status(asOf).then(
@@ -44,6 +61,7 @@ export function Dashboard() {
           />
         </label>
       </div>
+      {note && <p role="status">{note}</p>}
       {statuses === null ? (
         <p>{t('loading')}</p>
       ) : statuses.length === 0 ? (
@@ -98,9 +116,25 @@ export function Dashboard() {
                     {p.requires === 'attest'
                       ? ` (${t('attested', { attested: num.format(p.attested ?? 0), required: num.format(p.required ?? 0) })})`
                       : ''}
+                    {attestAs && s.unit && p.requires === 'attest' && p.state !== 'upcoming' && (
+                      <>
+                        {' '}
+                        <button type="button" onClick={() => void attest(s.mandate, p.id, s.unit!)}>
+                          {t('attestFor', { unit: s.unit.split('/').at(-1) })}
+                        </button>
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>
+              <button
+                type="button"
+                aria-expanded={open === s.mandate}
+                onClick={() => setOpen(open === s.mandate ? null : s.mandate)}
+              >
+                {t('unitsAndStragglers')}
+              </button>
+              {open === s.mandate && <MandateUnits status={s} asOf={asOf} />}
               <p className="forecast">
                 {s.forecast.projectedCompletion
                   ? `${t('forecast', { rate: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(s.forecast.ratePerDay), date: date(s.forecast.projectedCompletion) })} · ${s.forecast.onTrack ? t('onTrack') : t('offTrack')}`
