@@ -181,6 +181,24 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
     ).toBe(403);
   });
 
+  it('gives the burn-down: open devices day by day', async () => {
+    const r = await api.call(callers.officer, {
+      method: 'GET',
+      url: '/api/v1/status/series?mandate=iphones&asOf=2023-03-05',
+    });
+    expect(r.json()).toEqual({
+      mandate: 'iphones',
+      due: '2023-04-01',
+      points: [
+        { day: '2023-03-01', open: 2 },
+        { day: '2023-03-02', open: 2 },
+        { day: '2023-03-03', open: 2 },
+        { day: '2023-03-04', open: 2 },
+        { day: '2023-03-05', open: 2 },
+      ],
+    });
+  });
+
   it('an auditor reads everything and changes nothing (403)', async () => {
     expect(
       (await api.call(callers.auditor, { method: 'GET', url: '/api/v1/devices/d2' })).statusCode,

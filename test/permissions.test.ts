@@ -23,6 +23,7 @@ const ROUTES: {
   needs: Permission;
   body?: object;
   allSeeing?: boolean;
+  orgWide?: boolean;
 }[] = [
   { method: 'GET', path: '/api/v1/auth/me', url: '/api/v1/auth/me', needs: 'read' },
   { method: 'POST', path: '/api/v1/auth/logout', url: '/api/v1/auth/logout', needs: 'read' },
@@ -43,6 +44,13 @@ const ROUTES: {
     body: {},
   },
   { method: 'GET', path: '/api/v1/status', url: '/api/v1/status', needs: 'read', allSeeing: true },
+  {
+    method: 'GET',
+    path: '/api/v1/status/series',
+    url: '/api/v1/status/series?mandate=m1',
+    needs: 'read',
+    orgWide: true,
+  },
   { method: 'GET', path: '/api/v1/findings', url: '/api/v1/findings?mandate=m1', needs: 'read' },
   {
     method: 'POST',
@@ -214,7 +222,10 @@ describeEachDatabase('the permission matrix: every route × every role', (kind) 
           url: r.url,
           ...(r.body ? { payload: r.body } : {}),
         });
-        const allowed = HOLDERS[r.needs].includes(role) && (!r.allSeeing || COUNTS.includes(role));
+        const allowed =
+          HOLDERS[r.needs].includes(role) &&
+          (!r.allSeeing || COUNTS.includes(role)) &&
+          (!r.orgWide || COUNTS.slice(0, 4).includes(role));
         const where = `${role} ${r.method} ${r.url}: ${res.body}`;
         expect(res.statusCode, where).toBeLessThan(500);
         if (allowed) expect([401, 403], where).not.toContain(res.statusCode);

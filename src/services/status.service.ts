@@ -11,7 +11,7 @@ import {
   type PeopleCounts,
   type PhaseStatus,
 } from '../domain/status.rules.js';
-import { DAY_MS, endOfDay, formatInstant } from '../domain/time.js';
+import { DAY_MS, dayOf, endOfDay, formatInstant } from '../domain/time.js';
 import { cutUnitPath, isAtOrBelow } from '../domain/unit-path.js';
 import type { Visibility } from '../domain/access.policy.js';
 import type { Store } from '../store/database.js';
@@ -30,6 +30,7 @@ import {
 } from '../store/scope.repository.js';
 import {
   aggregateDevices,
+  countOpenAt,
   aggregateOpen,
   firstAttestations,
   listFindingsAt,
@@ -269,6 +270,29 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       for (const m of await listMandates(store.db))
         if (m.withdrawn_at === null) out.push(await statusOf(m, at, zone, o));
       return out;
+    },
+
+    /** Open devices day by day from the mandate's issue to T (a burn-down), in the organisation's zone. */
+    async series(
+      id: string,
+      o: { asOf?: string } = {},
+    ): Promise<{ mandate: string; due: string | null; points: { day: string; open: number }[] }> {
+      const zone = await getTimeZone(store.db);
+      const m = await resolveMandate(id);
+      const at = asOfInstant(o.asOf, zone);
+      const loaded = await versionAt(store.db, m, at, zone);
+      const days: string[] = [];
+      for (let d = loaded.doc.metadata.issuedAt; d <= dayOf(at, zone) && days.length < 3660;) {
+        days.push(d);
+        d = dayOf(endOfDay(d, zone), zone);
+      }
+      const instants = days.map((d, i) => (i === days.length - 1 ? at : endOfDay(d, zone) - 1));
+      const open = await countOpenAt(store.db, m.id, instants);
+      return {
+        mandate: m.id,
+        due: dueEndOf(loaded.doc, zone).due,
+        points: days.map((day, i) => ({ day, open: open[i] ?? 0 })),
+      };
     },
 
     /** Every finding opened at or before T with its state at T. */

@@ -157,3 +157,31 @@ export async function firstAttestations(
   for (const r of rows) out.set(r.unit ?? r.person_id ?? '', Number(r.first));
   return out;
 }
+
+/** Open findings (devices) of a mandate at each of the instants given, from one pass over its findings. */
+export async function countOpenAt(
+  db: Db,
+  mandateId: string,
+  instants: number[],
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('findings')
+    .select(['opened_at', 'closed_at'])
+    .where('mandate_id', '=', mandateId)
+    .execute();
+  // +1 when a finding opens, −1 when it closes; the running sum is what is open.
+  const events: [number, number][] = [];
+  for (const r of rows) {
+    events.push([Number(r.opened_at), 1]);
+    if (r.closed_at !== null) events.push([Number(r.closed_at), -1]);
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: number[] = [];
+  let open = 0;
+  let i = 0;
+  for (const t of instants) {
+    while (i < events.length && events[i]![0] <= t) open += events[i++]![1];
+    out.push(open);
+  }
+  return out;
+}

@@ -165,6 +165,33 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
+  server.get<{ Querystring: { mandate: string; asOf?: string } }>(
+    '/api/v1/status/series',
+    {
+      schema: {
+        tags: ['status'],
+        summary: 'Open devices day by day from the mandate’s issue to asOf: the burn-down',
+        querystring: {
+          type: 'object',
+          required: ['mandate'],
+          properties: { mandate: { type: 'string' }, asOf: { type: 'string' } },
+        },
+      },
+    },
+    async (req) => {
+      const { visibility } = reader(req);
+      if (!visibility.all)
+        throw new AppError(
+          'forbidden',
+          'the organisation-wide burn-down needs the officer, auditor, logistics or admin role',
+        );
+      return app.status.series(
+        req.query.mandate,
+        req.query.asOf !== undefined ? { asOf: req.query.asOf } : {},
+      );
+    },
+  );
+
   server.get<{ Querystring: { mandate: string; state?: string; unit?: string; asOf?: string } }>(
     '/api/v1/findings',
     {
