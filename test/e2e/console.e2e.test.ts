@@ -192,6 +192,8 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.getByLabel('As of').fill('2023-04-02');
     const card = page.locator('[data-mandate="kremlin-iphone-2023"]');
     await card.getByRole('button', { name: 'Units and stragglers' }).click();
+    await expect.poll(() => card.locator('.burndown canvas').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'burndown.png'), fullPage: true });
     await card.getByRole('button', { name: 'Domestic Policy Directorate' }).click();
     const elections = card.locator('[data-unit$="/Elections Department"]');
     await expect.poll(() => elections.count()).toBe(1);

@@ -186,6 +186,11 @@ export const api = {
     ),
   attest: (body: { mandate: string; phase: string; unit?: string; person?: string }) =>
     call<{ created: boolean; attestedAt: string }>('POST', '/attestations', body),
+  series: (mandate: string, asOf: string) =>
+    call<{ due: string | null; points: { day: string; open: number }[] }>(
+      'GET',
+      `/status/series${query({ mandate, asOf })}`,
+    ),
   status: (asOf: string): Promise<MandateStatus[]> =>
     call<MandateStatus[] | MandateStatus>('GET', `/status?asOf=${encodeURIComponent(asOf)}`).then(
       (r) => (Array.isArray(r) ? r : [r]),

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Finding, type MandateStatus, type UnitCounts } from '../api.js';
+import { BurnDown } from './BurnDown.js';
 
 /** Units of one mandate with progress bars, drilling down the tree; the worst stragglers. */
 export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: string }) {
@@ -30,6 +31,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
   const up = path && path !== base ? path.split('/').slice(0, -1).join('/') || undefined : null;
   return (
     <section className="card" aria-labelledby={`units-${status.mandate}`}>
+      {base === undefined && <BurnDown status={status} asOf={asOf} />}
       <h4 id={`units-${status.mandate}`}>
         {t('byUnit', { unit: path ?? t('wholeOrganisation') })}
       </h4>

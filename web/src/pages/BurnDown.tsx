@@ -1,0 +1,83 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { api, type MandateStatus } from '../api.js';
+
+const sec = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 1000;
+
+/** Open devices over time, the due date, and the forecast line to completion (uPlot). */
+export function BurnDown({ status, asOf }: { status: MandateStatus; asOf: string }) {
+  const { t, i18n } = useTranslation();
+  const box = useRef<HTMLDivElement>(null);
+  const [points, setPoints] = useState<{ day: string; open: number }[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.series(status.mandate, asOf).then(
+      (r) => live && setPoints(r.points),
+      () => live && setPoints(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [status.mandate, asOf]);
+  useEffect(() => {
+    if (!box.current || !points || points.length === 0) return;
+    const xs = points.map((p) => sec(p.day));
+    const open: (number | null)[] = points.map((p) => p.open);
+    const forecast: (number | null)[] = points.map(() => null);
+    const projected = status.forecast.projectedCompletion;
+    if (projected && Date.parse(projected) / 1000 > xs[xs.length - 1]!) {
+      forecast[forecast.length - 1] = open[open.length - 1] ?? null;
+      xs.push(Date.parse(projected) / 1000);
+      open.push(null);
+      forecast.push(0);
+    }
+    const due = status.due ? sec(status.due) + 86_400 : null;
+    const chart = new uPlot(
+      {
+        width: box.current.clientWidth || 800,
+        height: 220,
+        scales: {
+          x: { time: true, range: (_u, min, max) => [min, Math.max(max, due ?? max)] },
+          y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
+        },
+        series: [
+          {},
+          { label: t('openDevices'), stroke: '#1565c0', width: 2 },
+          { label: t('forecastLine'), stroke: '#8a6d00', dash: [6, 4], spanGaps: true },
+        ],
+        legend: { show: true },
+        hooks: {
+          draw: [
+            (u) => {
+              if (due === null) return;
+              const x = u.valToPos(due, 'x', true);
+              const c = u.ctx;
+              c.save();
+              c.strokeStyle = '#b71c1c';
+              c.setLineDash([4, 4]);
+              c.beginPath();
+              c.moveTo(x, u.bbox.top);
+              c.lineTo(x, u.bbox.top + u.bbox.height);
+              c.stroke();
+              c.restore();
+            },
+          ],
+        },
+      },
+      [xs, open, forecast],
+      box.current,
+    );
+    return () => chart.destroy();
+  }, [points, status.due, status.forecast.projectedCompletion, t, i18n.language]);
+  return (
+    <figure className="burndown" aria-label={t('burnDown')}>
+      <figcaption>
+        {t('burnDown')}
+        {status.due ? ` · ${t('dueLine')}` : ''}
+      </figcaption>
+      <div ref={box} />
+    </figure>
+  );
+}
