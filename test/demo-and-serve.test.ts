@@ -59,9 +59,12 @@ describe('the demo organisation and the first served page', () => {
     });
     expect(login.statusCode).toBe(200);
     const cookie = `phaseout_session=${login.cookies[0]!.value}`;
-    const anonymous = await server.inject({ method: 'GET', url: '/' });
+    const front = await server.inject({ method: 'GET', url: '/' });
+    expect(front.statusCode).toBe(302);
+    expect(front.headers.location).toMatch(/^\/(console\/|summary)$/);
+    const anonymous = await server.inject({ method: 'GET', url: '/summary' });
     expect(anonymous.body).toContain('Sign in');
-    const page = await server.inject({ method: 'GET', url: '/', headers: { cookie } });
+    const page = await server.inject({ method: 'GET', url: '/summary', headers: { cookie } });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain('Replace iPhones — domestic-politics officials');
@@ -118,7 +121,7 @@ describe('the demo organisation and the first served page', () => {
     });
     expect(r.statusCode).toBe(303);
     const cookie = `phaseout_session=${r.cookies[0]!.value}`;
-    const page = await server.inject({ method: 'GET', url: '/', headers: { cookie } });
+    const page = await server.inject({ method: 'GET', url: '/summary', headers: { cookie } });
     expect(page.body).toContain('Sign out');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     expect(
@@ -138,9 +141,9 @@ describe('the demo organisation and the first served page', () => {
       payload: `_csrf=${encodeURIComponent(csrf)}`,
     });
     expect(out.statusCode).toBe(303);
-    expect((await server.inject({ method: 'GET', url: '/', headers: { cookie } })).body).toContain(
-      'Sign in',
-    );
+    expect(
+      (await server.inject({ method: 'GET', url: '/summary', headers: { cookie } })).body,
+    ).toContain('Sign in');
     await server.close();
   });
 });

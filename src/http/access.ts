@@ -85,7 +85,7 @@ export function registerAccess(server: FastifyInstance, app: App): void {
   server.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload) => {
     const url = req.routeOptions.url ?? '';
     const guarded =
-      url === '/' || url.startsWith('/api/v1') || url === '/login' || url === '/logout';
+      url === '/summary' || url.startsWith('/api/v1') || url === '/login' || url === '/logout';
     if (!guarded || req.accessChecked || reply.statusCode >= 400 || req.routeOptions.config.public)
       return payload;
     req.log.error({ url }, 'route answered without asking the access layer');

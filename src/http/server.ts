@@ -78,7 +78,12 @@ export async function buildServer(
     server.swagger(),
   );
 
-  server.get('/', { schema: { hide: true } }, async (req, reply) => {
+  // The console is the front door; the server-rendered summary stays for a browser without JavaScript.
+  server.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) =>
+    reply.redirect(existsSync(consoleDir) ? '/console/' : '/summary', 302),
+  );
+
+  server.get('/summary', { schema: { hide: true } }, async (req, reply) => {
     if (!req.actor) {
       allowPublic(req);
       return reply
@@ -114,7 +119,7 @@ export async function buildServer(
           path: '/',
           secure: req.protocol === 'https',
         });
-        return reply.redirect('/', 303);
+        return reply.redirect('/summary', 303);
       } catch {
         void reply.code(401);
         return reply
@@ -135,7 +140,7 @@ export async function buildServer(
     const session = req.cookies[SESSION_COOKIE];
     if (session) await app.accounts.logout(session, actor);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.redirect('/', 303);
+    return reply.redirect('/summary', 303);
   });
 
   registerAuthRoutes(server, app);
