@@ -5,6 +5,7 @@ import { normaliseUnitPath } from '../domain/unit-path.js';
 import type { Store } from '../store/database.js';
 import { getMandate, getMandateVersion } from '../store/mandates.repository.js';
 import { isPersonInScope, listUnitsInScope } from '../store/scope.repository.js';
+import { getAttestation, insertAttestation } from '../store/attestations.repository.js';
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { loadMandateVersion } from './evaluation.service.js';
@@ -96,27 +97,23 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
               { where: '--by', value: i.by, message: 'a person attests for themselves' },
             ]);
         }
-        let q = tx
-          .selectFrom('attestations')
-          .select('attested_at')
-          .where('mandate_id', '=', m.id)
-          .where('phase_id', '=', phase.id);
-        q = unit !== null ? q.where('unit', '=', unit) : q.where('person_id', '=', person);
-        const existing = await q.executeTakeFirst();
+        const existing = await getAttestation(
+          tx,
+          m.id,
+          phase.id,
+          unit !== null ? { unit } : { person: person! },
+        );
         if (existing) return { created: false, attestedAt: formatInstant(existing.attested_at) };
         const now = clock.now();
-        await tx
-          .insertInto('attestations')
-          .values({
-            mandate_id: m.id,
-            phase_id: phase.id,
-            unit,
-            person_id: person,
-            by_person_id: i.by,
-            note: i.note ?? null,
-            attested_at: now,
-          })
-          .execute();
+        await insertAttestation(tx, {
+          mandate_id: m.id,
+          phase_id: phase.id,
+          unit,
+          person_id: person,
+          by_person_id: i.by,
+          note: i.note ?? null,
+          attested_at: now,
+        });
         await recordAudit(tx, now, {
           actor: i.actor,
           action: 'attestation.create',

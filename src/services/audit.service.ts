@@ -1,6 +1,11 @@
 import { checkAuditLink, digestOf, GENESIS_HASH, hashAuditEntry } from '../domain/audit.chain.js';
 import { formatInstant } from '../domain/time.js';
-import { getAuditHead, insertAuditEntry, streamAuditEntries } from '../store/audit.repository.js';
+import {
+  getAuditHead,
+  insertAuditEntry,
+  listAuditEntries,
+  streamAuditEntries,
+} from '../store/audit.repository.js';
 import type { Db } from '../store/schema.js';
 
 /** One change to record. */
@@ -56,12 +61,6 @@ function headOf(prev: { seq: number; hash: string } | null, at: number): VerifyR
 
 /** Audit entries after a sequence number, in order. */
 export async function listAudit(db: Db, after: number, limit: number) {
-  const rows = await db
-    .selectFrom('audit_log')
-    .selectAll()
-    .where('seq', '>', after)
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
+  const rows = await listAuditEntries(db, after, limit);
   return rows.map((r) => ({ ...r, at: formatInstant(r.at) }));
 }

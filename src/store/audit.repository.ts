@@ -40,3 +40,18 @@ export async function countAuditByActor(db: Db): Promise<{ actor: string; n: num
     .groupBy('actor')
     .execute();
 }
+
+/** Entries after a sequence number, in order, at most `limit`. */
+export async function listAuditEntries(
+  db: Db,
+  after: number,
+  limit: number,
+): Promise<AuditLogTable[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
