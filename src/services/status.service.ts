@@ -298,13 +298,23 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     /** Every finding opened at or before T with its state at T. */
     async findings(
       id: string,
-      o: { asOf?: string; states?: string[]; unit?: string; visibility?: Visibility } = {},
+      o: {
+        asOf?: string;
+        states?: string[];
+        unit?: string;
+        device?: string;
+        owner?: string;
+        visibility?: Visibility;
+      } = {},
     ): Promise<FindingView[]> {
       const zone = await getTimeZone(store.db);
       const m = await resolveMandate(id);
       const at = asOfInstant(o.asOf, zone);
       const { dueEnd } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
-      const rows = await listFindingsAt(store.db, m.id, at);
+      const rows = await listFindingsAt(store.db, m.id, at, {
+        ...(o.device !== undefined ? { device: o.device } : {}),
+        ...(o.owner !== undefined ? { owner: o.owner } : {}),
+      });
       const views = rows.map((r): FindingView => {
         const open = r.closed_at === null || r.closed_at > at;
         const state: FindingView['state'] = open

@@ -130,12 +130,15 @@ export async function listFindingsAt(
   db: Db,
   mandateId: string,
   at: number,
+  only: { device?: string; owner?: string } = {},
 ): Promise<FindingAtRow[]> {
+  const device = only.device === undefined ? sql`` : sql` and f.device_id = ${only.device}`;
+  const owner = only.owner === undefined ? sql`` : sql` and f.owner_id = ${only.owner}`;
   const r = await sql<FindingAtRow>`
     select f.id, f.device_id, f.owner_id, f.unit, f.opened_at, f.closed_at, f.close_reason, f.close_status,
            ${exemptAt(at)} as exempt
       from findings f
-     where f.mandate_id = ${mandateId} and f.opened_at <= ${at}
+     where f.mandate_id = ${mandateId} and f.opened_at <= ${at}${device}${owner}
      order by f.opened_at, f.device_id, f.id`.execute(db);
   return r.rows.map((x) => ({ ...x, id: Number(x.id), exempt: Number(x.exempt) }));
 }

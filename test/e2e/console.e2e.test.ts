@@ -208,6 +208,19 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'units.png'), fullPage: true });
   });
 
+  it('finds a person and shows their devices and the findings over time', async () => {
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByLabel('Name, id or email').fill('P00006');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: /P00006/ }).click();
+    const card = page.locator('[data-person="P00006"]');
+    await expect.poll(() => card.locator('[data-event]').count()).toBeGreaterThan(0);
+    const timeline = await card.locator('.timeline').innerText();
+    expect(timeline).toContain('Replace iPhones — domestic-politics officials caught D000010');
+    expect(timeline).toContain('handed to someone else');
+    await page.screenshot({ path: join(SHOTS, 'person.png'), fullPage: true });
+  });
+
   it('a unit head sees their unit only and attests a phase for it', async () => {
     const ctx = await browser.newContext({ locale: 'en-GB' });
     const p = await ctx.newPage();

@@ -8,9 +8,10 @@ import { Exemptions } from './pages/Exemptions.js';
 import { Findings } from './pages/Findings.js';
 import { Mandates } from './pages/Mandates.js';
 import { MyPage } from './pages/MyPage.js';
+import { People } from './pages/People.js';
 import { SignIn } from './pages/SignIn.js';
 
-type Page = 'dashboard' | 'mandates' | 'findings' | 'exemptions' | 'audit' | 'mine';
+type Page = 'dashboard' | 'mandates' | 'findings' | 'people' | 'exemptions' | 'audit' | 'mine';
 
 /** The pages a set of roles may open, in menu order. */
 function pagesFor(roles: string[]): Page[] {
@@ -18,7 +19,8 @@ function pagesFor(roles: string[]): Page[] {
   const pages: Page[] = [];
   if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head')) pages.push('dashboard');
   if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('mandates');
-  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head')) pages.push('findings');
+  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head'))
+    pages.push('findings', 'people');
   if (has('official')) pages.push('mine');
   pages.push('exemptions');
   if (has('admin', 'officer', 'auditor')) pages.push('audit');
@@ -92,6 +94,8 @@ export function App() {
             canApply={me.roles.some((r) => r === 'admin' || r === 'officer')}
             onApplied={() => void api.mandates().then(setMandates)}
           />
+        ) : page === 'people' ? (
+          <People mandates={mandates} />
         ) : page === 'findings' ? (
           <Findings mandates={mandates} />
         ) : page === 'exemptions' ? (

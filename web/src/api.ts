@@ -64,6 +64,27 @@ export interface UnitCounts {
   people: { inScope: number; nonCompliant: number };
 }
 
+export interface Person {
+  id: string;
+  name: string;
+  email: string | null;
+  unit: string;
+  title: string | null;
+  supervisor: string | null;
+  tags: string[];
+  active: boolean;
+}
+
+export interface Device {
+  id: string;
+  owner: string | null;
+  class: string;
+  platform: string;
+  model: string | null;
+  purposes: string[];
+  status: string;
+}
+
 export interface Mandate {
   id: string;
   title: string;
@@ -162,8 +183,14 @@ export const api = {
   mandate: (id: string) => call<MandateDetail>('GET', `/mandates/${encodeURIComponent(id)}`),
   apply: (yaml: string, dryRun: boolean) =>
     call<ApplyResult>('POST', '/mandates/apply', { yaml, dryRun }),
-  findings: (mandate: string, f: { state?: string; unit?: string; asOf?: string } = {}) =>
-    call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
+  people: (q: { q?: string; unit?: string }) =>
+    call<{ items: Person[]; next: string | null }>('GET', `/people${query({ ...q, limit: '50' })}`),
+  person: (id: string) => call<Person>('GET', `/people/${encodeURIComponent(id)}`),
+  devicesOf: (owner: string) => call<{ items: Device[] }>('GET', `/devices${query({ owner })}`),
+  findings: (
+    mandate: string,
+    f: { state?: string; unit?: string; asOf?: string; device?: string; owner?: string } = {},
+  ) => call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
   exemptions: (state?: string) => call<Exemption[]>('GET', `/exemptions${query({ state })}`),
   requestExemption: (body: {
     mandate: string;

@@ -192,7 +192,16 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
-  server.get<{ Querystring: { mandate: string; state?: string; unit?: string; asOf?: string } }>(
+  server.get<{
+    Querystring: {
+      mandate: string;
+      state?: string;
+      unit?: string;
+      asOf?: string;
+      device?: string;
+      owner?: string;
+    };
+  }>(
     '/api/v1/findings',
     {
       schema: {
@@ -207,6 +216,8 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
             state: { type: 'string' },
             unit: { type: 'string' },
             asOf: { type: 'string' },
+            device: { type: 'string' },
+            owner: { type: 'string' },
           },
         },
       },
@@ -219,6 +230,8 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
         ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
         ...(q.state ? { states: q.state.split(',') } : {}),
         ...(q.unit ? { unit: q.unit } : {}),
+        ...(q.device ? { device: q.device } : {}),
+        ...(q.owner ? { owner: q.owner } : {}),
       });
     },
   );
