@@ -167,6 +167,17 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await ctx.close();
 
     await page.getByRole('link', { name: 'Exemptions' }).click();
+    const form = page.getByRole('form', { name: 'Request an exemption' });
+    await form.getByRole('combobox', { name: /^For\b/ }).selectOption('person');
+    await form.getByLabel('Device or person').fill('P00004');
+    await form
+      .getByLabel('Until')
+      .fill(new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
+    await form.getByLabel('Reason').fill('officer asks for a colleague');
+    await form.getByRole('button', { name: 'Send' }).click();
+    await expect
+      .poll(() => page.locator('tr', { hasText: 'officer asks for a colleague' }).count())
+      .toBe(1);
     const row = page.locator('tr', { hasText: 'secure line not yet installed' });
     await row.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => row.locator('[data-state]').innerText()).toBe('approved');

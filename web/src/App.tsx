@@ -101,6 +101,8 @@ export function App() {
         ) : page === 'exemptions' ? (
           <Exemptions
             canDecide={me.roles.some((r) => ['admin', 'officer', 'unit-head'].includes(r))}
+            canRequest={me.roles.includes('officer')}
+            mandates={mandates}
           />
         ) : page === 'audit' ? (
           <Audit />

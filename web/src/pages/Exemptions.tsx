@@ -1,9 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Exemption } from '../api.js';
+import { api, type Exemption, type Mandate } from '../api.js';
 
 /** The approver's queue, and every exemption with its state; decisions in one click. */
-export function Exemptions({ canDecide }: { canDecide: boolean }) {
+export function Exemptions({
+  canDecide,
+  canRequest,
+  mandates,
+}: {
+  canDecide: boolean;
+  canRequest: boolean;
+  mandates: Mandate[];
+}) {
   const { t } = useTranslation();
   const [items, setItems] = useState<Exemption[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,6 +34,13 @@ export function Exemptions({ canDecide }: { canDecide: boolean }) {
         <p role="alert" className="error">
           {error}
         </p>
+      )}
+      {items && <LapsingSoon items={items} />}
+      {canRequest && (
+        <RequestForm
+          mandates={mandates.filter((m) => m.exemptions.allowed && !m.withdrawnAt)}
+          onDone={load}
+        />
       )}
       {items === null ? (
         <p>{t('loading')}</p>
@@ -74,5 +89,99 @@ export function Exemptions({ canDecide }: { canDecide: boolean }) {
         </table>
       )}
     </section>
+  );
+}
+
+/** Approved exemptions that end within the next 14 days. */
+function LapsingSoon({ items }: { items: Exemption[] }) {
+  const { t } = useTranslation();
+  const soon = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+  const lapsing = items.filter((e) => e.state === 'approved' && e.until <= soon);
+  if (lapsing.length === 0) return null;
+  return (
+    <div className="card" role="region" aria-label={t('lapsingSoon')}>
+      <h3>{t('lapsingSoon')}</h3>
+      <ul>
+        {lapsing.map((e) => (
+          <li key={e.id}>
+            {e.mandate} · {e.device ?? e.person} · {t('ex_until')} {e.until}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** An officer's request for a device or a person (never a unit or a whole mandate). */
+function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [mandate, setMandate] = useState(mandates[0]?.id ?? '');
+  const [kind, setKind] = useState<'device' | 'person'>('device');
+  const [subject, setSubject] = useState('');
+  const m = mandates.find((x) => x.id === mandate);
+  const [ground, setGround] = useState(m?.exemptions.grounds[0] ?? '');
+  const [until, setUntil] = useState('');
+  const [reason, setReason] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  if (mandates.length === 0) return null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    api.requestExemption({ mandate, [kind]: subject, ground, until, reason }).then(
+      () => {
+        setMessage(t('exemptionRequested'));
+        onDone();
+      },
+      (err: Error) => setMessage(err.message),
+    );
+  };
+  return (
+    <form className="card inline-form" onSubmit={submit} aria-label={t('requestExemption')}>
+      <h3>{t('requestExemption')}</h3>
+      {message && <p role="status">{message}</p>}
+      <label>
+        {t('mandate')}{' '}
+        <select
+          value={mandate}
+          onChange={(e) => {
+            setMandate(e.target.value);
+            setGround(mandates.find((x) => x.id === e.target.value)?.exemptions.grounds[0] ?? '');
+          }}
+        >
+          {mandates.map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('exemptFor')}{' '}
+        <select value={kind} onChange={(e) => setKind(e.target.value as 'device' | 'person')}>
+          <option value="device">{t('aDevice')}</option>
+          <option value="person">{t('aPerson')}</option>
+        </select>
+      </label>
+      <label>
+        {t('ex_subject')}{' '}
+        <input required value={subject} onChange={(e) => setSubject(e.target.value)} />
+      </label>
+      <label>
+        {t('ex_ground')}{' '}
+        <select value={ground} onChange={(e) => setGround(e.target.value)}>
+          {(m?.exemptions.grounds ?? []).map((g) => (
+            <option key={g}>{g}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('ex_until')}{' '}
+        <input type="date" required value={until} onChange={(e) => setUntil(e.target.value)} />
+      </label>
+      <label>
+        {t('ex_reason')}{' '}
+        <input required value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="submit">{t('send')}</button>
+    </form>
   );
 }
