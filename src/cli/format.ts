@@ -1,4 +1,7 @@
 /** Text output for the CLI: aligned tables and CSV safe to open in a spreadsheet. */
+import { csvCell } from '../domain/csv-cell.js';
+
+export { csvCell };
 
 /** Aligns rows under a header. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -9,12 +12,6 @@ export function formatTable(header: string[], rows: string[][]): string {
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
-}
-
-/** One CSV cell, quoted when needed and escaped against formula injection. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /** A CSV document with a header row. */

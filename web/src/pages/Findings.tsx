@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { csvCell as cell } from '../../../src/domain/csv-cell.js';
 import { api, type Finding, type Mandate } from '../api.js';
 
 const STATES = ['pending', 'overdue', 'exempt', 'resolved', 'transferred', 'lost'];
@@ -13,12 +14,6 @@ const COLUMNS = [
   'state',
   'closeReason',
 ] as const;
-
-/** A CSV cell escaped against formula injection, as the CLI does. */
-function cell(v: string): string {
-  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 /** Findings of a mandate with filters (state, unit, as of) and CSV export. */
 export function Findings({ mandates }: { mandates: Mandate[] }) {
