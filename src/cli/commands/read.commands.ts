@@ -1,21 +1,10 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../../domain/errors.js';
 import type { MandateStatus } from '../../services/status.service.js';
+import { FINDING_COLUMNS, FINDING_STATES } from '../../domain/finding.columns.js';
 import { formatCsv, formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
 import { positiveInt, withApp } from './shared.js';
-
-const FINDING_STATES = ['pending', 'overdue', 'exempt', 'resolved', 'transferred', 'lost'];
-const FINDING_COLUMNS = [
-  'mandate',
-  'device',
-  'owner',
-  'unit',
-  'opened',
-  'closed',
-  'state',
-  'closeReason',
-] as const;
 
 function statusText(s: MandateStatus): string {
   const d = s.devices;
@@ -140,7 +129,9 @@ export function registerReadCommands(program: Command, ctx: CliContext): void {
           ?.split(',')
           .map((s) => s.trim())
           .filter(Boolean);
-        const bad = (states ?? []).filter((s) => !FINDING_STATES.includes(s));
+        const bad = (states ?? []).filter(
+          (s) => !(FINDING_STATES as readonly string[]).includes(s),
+        );
         if (bad.length > 0) {
           throw invalidInput(`unknown state ${bad.join(', ')}`, [
             {

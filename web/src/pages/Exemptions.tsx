@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Exemption, type Mandate } from '../api.js';
+import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 
 /** The approver's queue, and every exemption with its state; decisions in one click. */
 export function Exemptions({
@@ -119,14 +120,16 @@ function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => 
   const [kind, setKind] = useState<'device' | 'person'>('device');
   const [subject, setSubject] = useState('');
   const m = mandates.find((x) => x.id === mandate);
-  const [ground, setGround] = useState(m?.exemptions.grounds[0] ?? '');
-  const [until, setUntil] = useState('');
-  const [reason, setReason] = useState('');
+  const [terms, setTerms] = useState<Terms>({
+    ground: m?.exemptions.grounds[0] ?? '',
+    until: '',
+    reason: '',
+  });
   const [message, setMessage] = useState<string | null>(null);
   if (mandates.length === 0) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    api.requestExemption({ mandate, [kind]: subject, ground, until, reason }).then(
+    api.requestExemption({ mandate, [kind]: subject, ...terms }).then(
       () => {
         setMessage(t('exemptionRequested'));
         onDone();
@@ -144,7 +147,10 @@ function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => 
           value={mandate}
           onChange={(e) => {
             setMandate(e.target.value);
-            setGround(mandates.find((x) => x.id === e.target.value)?.exemptions.grounds[0] ?? '');
+            setTerms({
+              ...terms,
+              ground: mandates.find((x) => x.id === e.target.value)?.exemptions.grounds[0] ?? '',
+            });
           }}
         >
           {mandates.map((x) => (
@@ -165,22 +171,7 @@ function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => 
         {t('ex_subject')}{' '}
         <input required value={subject} onChange={(e) => setSubject(e.target.value)} />
       </label>
-      <label>
-        {t('ex_ground')}{' '}
-        <select value={ground} onChange={(e) => setGround(e.target.value)}>
-          {(m?.exemptions.grounds ?? []).map((g) => (
-            <option key={g}>{g}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('ex_until')}{' '}
-        <input type="date" required value={until} onChange={(e) => setUntil(e.target.value)} />
-      </label>
-      <label>
-        {t('ex_reason')}{' '}
-        <input required value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
+      <ExemptionTerms grounds={m?.exemptions.grounds ?? []} value={terms} onChange={setTerms} />
       <button type="submit">{t('send')}</button>
     </form>
   );

@@ -1,19 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { csvCell as cell } from '../../../src/domain/csv-cell.js';
+import {
+  FINDING_COLUMNS as COLUMNS,
+  FINDING_STATES as STATES,
+} from '../../../src/domain/finding.columns.js';
 import { api, type Finding, type Mandate } from '../api.js';
-
-const STATES = ['pending', 'overdue', 'exempt', 'resolved', 'transferred', 'lost'];
-const COLUMNS = [
-  'mandate',
-  'device',
-  'owner',
-  'unit',
-  'opened',
-  'closed',
-  'state',
-  'closeReason',
-] as const;
 
 /** Findings of a mandate with filters (state, unit, as of) and CSV export. */
 export function Findings({ mandates }: { mandates: Mandate[] }) {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Finding, type Mandate } from '../api.js';
+import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 
 interface Asked {
   mandate: Mandate;
@@ -91,9 +92,7 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
 function ExemptionForm({ asked, onDone }: { asked: Asked; onDone: (message: string) => void }) {
   const { t } = useTranslation();
   const grounds = asked.mandate.exemptions.grounds;
-  const [ground, setGround] = useState(grounds[0] ?? '');
-  const [until, setUntil] = useState('');
-  const [reason, setReason] = useState('');
+  const [terms, setTerms] = useState<Terms>({ ground: grounds[0] ?? '', until: '', reason: '' });
   const [error, setError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -101,9 +100,7 @@ function ExemptionForm({ asked, onDone }: { asked: Asked; onDone: (message: stri
       .requestExemption({
         mandate: asked.mandate.id,
         device: asked.finding.device,
-        ground,
-        until,
-        reason,
+        ...terms,
       })
       .then(
         () => onDone(t('exemptionRequested')),
@@ -117,22 +114,7 @@ function ExemptionForm({ asked, onDone }: { asked: Asked; onDone: (message: stri
           {error}
         </p>
       )}
-      <label>
-        {t('ex_ground')}{' '}
-        <select value={ground} onChange={(e) => setGround(e.target.value)}>
-          {grounds.map((g) => (
-            <option key={g}>{g}</option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('ex_until')}{' '}
-        <input type="date" required value={until} onChange={(e) => setUntil(e.target.value)} />
-      </label>
-      <label>
-        {t('ex_reason')}{' '}
-        <input required value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
+      <ExemptionTerms grounds={grounds} value={terms} onChange={setTerms} />
       <button type="submit">{t('send')}</button>
     </form>
   );
