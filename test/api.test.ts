@@ -63,8 +63,8 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
       'devices',
       cli.file(
         devicesCsv([
-          buildDevice({ id: 'd1', owner: 'p1' }),
-          buildDevice({ id: 'd2', owner: 'p2' }),
+          buildDevice({ id: 'd1', owner: 'p1', manufacturer: 'Apple', model: 'iPhone 13' }),
+          buildDevice({ id: 'd2', owner: 'p2', manufacturer: 'Google', model: 'Pixel 7' }),
           buildDevice({ id: 'd3', owner: 'p3' }),
         ]),
       ),
@@ -141,6 +141,20 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
     expect(other.json<{ error: string }>().error).toBe(missing.json<{ error: string }>().error);
     const list = await api.call(callers.official1, { method: 'GET', url: '/api/v1/devices' });
     expect(list.json<{ items: { id: string }[] }>().items.map((d) => d.id)).toEqual(['d1']);
+  });
+
+  it('searches devices by id, model or manufacturer and people by name in any case, within scope', async () => {
+    const ids = async (who: Who, url: string) =>
+      (await api.call(callers[who], { method: 'GET', url }))
+        .json<{ items: { id: string }[] }>()
+        .items.map((x) => x.id);
+    expect(await ids('admin', '/api/v1/devices?q=IPHONE')).toEqual(['d1']);
+    expect(await ids('admin', '/api/v1/devices?q=google')).toEqual(['d2']);
+    expect(await ids('admin', '/api/v1/devices?q=d2')).toEqual(['d2']);
+    expect(await ids('admin', '/api/v1/devices?q=ixel&platform=android')).toEqual([]);
+    expect(await ids('head', '/api/v1/devices?q=pixel')).toEqual([]);
+    expect(await ids('admin', '/api/v1/people?q=PERSON%20P3')).toEqual(['p3']);
+    expect(await ids('head', '/api/v1/people?q=person')).toEqual(['p1']);
   });
 
   it('a unit head sees their unit and below, nothing else', async () => {

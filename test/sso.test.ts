@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.js';
 import { buildServer } from '../src/http/server.js';
+import { browserAvailable, launchChromium, SHOTS } from './helpers/browser.js';
 import { createTestDatabase } from './helpers/databases.js';
 
 /** A tiny cookie jar per host: enough to walk a redirect chain like a browser. */
@@ -150,6 +152,25 @@ describe('single sign-on against a real OpenID provider (oidc-provider)', () => 
     const linked = (await rp.app.accounts.listUsers())[0]!;
     expect(linked.email).toBe('alice@x.org');
   });
+
+  it.skipIf(!browserAvailable())(
+    'the console offers single sign-on and a click signs the user in',
+    async () => {
+      const methods = await fetch(`${rp.url}/api/v1/auth/methods`);
+      expect(await methods.json()).toEqual({ password: true, sso: '/auth/oidc/login' });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ locale: 'en-GB' });
+        await page.goto(`${rp.url}/console/`);
+        await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
+        await expect.poll(() => page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+        expect(new URL(page.url()).pathname).toBe('/console/');
+        await page.screenshot({ path: join(SHOTS, 'sso-signed-in.png') });
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
 
 describe('single sign-on refuses bad ID tokens', () => {

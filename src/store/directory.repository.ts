@@ -19,6 +19,8 @@ export interface DeviceFilter {
   status?: string;
   owner?: string;
   unit?: string;
+  /** A device id, or part of its model or manufacturer, in any case. */
+  q?: string;
   after?: string;
   limit: number;
 }
@@ -42,6 +44,16 @@ export async function listVisibleDevices(
   if (f.status) q = q.where('d.status', '=', f.status);
   if (f.owner) q = q.where('d.owner_id', '=', f.owner);
   if (f.unit) q = q.where(unitAtOrBelow('p.unit', f.unit));
+  if (f.q) {
+    const like = `%${f.q.toLowerCase()}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb('d.id', '=', f.q!),
+        eb(sql`lower(d.model)`, 'like', like),
+        eb(sql`lower(d.manufacturer)`, 'like', like),
+      ]),
+    );
+  }
   return (await q.execute()).map(rowToDevice);
 }
 
@@ -73,7 +85,7 @@ export async function listVisiblePeople(
   if (f.q)
     q = q.where((eb) =>
       eb.or([
-        eb('name', 'like', `%${f.q}%`),
+        eb(sql`lower(name)`, 'like', `%${f.q!.toLowerCase()}%`),
         eb('id', '=', f.q!),
         eb('email', '=', f.q!.toLowerCase()),
       ]),

@@ -1,23 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import { messages } from '../../web/src/messages.js';
 import { buildServer } from '../../src/http/server.js';
+import { browserAvailable, launchChromium, SHOTS } from '../helpers/browser.js';
 import { makeCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/databases.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'screenshots');
-const available =
-  existsSync(CHROMIUM) &&
-  existsSync(join(import.meta.dirname, '..', '..', 'dist', 'web', 'index.html'));
-if (!available && process.env.CI === 'true')
-  throw new Error(`CI needs ${CHROMIUM} and the built console (npm run build)`);
-if (!available)
-  console.warn(
-    '\n*** console e2e tests SKIPPED: no Chromium at /usr/bin/chromium or no built console ***\n',
-  );
+const available = browserAvailable();
 
 describe.skipIf(!available)('the console in a real Chromium', () => {
   let app: App;
@@ -37,19 +29,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       await server.close();
       await app.close();
     };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1024, height: 900 }, locale: 'en-GB' });
     page.on('request', (r) => requests.push(r.url()));
     mkdirSync(SHOTS, { recursive: true });
@@ -58,6 +38,19 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await browser?.close();
     await close?.();
   });
+
+  /** A fresh browser context signed in as one of the demo accounts. */
+  async function signInAs(role: string, locale = 'en-GB'): Promise<Page> {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1024, height: 900 } });
+    const p = await ctx.newPage();
+    p.on('request', (r) => requests.push(r.url()));
+    await p.goto(`${url}/console/`);
+    await p.locator('#email').fill(`${role}@demo.phaseout`);
+    await p.locator('#password').fill(`demo-${role}-pass`);
+    await p.locator('#password').press('Enter');
+    await expect.poll(() => p.locator('nav a').count()).toBeGreaterThan(0);
+    return p;
+  }
 
   const count = (mandate: string, k: string) =>
     page.locator(`[data-mandate="${mandate}"] [data-count="${k}"]`).innerText();
@@ -142,13 +135,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   });
 
   it('an official requests an exemption from their page and an officer approves it', async () => {
-    const ctx = await browser.newContext({ locale: 'en-GB' });
-    const official = await ctx.newPage();
-    official.on('request', (r) => requests.push(r.url()));
-    await official.goto(`${url}/console/`);
-    await official.getByLabel('Email').fill('official@demo.phaseout');
-    await official.getByLabel('Password').fill('demo-official-pass');
-    await official.getByRole('button', { name: 'Sign in' }).click();
+    const official = await signInAs('official');
     await expect
       .poll(() => official.getByRole('heading', { name: 'What is asked of me' }).count())
       .toBe(1);
@@ -164,7 +151,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       .poll(() => official.getByText('Your request was sent for approval.').count())
       .toBe(1);
     await official.screenshot({ path: join(SHOTS, 'official.png'), fullPage: true });
-    await ctx.close();
+    await official.context().close();
 
     await page.getByRole('link', { name: 'Exemptions' }).click();
     const form = page.getByRole('form', { name: 'Request an exemption' });
@@ -185,17 +172,12 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   });
 
   it('an auditor reads the log and verifies the chain', async () => {
-    const ctx = await browser.newContext({ locale: 'en-GB' });
-    const p = await ctx.newPage();
-    await p.goto(`${url}/console/`);
-    await p.getByLabel('Email').fill('auditor@demo.phaseout');
-    await p.getByLabel('Password').fill('demo-auditor-pass');
-    await p.getByRole('button', { name: 'Sign in' }).click();
+    const p = await signInAs('auditor');
     await p.getByRole('link', { name: 'Audit' }).click();
     await p.getByRole('button', { name: 'Verify the chain' }).click();
     await expect.poll(() => p.locator('[data-verify]').getAttribute('data-verify')).toBe('ok');
     await p.screenshot({ path: join(SHOTS, 'audit.png'), fullPage: true });
-    await ctx.close();
+    await p.context().close();
   });
 
   it('drills down from directorates to departments and names the stragglers', async () => {
@@ -223,7 +205,8 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.getByRole('link', { name: 'People' }).click();
     await page.getByLabel('Name, id or email').fill('P00006');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('button', { name: /P00006/ }).click();
+    await page.getByRole('link', { name: /P00006/ }).click();
+    expect(page.url()).toMatch(/#\/people\/P00006$/);
     const card = page.locator('[data-person="P00006"]');
     await expect.poll(() => card.locator('[data-event]').count()).toBeGreaterThan(0);
     const timeline = await card.locator('.timeline').innerText();
@@ -233,12 +216,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   });
 
   it('a unit head sees their unit only and attests a phase for it', async () => {
-    const ctx = await browser.newContext({ locale: 'en-GB' });
-    const p = await ctx.newPage();
-    await p.goto(`${url}/console/`);
-    await p.getByLabel('Email').fill('unithead@demo.phaseout');
-    await p.getByLabel('Password').fill('demo-unithead-pass');
-    await p.getByRole('button', { name: 'Sign in' }).click();
+    const p = await signInAs('unithead');
     const card = p.locator('[data-mandate="kaspersky-removal-2023"]');
     await expect.poll(() => card.count()).toBe(1);
     const api = await app.status.status('kaspersky-removal-2023', {
@@ -256,16 +234,11 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       .poll(() => p.getByRole('status').innerText())
       .toMatch(/Your (attestation is recorded|unit had attested this phase already)\./);
     await p.screenshot({ path: join(SHOTS, 'unit-head.png'), fullPage: true });
-    await ctx.close();
+    await p.context().close();
   });
 
   it('an official sees only their own page', async () => {
-    const ctx = await browser.newContext({ locale: 'en-GB' });
-    const p = await ctx.newPage();
-    await p.goto(`${url}/console/`);
-    await p.getByLabel('Email').fill('official@demo.phaseout');
-    await p.getByLabel('Password').fill('demo-official-pass');
-    await p.getByRole('button', { name: 'Sign in' }).click();
+    const p = await signInAs('official');
     await expect
       .poll(() => p.getByRole('heading', { name: 'What is asked of me' }).count())
       .toBe(1);
@@ -275,8 +248,204 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await expect
       .poll(() => p.getByRole('heading', { name: 'What is asked of me' }).count())
       .toBe(1);
-    await ctx.close();
+    await p.context().close();
   });
+  it('finds devices by model and class, and shows a device with its owner and findings over time', async () => {
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await page.getByLabel('Id, model or manufacturer').fill('iphone');
+    await page.getByLabel('Class').selectOption('smartphone');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const api = (await (
+      await page.request.get(`${url}/api/v1/devices?q=iphone&class=smartphone&limit=100`)
+    ).json()) as { items: { id: string; model: string }[] };
+    expect(api.items.length).toBeGreaterThan(0);
+    expect(api.items.every((d) => /iphone/i.test(d.model))).toBe(true);
+    const rows = page.getByRole('table', { name: 'Results' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(api.items.length);
+    await page.screenshot({ path: join(SHOTS, 'devices.png'), fullPage: true });
+
+    await page.getByLabel('Id, model or manufacturer').fill('D000010');
+    await page.getByLabel('Class').selectOption('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'D000010', exact: true }).click();
+    expect(page.url()).toMatch(/#\/devices\/D000010$/);
+    const card = page.locator('[data-device="D000010"]');
+    await expect.poll(() => card.locator('[data-event]').count()).toBeGreaterThan(0);
+    expect(await card.locator('.timeline').innerText()).toContain('handed to someone else');
+    await page.screenshot({ path: join(SHOTS, 'device.png'), fullPage: true });
+    const owner = await card.locator('dd a').innerText();
+    await card.locator('dd a').click();
+    await expect.poll(() => page.locator(`[data-person="${owner}"]`).count()).toBe(1);
+    expect(page.url()).toContain(`#/people/${owner}`);
+  });
+
+  it('filters people by unit and by whether they have left', async () => {
+    const unit = 'Presidential Administration/Domestic Policy Directorate/Elections Department';
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByLabel('Name, id or email').fill('');
+    await page.getByLabel('Unit').fill(unit);
+    await page.getByLabel('Status').selectOption('false');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const api = (await (
+      await page.request.get(
+        `${url}/api/v1/people?unit=${encodeURIComponent(unit)}&active=false&limit=50`,
+      )
+    ).json()) as { items: { id: string; active: boolean }[] };
+    expect(api.items.length).toBeGreaterThan(0);
+    expect(api.items.every((p) => !p.active)).toBe(true);
+    const list = page.getByRole('list', { name: 'Results' }).locator('li');
+    await expect.poll(() => list.count()).toBe(api.items.length);
+    for (const li of await list.all()) expect(await li.innerText()).toContain('inactive');
+  });
+
+  it('drills down to the people of a department, worst first', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('As of').fill('2023-04-02');
+    const card = page.locator('[data-mandate="kremlin-iphone-2023"]');
+    await card.getByRole('button', { name: 'Units and stragglers' }).click();
+    await card.getByRole('button', { name: 'Domestic Policy Directorate' }).click();
+    await card.getByRole('button', { name: 'Elections Department' }).click();
+    const unit = 'Presidential Administration/Domestic Policy Directorate/Elections Department';
+    const rows = card.locator(`[data-people-of="${unit}"] tbody tr`);
+    const findings = await app.status.findings('kremlin-iphone-2023', {
+      unit,
+      asOf: '2023-04-02',
+    });
+    const owners = new Set(findings.map((f) => f.owner));
+    const overdue = new Set(findings.filter((f) => f.state === 'overdue').map((f) => f.owner));
+    await expect.poll(() => rows.count()).toBe(owners.size);
+    expect(await card.locator('tr[data-state="overdue"]').count()).toBe(overdue.size);
+    expect(await rows.first().getAttribute('data-state')).toBe(
+      overdue.size ? 'overdue' : 'pending',
+    );
+    await page.screenshot({ path: join(SHOTS, 'unit-people.png'), fullPage: true });
+  });
+
+  /** The English console's own words (placeholders cut out), to be looked for on Russian pages. */
+  const englishWords = [
+    ...new Set(
+      Object.values(messages.en.translation)
+        .flatMap((v) => v.split(/\{\{[^}]*\}\}/))
+        .map((v) => v.trim())
+        .filter((v) => (v.match(/[A-Za-z]/g) ?? []).length >= 4)
+        .filter((v) => !Object.values(messages.ru.translation).includes(v as never)),
+    ),
+  ];
+
+  /** Text and accessible names on the page, less documents and code shown as they are. */
+  const visibleText = (p: Page) =>
+    p.evaluate<string>(`(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ALL);
+      for (let n = walker.currentNode; n; n = walker.nextNode()) {
+        if (n instanceof Element) {
+          if (n.closest('pre, textarea')) continue;
+          for (const a of ['aria-label', 'placeholder', 'title'])
+            if (n.getAttribute(a)) out.push(n.getAttribute(a));
+        } else if (n.nodeType === Node.TEXT_NODE && !n.parentElement?.closest('pre, textarea'))
+          out.push(n.textContent ?? '');
+      }
+      return out.join('\\n');
+    })()`);
+
+  async function checkRussian(p: Page, name: string): Promise<void> {
+    await expect.poll(() => p.getByText(/^Загрузка/).count()).toBe(0);
+    // Mandate and phase titles are data, in the language they were written in.
+    let text = await visibleText(p);
+    for (const m of await app.mandates.list()) {
+      const titles = [m.title, ...(await app.status.status(m.id, {})).phases.map((x) => x.title)];
+      for (const title of titles) if (title) text = text.replaceAll(title, '');
+    }
+    const left = englishWords.filter((w) =>
+      new RegExp(`(^|[^A-Za-z])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z])`).test(
+        text,
+      ),
+    );
+    const where = left.map((w) =>
+      text.slice(Math.max(0, text.indexOf(w) - 60), text.indexOf(w) + 60),
+    );
+    expect(where, `English on the Russian ${name} page`).toEqual([]);
+    const width = await p.evaluate<number>('document.documentElement.scrollWidth');
+    expect(width, `${name} is wider than 1024 px`).toBeLessThanOrEqual(1024);
+    await p.screenshot({ path: join(SHOTS, `ru-${name}.png`), fullPage: true });
+  }
+
+  it('every page in Russian has no English words of the console and fits 1024 px', async () => {
+    const admin = await signInAs('admin', 'ru-RU');
+    const pages: [string, () => Promise<void>][] = [
+      [
+        'dashboard',
+        async () => {
+          const card = admin.locator('[data-mandate="kremlin-iphone-2023"]');
+          await card.getByRole('button', { name: 'Подразделения и отстающие' }).click();
+          await expect.poll(() => card.locator('[data-unit]').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'mandates',
+        async () => {
+          await expect.poll(() => admin.locator('pre.doc').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'findings',
+        async () => {
+          await expect.poll(() => admin.locator('tbody tr').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'people/P00006',
+        async () => {
+          await expect.poll(() => admin.locator('[data-event]').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'devices/D000010',
+        async () => {
+          await expect.poll(() => admin.locator('[data-event]').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'exemptions',
+        async () => {
+          await expect.poll(() => admin.locator('tbody tr').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'audit',
+        async () => {
+          await admin.getByRole('button', { name: 'Проверить цепочку' }).click();
+          await expect.poll(() => admin.locator('[data-verify]').count()).toBe(1);
+        },
+      ],
+    ];
+    for (const [path, ready] of pages) {
+      await admin.goto(`${url}/console/#/${path}`);
+      await ready();
+      await checkRussian(admin, path.replace('/', '-'));
+    }
+    await admin.context().close();
+
+    const official = await signInAs('official', 'ru-RU');
+    await expect.poll(() => official.locator('article').count()).toBeGreaterThan(0);
+    await checkRussian(official, 'mine');
+    await official.context().close();
+
+    const head = await signInAs('unithead', 'ru-RU');
+    await expect.poll(() => head.locator('[data-mandate]').count()).toBeGreaterThan(0);
+    await checkRussian(head, 'unit-head');
+    await head.context().close();
+
+    const signedOut = await browser.newPage({
+      locale: 'ru-RU',
+      viewport: { width: 1024, height: 900 },
+    });
+    await signedOut.goto(`${url}/console/`);
+    await expect.poll(() => signedOut.locator('#email').count()).toBe(1);
+    await checkRussian(signedOut, 'sign-in');
+    await signedOut.close();
+  });
+
   it('makes no request to any host but its own', () => {
     const own = new URL(url).host;
     expect(requests.filter((r) => new URL(r).host !== own)).toEqual([]);

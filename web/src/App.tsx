@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type Mandate, type Me } from './api.js';
 import { setLanguage, type Language } from './i18n.js';
 import { Audit } from './pages/Audit.js';
+import { Devices } from './pages/Devices.js';
 import { Dashboard } from './pages/Dashboard.js';
 import { Exemptions } from './pages/Exemptions.js';
 import { Findings } from './pages/Findings.js';
@@ -11,7 +12,8 @@ import { MyPage } from './pages/MyPage.js';
 import { People } from './pages/People.js';
 import { SignIn } from './pages/SignIn.js';
 
-type Page = 'dashboard' | 'mandates' | 'findings' | 'people' | 'exemptions' | 'audit' | 'mine';
+type Page =
+  'dashboard' | 'mandates' | 'findings' | 'people' | 'devices' | 'exemptions' | 'audit' | 'mine';
 
 /** The pages a set of roles may open, in menu order. */
 function pagesFor(roles: string[]): Page[] {
@@ -20,21 +22,25 @@ function pagesFor(roles: string[]): Page[] {
   if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head')) pages.push('dashboard');
   if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('mandates');
   if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head'))
-    pages.push('findings', 'people');
+    pages.push('findings', 'people', 'devices');
   if (has('official')) pages.push('mine');
   pages.push('exemptions');
   if (has('admin', 'officer', 'auditor')) pages.push('audit');
   return pages;
 }
 
-const pageFromHash = (): string => window.location.hash.replace(/^#\/?/, '');
+/** `#/people/ID` → the page and the object it shows, if any. */
+function route(): { name: string; id: string | null } {
+  const [name = '', ...rest] = window.location.hash.replace(/^#\/?/, '').split('/');
+  return { name, id: rest.length ? decodeURIComponent(rest.join('/')) : null };
+}
 
 /** Signed in or not; the header with the menu, the language switch and sign-out. */
 export function App() {
   const { t, i18n } = useTranslation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [mandates, setMandates] = useState<Mandate[]>([]);
-  const [hash, setHash] = useState(pageFromHash());
+  const [where, setWhere] = useState(route());
   const refresh = useCallback(() => {
     api.me().then(
       (m) => {
@@ -46,12 +52,14 @@ export function App() {
   }, []);
   useEffect(refresh, [refresh]);
   useEffect(() => {
-    const on = () => setHash(pageFromHash());
+    const on = () => setWhere(route());
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
   const pages = me ? pagesFor(me.roles) : [];
-  const page: Page | undefined = (pages as string[]).includes(hash) ? (hash as Page) : pages[0];
+  const page: Page | undefined = (pages as string[]).includes(where.name)
+    ? (where.name as Page)
+    : pages[0];
   return (
     <>
       <header className="top">
@@ -95,7 +103,9 @@ export function App() {
             onApplied={() => void api.mandates().then(setMandates)}
           />
         ) : page === 'people' ? (
-          <People mandates={mandates} />
+          <People mandates={mandates} selected={where.id} />
+        ) : page === 'devices' ? (
+          <Devices mandates={mandates} selected={where.id} />
         ) : page === 'findings' ? (
           <Findings mandates={mandates} />
         ) : page === 'exemptions' ? (

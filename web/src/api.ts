@@ -80,9 +80,14 @@ export interface Device {
   owner: string | null;
   class: string;
   platform: string;
+  osVersion: string | null;
+  manufacturer: string | null;
   model: string | null;
+  serial: string | null;
+  ownership: string | null;
   purposes: string[];
   status: string;
+  changedAt: string;
 }
 
 export interface Mandate {
@@ -183,9 +188,17 @@ export const api = {
   mandate: (id: string) => call<MandateDetail>('GET', `/mandates/${encodeURIComponent(id)}`),
   apply: (yaml: string, dryRun: boolean) =>
     call<ApplyResult>('POST', '/mandates/apply', { yaml, dryRun }),
-  people: (q: { q?: string; unit?: string }) =>
-    call<{ items: Person[]; next: string | null }>('GET', `/people${query({ ...q, limit: '50' })}`),
+  people: (q: { q?: string; unit?: string; active?: string; limit?: string }) =>
+    call<{ items: Person[]; next: string | null }>('GET', `/people${query({ limit: '50', ...q })}`),
   person: (id: string) => call<Person>('GET', `/people/${encodeURIComponent(id)}`),
+  devices: (f: Record<string, string>) =>
+    call<{ items: Device[]; next: string | null }>(
+      'GET',
+      `/devices${query({ ...f, limit: '100' })}`,
+    ),
+  device: (id: string) => call<Device>('GET', `/devices/${encodeURIComponent(id)}`),
+  units: () => call<{ path: string; head: string | null }[]>('GET', '/units'),
+  methods: () => call<{ password: boolean; sso: string | null }>('GET', '/auth/methods'),
   devicesOf: (owner: string) => call<{ items: Device[] }>('GET', `/devices${query({ owner })}`),
   findings: (
     mandate: string,

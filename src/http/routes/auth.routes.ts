@@ -33,6 +33,31 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
+  server.get(
+    '/api/v1/auth/methods',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'How one may sign in here: password, and single sign-on when configured',
+        response: {
+          200: {
+            type: 'object',
+            required: ['password', 'sso'],
+            properties: {
+              password: { type: 'boolean' },
+              sso: {
+                type: ['string', 'null'],
+                description: 'Where the single sign-on starts, or null when not configured',
+              },
+            },
+          },
+        },
+      },
+    },
+    () => ({ password: true, sso: app.sso ? '/auth/oidc/login' : null }),
+  );
+
   server.post(
     '/api/v1/auth/logout',
     { schema: { tags: ['auth'], summary: 'End this session' } },

@@ -97,6 +97,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
       status?: string;
       owner?: string;
       unit?: string;
+      q?: string;
       after?: string;
       limit?: number;
     };
@@ -115,6 +116,10 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
             status: { type: 'string' },
             owner: { type: 'string' },
             unit: { type: 'string' },
+            q: {
+              type: 'string',
+              description: 'A device id, or part of its model or manufacturer (any case)',
+            },
             ...page,
           },
         },

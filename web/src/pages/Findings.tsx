@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { deviceHref, personHref } from './People.js';
+import { UnitField } from './UnitField.js';
 import { useTranslation } from 'react-i18next';
 import { csvCell as cell } from '../../../src/domain/csv-cell.js';
 import {
@@ -70,9 +72,7 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
             </option>
           ))}
         </select>
-        <label>
-          {t('unit')} <input value={unit} onChange={(e) => setUnit(e.target.value)} />
-        </label>
+        <UnitField id="findings-unit" value={unit} onChange={setUnit} />
         <label>
           {t('asOf')} <input type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
         </label>
@@ -97,8 +97,12 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
           <tbody>
             {rows.slice(0, 500).map((r) => (
               <tr key={`${r.device}-${r.opened}`}>
-                <td>{r.device}</td>
-                <td>{r.owner}</td>
+                <td>
+                  <a href={deviceHref(r.device)}>{r.device}</a>
+                </td>
+                <td>
+                  <a href={personHref(r.owner)}>{r.owner}</a>
+                </td>
                 <td>{r.unit}</td>
                 <td>{dt(r.opened)}</td>
                 <td>{dt(r.closed)}</td>

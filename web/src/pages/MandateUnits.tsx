@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Finding, type MandateStatus, type UnitCounts } from '../api.js';
 import { BurnDown } from './BurnDown.js';
+import { personHref } from './People.js';
 
 /** Units of one mandate with progress bars, drilling down the tree; the worst stragglers. */
 export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: string }) {
@@ -42,6 +43,8 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
       )}
       {units === null ? (
         <p>{t('loading')}</p>
+      ) : units.length === 0 && path ? (
+        <PeopleOfUnit mandate={status.mandate} unit={path} asOf={asOf} />
       ) : (
         <table>
           <thead>
@@ -98,5 +101,71 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
         </ol>
       )}
     </section>
+  );
+}
+
+const OPEN = ['overdue', 'pending', 'exempt'] as const;
+
+/** The bottom of the drill-down: each affected person of a unit, worst first. */
+function PeopleOfUnit({ mandate, unit, asOf }: { mandate: string; unit: string; asOf: string }) {
+  const { t, i18n } = useTranslation();
+  const [rows, setRows] = useState<
+    { owner: string; name: string; total: number; resolved: number; state: string }[] | null
+  >(null);
+  useEffect(() => {
+    let live = true;
+    void Promise.all([
+      api.findings(mandate, { unit, asOf }),
+      api.people({ unit, limit: '500', active: '' }),
+    ]).then(
+      ([findings, people]) => {
+        const names = new Map(people.items.map((p) => [p.id, p.name]));
+        const by = new Map<string, Finding[]>();
+        for (const f of findings) by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
+        const list = [...by].map(([owner, fs]) => {
+          const worst = OPEN.find((s) => fs.some((f) => f.state === s));
+          return {
+            owner,
+            name: names.get(owner) ?? owner,
+            total: fs.length,
+            resolved: fs.filter((f) => !(OPEN as readonly string[]).includes(f.state)).length,
+            state: worst ?? 'compliant',
+          };
+        });
+        const rank = (s: string) => [...OPEN, 'compliant'].indexOf(s);
+        list.sort((a, b) => rank(a.state) - rank(b.state) || a.name.localeCompare(b.name));
+        if (live) setRows(list);
+      },
+      () => live && setRows([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [mandate, unit, asOf]);
+  const num = new Intl.NumberFormat(i18n.language);
+  if (rows === null) return <p>{t('loading')}</p>;
+  return (
+    <table aria-label={t('peopleInUnit', { unit: unit.split('/').at(-1) })} data-people-of={unit}>
+      <thead>
+        <tr>
+          <th scope="col">{t('person')}</th>
+          <th scope="col">{t('devicesResolved')}</th>
+          <th scope="col">{t('personState')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.owner} data-person={r.owner} data-state={r.state}>
+            <td>
+              <a href={personHref(r.owner)}>{r.name}</a>
+            </td>
+            <td>
+              {num.format(r.resolved)} / {num.format(r.total)}
+            </td>
+            <td>{r.state === 'compliant' ? t('personCompliant') : t(`state_${r.state}`)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

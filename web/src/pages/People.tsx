@@ -1,19 +1,31 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Device, type Finding, type Mandate, type Person } from '../api.js';
+import { api, type Device, type Mandate, type Person } from '../api.js';
+import { UnitField } from './UnitField.js';
+import { FindingsTimeline } from './Timeline.js';
 
-/** Search people; a person's page shows their devices and each device's findings as a timeline. */
-export function People({ mandates }: { mandates: Mandate[] }) {
+export const personHref = (id: string) => `#/people/${encodeURIComponent(id)}`;
+export const deviceHref = (id: string) => `#/devices/${encodeURIComponent(id)}`;
+
+/** Search people by name, id or email, within a unit, active or not; a person's own page. */
+export function People({ mandates, selected }: { mandates: Mandate[]; selected: string | null }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
+  const [unit, setUnit] = useState('');
+  const [active, setActive] = useState<'' | 'true' | 'false'>('true');
   const [results, setResults] = useState<Person[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
   const search = (e: FormEvent) => {
     e.preventDefault();
-    api.people({ q }).then(
-      (r) => setResults(r.items),
-      () => setResults([]),
-    );
+    api
+      .people({
+        ...(q ? { q } : {}),
+        ...(unit ? { unit } : {}),
+        ...(active ? { active } : {}),
+      })
+      .then(
+        (r) => setResults(r.items),
+        () => setResults([]),
+      );
   };
   return (
     <section aria-labelledby="people-title">
@@ -21,23 +33,31 @@ export function People({ mandates }: { mandates: Mandate[] }) {
       <form className="filters" role="search" onSubmit={search}>
         <label htmlFor="people-q">{t('searchPeople')}</label>
         <input id="people-q" value={q} onChange={(e) => setQ(e.target.value)} />
+        <UnitField id="people-unit" value={unit} onChange={setUnit} />
+        <label htmlFor="people-active">{t('activeFilter')}</label>
+        <select
+          id="people-active"
+          value={active}
+          onChange={(e) => setActive(e.target.value as typeof active)}
+        >
+          <option value="true">{t('activeOnly')}</option>
+          <option value="false">{t('inactiveOnly')}</option>
+          <option value="">{t('everyone')}</option>
+        </select>
         <button type="submit">{t('search')}</button>
       </form>
       {results && (
-        <ul className="card list">
+        <ul className="card list" aria-label={t('results')}>
           {results.length === 0 && <li>{t('nobodyFound')}</li>}
           {results.map((p) => (
             <li key={p.id}>
-              <button
-                type="button"
-                aria-pressed={p.id === selected}
-                onClick={() => setSelected(p.id)}
-              >
+              <a href={personHref(p.id)} aria-current={p.id === selected ? 'page' : undefined}>
                 {p.name}{' '}
                 <small>
                   {p.id} · {p.unit.split('/').at(-1)}
+                  {p.active ? '' : ` · ${t('inactive')}`}
                 </small>
-              </button>
+              </a>
             </li>
           ))}
         </ul>
@@ -47,93 +67,53 @@ export function People({ mandates }: { mandates: Mandate[] }) {
   );
 }
 
-interface Event {
-  at: string;
-  mandate: string;
-  device: string;
-  kind: 'opened' | 'closed';
-  reason: string | null;
-}
-
 function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
-  const { t, i18n } = useTranslation();
-  const [person, setPerson] = useState<Person | null>(null);
+  const { t } = useTranslation();
+  const [person, setPerson] = useState<Person | null | undefined>(undefined);
   const [devices, setDevices] = useState<Device[]>([]);
-  const [events, setEvents] = useState<Event[] | null>(null);
   useEffect(() => {
     let live = true;
-    void api.person(id).then((p) => live && setPerson(p));
+    setPerson(undefined);
+    api.person(id).then(
+      (p) => live && setPerson(p),
+      () => live && setPerson(null),
+    );
     void api.devicesOf(id).then((d) => live && setDevices(d.items));
-    void Promise.all(
-      mandates.map((m) => api.findings(m.id, { owner: id }).catch(() => [] as Finding[])),
-    ).then((all) => {
-      if (!live) return;
-      const list: Event[] = [];
-      for (const f of all.flat()) {
-        list.push({
-          at: f.opened,
-          mandate: f.mandate,
-          device: f.device,
-          kind: 'opened',
-          reason: null,
-        });
-        if (f.closed)
-          list.push({
-            at: f.closed,
-            mandate: f.mandate,
-            device: f.device,
-            kind: 'closed',
-            reason: f.closeReason,
-          });
-      }
-      setEvents(list.sort((a, b) => a.at.localeCompare(b.at)));
-    });
     return () => {
       live = false;
     };
-  }, [id, mandates]);
-  const dt = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(iso),
+  }, [id]);
+  if (person === undefined) return <p>{t('loading')}</p>;
+  if (person === null)
+    return (
+      <p role="alert" className="card error">
+        {t('notFound', { id })}
+      </p>
     );
-  const title = (m: string) => mandates.find((x) => x.id === m)?.title ?? m;
-  if (!person) return <p>{t('loading')}</p>;
   return (
     <article className="card" aria-labelledby="person-name" data-person={person.id}>
       <h3 id="person-name">{person.name}</h3>
       <p className="meta">
         {person.id} · {person.unit} {person.title ? `· ${person.title}` : ''}{' '}
+        {person.supervisor && (
+          <>
+            · {t('supervisor')} <a href={personHref(person.supervisor)}>{person.supervisor}</a>{' '}
+          </>
+        )}
         {person.active ? '' : `· ${t('inactive')}`}
       </p>
       <h4>{t('devices')}</h4>
+      {devices.length === 0 && <p>{t('noDevices')}</p>}
       <ul>
         {devices.map((d) => (
           <li key={d.id}>
-            {d.id} · {d.class} · {d.platform} {d.model ? `· ${d.model}` : ''} · {d.status}
+            <a href={deviceHref(d.id)}>{d.id}</a> · {d.class} · {d.platform}{' '}
+            {d.model ? `· ${d.model}` : ''} · {t(`status_${d.status}`)}
           </li>
         ))}
       </ul>
       <h4>{t('timeline')}</h4>
-      {events === null ? (
-        <p>{t('loading')}</p>
-      ) : events.length === 0 ? (
-        <p>{t('noFindings')}</p>
-      ) : (
-        <ol className="timeline">
-          {events.map((e, i) => (
-            <li key={i} data-event={e.kind}>
-              <time dateTime={e.at}>{dt(e.at)}</time> —{' '}
-              {e.kind === 'opened'
-                ? t('eventOpened', { mandate: title(e.mandate), device: e.device })
-                : t('eventClosed', {
-                    mandate: title(e.mandate),
-                    device: e.device,
-                    reason: t(`reason_${e.reason ?? 'none'}`),
-                  })}
-            </li>
-          ))}
-        </ol>
-      )}
+      <FindingsTimeline owner={person.id} mandates={mandates} />
     </article>
   );
 }

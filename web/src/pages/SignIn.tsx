@@ -1,13 +1,24 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 
-/** Sign-in with a password. */
+/** Sign-in with a password, and with single sign-on when the server has it configured. */
 export function SignIn({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [failed, setFailed] = useState(false);
+  const [sso, setSso] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.methods().then(
+      (m) => live && setSso(m.sso),
+      () => live && setSso(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     api.login(email, password).then(onDone, () => setFailed(true));
@@ -19,6 +30,14 @@ export function SignIn({ onDone }: { onDone: () => void }) {
         <p role="alert" className="error">
           {t('wrongPassword')}
         </p>
+      )}
+      {sso && (
+        <>
+          <a className="button" href={sso}>
+            {t('signInSso')}
+          </a>
+          <p className="meta">{t('orPassword')}</p>
+        </>
       )}
       <label htmlFor="email">{t('email')}</label>
       <input

@@ -1,0 +1,145 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
+import { api, type Device, type Mandate } from '../api.js';
+import { deviceHref, personHref } from './People.js';
+import { FindingsTimeline } from './Timeline.js';
+import { UnitField } from './UnitField.js';
+
+/** Platforms are names (iOS, Aurora…) except "other", which is a word of the console's language. */
+const platformName = (t: (k: string) => string, p: string) =>
+  p === 'other' ? t('platform_other') : p;
+
+/** Search devices by id, model or manufacturer, class, platform, status and unit; a device's own page. */
+export function Devices({ mandates, selected }: { mandates: Mandate[]; selected: string | null }) {
+  const { t } = useTranslation();
+  const [f, setF] = useState({ q: '', class: '', platform: '', status: '', unit: '' });
+  const [results, setResults] = useState<Device[] | null>(null);
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    const params = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== ''));
+    api.devices(params).then(
+      (r) => setResults(r.items),
+      () => setResults([]),
+    );
+  };
+  const choice = (
+    k: 'class' | 'platform' | 'status',
+    label: string,
+    values: readonly string[],
+    text: (v: string) => string,
+  ) => (
+    <>
+      <label htmlFor={`devices-${k}`}>{label}</label>
+      <select id={`devices-${k}`} value={f[k]} onChange={(e) => set(k)(e.target.value)}>
+        <option value="">{t('anyOption')}</option>
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {text(v)}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+  return (
+    <section aria-labelledby="devices-title">
+      <h2 id="devices-title">{t('page_devices')}</h2>
+      <form className="filters" role="search" onSubmit={search}>
+        <label htmlFor="devices-q">{t('searchDevices')}</label>
+        <input id="devices-q" value={f.q} onChange={(e) => set('q')(e.target.value)} />
+        {choice('class', t('class'), DEVICE_CLASSES, (v) => t(`class_${v}`))}
+        {choice('platform', t('platform'), PLATFORMS, (v) => platformName(t, v))}
+        {choice('status', t('status'), DEVICE_STATUSES, (v) => t(`status_${v}`))}
+        <UnitField id="devices-unit" value={f.unit} onChange={set('unit')} />
+        <button type="submit">{t('search')}</button>
+      </form>
+      {results &&
+        (results.length === 0 ? (
+          <p className="card">{t('noDevicesFound')}</p>
+        ) : (
+          <table className="card" aria-label={t('results')}>
+            <thead>
+              <tr>
+                <th scope="col">{t('device')}</th>
+                <th scope="col">{t('class')}</th>
+                <th scope="col">{t('platform')}</th>
+                <th scope="col">{t('model')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('owner')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <a href={deviceHref(d.id)}>{d.id}</a>
+                  </td>
+                  <td>{t(`class_${d.class}`)}</td>
+                  <td>{platformName(t, d.platform)}</td>
+                  <td>{[d.manufacturer, d.model].filter(Boolean).join(' ')}</td>
+                  <td>{t(`status_${d.status}`)}</td>
+                  <td>{d.owner ? <a href={personHref(d.owner)}>{d.owner}</a> : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ))}
+      {selected && <DeviceCard id={selected} mandates={mandates} />}
+    </section>
+  );
+}
+
+function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
+  const { t, i18n } = useTranslation();
+  const [device, setDevice] = useState<Device | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    setDevice(undefined);
+    api.device(id).then(
+      (d) => live && setDevice(d),
+      () => live && setDevice(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (device === undefined) return <p>{t('loading')}</p>;
+  if (device === null)
+    return (
+      <p role="alert" className="card error">
+        {t('notFound', { id })}
+      </p>
+    );
+  const rows: [string, React.ReactNode][] = [
+    [t('class'), t(`class_${device.class}`)],
+    [t('platform'), [platformName(t, device.platform), device.osVersion].filter(Boolean).join(' ')],
+    [t('model'), [device.manufacturer, device.model].filter(Boolean).join(' ') || '—'],
+    [t('serial'), device.serial ?? '—'],
+    [t('ownership'), device.ownership ? t(`ownership_${device.ownership}`) : '—'],
+    [t('purposes'), device.purposes.map((p) => t(`purpose_${p}`)).join(', ') || '—'],
+    [t('status'), t(`status_${device.status}`)],
+    [t('owner'), device.owner ? <a href={personHref(device.owner)}>{device.owner}</a> : '—'],
+    [
+      t('changedAt'),
+      new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+        new Date(device.changedAt),
+      ),
+    ],
+  ];
+  return (
+    <article className="card" aria-labelledby="device-id" data-device={device.id}>
+      <h3 id="device-id">{device.id}</h3>
+      <dl className="facts">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      <h4>{t('timeline')}</h4>
+      <FindingsTimeline device={device.id} mandates={mandates} />
+    </article>
+  );
+}
