@@ -157,6 +157,52 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
     expect(await ids('head', '/api/v1/people?q=person')).toEqual(['p1']);
   });
 
+  it('previews the notification ladder: default steps, and what each will send, within scope', async () => {
+    const preview = async (who: Who) =>
+      api.call(callers[who], {
+        method: 'GET',
+        url: '/api/v1/mandates/strict/notify?asOf=2023-03-20',
+      });
+    const all = (await preview('officer')).json<{
+      due: string;
+      digest: string;
+      steps: { id: string; at?: string; after?: string; repeat?: string }[];
+      upcoming: { step: string; day: string; findings: number }[];
+    }>();
+    expect(all.due).toBe('2023-04-01');
+    expect(all.digest).toBe('weekly');
+    expect(all.steps[0]).toEqual({
+      id: 'remind-P14D',
+      kind: 'remind',
+      to: 'official',
+      at: '2023-03-18T00:00:00.000Z',
+    });
+    expect(all.steps.at(-1)).toEqual({
+      id: 'escalate-P7D-officers',
+      kind: 'escalate',
+      to: 'officers',
+      after: 'P7D',
+      repeat: 'P7D',
+    });
+    expect(all.upcoming.map((u) => `${u.day} ${u.step} ${u.findings}`)).toEqual([
+      '2023-03-20 remind-P14D 3',
+      '2023-03-29 remind-P3D 3',
+      '2023-03-31 remind-P1D 3',
+      '2023-04-03 escalate-P1D-supervisor 3',
+      '2023-04-05 escalate-P3D-unit-head 3',
+      '2023-04-09 escalate-P7D-officers 3',
+      '2023-04-16 escalate-P7D-officers 3',
+    ]);
+    const head = (await preview('head')).json<{ upcoming: { findings: number }[] }>();
+    expect(head.upcoming.map((u) => u.findings)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect((await preview('official1')).statusCode).toBe(403);
+    const missing = await api.call(callers.officer, {
+      method: 'GET',
+      url: '/api/v1/mandates/nope/notify',
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
   it('a unit head sees their unit and below, nothing else', async () => {
     const list = await api.call(callers.head, { method: 'GET', url: '/api/v1/people' });
     expect(list.json<{ items: { id: string }[] }>().items.map((p) => p.id)).toEqual(['p1']);

@@ -19,6 +19,38 @@ export const phaseSchema = z.strictObject({
   attestBy: z.enum(['unit-head', 'person']).optional(),
 });
 
+/** Who an escalation step goes to, beside the official themself. */
+export const RECIPIENTS = ['supervisor', 'unit-head', 'officers'] as const;
+
+/** When the mandate says nothing: three reminders, then supervisor, unit head and officers. */
+export const DEFAULT_NOTIFY = {
+  remind: ['P14D', 'P3D', 'P1D'],
+  escalate: [
+    { after: 'P1D', to: 'supervisor' as const },
+    { after: 'P3D', to: 'unit-head' as const },
+    { after: 'P7D', to: 'officers' as const, repeat: 'P7D' },
+  ],
+  digest: 'weekly' as const,
+};
+
+export const notifySchema = z.strictObject({
+  /** Before the due date, to the affected official. */
+  remind: z.array(duration).default([]),
+  /** After the due date has passed (or after a late catch), up the chain. */
+  escalate: z
+    .array(
+      z.strictObject({
+        after: duration,
+        to: z.enum(RECIPIENTS),
+        repeat: duration.optional(),
+      }),
+    )
+    .default([]),
+  /** A digest of their stragglers to unit heads. */
+  digest: z.enum(['daily', 'weekly', 'none']).default('none'),
+});
+export type Notify = z.infer<typeof notifySchema>;
+
 export const mandateSchema = z.strictObject({
   apiVersion: z.literal('phaseout/v1', { error: 'must be phaseout/v1' }),
   kind: z.literal('Mandate', { error: 'must be Mandate' }),
@@ -44,7 +76,13 @@ export const mandateSchema = z.strictObject({
     action: z.enum(['replace', 'remove', 'restrict-use']),
     replacement: z.strictObject({ catalogue: stringList }).optional(),
     phases: z.array(phaseSchema).min(1, 'needs at least one phase'),
-    reports: z.strictObject({ every: duration, from: day.optional() }).optional(),
+    reports: z
+      .strictObject({
+        every: duration,
+        from: day.optional(),
+        to: z.array(z.email({ error: 'must be an e-mail address' })).default([]),
+      })
+      .optional(),
     exemptions: z
       .strictObject({
         allowed: z.boolean(),
@@ -53,7 +91,7 @@ export const mandateSchema = z.strictObject({
         approver: z.enum(['officer', 'admin', 'unit-head']).default('officer'),
       })
       .optional(),
-    notify: z.unknown().optional(),
+    notify: notifySchema.optional(),
   }),
 });
 
@@ -64,4 +102,9 @@ export type Phase = z.infer<typeof phaseSchema>;
 /** The one phase that requires every caught device resolved, if any. */
 export function resolvePhaseOf(doc: MandateDocument): Phase | undefined {
   return doc.spec.phases.find((p) => p.requires === 'resolve');
+}
+
+/** The notification ladder in force: the document's, or the defaults when it has none. */
+export function notifyOf(doc: MandateDocument): Notify {
+  return doc.spec.notify ?? DEFAULT_NOTIFY;
 }

@@ -165,6 +165,44 @@ function checkRules(
   duration(m.spec.reports?.every, ['spec', 'reports', 'every']);
   day(m.spec.reports?.from, ['spec', 'reports', 'from']);
   duration(m.spec.exemptions?.maxDuration, ['spec', 'exemptions', 'maxDuration']);
+  const positive = (value: string, path: (string | number)[], zero = false): void => {
+    const d = parseDuration(value);
+    if (d === null) duration(value, path);
+    else if (d.as('milliseconds') < 0 || (!zero && d.as('milliseconds') === 0))
+      problems.push({
+        where: locate(path),
+        message: `${value} must be ${zero ? 'zero or more' : 'longer than zero'}`,
+      });
+  };
+  const notify = m.spec.notify;
+  if (notify) {
+    const seen = new Set<string>();
+    notify.remind.forEach((r, i) => {
+      positive(r, ['spec', 'notify', 'remind', i]);
+      if (seen.has(r))
+        problems.push({
+          where: locate(['spec', 'notify', 'remind', i]),
+          message: `reminder ${r} is listed twice`,
+        });
+      seen.add(r);
+    });
+    notify.escalate.forEach((e, i) => {
+      positive(e.after, ['spec', 'notify', 'escalate', i, 'after'], true);
+      duration(e.repeat, ['spec', 'notify', 'escalate', i, 'repeat']);
+      const repeat = e.repeat ? parseDuration(e.repeat) : null;
+      if (repeat && repeat.as('hours') < 24)
+        problems.push({
+          where: locate(['spec', 'notify', 'escalate', i, 'repeat']),
+          message: 'repeat must be at least a day (P1D)',
+        });
+    });
+    const resolve = m.spec.phases.find((p) => p.requires === 'resolve');
+    if ((notify.remind.length > 0 || notify.escalate.length > 0) && !resolve?.due)
+      problems.push({
+        where: locate(['spec', 'notify']),
+        message: 'reminders and escalations need a phase with requires: resolve and a due date',
+      });
+  }
   m.spec.scope.units.forEach((u, i) => {
     if (u.split('/').some((s) => s.trim() === '')) {
       problems.push({

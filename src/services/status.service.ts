@@ -11,7 +11,8 @@ import {
   type PeopleCounts,
   type PhaseStatus,
 } from '../domain/status.rules.js';
-import { DAY_MS, dayOf, endOfDay, formatInstant } from '../domain/time.js';
+import { ladderOf, plannedSteps, type Recipient } from '../domain/notify.rules.js';
+import { DAY_MS, dayOf, endOfDay, formatInstant, parseInstant } from '../domain/time.js';
 import { cutUnitPath, isAtOrBelow } from '../domain/unit-path.js';
 import type { Visibility } from '../domain/access.policy.js';
 import type { Store } from '../store/database.js';
@@ -97,6 +98,24 @@ function dueEndOf(
 ): { due: string | null; dueEnd: number | null } {
   const due = doc.spec.phases.find((p) => p.requires === 'resolve')?.due ?? null;
   return { due, dueEnd: due ? endOfDay(due, zone) : null };
+}
+
+/** What a mandate's notification ladder is and what it will send next (`GET /mandates/{id}/notify`). */
+export interface NotifyPreview {
+  mandate: string;
+  asOf: string;
+  due: string | null;
+  digest: 'daily' | 'weekly' | 'none';
+  steps: {
+    id: string;
+    kind: 'remind' | 'escalate';
+    to: Recipient;
+    at?: string;
+    after?: string;
+    repeat?: string;
+  }[];
+  /** Per step and day, how many open findings in your scope it will message if nothing changes. */
+  upcoming: { step: string; to: Recipient; day: string; findings: number }[];
 }
 
 /** Status, counts and findings as of any moment (DESIGN §5). */
@@ -296,6 +315,55 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     },
 
     /** Every finding opened at or before T with its state at T. */
+    /** The ladder of the version in force at `asOf` and what it will send from then on. */
+    async notifyPreview(
+      id: string,
+      o: { asOf?: string; visibility?: Visibility } = {},
+    ): Promise<NotifyPreview> {
+      const zone = await getTimeZone(store.db);
+      const m = await resolveMandate(id);
+      const at = asOfInstant(o.asOf, zone);
+      const { doc } = await versionAt(store.db, m, at, zone);
+      const ladder = ladderOf(doc, zone);
+      const base = { mandate: m.id, asOf: formatInstant(at), due: dueEndOf(doc, zone).due };
+      if (!ladder || m.withdrawn_at !== null)
+        return { ...base, digest: ladder?.digest ?? 'none', steps: [], upcoming: [] };
+      const open = await this.findings(id, {
+        asOf: formatInstant(at),
+        states: ['pending', 'overdue'],
+        ...(o.visibility ? { visibility: o.visibility } : {}),
+      });
+      const counts = new Map<
+        string,
+        { step: string; to: Recipient; day: string; findings: number }
+      >();
+      for (const f of open) {
+        const opened = parseInstant(f.opened, zone)!;
+        for (const p of plannedSteps(ladder, { opened }, at, zone, 1)) {
+          const day = dayOf(p.at, zone);
+          const key = `${day} ${p.step}`;
+          const c = counts.get(key) ?? { step: p.step, to: p.to, day, findings: 0 };
+          c.findings++;
+          counts.set(key, c);
+        }
+      }
+      return {
+        ...base,
+        digest: ladder.digest,
+        steps: ladder.steps.map((st) => ({
+          id: st.id,
+          kind: st.kind,
+          to: st.to,
+          ...(st.at !== undefined ? { at: formatInstant(st.at) } : {}),
+          ...(st.after ? { after: String(st.after.toISO()) } : {}),
+          ...(st.repeat ? { repeat: String(st.repeat.toISO()) } : {}),
+        })),
+        upcoming: [...counts.values()].sort(
+          (a, b) => a.day.localeCompare(b.day) || a.step.localeCompare(b.step),
+        ),
+      };
+    },
+
     async findings(
       id: string,
       o: {

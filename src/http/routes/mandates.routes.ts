@@ -71,6 +71,34 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
+  server.get<{ Params: { id: string }; Querystring: { asOf?: string } }>(
+    '/api/v1/mandates/:id/notify',
+    {
+      schema: {
+        tags: ['mandates'],
+        summary:
+          'The notification ladder (reminders, escalations, digest) and what it will send from asOf, per step and day, within your scope',
+        params: idParam,
+        querystring: {
+          type: 'object',
+          properties: { asOf: { type: 'string', description: 'a day or a time; default now' } },
+        },
+      },
+    },
+    async (req) => {
+      const { visibility } = reader(req);
+      if (!visibility.all && visibility.units.length === 0)
+        throw new AppError(
+          'forbidden',
+          'counts need the officer, auditor, logistics, admin or unit-head role',
+        );
+      return app.status.notifyPreview(req.params.id, {
+        ...(req.query.asOf !== undefined ? { asOf: req.query.asOf } : {}),
+        visibility,
+      });
+    },
+  );
+
   server.post<{
     Body: { yaml: string; dryRun?: boolean; effectiveAt?: string; reinstate?: boolean };
   }>(

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { parseMandateFile } from './mandate.parse.js';
+import { dueMessages, ladderOf, plannedSteps, type FindingLife } from './notify.rules.js';
+import { parseInstant } from './time.js';
+
+const ZONE = 'Europe/Moscow';
+const at = (text: string) => parseInstant(text, ZONE)!;
+
+function doc(notify: string, due = '2023-04-01') {
+  const r = parseMandateFile(
+    `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: m1, title: T, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: remove
+  phases: [{ id: r, due: ${due}, requires: resolve }]
+${notify}`,
+    'm.yaml',
+  );
+  expect(r.problems).toEqual([]);
+  return r.mandates[0]!.doc;
+}
+
+const open = (opened: string, closed: string | null = null, exempt?: [string, string]) =>
+  ({
+    opened: at(opened),
+    closed: closed ? at(closed) : null,
+    exemptAt: (t: number) => !!exempt && t >= at(exempt[0]) && t < at(exempt[1]),
+  }) satisfies FindingLife;
+
+describe('the notification ladder', () => {
+  it('defaults to reminders at 14, 3 and 1 days, then supervisor, unit head and officers weekly', () => {
+    const l = ladderOf(doc(''), ZONE)!;
+    expect(l.steps.map((s) => s.id)).toEqual([
+      'remind-P14D',
+      'remind-P3D',
+      'remind-P1D',
+      'escalate-P1D-supervisor',
+      'escalate-P3D-unit-head',
+      'escalate-P7D-officers',
+    ]);
+    expect(l.steps[0]!.at).toBe(at('2023-03-18'));
+    expect(l.digest).toBe('weekly');
+  });
+
+  it('has no ladder without a due date', () => {
+    const r = parseMandateFile(
+      `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: m1, title: T, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: remove
+  phases: [{ id: r, requires: resolve }]
+`,
+      'm.yaml',
+    );
+    expect(ladderOf(r.mandates[0]!.doc, ZONE)).toBeNull();
+  });
+
+  it('sends each reminder inside its window only, and nothing once resolved or exempt', () => {
+    const l = ladderOf(doc(''), ZONE)!;
+    const f = open('2023-03-01');
+    const keys = (now: string, g: FindingLife = f) =>
+      dueMessages(l, g, at(now), ZONE).map((m) => m.key);
+    expect(keys('2023-03-17T23:00')).toEqual([]);
+    expect(keys('2023-03-18T00:00')).toEqual(['remind-P14D#0']);
+    expect(keys('2023-03-29T12:00')).toEqual(['remind-P3D#0']);
+    expect(keys('2023-03-31T08:00')).toEqual(['remind-P1D#0']);
+    expect(keys('2023-04-01T08:00')).toEqual([]);
+    expect(keys('2023-03-29T12:00', open('2023-03-01', '2023-03-28'))).toEqual([]);
+    expect(
+      keys('2023-03-29T12:00', open('2023-03-01', null, ['2023-03-20', '2023-04-30'])),
+    ).toEqual([]);
+  });
+
+  it('escalates from the day after the due date, or from a late catch, once per step', () => {
+    const l = ladderOf(doc(''), ZONE)!;
+    const keys = (now: string, g: FindingLife) =>
+      dueMessages(l, g, at(now), ZONE).map((m) => m.key);
+    expect(keys('2023-04-03T00:00', open('2023-03-01'))).toEqual(['escalate-P1D-supervisor#0']);
+    expect(keys('2023-04-05T00:00', open('2023-03-01'))).toEqual([
+      'escalate-P1D-supervisor#0',
+      'escalate-P3D-unit-head#0',
+    ]);
+    // Caught on 10 April: overdue from then, so its supervisor hears on the 11th.
+    expect(keys('2023-04-10T12:00', open('2023-04-10T10:00'))).toEqual([]);
+    expect(keys('2023-04-11T10:00', open('2023-04-10T10:00'))).toEqual([
+      'escalate-P1D-supervisor#0',
+    ]);
+  });
+
+  it('after a long downtime asks for one message per step: the latest repetition only', () => {
+    const l = ladderOf(doc(''), ZONE)!;
+    const m = dueMessages(l, open('2023-03-01'), at('2023-05-20T00:00'), ZONE);
+    expect(m.map((x) => x.key)).toEqual([
+      'escalate-P1D-supervisor#0',
+      'escalate-P3D-unit-head#0',
+      // officers from 9 April, then every 7 days: 16, 23, 30 April, 7, 14 May → 5th repetition.
+      'escalate-P7D-officers#5',
+    ]);
+    expect(m[2]!.at).toBe(at('2023-05-14'));
+  });
+
+  it('reads a notify section as written, and refuses bad steps with their place', () => {
+    const l = ladderOf(
+      doc(`  notify:
+    remind: [P2D]
+    escalate: [{ after: P0D, to: unit-head, repeat: P1D }]
+    digest: daily`),
+      ZONE,
+    )!;
+    expect(l.steps.map((s) => s.id)).toEqual(['remind-P2D', 'escalate-P0D-unit-head']);
+    expect(l.digest).toBe('daily');
+    const bad = (notify: string) =>
+      parseMandateFile(
+        `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: m1, title: T, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: remove
+  phases: [{ id: r, requires: resolve }]
+  notify:
+${notify}`,
+        'm.yaml',
+      ).problems.map((p) => `${p.where.split(' ')[0]!.split(':')[1]}: ${p.message}`);
+    expect(bad('    escalate: [{ after: P1D, to: everyone }]\n')).toEqual([
+      expect.stringMatching(/^9: .*supervisor.*unit-head.*officers/),
+    ]);
+    expect(
+      bad(
+        '    remind: [P3D, P3D, soon, -P1D]\n    escalate: [{ after: P1D, to: officers, repeat: PT1H }]\n',
+      ),
+    ).toEqual([
+      '9: reminder P3D is listed twice',
+      '9: soon is not an ISO 8601 duration (such as P30D)',
+      '9: -P1D must be longer than zero',
+      '10: repeat must be at least a day (P1D)',
+      '9: reminders and escalations need a phase with requires: resolve and a due date',
+    ]);
+  });
+
+  it('previews what a finding will be sent if nothing changes', () => {
+    const l = ladderOf(doc(''), ZONE)!;
+    const plan = plannedSteps(l, { opened: at('2023-03-25') }, at('2023-03-25'), ZONE, 1);
+    expect(plan.map((p) => [p.step, new Date(p.at).toISOString()])).toEqual([
+      ['remind-P14D', '2023-03-24T21:00:00.000Z'],
+      ['remind-P3D', '2023-03-28T21:00:00.000Z'],
+      ['remind-P1D', '2023-03-30T21:00:00.000Z'],
+      ['escalate-P1D-supervisor', '2023-04-02T21:00:00.000Z'],
+      ['escalate-P3D-unit-head', '2023-04-04T21:00:00.000Z'],
+      ['escalate-P7D-officers', '2023-04-08T21:00:00.000Z'],
+      ['escalate-P7D-officers', '2023-04-15T21:00:00.000Z'],
+    ]);
+  });
+});

@@ -1,0 +1,157 @@
+import { Duration } from 'luxon';
+import { notifyOf, resolvePhaseOf, type MandateDocument } from './mandate.model.js';
+import { addDuration, endOfDay, startOfDay, type Instant } from './time.js';
+
+export type Recipient = 'official' | 'supervisor' | 'unit-head' | 'officers';
+
+/** One step of a mandate's ladder: a reminder before the due date or an escalation after it. */
+export interface LadderStep {
+  /** Stable within a mandate: `remind-P3D`, `escalate-P1D-supervisor`. */
+  id: string;
+  kind: 'remind' | 'escalate';
+  to: Recipient;
+  /** For a reminder, the moment it is due (00:00 of the due day less the offset). */
+  at?: Instant;
+  /** For an escalation, how long after the finding became overdue. */
+  after?: Duration;
+  repeat?: Duration;
+}
+
+export interface Ladder {
+  dueStart: Instant;
+  dueEnd: Instant;
+  /** Reminders ordered by time, then escalations ordered by their delay. */
+  steps: LadderStep[];
+  digest: 'daily' | 'weekly' | 'none';
+}
+
+/** The ladder of a mandate version in `zone`; null when it has no resolve phase with a due date. */
+export function ladderOf(doc: MandateDocument, zone: string): Ladder | null {
+  const due = resolvePhaseOf(doc)?.due;
+  if (!due) return null;
+  const notify = notifyOf(doc);
+  const dueStart = startOfDay(due, zone);
+  const reminders: LadderStep[] = notify.remind.map((r) => ({
+    id: `remind-${r}`,
+    kind: 'remind',
+    to: 'official',
+    at: addDuration(dueStart, Duration.fromISO(r).negate(), zone),
+  }));
+  reminders.sort((a, b) => a.at! - b.at!);
+  const escalations: LadderStep[] = notify.escalate.map((e) => ({
+    id: `escalate-${e.after}-${e.to}`,
+    kind: 'escalate',
+    to: e.to,
+    after: Duration.fromISO(e.after),
+    ...(e.repeat ? { repeat: Duration.fromISO(e.repeat) } : {}),
+  }));
+  escalations.sort((a, b) => a.after!.as('milliseconds') - b.after!.as('milliseconds'));
+  return {
+    dueStart,
+    dueEnd: endOfDay(due, zone),
+    steps: [...reminders, ...escalations],
+    digest: notify.digest,
+  };
+}
+
+/** What is known of one finding when the scheduler looks at it. */
+export interface FindingLife {
+  opened: Instant;
+  closed: Instant | null;
+  /** Whether an approved exemption covers the finding at that moment. */
+  exemptAt: (at: Instant) => boolean;
+}
+
+/** A message the ladder asks for now: step, which repetition, and its key for exactly-once. */
+export interface DueMessage {
+  step: string;
+  to: Recipient;
+  occurrence: number;
+  /** `step#occurrence`: with the finding, the key a message is sent once for. */
+  key: string;
+  /** The moment the step fell due. */
+  at: Instant;
+}
+
+/** When a finding became overdue: the end of the due day, or its opening if it was caught later. */
+export function overdueSince(ladder: Ladder, f: FindingLife): Instant {
+  return Math.max(ladder.dueEnd, f.opened);
+}
+
+/**
+ * The messages the ladder asks for at `now` (DESIGN: reminders, then escalations).
+ *
+ * - Nothing for a finding closed or exempt at `now`: resolving or exempting before a step
+ *   means the step is not sent.
+ * - A reminder is sent only within its window, from its moment until the next reminder or the
+ *   due date; one that was missed (downtime, a finding caught later) is superseded, not sent late.
+ * - Each escalation step is sent once; a repeating one sends only its latest repetition, so
+ *   that catching up after downtime gives one message per step, never a flood.
+ */
+export function dueMessages(
+  ladder: Ladder,
+  f: FindingLife,
+  now: Instant,
+  zone: string,
+): DueMessage[] {
+  if (now < f.opened || (f.closed !== null && f.closed <= now) || f.exemptAt(now)) return [];
+  const out: DueMessage[] = [];
+  const reminders = ladder.steps.filter((s) => s.kind === 'remind');
+  reminders.forEach((r, i) => {
+    const until = reminders[i + 1]?.at ?? ladder.dueStart;
+    const end = Math.min(until, ladder.dueEnd);
+    if (r.at! <= now && now < end)
+      out.push({
+        step: r.id,
+        to: r.to,
+        occurrence: 0,
+        key: `${r.id}#0`,
+        at: Math.max(r.at!, f.opened),
+      });
+  });
+  const since = overdueSince(ladder, f);
+  for (const e of ladder.steps.filter((s) => s.kind === 'escalate')) {
+    const first = addDuration(since, e.after!, zone);
+    if (now < first) continue;
+    let occurrence = 0;
+    let at = first;
+    if (e.repeat) {
+      for (
+        let next = addDuration(at, e.repeat, zone);
+        next <= now;
+        next = addDuration(at, e.repeat, zone)
+      ) {
+        at = next;
+        occurrence++;
+      }
+    }
+    out.push({ step: e.id, to: e.to, occurrence, key: `${e.id}#${occurrence}`, at });
+  }
+  return out;
+}
+
+/** The moments the ladder will act for a finding from `from`, if nothing changes: the preview. */
+export function plannedSteps(
+  ladder: Ladder,
+  f: Pick<FindingLife, 'opened'>,
+  from: Instant,
+  zone: string,
+  repeats = 2,
+): { step: string; to: Recipient; at: Instant }[] {
+  const out: { step: string; to: Recipient; at: Instant }[] = [];
+  const reminders = ladder.steps.filter((s) => s.kind === 'remind');
+  reminders.forEach((r, i) => {
+    const until = reminders[i + 1]?.at ?? ladder.dueStart;
+    const at = Math.max(r.at!, f.opened, from);
+    if (at < until) out.push({ step: r.id, to: r.to, at });
+  });
+  const since = Math.max(ladder.dueEnd, f.opened);
+  for (const e of ladder.steps.filter((s) => s.kind === 'escalate')) {
+    let at = addDuration(since, e.after!, zone);
+    for (let n = 0; n <= (e.repeat ? repeats : 0); n++) {
+      if (at >= from) out.push({ step: e.id, to: e.to, at });
+      if (e.repeat) at = addDuration(at, e.repeat, zone);
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
