@@ -1,5 +1,7 @@
 import { systemClock, type Clock } from './adapters/clock.js';
+import { smtpMailer } from './adapters/mail.js';
 import { makeOidcClient } from './adapters/oidc.js';
+import { makeNotifier } from './jobs/notify.job.js';
 import type { Config } from './config.js';
 import { makeAccountService } from './services/account.service.js';
 import { listAudit, verifyAudit } from './services/audit.service.js';
@@ -28,6 +30,8 @@ export interface App {
   exemptions: ReturnType<typeof makeExemptionService>;
   directory: ReturnType<typeof makeDirectoryService>;
   records: ReturnType<typeof makeRecordService>;
+  /** Reminders and escalations; sends nothing unless mail is configured. */
+  notifier: ReturnType<typeof makeNotifier>;
   /** Single sign-on, when configured. */
   sso: ReturnType<typeof makeOidcClient> | null;
   audit: {
@@ -48,6 +52,7 @@ export async function createApp(deps: {
   const base = { store, clock };
   const imports = makeImportService(base);
   const mandates = makeMandateService(base);
+  const mailer = deps.config?.mail ? smtpMailer(deps.config.mail) : null;
   return {
     store,
     clock,
@@ -62,11 +67,21 @@ export async function createApp(deps: {
     directory: makeDirectoryService({ store }),
     records: makeRecordService(base),
     sso: deps.config?.oidc ? makeOidcClient(deps.config.oidc) : null,
+    notifier: makeNotifier({
+      store,
+      clock,
+      mailer,
+      publicUrl: deps.config?.publicUrl ?? null,
+      language: deps.config?.language ?? 'en',
+    }),
     audit: {
       verify: () => verifyAudit(store.db),
       list: (after: number, limit: number) => listAudit(store.db, after, limit),
     },
-    close: () => store.close(),
+    close: async () => {
+      mailer?.close();
+      await store.close();
+    },
   };
 }
 

@@ -8,6 +8,16 @@ const schema = z
     PHASEOUT_OIDC_REDIRECT_URI: z.url().optional(),
     /** Only for an issuer on loopback in tests and labs: allows plain http. */
     PHASEOUT_OIDC_ALLOW_HTTP: z.enum(['true', 'false']).optional(),
+    /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465. */
+    PHASEOUT_SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    PHASEOUT_MAIL_FROM: z.email().optional(),
+    /** Where people reach the console, for links in messages: https://phaseout.example.org */
+    PHASEOUT_PUBLIC_URL: z.url().optional(),
+    /** The language of messages: en or ru. */
+    PHASEOUT_LANGUAGE: z.enum(['en', 'ru']).optional(),
   })
   .superRefine((env, ctx) => {
     const keys = [
@@ -16,6 +26,12 @@ const schema = z
       'PHASEOUT_OIDC_CLIENT_SECRET',
       'PHASEOUT_OIDC_REDIRECT_URI',
     ] as const;
+    if (env.PHASEOUT_SMTP_URL && !env.PHASEOUT_MAIL_FROM)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PHASEOUT_MAIL_FROM'],
+        message: 'is required when mail is configured',
+      });
     const given = keys.filter((k) => env[k] !== undefined);
     if (given.length > 0 && given.length < keys.length) {
       for (const k of keys.filter((x) => env[x] === undefined)) {
@@ -37,9 +53,18 @@ export interface OidcConfig {
   allowHttp: boolean;
 }
 
+/** Outgoing mail over SMTP. */
+export interface MailConfig {
+  url: string;
+  from: string;
+}
+
 /** Configuration read once at start; secrets have no defaults. */
 export interface Config {
   oidc: OidcConfig | null;
+  mail?: MailConfig | null;
+  publicUrl?: string | null;
+  language?: 'en' | 'ru';
 }
 
 /** Parses the environment, or throws listing every bad value. */
@@ -52,6 +77,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   }
   const e = r.data;
   return {
+    mail: e.PHASEOUT_SMTP_URL ? { url: e.PHASEOUT_SMTP_URL, from: e.PHASEOUT_MAIL_FROM! } : null,
+    publicUrl: e.PHASEOUT_PUBLIC_URL ?? null,
+    language: e.PHASEOUT_LANGUAGE ?? 'en',
     oidc: e.PHASEOUT_OIDC_ISSUER
       ? {
           issuer: e.PHASEOUT_OIDC_ISSUER,

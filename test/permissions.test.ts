@@ -46,6 +46,12 @@ const ROUTES: {
   { method: 'GET', path: '/api/v1/status', url: '/api/v1/status', needs: 'read', allSeeing: true },
   {
     method: 'GET',
+    path: '/api/v1/notifications',
+    url: '/api/v1/notifications',
+    needs: 'read',
+  },
+  {
+    method: 'GET',
     path: '/api/v1/mandates/{id}/notify',
     url: '/api/v1/mandates/m1/notify',
     needs: 'read',

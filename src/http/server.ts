@@ -17,6 +17,7 @@ import { registerExemptionRoutes } from './routes/exemptions.routes.js';
 import { registerMandateRoutes } from './routes/mandates.routes.js';
 import { registerRecordRoutes } from './routes/records.routes.js';
 import { registerSsoRoutes } from './routes/sso.routes.js';
+import { registerNotifyRoutes } from './routes/notify.routes.js';
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
 export async function buildServer(
@@ -149,5 +150,6 @@ export async function buildServer(
   registerExemptionRoutes(server, app);
   registerAuditRoutes(server, app);
   registerSsoRoutes(server, app);
+  registerNotifyRoutes(server, app);
   return server;
 }

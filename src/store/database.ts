@@ -6,6 +6,7 @@ import pg from 'pg';
 import { initialMigration } from './migrations/20261128T0000-initial.js';
 import { accountsMigration } from './migrations/20261128T0100-accounts.js';
 import { statementsMigration } from './migrations/20261128T0200-statements.js';
+import { notificationsMigration } from './migrations/20261128T0300-notifications.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -65,6 +66,7 @@ async function migrate(store: Store): Promise<void> {
         '20261128T0000-initial': initialMigration(store.dialect),
         '20261128T0100-accounts': accountsMigration(store.dialect),
         '20261128T0200-statements': statementsMigration(store.dialect),
+        '20261128T0300-notifications': notificationsMigration(store.dialect),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

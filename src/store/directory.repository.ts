@@ -6,7 +6,7 @@ import { rowToPerson, type StoredPerson } from './people.repository.js';
 import type { Db } from './schema.js';
 
 /** Restricts by who may see a person (`column` holds the person's unit, `idColumn` their id). */
-function visibleCondition(v: Visibility, unitColumn: string, idColumn: string) {
+export function visibleCondition(v: Visibility, unitColumn: string, idColumn: string) {
   if (v.all) return sql<boolean>`1 = 1`;
   const parts = v.units.map((u) => unitAtOrBelow(unitColumn, u));
   if (v.personId) parts.push(sql<boolean>`${sql.ref(idColumn)} = ${v.personId}`);

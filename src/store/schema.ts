@@ -174,7 +174,33 @@ export interface StatementsTable {
   stated_at: Ms;
 }
 
+export interface NotificationsTable {
+  id: Generated<number>;
+  finding_id: number;
+  mandate_id: string;
+  device_id: string;
+  owner_id: string;
+  /** Ladder step and repetition: `remind-P3D#0`. */
+  step: string;
+  /** Who: a person id, or `account:EMAIL` for officers. */
+  recipient: string;
+  address: string;
+  channel: 'email';
+  language: string;
+  subject: string;
+  body: string;
+  state: 'queued' | 'sending' | 'sent' | 'dead';
+  attempts: number;
+  due_at: Ms;
+  next_at: Ms;
+  lease_until: Ms | null;
+  created_at: Ms;
+  sent_at: Ms | null;
+  error: string | null;
+}
+
 export interface Database {
+  notifications: NotificationsTable;
   statements: StatementsTable;
   accounts: AccountsTable;
   sessions: SessionsTable;

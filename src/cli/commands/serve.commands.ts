@@ -49,12 +49,16 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
           const server = await buildServer(app, { logger: true });
           const address = await server.listen({ port, host });
           io.out(`phaseout serving on ${address}\n`);
+          const stopNotifier = app.notifier.start((e) =>
+            server.log.error({ err: e }, 'notification round failed'),
+          );
           await new Promise<void>((resolve) => {
             const stop = (): void => resolve();
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
             void ctx.stopSignal?.then(stop);
           });
+          await stopNotifier();
           await server.close();
         },
         config,

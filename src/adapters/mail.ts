@@ -1,0 +1,34 @@
+import nodemailer from 'nodemailer';
+import type { MailConfig } from '../config.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  /** The same id for every attempt at one notification, so that receivers can drop repeats. */
+  messageId: string;
+  language: string;
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+/** Mail over SMTP with nodemailer: STARTTLS when the server offers it, smtps:// for TLS. */
+export function smtpMailer(config: MailConfig): Mailer {
+  const transport = nodemailer.createTransport(config.url);
+  return {
+    async send(mail) {
+      await transport.sendMail({
+        from: config.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: mail.messageId,
+        headers: { 'Content-Language': mail.language },
+      });
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app.js';
+import { formatInstant } from '../../domain/time.js';
+import { reader } from '../access.js';
+
+const at = (ms: number | null) => (ms === null ? null : formatInstant(Number(ms)));
+
+/** The log of notifications: what was sent to whom and when, within the caller's scope. */
+export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
+  server.get<{
+    Querystring: { owner?: string; mandate?: string; device?: string; limit?: number };
+  }>(
+    '/api/v1/notifications',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary:
+          'Reminders and escalations planned and sent, newest first: per person (owner), finding (mandate + device)',
+        querystring: {
+          type: 'object',
+          properties: {
+            owner: { type: 'string' },
+            mandate: { type: 'string' },
+            device: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 1000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { visibility } = reader(req);
+      const rows = await app.notifier.log({ ...req.query, visibility });
+      return rows.map((r) => ({
+        id: r.id,
+        mandate: r.mandate_id,
+        device: r.device_id,
+        owner: r.owner_id,
+        step: r.step,
+        recipient: r.recipient,
+        address: r.address,
+        channel: r.channel,
+        language: r.language,
+        subject: r.subject,
+        state: r.state,
+        attempts: r.attempts,
+        dueAt: at(r.due_at),
+        createdAt: at(r.created_at),
+        sentAt: at(r.sent_at),
+        nextAttemptAt: r.state === 'queued' ? at(r.next_at) : null,
+        error: r.error,
+      }));
+    },
+  );
+}

@@ -1,0 +1,307 @@
+import { sql, type Selectable } from 'kysely';
+import type { Visibility } from '../domain/access.policy.js';
+import { visibleCondition } from '../store/directory.repository.js';
+import type { Clock } from '../adapters/clock.js';
+import type { Mailer } from '../adapters/mail.js';
+import { composeMessage, type Language } from '../domain/notify.messages.js';
+import { dueMessages, ladderOf, type DueMessage } from '../domain/notify.rules.js';
+import { resolvePhaseOf } from '../domain/mandate.model.js';
+import { unitPathAncestry } from '../domain/unit-path.js';
+import { loadActiveMandates } from '../services/evaluation.service.js';
+import { getTimeZone } from '../services/settings.service.js';
+import type { Store } from '../store/database.js';
+import { getDevicesByIds } from '../store/devices.repository.js';
+import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
+import type { Db, NotificationsTable } from '../store/schema.js';
+import { listFindingsAt } from '../store/status.repository.js';
+import { writeTransaction } from '../store/transaction.js';
+
+/** How long a sender owns a message it claimed; after that another may try again. */
+const LEASE_MS = 2 * 60_000;
+const MAX_ATTEMPTS = 6;
+/** 1, 2, 4, 8, 16 minutes between attempts. */
+const backoff = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
+
+interface Recipient {
+  key: string;
+  address: string | null;
+}
+
+export interface NotifierDeps {
+  store: Store;
+  clock: Clock;
+  mailer: Mailer | null;
+  publicUrl: string | null;
+  language: Language;
+}
+
+/**
+ * Reminders and escalations by e-mail, exactly once per (finding, step, recipient):
+ * `plan` writes the messages the ladders ask for into the outbox (a unique key makes a second
+ * scheduler, or a restart, a no-op), `deliver` claims each queued message with a lease, sends it
+ * and marks it sent. With no mail configured nothing is planned, so nothing piles up.
+ */
+export function makeNotifier(deps: NotifierDeps) {
+  const { store, clock, mailer } = deps;
+
+  async function unitHead(db: Db, unit: string): Promise<string | null> {
+    for (const u of [...unitPathAncestry(unit)].reverse()) {
+      const row = await db
+        .selectFrom('units')
+        .select('head_person_id')
+        .where('path', '=', u)
+        .executeTakeFirst();
+      if (row?.head_person_id) return row.head_person_id;
+    }
+    return null;
+  }
+
+  async function officers(db: Db): Promise<Recipient[]> {
+    const rows = await db
+      .selectFrom('accounts')
+      .select(['email', 'roles'])
+      .where('disabled', '=', 0)
+      .execute();
+    return rows
+      .filter((a) => (JSON.parse(a.roles) as string[]).includes('officer'))
+      .map((a) => ({ key: `account:${a.email}`, address: a.email }));
+  }
+
+  const personRecipient = (p: StoredPerson | undefined, id: string | null): Recipient[] =>
+    id ? [{ key: id, address: p?.email ?? null }] : [];
+
+  async function plan(now = clock.now()): Promise<number> {
+    if (!mailer) return 0;
+    const zone = await getTimeZone(store.db);
+    return writeTransaction(store, async (tx) => {
+      let planned = 0;
+      const officerList = await officers(tx);
+      for (const m of await loadActiveMandates(tx, zone)) {
+        const ladder = ladderOf(m.doc, zone);
+        if (!ladder) continue;
+        const due = resolvePhaseOf(m.doc)!.due!;
+        const open = (await listFindingsAt(tx, m.id, now)).filter(
+          (f) => f.closed_at === null || f.closed_at > now,
+        );
+        const asks: { f: (typeof open)[number]; msg: DueMessage }[] = [];
+        for (const f of open) {
+          const life = { opened: f.opened_at, closed: f.closed_at, exemptAt: () => f.exempt === 1 };
+          for (const msg of dueMessages(ladder, life, now, zone)) asks.push({ f, msg });
+        }
+        if (asks.length === 0) continue;
+        const owners = await getPeopleByIds(tx, [...new Set(asks.map((a) => a.f.owner_id))]);
+        const supervisors = await getPeopleByIds(
+          tx,
+          [...owners.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
+        );
+        const devices = await getDevicesByIds(tx, [...new Set(asks.map((a) => a.f.device_id))]);
+        const heads = new Map<string, string | null>();
+        for (const { f, msg } of asks) {
+          const owner = owners.get(f.owner_id);
+          let to: Recipient[];
+          if (msg.to === 'official') to = personRecipient(owner, f.owner_id);
+          else if (msg.to === 'supervisor')
+            to = personRecipient(
+              owner?.supervisor ? supervisors.get(owner.supervisor) : undefined,
+              owner?.supervisor ?? null,
+            );
+          else if (msg.to === 'unit-head') {
+            if (!heads.has(f.unit)) heads.set(f.unit, await unitHead(tx, f.unit));
+            const head = heads.get(f.unit)!;
+            const people = head ? await getPeopleByIds(tx, [head]) : null;
+            to = personRecipient(head ? people?.get(head) : undefined, head);
+          } else to = officerList;
+          const device = devices.get(f.device_id);
+          const link = deps.publicUrl
+            ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
+            : null;
+          const text = composeMessage(
+            {
+              to: msg.to,
+              kind: msg.to === 'official' ? 'remind' : 'escalate',
+              mandateTitle: m.doc.metadata.title,
+              device: f.device_id,
+              deviceModel: device?.model ?? null,
+              owner: { id: f.owner_id, name: owner?.name ?? f.owner_id },
+              due,
+              link,
+            },
+            deps.language,
+          );
+          for (const r of to) {
+            const row: Omit<NotificationsTable, 'id'> = {
+              finding_id: f.id,
+              mandate_id: m.id,
+              device_id: f.device_id,
+              owner_id: f.owner_id,
+              step: msg.key,
+              recipient: r.key,
+              address: r.address ?? '',
+              channel: 'email',
+              language: deps.language,
+              subject: text.subject,
+              body: text.text,
+              state: r.address ? 'queued' : 'dead',
+              attempts: 0,
+              due_at: msg.at,
+              next_at: now,
+              lease_until: null,
+              created_at: now,
+              sent_at: null,
+              error: r.address ? null : 'no e-mail address',
+            };
+            const res = await tx
+              .insertInto('notifications')
+              .values(row)
+              .onConflict((oc) =>
+                oc.columns(['finding_id', 'step', 'recipient', 'channel']).doNothing(),
+              )
+              .executeTakeFirst();
+            planned += Number(res.numInsertedOrUpdatedRows ?? 0n);
+          }
+        }
+      }
+      return planned;
+    });
+  }
+
+  /** Sends what is queued and due; each message is claimed first, so one sender sends it. */
+  async function deliver(now = clock.now()): Promise<{ sent: number; failed: number }> {
+    if (!mailer) return { sent: 0, failed: 0 };
+    let sent = 0;
+    let failed = 0;
+    const candidates = await store.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('state', '=', 'queued'), eb('next_at', '<=', now)]),
+          eb.and([eb('state', '=', 'sending'), eb('lease_until', '<', now)]),
+        ]),
+      )
+      .orderBy('id')
+      .limit(200)
+      .execute();
+    for (const n of candidates) {
+      const claim = await store.db
+        .updateTable('notifications')
+        .set({ state: 'sending', lease_until: now + LEASE_MS, attempts: n.attempts + 1 })
+        .where('id', '=', n.id)
+        .where('attempts', '=', n.attempts)
+        .where('state', 'in', ['queued', 'sending'])
+        .executeTakeFirst();
+      if (Number(claim.numUpdatedRows) !== 1) continue;
+      try {
+        await mailer.send({
+          to: n.address,
+          subject: n.subject,
+          text: n.body,
+          messageId: `<notification-${n.id}-${n.finding_id}@phaseout>`,
+          language: n.language,
+        });
+        await store.db
+          .updateTable('notifications')
+          .set({ state: 'sent', sent_at: now, lease_until: null, error: null })
+          .where('id', '=', n.id)
+          .execute();
+        sent++;
+      } catch (e) {
+        failed++;
+        const attempts = n.attempts + 1;
+        await store.db
+          .updateTable('notifications')
+          .set({
+            state: attempts >= MAX_ATTEMPTS ? 'dead' : 'queued',
+            next_at: now + backoff(attempts),
+            lease_until: null,
+            error: e instanceof Error ? e.message.slice(0, 500) : String(e),
+          })
+          .where('id', '=', n.id)
+          .execute();
+      }
+    }
+    return { sent, failed };
+  }
+
+  /** One round: plan what is due, then send it. */
+  async function tick(
+    now = clock.now(),
+  ): Promise<{ planned: number; sent: number; failed: number }> {
+    const planned = await plan(now);
+    return { planned, ...(await deliver(now)) };
+  }
+
+  return {
+    plan,
+    deliver,
+    tick,
+    /**
+     * Runs a round now and then every `everyMs` (PHASEOUT_NOTIFY_EVERY_MS, default a minute),
+     * never two at once; the returned function stops it after the round in progress.
+     */
+    start(
+      onError: (e: unknown) => void,
+      everyMs = Number(process.env.PHASEOUT_NOTIFY_EVERY_MS ?? 60_000),
+    ) {
+      if (!mailer) return () => Promise.resolve();
+      let running: Promise<unknown> = Promise.resolve();
+      const round = () => {
+        running = running.then(() => tick()).catch(onError);
+      };
+      round();
+      const timer = setInterval(round, everyMs);
+      return async () => {
+        clearInterval(timer);
+        await running;
+      };
+    },
+    /** What was sent (or could not be) to whom and when, newest first. */
+    async log(
+      f: {
+        owner?: string;
+        mandate?: string;
+        device?: string;
+        limit?: number;
+        visibility?: Visibility;
+      } = {},
+    ): Promise<Omit<Selectable<NotificationsTable>, 'body'>[]> {
+      let q = store.db
+        .selectFrom('notifications')
+        .leftJoin('people as p', 'p.id', 'notifications.owner_id')
+        .where(
+          f.visibility ? visibleCondition(f.visibility, 'p.unit', 'p.id') : sql<boolean>`1 = 1`,
+        )
+        .select([
+          'notifications.id',
+          'notifications.finding_id',
+          'notifications.mandate_id',
+          'notifications.device_id',
+          'notifications.owner_id',
+          'notifications.step',
+          'notifications.recipient',
+          'notifications.address',
+          'notifications.channel',
+          'notifications.language',
+          'notifications.subject',
+          'notifications.state',
+          'notifications.attempts',
+          'notifications.due_at',
+          'notifications.next_at',
+          'notifications.lease_until',
+          'notifications.created_at',
+          'notifications.sent_at',
+          'notifications.error',
+        ])
+        .orderBy('notifications.id', 'desc')
+        .limit(f.limit ?? 200);
+      if (f.owner) q = q.where('notifications.owner_id', '=', f.owner);
+      if (f.mandate) q = q.where('notifications.mandate_id', '=', f.mandate);
+      if (f.device) q = q.where('notifications.device_id', '=', f.device);
+      return (await q.execute()).map((r) => ({
+        ...r,
+        id: Number(r.id),
+        finding_id: Number(r.finding_id),
+      }));
+    },
+  };
+}

@@ -1,0 +1,246 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fixedClock } from '../src/adapters/clock.js';
+import { createApp, type App } from '../src/app.js';
+import { buildServer } from '../src/http/server.js';
+import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+const MANDATE = `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: iphones, title: Replace iPhones, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: replace
+  phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+`;
+
+interface Received {
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  language: string;
+}
+
+/** A real SMTP server on loopback that keeps every message it accepts. */
+async function startSmtp(): Promise<{
+  port: number;
+  inbox: Received[];
+  close: () => Promise<void>;
+}> {
+  const inbox: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, done) {
+      simpleParser(stream).then(
+        (m) => {
+          inbox.push({
+            to: (Array.isArray(m.to) ? m.to[0] : m.to)?.text ?? '',
+            subject: m.subject ?? '',
+            text: m.text ?? '',
+            messageId: m.messageId ?? '',
+            language: m.headers.get('content-language') as string,
+          });
+          done();
+        },
+        (e: Error) => done(e),
+      );
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, inbox, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** A database with three people (p3 heads Org/A, p2 supervises p1), two iPhones, the mandate and an officer. */
+async function seed(kind: 'sqlite' | 'postgres'): Promise<string> {
+  const url = await createTestDatabase(kind);
+  const cli = makeCli(url, '2023-03-01T08:00:00Z');
+  const people = peopleCsv([
+    buildPerson({ id: 'p1', unit: 'Org/A', email: 'p1@x.org', supervisor: 'p2' }),
+    buildPerson({ id: 'p2', unit: 'Org/A', email: 'p2@x.org' }),
+    buildPerson({ id: 'p3', unit: 'Org/A', email: 'p3@x.org', head_of: 'Org/A' }),
+  ]);
+  expect((await cli.run('import', 'people', cli.file(people))).code).toBe(0);
+  const devices = devicesCsv([
+    buildDevice({ id: 'd1', owner: 'p1', model: 'iPhone 13' }),
+    buildDevice({ id: 'd2', owner: 'p2' }),
+  ]);
+  expect((await cli.run('import', 'devices', cli.file(devices))).code).toBe(0);
+  expect((await cli.run('apply', '-f', cli.file(MANDATE))).code).toBe(0);
+  const app = await createApp({ dbUrl: url });
+  await app.accounts.addUser({ email: 'officer@x.org', roles: ['officer'] }, 'test');
+  await app.close();
+  return url;
+}
+
+describeEachDatabase('reminders and escalations by e-mail', (kind) => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  const clock = fixedClock(0);
+  const apps: App[] = [];
+  const open = async (url: string, language: 'en' | 'ru' = 'en') => {
+    const app = await createApp({
+      dbUrl: url,
+      clock,
+      config: {
+        oidc: null,
+        mail: { url: `smtp://127.0.0.1:${smtp.port}`, from: 'phaseout@x.org' },
+        publicUrl: 'https://phaseout.example.org',
+        language,
+      },
+    });
+    apps.push(app);
+    return app;
+  };
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+  });
+  afterAll(async () => {
+    for (const a of apps) await a.close().catch(() => undefined);
+    await smtp.close();
+  });
+
+  it('drives a fixed clock through the timeline: the expected messages, once each, with a restart (and two schedulers on PostgreSQL)', async () => {
+    const url = await seed(kind);
+    smtp.inbox.length = 0;
+    let a = await open(url);
+    // Several schedulers share a PostgreSQL database; SQLite serves one server process, and two
+    // connections in one process would block each other's event loop.
+    const b = kind === 'postgres' ? await open(url) : null;
+    const cli = makeCli(url);
+    for (
+      let t = Date.parse('2023-03-15T06:00:00Z');
+      t <= Date.parse('2023-04-20T06:00:00Z');
+      t += 12 * 3600_000
+    ) {
+      clock.set(t);
+      if (t === Date.parse('2023-03-30T06:00:00Z')) {
+        // p2 hands in their iPhone: no more messages about d2.
+        cli.at('2023-03-30T06:00:00Z');
+        const retired = devicesCsv([buildDevice({ id: 'd2', owner: 'p2', status: 'retired' })]);
+        expect((await cli.run('import', 'devices', cli.file(retired))).code).toBe(0);
+      }
+      if (t === Date.parse('2023-04-04T06:00:00Z')) {
+        // A restart: the first scheduler goes away, a new one takes over.
+        await a.close();
+        a = await open(url);
+      }
+      await Promise.all([a.notifier.tick(), b?.notifier.tick()]);
+    }
+    const got = smtp.inbox.map((m) => `${m.to} ${m.subject}`).sort();
+    expect(got).toEqual(
+      [
+        'p1@x.org Reminder: Replace iPhones — due April 1, 2023',
+        'p1@x.org Reminder: Replace iPhones — due April 1, 2023',
+        'p1@x.org Reminder: Replace iPhones — due April 1, 2023',
+        'p2@x.org Reminder: Replace iPhones — due April 1, 2023',
+        'p2@x.org Reminder: Replace iPhones — due April 1, 2023',
+        'p2@x.org Overdue: Person p1 — Replace iPhones',
+        'p3@x.org Overdue: Person p1 — Replace iPhones',
+        'officer@x.org Overdue: Person p1 — Replace iPhones',
+        'officer@x.org Overdue: Person p1 — Replace iPhones',
+      ].sort(),
+    );
+    expect(new Set(smtp.inbox.map((m) => m.messageId)).size).toBe(smtp.inbox.length);
+    const first = smtp.inbox.find((m) => m.to === 'p1@x.org')!;
+    expect(first.text).toContain('device d1 (iPhone 13)');
+    expect(first.text).toContain('https://phaseout.example.org/console/#/mine');
+    expect(first.language).toBe('en');
+    const log = await a.notifier.log({ owner: 'p1' });
+    expect(log.map((l) => l.step).sort()).toEqual(
+      [
+        'escalate-P1D-supervisor#0',
+        'escalate-P3D-unit-head#0',
+        'escalate-P7D-officers#0',
+        'escalate-P7D-officers#1',
+        'remind-P14D#0',
+        'remind-P1D#0',
+        'remind-P3D#0',
+      ].sort(),
+    );
+    expect(log.every((l) => l.state === 'sent')).toBe(true);
+
+    // The log through the API: an official sees the messages about their own devices only.
+    for (const id of ['p1', 'p2'])
+      await a.accounts.addUser(
+        { email: `${id}@x.org`, roles: ['official'], personId: id, password: 'long enough pw' },
+        'test',
+      );
+    const server = await buildServer(a);
+    const seen = async (email: string) => {
+      const login = await server.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: 'long enough pw' },
+      });
+      const cookie = login.cookies.find((c) => c.name === 'phaseout_session')!;
+      const r = await server.inject({
+        method: 'GET',
+        url: '/api/v1/notifications',
+        headers: { cookie: `phaseout_session=${cookie.value}` },
+      });
+      return r.json<{ owner: string; state: string; sentAt: string }[]>();
+    };
+    const mine = await seen('p1@x.org');
+    expect(mine).toHaveLength(7);
+    expect(mine.every((n) => n.owner === 'p1' && n.state === 'sent' && n.sentAt)).toBe(true);
+    expect((await seen('p2@x.org')).map((n) => n.owner)).toEqual(['p2', 'p2']);
+    await server.close();
+  });
+
+  it('after downtime catches up with one message per due step, in Russian', async () => {
+    const url = await seed(kind);
+    smtp.inbox.length = 0;
+    const a = await open(url, 'ru');
+    clock.set(Date.parse('2023-05-20T06:00:00Z'));
+    await a.notifier.tick();
+    await a.notifier.tick();
+    const got = smtp.inbox.map((m) => `${m.to} ${m.subject}`).sort();
+    // Reminders are past their window; each escalation once; officers only the latest repetition.
+    expect(got).toEqual(
+      [
+        'p2@x.org Просрочено: Person p1 — Replace iPhones',
+        'p3@x.org Просрочено: Person p1 — Replace iPhones',
+        'officer@x.org Просрочено: Person p1 — Replace iPhones',
+        // p2's own iPhone: their supervisor is nobody, so the unit head and officers hear.
+        'p3@x.org Просрочено: Person p2 — Replace iPhones',
+        'officer@x.org Просрочено: Person p2 — Replace iPhones',
+      ].sort(),
+    );
+    expect(smtp.inbox[0]!.text).toContain('срок истёк 1 апреля 2023');
+    expect(smtp.inbox[0]!.language).toBe('ru');
+    const steps = (await a.notifier.log({ owner: 'p1' })).map((l) => l.step).sort();
+    expect(steps).toEqual([
+      'escalate-P1D-supervisor#0',
+      'escalate-P3D-unit-head#0',
+      'escalate-P7D-officers#5',
+    ]);
+  });
+
+  it('retries a failed send with backoff and keeps it queued, then sends it once', async () => {
+    const url = await seed(kind);
+    const app = await createApp({
+      dbUrl: url,
+      clock,
+      config: { oidc: null, mail: { url: 'smtp://127.0.0.1:1', from: 'phaseout@x.org' } },
+    });
+    apps.push(app);
+    clock.set(Date.parse('2023-03-18T06:00:00Z'));
+    const r = await app.notifier.tick();
+    expect(r).toMatchObject({ planned: 2, sent: 0, failed: 2 });
+    const log = await app.notifier.log();
+    expect(log.map((l) => [l.state, l.attempts])).toEqual([
+      ['queued', 1],
+      ['queued', 1],
+    ]);
+    expect(log[0]!.error).toMatch(/ECONNREFUSED|connect/i);
+    // Within the backoff nothing is tried again.
+    expect((await app.notifier.tick()).failed).toBe(0);
+  });
+});
