@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from './adapters/clock.js';
 import { smtpMailer } from './adapters/mail.js';
+import { httpWebhook } from './adapters/webhook.js';
 import { makeOidcClient } from './adapters/oidc.js';
 import { makeNotifier } from './jobs/notify.job.js';
 import type { Config } from './config.js';
@@ -71,6 +72,7 @@ export async function createApp(deps: {
       store,
       clock,
       mailer,
+      webhook: deps.config?.webhook ? httpWebhook(deps.config.webhook) : null,
       publicUrl: deps.config?.publicUrl ?? null,
       language: deps.config?.language ?? 'en',
     }),

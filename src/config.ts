@@ -16,6 +16,9 @@ const schema = z
     PHASEOUT_MAIL_FROM: z.email().optional(),
     /** Where people reach the console, for links in messages: https://phaseout.example.org */
     PHASEOUT_PUBLIC_URL: z.url().optional(),
+    /** Every notification is also POSTed here as JSON, signed with HMAC-SHA256. */
+    PHASEOUT_WEBHOOK_URL: z.url().optional(),
+    PHASEOUT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** The language of messages: en or ru. */
     PHASEOUT_LANGUAGE: z.enum(['en', 'ru']).optional(),
   })
@@ -31,6 +34,12 @@ const schema = z
         code: 'custom',
         path: ['PHASEOUT_MAIL_FROM'],
         message: 'is required when mail is configured',
+      });
+    if (env.PHASEOUT_WEBHOOK_URL && !env.PHASEOUT_WEBHOOK_SECRET)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PHASEOUT_WEBHOOK_SECRET'],
+        message: 'is required when a webhook is configured',
       });
     const given = keys.filter((k) => env[k] !== undefined);
     if (given.length > 0 && given.length < keys.length) {
@@ -63,6 +72,7 @@ export interface MailConfig {
 export interface Config {
   oidc: OidcConfig | null;
   mail?: MailConfig | null;
+  webhook?: { url: string; secret: string } | null;
   publicUrl?: string | null;
   language?: 'en' | 'ru';
 }
@@ -79,6 +89,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
   return {
     mail: e.PHASEOUT_SMTP_URL ? { url: e.PHASEOUT_SMTP_URL, from: e.PHASEOUT_MAIL_FROM! } : null,
     publicUrl: e.PHASEOUT_PUBLIC_URL ?? null,
+    webhook: e.PHASEOUT_WEBHOOK_URL
+      ? { url: e.PHASEOUT_WEBHOOK_URL, secret: e.PHASEOUT_WEBHOOK_SECRET! }
+      : null,
     language: e.PHASEOUT_LANGUAGE ?? 'en',
     oidc: e.PHASEOUT_OIDC_ISSUER
       ? {

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -221,6 +223,80 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
       'escalate-P3D-unit-head#0',
       'escalate-P7D-officers#5',
     ]);
+  });
+
+  it('posts each notification to a webhook, signed; retries with backoff and lists what it gave up on', async () => {
+    const url = await seed(kind);
+    const secret = 'a-webhook-secret-for-tests';
+    const received: { body: string; ts: string; sig: string; delivery: string }[] = [];
+    let failFor = new Set<string>();
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const delivery = String(req.headers['x-phaseout-delivery']);
+        const owner = (JSON.parse(body) as { owner: string }).owner;
+        if (failFor.has(owner)) {
+          res.statusCode = 503;
+          res.end();
+          return;
+        }
+        received.push({
+          body,
+          ts: String(req.headers['x-phaseout-timestamp']),
+          sig: String(req.headers['x-phaseout-signature']),
+          delivery,
+        });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as AddressInfo).port;
+    const app = await createApp({
+      dbUrl: url,
+      clock,
+      config: { oidc: null, webhook: { url: `http://127.0.0.1:${port}/hook`, secret } },
+    });
+    apps.push(app);
+    try {
+      failFor = new Set(['p2']);
+      clock.set(Date.parse('2023-03-18T06:00:00Z'));
+      expect(await app.notifier.tick()).toMatchObject({ planned: 2, sent: 1, failed: 1 });
+      expect(received).toHaveLength(1);
+      const hook = received[0]!;
+      expect(hook.sig).toBe(
+        `sha256=${createHmac('sha256', secret).update(`${hook.ts}.${hook.body}`).digest('hex')}`,
+      );
+      expect(Math.abs(Number(hook.ts) - Date.now() / 1000)).toBeLessThan(60);
+      expect(JSON.parse(hook.body)).toMatchObject({
+        event: 'reminder',
+        mandate: 'iphones',
+        device: 'd1',
+        owner: 'p1',
+        step: 'remind-P14D#0',
+        to: 'official',
+        recipients: [{ id: 'p1', email: 'p1@x.org' }],
+        due: '2023-04-01',
+      });
+      // p2's receiver keeps failing: 1, 2, 4, 8, 16 minutes apart, then it is given up.
+      let t = Date.parse('2023-03-18T06:00:00Z');
+      for (const wait of [1, 2, 4, 8, 16]) {
+        clock.set((t += wait * 60_000 - 1));
+        expect((await app.notifier.deliver()).failed).toBe(0);
+        clock.set((t += 1));
+        expect((await app.notifier.deliver()).failed).toBe(1);
+      }
+      const dead = await app.notifier.log({ state: 'dead' });
+      expect(dead.map((d) => [d.owner_id, d.channel, d.attempts])).toEqual([['p2', 'webhook', 6]]);
+      expect(dead[0]!.error).toBe('webhook answered 503');
+      // Once the receiver is back, a new step is delivered; the dead one stays dead.
+      failFor = new Set();
+      clock.set(Date.parse('2023-03-29T06:00:00Z'));
+      expect(await app.notifier.tick()).toMatchObject({ planned: 2, sent: 2, failed: 0 });
+      expect(new Set(received.map((r) => r.delivery)).size).toBe(received.length);
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   it('retries a failed send with backoff and keeps it queued, then sends it once', async () => {

@@ -3,12 +3,14 @@ import type { Visibility } from '../domain/access.policy.js';
 import { visibleCondition } from '../store/directory.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Mailer } from '../adapters/mail.js';
+import type { Webhook } from '../adapters/webhook.js';
 import { composeMessage, type Language } from '../domain/notify.messages.js';
 import { dueMessages, ladderOf, type DueMessage } from '../domain/notify.rules.js';
 import { resolvePhaseOf } from '../domain/mandate.model.js';
 import { unitPathAncestry } from '../domain/unit-path.js';
 import { loadActiveMandates } from '../services/evaluation.service.js';
 import { getTimeZone } from '../services/settings.service.js';
+import { formatInstant } from '../domain/time.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
 import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
@@ -31,6 +33,7 @@ export interface NotifierDeps {
   store: Store;
   clock: Clock;
   mailer: Mailer | null;
+  webhook: Webhook | null;
   publicUrl: string | null;
   language: Language;
 }
@@ -42,7 +45,8 @@ export interface NotifierDeps {
  * and marks it sent. With no mail configured nothing is planned, so nothing piles up.
  */
 export function makeNotifier(deps: NotifierDeps) {
-  const { store, clock, mailer } = deps;
+  const { store, clock, mailer, webhook } = deps;
+  const enabled = mailer !== null || webhook !== null;
 
   async function unitHead(db: Db, unit: string): Promise<string | null> {
     for (const u of [...unitPathAncestry(unit)].reverse()) {
@@ -71,7 +75,7 @@ export function makeNotifier(deps: NotifierDeps) {
     id ? [{ key: id, address: p?.email ?? null }] : [];
 
   async function plan(now = clock.now()): Promise<number> {
-    if (!mailer) return 0;
+    if (!enabled) return 0;
     const zone = await getTimeZone(store.db);
     return writeTransaction(store, async (tx) => {
       let planned = 0;
@@ -128,28 +132,59 @@ export function makeNotifier(deps: NotifierDeps) {
             },
             deps.language,
           );
-          for (const r of to) {
-            const row: Omit<NotificationsTable, 'id'> = {
-              finding_id: f.id,
-              mandate_id: m.id,
-              device_id: f.device_id,
-              owner_id: f.owner_id,
-              step: msg.key,
-              recipient: r.key,
-              address: r.address ?? '',
-              channel: 'email',
-              language: deps.language,
-              subject: text.subject,
-              body: text.text,
-              state: r.address ? 'queued' : 'dead',
-              attempts: 0,
-              due_at: msg.at,
-              next_at: now,
-              lease_until: null,
-              created_at: now,
-              sent_at: null,
-              error: r.address ? null : 'no e-mail address',
-            };
+          const base = {
+            finding_id: f.id,
+            mandate_id: m.id,
+            device_id: f.device_id,
+            owner_id: f.owner_id,
+            step: msg.key,
+            language: deps.language,
+            subject: text.subject,
+            attempts: 0,
+            due_at: msg.at,
+            next_at: now,
+            lease_until: null,
+            created_at: now,
+            sent_at: null,
+          };
+          const rows: Omit<NotificationsTable, 'id'>[] = [];
+          if (mailer)
+            for (const r of to)
+              rows.push({
+                ...base,
+                recipient: r.key,
+                address: r.address ?? '',
+                channel: 'email',
+                body: text.text,
+                state: r.address ? 'queued' : 'dead',
+                error: r.address ? null : 'no e-mail address',
+              });
+          if (webhook)
+            rows.push({
+              ...base,
+              recipient: 'webhook',
+              address: '',
+              channel: 'webhook',
+              body: JSON.stringify({
+                event: msg.to === 'official' ? 'reminder' : 'escalation',
+                mandate: m.id,
+                device: f.device_id,
+                owner: f.owner_id,
+                unit: f.unit,
+                step: msg.key,
+                to: msg.to,
+                recipients: to.map((r) => ({ id: r.key, email: r.address })),
+                due,
+                stepDueAt: formatInstant(msg.at),
+                language: deps.language,
+                subject: text.subject,
+                text: text.text,
+                link,
+              }),
+              state: 'queued',
+              error: null,
+            });
+          for (const row of rows) {
             const res = await tx
               .insertInto('notifications')
               .values(row)
@@ -167,7 +202,7 @@ export function makeNotifier(deps: NotifierDeps) {
 
   /** Sends what is queued and due; each message is claimed first, so one sender sends it. */
   async function deliver(now = clock.now()): Promise<{ sent: number; failed: number }> {
-    if (!mailer) return { sent: 0, failed: 0 };
+    if (!enabled) return { sent: 0, failed: 0 };
     let sent = 0;
     let failed = 0;
     const candidates = await store.db
@@ -192,13 +227,20 @@ export function makeNotifier(deps: NotifierDeps) {
         .executeTakeFirst();
       if (Number(claim.numUpdatedRows) !== 1) continue;
       try {
-        await mailer.send({
-          to: n.address,
-          subject: n.subject,
-          text: n.body,
-          messageId: `<notification-${n.id}-${n.finding_id}@phaseout>`,
-          language: n.language,
-        });
+        const deliveryId = `notification-${n.id}-${n.finding_id}`;
+        if (n.channel === 'webhook') {
+          if (!webhook) throw new Error('no webhook is configured any more');
+          await webhook.post(JSON.parse(n.body) as object, deliveryId);
+        } else {
+          if (!mailer) throw new Error('no mail is configured any more');
+          await mailer.send({
+            to: n.address,
+            subject: n.subject,
+            text: n.body,
+            messageId: `<${deliveryId}@phaseout>`,
+            language: n.language,
+          });
+        }
         await store.db
           .updateTable('notifications')
           .set({ state: 'sent', sent_at: now, lease_until: null, error: null })
@@ -243,7 +285,7 @@ export function makeNotifier(deps: NotifierDeps) {
       onError: (e: unknown) => void,
       everyMs = Number(process.env.PHASEOUT_NOTIFY_EVERY_MS ?? 60_000),
     ) {
-      if (!mailer) return () => Promise.resolve();
+      if (!enabled) return () => Promise.resolve();
       let running: Promise<unknown> = Promise.resolve();
       const round = () => {
         running = running.then(() => tick()).catch(onError);
@@ -261,6 +303,8 @@ export function makeNotifier(deps: NotifierDeps) {
         owner?: string;
         mandate?: string;
         device?: string;
+        state?: NotificationsTable['state'];
+        channel?: NotificationsTable['channel'];
         limit?: number;
         visibility?: Visibility;
       } = {},
@@ -297,6 +341,8 @@ export function makeNotifier(deps: NotifierDeps) {
       if (f.owner) q = q.where('notifications.owner_id', '=', f.owner);
       if (f.mandate) q = q.where('notifications.mandate_id', '=', f.mandate);
       if (f.device) q = q.where('notifications.device_id', '=', f.device);
+      if (f.state) q = q.where('notifications.state', '=', f.state);
+      if (f.channel) q = q.where('notifications.channel', '=', f.channel);
       return (await q.execute()).map((r) => ({
         ...r,
         id: Number(r.id),

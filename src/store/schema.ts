@@ -185,7 +185,7 @@ export interface NotificationsTable {
   /** Who: a person id, or `account:EMAIL` for officers. */
   recipient: string;
   address: string;
-  channel: 'email';
+  channel: 'email' | 'webhook';
   language: string;
   subject: string;
   body: string;

@@ -8,20 +8,33 @@ const at = (ms: number | null) => (ms === null ? null : formatInstant(Number(ms)
 /** The log of notifications: what was sent to whom and when, within the caller's scope. */
 export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
   server.get<{
-    Querystring: { owner?: string; mandate?: string; device?: string; limit?: number };
+    Querystring: {
+      owner?: string;
+      mandate?: string;
+      device?: string;
+      state?: 'queued' | 'sending' | 'sent' | 'dead';
+      channel?: 'email' | 'webhook';
+      limit?: number;
+    };
   }>(
     '/api/v1/notifications',
     {
       schema: {
         tags: ['notifications'],
         summary:
-          'Reminders and escalations planned and sent, newest first: per person (owner), finding (mandate + device)',
+          'Reminders and escalations planned and sent, newest first: per person (owner), per finding (mandate + device), the dead-letter list (state=dead)',
         querystring: {
           type: 'object',
           properties: {
             owner: { type: 'string' },
             mandate: { type: 'string' },
             device: { type: 'string' },
+            state: {
+              type: 'string',
+              enum: ['queued', 'sending', 'sent', 'dead'],
+              description: 'dead: given up after 6 attempts (the dead-letter list)',
+            },
+            channel: { type: 'string', enum: ['email', 'webhook'] },
             limit: { type: 'integer', minimum: 1, maximum: 1000 },
           },
         },
