@@ -156,3 +156,14 @@ ${notify}`,
     ]);
   });
 });
+
+describe('the preview long after the due date', () => {
+  it('shows the next repetitions of a repeating step, not the ones in the past', () => {
+    const l = ladderOf(doc(''), ZONE)!;
+    const plan = plannedSteps(l, { opened: at('2023-03-01') }, at('2023-06-01T12:00'), ZONE, 1);
+    expect(plan.map((p) => [p.step, new Date(p.at).toISOString()])).toEqual([
+      ['escalate-P7D-officers', '2023-06-03T21:00:00.000Z'],
+      ['escalate-P7D-officers', '2023-06-10T21:00:00.000Z'],
+    ]);
+  });
+});

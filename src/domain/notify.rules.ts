@@ -148,9 +148,15 @@ export function plannedSteps(
   const since = Math.max(ladder.dueEnd, f.opened);
   for (const e of ladder.steps.filter((s) => s.kind === 'escalate')) {
     let at = addDuration(since, e.after!, zone);
-    for (let n = 0; n <= (e.repeat ? repeats : 0); n++) {
+    if (!e.repeat) {
       if (at >= from) out.push({ step: e.id, to: e.to, at });
-      if (e.repeat) at = addDuration(at, e.repeat, zone);
+      continue;
+    }
+    // A repeating step: its next `repeats + 1` occurrences from `from`.
+    while (at < from) at = addDuration(at, e.repeat, zone);
+    for (let n = 0; n <= repeats; n++) {
+      out.push({ step: e.id, to: e.to, at });
+      at = addDuration(at, e.repeat, zone);
     }
   }
   return out.sort((a, b) => a.at - b.at);

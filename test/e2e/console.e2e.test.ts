@@ -279,6 +279,21 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     expect(page.url()).toContain(`#/people/${owner}`);
   });
 
+  it('shows a mandate’s reminders and escalations and what they will send', async () => {
+    await page.getByRole('link', { name: 'Mandates' }).click();
+    await page.getByRole('button', { name: /Replace iPhones/ }).click();
+    const card = page.locator('[data-ladder="kremlin-iphone-2023"]');
+    await expect.poll(() => card.locator('ol li').count()).toBe(6);
+    const text = await card.innerText();
+    expect(text).toContain('reminder 14 days before the due date');
+    expect(text).toContain('to the unit head 3 days after the due date');
+    const api = (await (
+      await page.request.get(`${url}/api/v1/mandates/kremlin-iphone-2023/notify`)
+    ).json()) as { upcoming: unknown[] };
+    expect(await card.locator('tbody tr').count()).toBe(api.upcoming.length);
+    await card.screenshot({ path: join(SHOTS, 'ladder.png') });
+  });
+
   it('filters people by unit and by whether they have left', async () => {
     const unit = 'Presidential Administration/Domestic Policy Directorate/Elections Department';
     await page.getByRole('link', { name: 'People' }).click();

@@ -173,7 +173,35 @@ export interface ApplyResult {
   warnings: string[];
 }
 
+export interface Notification {
+  id: number;
+  mandate: string;
+  device: string;
+  owner: string;
+  step: string;
+  recipient: string;
+  address: string;
+  channel: 'email' | 'webhook';
+  state: 'queued' | 'sending' | 'sent' | 'dead';
+  subject: string;
+  createdAt: string;
+  sentAt: string | null;
+  error: string | null;
+}
+
+export interface LadderPreview {
+  mandate: string;
+  due: string | null;
+  digest: 'daily' | 'weekly' | 'none';
+  steps: { id: string; kind: string; to: string; at?: string; after?: string; repeat?: string }[];
+  upcoming: { step: string; to: string; day: string; findings: number }[];
+}
+
 export const api = {
+  notifications: (f: { owner?: string; device?: string; mandate?: string }) =>
+    call<Notification[]>('GET', `/notifications${query(f)}`),
+  ladder: (mandate: string) =>
+    call<LadderPreview>('GET', `/mandates/${encodeURIComponent(mandate)}/notify`),
   async me(): Promise<Me> {
     const me = await call<Me>('GET', '/auth/me');
     csrf = me.csrfToken;

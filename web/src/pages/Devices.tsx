@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { api, type Device, type Mandate } from '../api.js';
 import { deviceHref, personHref } from './People.js';
+import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 import { UnitField } from './UnitField.js';
 
@@ -140,6 +141,8 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
       </dl>
       <h4>{t('timeline')}</h4>
       <FindingsTimeline device={device.id} mandates={mandates} />
+      <h4>{t('messages')}</h4>
+      <NotificationLog device={device.id} />
     </article>
   );
 }

@@ -1,6 +1,7 @@
 import { diffLines } from 'diff';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LadderPreviewCard } from './Notifications.js';
 import { api, ApiError, type ApplyResult, type Mandate, type MandateDetail } from '../api.js';
 
 /** Mandates: their documents, versions and differences; applying a document after a preview. */
@@ -44,7 +45,10 @@ export function Mandates({
             </li>
           ))}
         </ul>
-        <div>{detail && <Versions detail={detail} />}</div>
+        <div>
+          {detail && <Versions detail={detail} />}
+          {detail && <LadderPreviewCard mandate={detail.id} />}
+        </div>
       </div>
       {canApply && <ApplyForm onApplied={onApplied} />}
     </section>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { NotificationLog } from './Notifications.js';
 import { api, type Finding, type Mandate } from '../api.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 
@@ -85,6 +86,10 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
           </article>
         ))
       )}
+      <section className="card" aria-labelledby="my-messages">
+        <h3 id="my-messages">{t('messages')}</h3>
+        <NotificationLog />
+      </section>
     </section>
   );
 }

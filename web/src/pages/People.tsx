@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Device, type Mandate, type Person } from '../api.js';
 import { UnitField } from './UnitField.js';
+import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 
 export const personHref = (id: string) => `#/people/${encodeURIComponent(id)}`;
@@ -114,6 +115,8 @@ function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
       </ul>
       <h4>{t('timeline')}</h4>
       <FindingsTimeline owner={person.id} mandates={mandates} />
+      <h4>{t('messages')}</h4>
+      <NotificationLog owner={person.id} />
     </article>
   );
 }

@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type LadderPreview, type Notification } from '../api.js';
+
+/** `P14D` → "14 days"; other durations as written. */
+function useDuration() {
+  const { t } = useTranslation();
+  return (iso: string) => {
+    const days = /^P(\d+)D$/.exec(iso);
+    return days ? t('days', { count: Number(days[1]) }) : iso;
+  };
+}
+
+/** A ladder step in words: "reminder 3 days before", "to the unit head 3 days after". */
+export function useStepName() {
+  const { t } = useTranslation();
+  const duration = useDuration();
+  return (step: string) => {
+    const [id = '', occurrence = '0'] = step.split('#');
+    const remind = /^remind-(P.+)$/.exec(id);
+    if (remind) return t('stepRemind', { before: duration(remind[1]!) });
+    const escalate = /^escalate-(P[^-]+)-(.+)$/.exec(id);
+    if (!escalate) return step;
+    const text = t('stepEscalate', {
+      after: duration(escalate[1]!),
+      to: t(`recipient_${escalate[2]}`),
+    });
+    return occurrence === '0' ? text : `${text} (${t('repetition', { n: Number(occurrence) })})`;
+  };
+}
+
+/** What was sent about a person's or a device's findings, newest first. */
+export function NotificationLog({ owner, device }: { owner?: string; device?: string }) {
+  const { t, i18n } = useTranslation();
+  const stepName = useStepName();
+  const [rows, setRows] = useState<Notification[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.notifications({ ...(owner ? { owner } : {}), ...(device ? { device } : {}) }).then(
+      (r) => live && setRows(r),
+      () => live && setRows([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [owner, device]);
+  const dt = (iso: string | null) =>
+    iso
+      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
+          new Date(iso),
+        )
+      : '—';
+  if (rows === null) return <p>{t('loading')}</p>;
+  if (rows.length === 0) return <p>{t('noMessages')}</p>;
+  return (
+    <table aria-label={t('messages')} className="messages">
+      <thead>
+        <tr>
+          <th scope="col">{t('sentAt')}</th>
+          <th scope="col">{t('step')}</th>
+          <th scope="col">{t('recipient')}</th>
+          <th scope="col">{t('channel')}</th>
+          <th scope="col">{t('messageState')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((n) => (
+          <tr key={n.id} data-notification-state={n.state}>
+            <td>{dt(n.sentAt ?? n.createdAt)}</td>
+            <td>
+              {stepName(n.step)} · {n.device}
+            </td>
+            <td>{n.recipient === 'webhook' ? '—' : n.address || n.recipient}</td>
+            <td>{t(`channel_${n.channel}`)}</td>
+            <td title={n.error ?? undefined}>{t(`message_${n.state}`)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A mandate's ladder and what it will send from today, in the caller's scope. */
+export function LadderPreviewCard({ mandate }: { mandate: string }) {
+  const { t, i18n } = useTranslation();
+  const stepName = useStepName();
+  const [p, setP] = useState<LadderPreview | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.ladder(mandate).then(
+      (r) => live && setP(r),
+      () => live && setP(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [mandate]);
+  if (!p) return null;
+  const day = (d: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
+  const num = new Intl.NumberFormat(i18n.language);
+  return (
+    <article className="card" aria-labelledby={`ladder-${mandate}`} data-ladder={mandate}>
+      <h3 id={`ladder-${mandate}`}>{t('ladderTitle')}</h3>
+      {p.steps.length === 0 ? (
+        <p>{t('noLadder')}</p>
+      ) : (
+        <>
+          <ol>
+            {p.steps.map((s) => (
+              <li key={s.id}>
+                {stepName(s.id)}
+                {s.repeat
+                  ? ` · ${t('repeatEvery', { every: s.repeat.replace(/^P(\d+)D$/, '$1') })}`
+                  : ''}
+              </li>
+            ))}
+          </ol>
+          <p className="meta">{t(`digest_${p.digest}`)}</p>
+          <h4>{t('upcoming')}</h4>
+          {p.upcoming.length === 0 ? (
+            <p>{t('nothingUpcoming')}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('day')}</th>
+                  <th scope="col">{t('step')}</th>
+                  <th scope="col">{t('openFindings')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.upcoming.map((u) => (
+                  <tr key={`${u.day}-${u.step}`}>
+                    <td>{day(u.day)}</td>
+                    <td>{stepName(u.step)}</td>
+                    <td>{num.format(u.findings)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </article>
+  );
+}
