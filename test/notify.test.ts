@@ -135,7 +135,20 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
       }
       await Promise.all([a.notifier.tick(), b?.notifier.tick()]);
     }
-    const got = smtp.inbox.map((m) => `${m.to} ${m.subject}`).sort();
+    const got = smtp.inbox
+      .filter((m) => !m.subject.startsWith('Digest'))
+      .map((m) => `${m.to} ${m.subject}`)
+      .sort();
+    // p3 heads Org/A: a weekly digest, weeks 11 to 16, of what is open there.
+    expect(
+      smtp.inbox.filter((m) => m.subject.startsWith('Digest')).map((m) => `${m.to} ${m.subject}`),
+    ).toEqual([
+      ...Array<string>(3).fill('p3@x.org Digest: Replace iPhones — 2 open (A)'),
+      ...Array<string>(3).fill('p3@x.org Digest: Replace iPhones — 1 open (A)'),
+    ]);
+    expect(smtp.inbox.find((m) => m.subject.startsWith('Digest'))!.text).toContain(
+      '- Person p1 (p1) · d1 · pending',
+    );
     expect(got).toEqual(
       [
         'p1@x.org Reminder: Replace iPhones — due April 1, 2023',
@@ -213,9 +226,10 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
         // p2's own iPhone: their supervisor is nobody, so the unit head and officers hear.
         'p3@x.org Просрочено: Person p2 — Replace iPhones',
         'officer@x.org Просрочено: Person p2 — Replace iPhones',
+        'p3@x.org Сводка: Replace iPhones — не выполнено: 2 (A)',
       ].sort(),
     );
-    expect(smtp.inbox[0]!.text).toContain('срок истёк 1 апреля 2023');
+    expect(smtp.inbox.find((m) => m.to === 'p2@x.org')!.text).toContain('срок истёк 1 апреля 2023');
     expect(smtp.inbox[0]!.language).toBe('ru');
     const steps = (await a.notifier.log({ owner: 'p1' })).map((l) => l.step).sort();
     expect(steps).toEqual([
@@ -261,9 +275,10 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     try {
       failFor = new Set(['p2']);
       clock.set(Date.parse('2023-03-18T06:00:00Z'));
-      expect(await app.notifier.tick()).toMatchObject({ planned: 2, sent: 1, failed: 1 });
-      expect(received).toHaveLength(1);
-      const hook = received[0]!;
+      // Two reminders and p3's weekly digest.
+      expect(await app.notifier.tick()).toMatchObject({ planned: 3, sent: 2, failed: 1 });
+      expect(received).toHaveLength(2);
+      const hook = received.find((r) => r.body.includes('"reminder"'))!;
       expect(hook.sig).toBe(
         `sha256=${createHmac('sha256', secret).update(`${hook.ts}.${hook.body}`).digest('hex')}`,
       );
@@ -292,7 +307,7 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
       // Once the receiver is back, a new step is delivered; the dead one stays dead.
       failFor = new Set();
       clock.set(Date.parse('2023-03-29T06:00:00Z'));
-      expect(await app.notifier.tick()).toMatchObject({ planned: 2, sent: 2, failed: 0 });
+      expect(await app.notifier.tick()).toMatchObject({ planned: 3, sent: 3, failed: 0 });
       expect(new Set(received.map((r) => r.delivery)).size).toBe(received.length);
     } finally {
       await new Promise((r) => receiver.close(r));
@@ -309,9 +324,10 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     apps.push(app);
     clock.set(Date.parse('2023-03-18T06:00:00Z'));
     const r = await app.notifier.tick();
-    expect(r).toMatchObject({ planned: 2, sent: 0, failed: 2 });
+    expect(r).toMatchObject({ planned: 3, sent: 0, failed: 3 });
     const log = await app.notifier.log();
     expect(log.map((l) => [l.state, l.attempts])).toEqual([
+      ['queued', 1],
       ['queued', 1],
       ['queued', 1],
     ]);

@@ -49,3 +49,47 @@ export function composeMessage(f: MessageFacts, lang: Language): { subject: stri
     text: `${f.owner.name} (${f.owner.id}) has not complied with "${f.mandateTitle}" for device ${device}; it was due on ${due}.${link}`,
   };
 }
+
+/** What a unit head's digest lists. */
+export interface DigestFacts {
+  mandateTitle: string;
+  units: string[];
+  due: string;
+  lines: { owner: string; name: string; device: string; overdue: boolean }[];
+  link: string | null;
+}
+
+/** A unit head's digest of their stragglers, in their language. */
+export function composeDigest(f: DigestFacts, lang: Language): { subject: string; text: string } {
+  const due = day(f.due, lang);
+  const units = f.units.map((u) => u.split('/').at(-1)).join(', ');
+  const n = f.lines.length;
+  const list = f.lines
+    .map(
+      (l) =>
+        `- ${l.name} (${l.owner}) · ${l.device} · ${
+          l.overdue
+            ? lang === 'ru'
+              ? 'просрочено'
+              : 'overdue'
+            : lang === 'ru'
+              ? 'ожидается'
+              : 'pending'
+        }`,
+    )
+    .join('\n');
+  const link = f.link
+    ? lang === 'ru'
+      ? `\n\nПодробнее: ${f.link}`
+      : `\n\nDetails: ${f.link}`
+    : '';
+  if (lang === 'ru')
+    return {
+      subject: `Сводка: ${f.mandateTitle} — не выполнено: ${n} (${units})`,
+      text: `Распоряжение «${f.mandateTitle}», срок ${due}. Не выполнено в ваших подразделениях (${units}): ${n}.\n\n${list}${link}`,
+    };
+  return {
+    subject: `Digest: ${f.mandateTitle} — ${n} open (${units})`,
+    text: `"${f.mandateTitle}", due ${due}. Open in your units (${units}): ${n}.\n\n${list}${link}`,
+  };
+}

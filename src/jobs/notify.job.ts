@@ -4,8 +4,13 @@ import { visibleCondition } from '../store/directory.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Mailer } from '../adapters/mail.js';
 import type { Webhook } from '../adapters/webhook.js';
-import { composeMessage, type Language } from '../domain/notify.messages.js';
-import { dueMessages, ladderOf, type DueMessage } from '../domain/notify.rules.js';
+import { composeDigest, composeMessage, type Language } from '../domain/notify.messages.js';
+import { dueMessages, ladderOf, type DueMessage, type Ladder } from '../domain/notify.rules.js';
+import { isAtOrBelow } from '../domain/unit-path.js';
+import { dayOf } from '../domain/time.js';
+import type { LoadedMandate } from '../services/evaluation.service.js';
+import type { FindingAtRow } from '../store/status.repository.js';
+import { DateTime } from 'luxon';
 import { resolvePhaseOf } from '../domain/mandate.model.js';
 import { unitPathAncestry } from '../domain/unit-path.js';
 import { loadActiveMandates } from '../services/evaluation.service.js';
@@ -74,6 +79,139 @@ export function makeNotifier(deps: NotifierDeps) {
   const personRecipient = (p: StoredPerson | undefined, id: string | null): Recipient[] =>
     id ? [{ key: id, address: p?.email ?? null }] : [];
 
+  /** One row per e-mail recipient (dead at once when they have no address) and one for the webhook. */
+  function outboxRows(
+    base: Omit<
+      NotificationsTable,
+      'id' | 'recipient' | 'address' | 'channel' | 'body' | 'state' | 'error'
+    >,
+    to: Recipient[],
+    text: string,
+    payload: object,
+  ): Omit<NotificationsTable, 'id'>[] {
+    const rows: Omit<NotificationsTable, 'id'>[] = [];
+    if (mailer)
+      for (const r of to)
+        rows.push({
+          ...base,
+          recipient: r.key,
+          address: r.address ?? '',
+          channel: 'email',
+          body: text,
+          state: r.address ? 'queued' : 'dead',
+          error: r.address ? null : 'no e-mail address',
+        });
+    if (webhook)
+      rows.push({
+        ...base,
+        recipient: 'webhook',
+        address: '',
+        channel: 'webhook',
+        body: JSON.stringify(payload),
+        state: 'queued',
+        error: null,
+      });
+    return rows;
+  }
+
+  /** Inserts what is not there yet; the unique key makes a second planner a no-op. */
+  async function insertRows(tx: Db, rows: Omit<NotificationsTable, 'id'>[]): Promise<number> {
+    let n = 0;
+    for (const row of rows) {
+      const res = await tx
+        .insertInto('notifications')
+        .values(row)
+        .onConflict((oc) => oc.columns(['finding_id', 'step', 'recipient', 'channel']).doNothing())
+        .executeTakeFirst();
+      n += Number(res.numInsertedOrUpdatedRows ?? 0n);
+    }
+    return n;
+  }
+
+  /** One digest per unit head, mandate and day or week, listing their open, unexempted findings. */
+  async function planDigests(
+    tx: Db,
+    m: LoadedMandate,
+    ladder: Ladder,
+    open: FindingAtRow[],
+    now: number,
+    zone: string,
+  ): Promise<number> {
+    const period =
+      ladder.digest === 'daily'
+        ? dayOf(now, zone)
+        : DateTime.fromMillis(now, { zone }).toFormat("kkkk-'W'WW");
+    const units = await tx
+      .selectFrom('units')
+      .select(['path', 'head_person_id'])
+      .where('head_person_id', 'is not', null)
+      .execute();
+    const byHead = new Map<string, string[]>();
+    for (const u of units)
+      byHead.set(u.head_person_id!, [...(byHead.get(u.head_person_id!) ?? []), u.path]);
+    const stragglers = open.filter((f) => f.exempt !== 1);
+    if (stragglers.length === 0 || byHead.size === 0) return 0;
+    const people = await getPeopleByIds(tx, [
+      ...byHead.keys(),
+      ...new Set(stragglers.map((f) => f.owner_id)),
+    ]);
+    const due = resolvePhaseOf(m.doc)!.due!;
+    let n = 0;
+    for (const [head, paths] of byHead) {
+      const mine = stragglers.filter((f) => paths.some((u) => isAtOrBelow(f.unit, u)));
+      if (mine.length === 0) continue;
+      const text = composeDigest(
+        {
+          mandateTitle: m.doc.metadata.title,
+          units: paths,
+          due,
+          lines: mine.map((f) => ({
+            owner: f.owner_id,
+            name: people.get(f.owner_id)?.name ?? f.owner_id,
+            device: f.device_id,
+            overdue: now >= ladder.dueEnd,
+          })),
+          link: deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/dashboard` : null,
+        },
+        deps.language,
+      );
+      const step = `digest-${m.id}-${period}-${head}`;
+      n += await insertRows(
+        tx,
+        outboxRows(
+          {
+            finding_id: 0,
+            mandate_id: m.id,
+            device_id: '',
+            owner_id: head,
+            step,
+            language: deps.language,
+            subject: text.subject,
+            attempts: 0,
+            due_at: now,
+            next_at: now,
+            lease_until: null,
+            created_at: now,
+            sent_at: null,
+          },
+          personRecipient(people.get(head), head),
+          text.text,
+          {
+            event: 'digest',
+            mandate: m.id,
+            period,
+            head,
+            units: paths,
+            findings: mine.map((f) => ({ device: f.device_id, owner: f.owner_id, unit: f.unit })),
+            subject: text.subject,
+            text: text.text,
+          },
+        ),
+      );
+    }
+    return n;
+  }
+
   async function plan(now = clock.now()): Promise<number> {
     if (!enabled) return 0;
     const zone = await getTimeZone(store.db);
@@ -92,6 +230,8 @@ export function makeNotifier(deps: NotifierDeps) {
           const life = { opened: f.opened_at, closed: f.closed_at, exemptAt: () => f.exempt === 1 };
           for (const msg of dueMessages(ladder, life, now, zone)) asks.push({ f, msg });
         }
+        if (ladder.digest !== 'none' && now >= m.issuedAt)
+          planned += await planDigests(tx, m, ladder, open, now, zone);
         if (asks.length === 0) continue;
         const owners = await getPeopleByIds(tx, [...new Set(asks.map((a) => a.f.owner_id))]);
         const supervisors = await getPeopleByIds(
@@ -147,53 +287,25 @@ export function makeNotifier(deps: NotifierDeps) {
             created_at: now,
             sent_at: null,
           };
-          const rows: Omit<NotificationsTable, 'id'>[] = [];
-          if (mailer)
-            for (const r of to)
-              rows.push({
-                ...base,
-                recipient: r.key,
-                address: r.address ?? '',
-                channel: 'email',
-                body: text.text,
-                state: r.address ? 'queued' : 'dead',
-                error: r.address ? null : 'no e-mail address',
-              });
-          if (webhook)
-            rows.push({
-              ...base,
-              recipient: 'webhook',
-              address: '',
-              channel: 'webhook',
-              body: JSON.stringify({
-                event: msg.to === 'official' ? 'reminder' : 'escalation',
-                mandate: m.id,
-                device: f.device_id,
-                owner: f.owner_id,
-                unit: f.unit,
-                step: msg.key,
-                to: msg.to,
-                recipients: to.map((r) => ({ id: r.key, email: r.address })),
-                due,
-                stepDueAt: formatInstant(msg.at),
-                language: deps.language,
-                subject: text.subject,
-                text: text.text,
-                link,
-              }),
-              state: 'queued',
-              error: null,
-            });
-          for (const row of rows) {
-            const res = await tx
-              .insertInto('notifications')
-              .values(row)
-              .onConflict((oc) =>
-                oc.columns(['finding_id', 'step', 'recipient', 'channel']).doNothing(),
-              )
-              .executeTakeFirst();
-            planned += Number(res.numInsertedOrUpdatedRows ?? 0n);
-          }
+          planned += await insertRows(
+            tx,
+            outboxRows(base, to, text.text, {
+              event: msg.to === 'official' ? 'reminder' : 'escalation',
+              mandate: m.id,
+              device: f.device_id,
+              owner: f.owner_id,
+              unit: f.unit,
+              step: msg.key,
+              to: msg.to,
+              recipients: to.map((r) => ({ id: r.key, email: r.address })),
+              due,
+              stepDueAt: formatInstant(msg.at),
+              language: deps.language,
+              subject: text.subject,
+              text: text.text,
+              link,
+            }),
+          );
         }
       }
       return planned;
