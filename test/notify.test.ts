@@ -1,12 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../src/adapters/clock.js';
 import { createApp, type App } from '../src/app.js';
 import { buildServer } from '../src/http/server.js';
+import { SHOTS } from './helpers/browser.js';
 import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
 import { makeCli } from './helpers/cli.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
@@ -20,7 +25,12 @@ spec:
   phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
 `;
 
+const pdfTools = existsSync('/usr/bin/pdftoppm') && existsSync('/usr/bin/pdftotext');
+if (!pdfTools && process.env.CI === 'true') throw new Error('CI needs poppler-utils');
+if (!pdfTools) console.warn('\n*** report PDF rendering SKIPPED: no pdftoppm/pdftotext ***\n');
+
 interface Received {
+  attachments: { filename: string; content: Buffer }[];
   to: string;
   subject: string;
   text: string;
@@ -42,6 +52,10 @@ async function startSmtp(): Promise<{
       simpleParser(stream).then(
         (m) => {
           inbox.push({
+            attachments: m.attachments.map((a) => ({
+              filename: a.filename ?? '',
+              content: a.content,
+            })),
             to: (Array.isArray(m.to) ? m.to[0] : m.to)?.text ?? '',
             subject: m.subject ?? '',
             text: m.text ?? '',
@@ -311,6 +325,68 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
       expect(new Set(received.map((r) => r.delivery)).size).toBe(received.length);
     } finally {
       await new Promise((r) => receiver.close(r));
+    }
+  });
+
+  it('makes the 30-day report once, keeps it, and mails it as PDF and CSV with the numbers of status', async () => {
+    const url = await seed(kind);
+    const cli = makeCli(url, '2023-03-02T08:00:00Z');
+    const reported = MANDATE.replace('id: iphones', 'id: iphones-reported').replace(
+      '  phases:',
+      '  reports: { every: P30D, from: 2023-03-03, to: [boss@x.org] }\n  phases:',
+    );
+    expect((await cli.run('apply', '-f', cli.file(reported))).code).toBe(0);
+    smtp.inbox.length = 0;
+    const a = await open(url);
+    clock.set(Date.parse('2023-04-05T06:00:00Z'));
+    expect((await a.notifier.tick()).reports).toBe(1);
+    expect((await a.notifier.tick()).reports).toBe(0);
+    const mail = smtp.inbox.filter((m) => m.to === 'boss@x.org');
+    expect(mail.map((m) => m.subject)).toEqual(['Status report: Replace iPhones — April 2, 2023']);
+    const files = Object.fromEntries(mail[0]!.attachments.map((x) => [x.filename, x.content]));
+    expect(Object.keys(files).sort()).toEqual([
+      'iphones-reported-2023-04-02.csv',
+      'iphones-reported-2023-04-02.pdf',
+    ]);
+    const status = await a.status.status('iphones-reported', { asOf: '2023-04-02' });
+    expect(status.devices.overdue).toBe(2);
+    const csv = files['iphones-reported-2023-04-02.csv']!.toString('utf8').split('\r\n');
+    expect(csv[0]).toBe(
+      'mandate,asOf,unit,pending,overdue,exempt,resolved,peopleInScope,peopleNonCompliant',
+    );
+    const d = status.devices;
+    expect(csv[1]).toBe(
+      `iphones-reported,${status.asOf},,${d.pending},${d.overdue},${d.exempt},${d.resolved},${status.people.inScope},${status.people.nonCompliant}`,
+    );
+    const pdf = files['iphones-reported-2023-04-02.pdf']!;
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // The report is kept: the same PDF through the API.
+    const kept = await a.notifier.reports('iphones-reported');
+    expect(kept.map((r) => r.day)).toEqual(['2023-04-02']);
+    expect(Buffer.from((await a.notifier.report(Number(kept[0]!.id)))!.pdf).equals(pdf)).toBe(true);
+    if (pdfTools) {
+      const dir = mkdtempSync(join(tmpdir(), 'phaseout-pdf-'));
+      writeFileSync(join(dir, 'r.pdf'), pdf);
+      const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], {
+        encoding: 'utf8',
+      });
+      expect(text).toContain('Status report: Replace iPhones');
+      expect(text).toContain('As of April 2, 2023');
+      expect(text).toMatch(new RegExp(`Pending\\s+Overdue\\s+Exempt\\s+Resolved`));
+      expect(text).toMatch(
+        new RegExp(
+          `${d.pending}\\s+${d.overdue}\\s+${d.exempt}\\s+${d.resolved}\\s+${status.people.nonCompliant}`,
+        ),
+      );
+      mkdirSync(SHOTS, { recursive: true });
+      execFileSync('pdftoppm', [
+        '-png',
+        '-r',
+        '60',
+        '-singlefile',
+        join(dir, 'r.pdf'),
+        join(SHOTS, `report-${kind}`),
+      ]);
     }
   });
 

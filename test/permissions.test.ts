@@ -46,6 +46,20 @@ const ROUTES: {
   { method: 'GET', path: '/api/v1/status', url: '/api/v1/status', needs: 'read', allSeeing: true },
   {
     method: 'GET',
+    path: '/api/v1/reports',
+    url: '/api/v1/reports',
+    needs: 'read',
+    orgWide: true,
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/reports/{id}/{format}',
+    url: '/api/v1/reports/1/pdf',
+    needs: 'read',
+    orgWide: true,
+  },
+  {
+    method: 'GET',
     path: '/api/v1/notifications',
     url: '/api/v1/notifications',
     needs: 'read',

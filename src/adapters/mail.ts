@@ -8,6 +8,7 @@ export interface OutgoingMail {
   /** The same id for every attempt at one notification, so that receivers can drop repeats. */
   messageId: string;
   language: string;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 export interface Mailer {
@@ -27,6 +28,7 @@ export function smtpMailer(config: MailConfig): Mailer {
         text: mail.text,
         messageId: mail.messageId,
         headers: { 'Content-Language': mail.language },
+        ...(mail.attachments ? { attachments: mail.attachments } : {}),
       });
     },
     close: () => transport.close(),

@@ -163,6 +163,12 @@ function checkRules(
     });
   }
   duration(m.spec.reports?.every, ['spec', 'reports', 'every']);
+  const every = m.spec.reports ? parseDuration(m.spec.reports.every) : null;
+  if (every && every.as('hours') < 24)
+    problems.push({
+      where: locate(['spec', 'reports', 'every']),
+      message: 'reports come at most once a day: every must be at least P1D',
+    });
   day(m.spec.reports?.from, ['spec', 'reports', 'from']);
   duration(m.spec.exemptions?.maxDuration, ['spec', 'exemptions', 'maxDuration']);
   const positive = (value: string, path: (string | number)[], zero = false): void => {

@@ -93,3 +93,26 @@ export function composeDigest(f: DigestFacts, lang: Language): { subject: string
     text: `"${f.mandateTitle}", due ${due}. Open in your units (${units}): ${n}.\n\n${list}${link}`,
   };
 }
+
+/** The mail that carries a recurring report. */
+export function composeReport(
+  f: {
+    mandateTitle: string;
+    day: string;
+    devices: { pending: number; overdue: number; exempt: number; resolved: number };
+    people: { nonCompliant: number };
+  },
+  lang: Language,
+): { subject: string; text: string } {
+  const d = day(f.day, lang);
+  const c = f.devices;
+  if (lang === 'ru')
+    return {
+      subject: `Отчёт: ${f.mandateTitle} — ${d}`,
+      text: `Отчёт о выполнении распоряжения «${f.mandateTitle}» по состоянию на ${d}: ожидается ${c.pending}, просрочено ${c.overdue}, исключений ${c.exempt}, выполнено ${c.resolved}; людей не выполнили: ${f.people.nonCompliant}. PDF и CSV во вложении.`,
+    };
+  return {
+    subject: `Status report: ${f.mandateTitle} — ${d}`,
+    text: `Status of "${f.mandateTitle}" as of ${d}: pending ${c.pending}, overdue ${c.overdue}, exempt ${c.exempt}, resolved ${c.resolved}; people not compliant: ${f.people.nonCompliant}. The PDF and the CSV are attached.`,
+  };
+}

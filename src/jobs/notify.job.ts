@@ -4,13 +4,21 @@ import { visibleCondition } from '../store/directory.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Mailer } from '../adapters/mail.js';
 import type { Webhook } from '../adapters/webhook.js';
-import { composeDigest, composeMessage, type Language } from '../domain/notify.messages.js';
+import {
+  composeDigest,
+  composeMessage,
+  composeReport,
+  type Language,
+} from '../domain/notify.messages.js';
 import { dueMessages, ladderOf, type DueMessage, type Ladder } from '../domain/notify.rules.js';
 import { isAtOrBelow } from '../domain/unit-path.js';
 import { dayOf } from '../domain/time.js';
 import type { LoadedMandate } from '../services/evaluation.service.js';
 import type { FindingAtRow } from '../store/status.repository.js';
-import { DateTime } from 'luxon';
+import { DateTime, Duration } from 'luxon';
+import { reportCsv, reportPdf } from '../adapters/report.js';
+import { makeStatusService } from '../services/status.service.js';
+import { addDuration, startOfDay } from '../domain/time.js';
 import { resolvePhaseOf } from '../domain/mandate.model.js';
 import { unitPathAncestry } from '../domain/unit-path.js';
 import { loadActiveMandates } from '../services/evaluation.service.js';
@@ -51,6 +59,7 @@ export interface NotifierDeps {
  */
 export function makeNotifier(deps: NotifierDeps) {
   const { store, clock, mailer, webhook } = deps;
+  const status = makeStatusService({ store, clock });
   const enabled = mailer !== null || webhook !== null;
 
   async function unitHead(db: Db, unit: string): Promise<string | null> {
@@ -193,6 +202,7 @@ export function makeNotifier(deps: NotifierDeps) {
             lease_until: null,
             created_at: now,
             sent_at: null,
+            report_id: null,
           },
           personRecipient(people.get(head), head),
           text.text,
@@ -286,6 +296,7 @@ export function makeNotifier(deps: NotifierDeps) {
             lease_until: null,
             created_at: now,
             sent_at: null,
+            report_id: null,
           };
           planned += await insertRows(
             tx,
@@ -345,12 +356,36 @@ export function makeNotifier(deps: NotifierDeps) {
           await webhook.post(JSON.parse(n.body) as object, deliveryId);
         } else {
           if (!mailer) throw new Error('no mail is configured any more');
+          const report =
+            n.report_id === null
+              ? undefined
+              : await store.db
+                  .selectFrom('reports')
+                  .select(['csv', 'pdf', 'day', 'mandate_id'])
+                  .where('id', '=', n.report_id)
+                  .executeTakeFirst();
           await mailer.send({
             to: n.address,
             subject: n.subject,
             text: n.body,
             messageId: `<${deliveryId}@phaseout>`,
             language: n.language,
+            ...(report
+              ? {
+                  attachments: [
+                    {
+                      filename: `${report.mandate_id}-${report.day}.pdf`,
+                      content: Buffer.from(report.pdf),
+                      contentType: 'application/pdf',
+                    },
+                    {
+                      filename: `${report.mandate_id}-${report.day}.csv`,
+                      content: Buffer.from(report.csv, 'utf8'),
+                      contentType: 'text/csv; charset=utf-8',
+                    },
+                  ],
+                }
+              : {}),
           });
         }
         await store.db
@@ -377,17 +412,119 @@ export function makeNotifier(deps: NotifierDeps) {
     return { sent, failed };
   }
 
-  /** One round: plan what is due, then send it. */
+  /**
+   * The latest report each mandate's `reports` schedule asks for by `now`, made once (a unique
+   * day per mandate) and kept; mailed to its `to` addresses and posted to the webhook. After
+   * downtime only the latest is made, not every missed one.
+   */
+  async function makeReports(now = clock.now()): Promise<number> {
+    const zone = await getTimeZone(store.db);
+    let made = 0;
+    for (const m of await loadActiveMandates(store.db, zone)) {
+      const r = m.doc.spec.reports;
+      if (!r) continue;
+      let at = startOfDay(r.from ?? m.doc.metadata.issuedAt, zone);
+      if (now < at) continue;
+      const every = Duration.fromISO(r.every);
+      for (
+        let next = addDuration(at, every, zone);
+        next <= now;
+        next = addDuration(at, every, zone)
+      )
+        at = next;
+      const day = dayOf(at, zone);
+      const exists = await store.db
+        .selectFrom('reports')
+        .select('id')
+        .where('mandate_id', '=', m.id)
+        .where('day', '=', day)
+        .executeTakeFirst();
+      if (exists) continue;
+      const s = await status.status(m.id, { asOf: day, byUnit: true, depth: 3 });
+      const csv = reportCsv(s);
+      const pdf = await reportPdf(s, day, deps.language, new Date(now));
+      made += await writeTransaction(store, async (tx) => {
+        const inserted = await tx
+          .insertInto('reports')
+          .values({ mandate_id: m.id, day, as_of: at, created_at: now, csv, pdf })
+          .onConflict((oc) => oc.columns(['mandate_id', 'day']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!inserted) return 0;
+        const id = Number(inserted.id);
+        const text = composeReport(
+          { mandateTitle: m.doc.metadata.title, day, devices: s.devices, people: s.people },
+          deps.language,
+        );
+        const base = deps.publicUrl?.replace(/\/$/, '');
+        const links = base
+          ? { pdf: `${base}/api/v1/reports/${id}/pdf`, csv: `${base}/api/v1/reports/${id}/csv` }
+          : null;
+        if (enabled)
+          await insertRows(
+            tx,
+            outboxRows(
+              {
+                finding_id: 0,
+                mandate_id: m.id,
+                device_id: '',
+                owner_id: '',
+                step: `report-${m.id}-${day}`,
+                language: deps.language,
+                subject: text.subject,
+                attempts: 0,
+                due_at: at,
+                next_at: now,
+                lease_until: null,
+                created_at: now,
+                sent_at: null,
+                report_id: id,
+              },
+              r.to.map((address) => ({ key: `report:${address}`, address })),
+              text.text,
+              {
+                event: 'report',
+                mandate: m.id,
+                day,
+                report: id,
+                devices: s.devices,
+                people: s.people,
+                subject: text.subject,
+                links,
+              },
+            ),
+          );
+        return 1;
+      });
+    }
+    return made;
+  }
+
+  /** One round: make the reports due, plan what is due, then send it. */
   async function tick(
     now = clock.now(),
-  ): Promise<{ planned: number; sent: number; failed: number }> {
+  ): Promise<{ reports: number; planned: number; sent: number; failed: number }> {
+    const reports = await makeReports(now);
     const planned = await plan(now);
-    return { planned, ...(await deliver(now)) };
+    return { reports, planned, ...(await deliver(now)) };
   }
 
   return {
     plan,
     deliver,
+    makeReports,
+    /** A kept report, for download. */
+    report: (id: number) =>
+      store.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** Kept reports, newest first, without their files. */
+    reports: (mandate?: string) => {
+      let q = store.db
+        .selectFrom('reports')
+        .select(['id', 'mandate_id', 'day', 'as_of', 'created_at'])
+        .orderBy('id', 'desc');
+      if (mandate) q = q.where('mandate_id', '=', mandate);
+      return q.execute();
+    },
     tick,
     /**
      * Runs a round now and then every `everyMs` (PHASEOUT_NOTIFY_EVERY_MS, default a minute),
@@ -397,7 +534,6 @@ export function makeNotifier(deps: NotifierDeps) {
       onError: (e: unknown) => void,
       everyMs = Number(process.env.PHASEOUT_NOTIFY_EVERY_MS ?? 60_000),
     ) {
-      if (!enabled) return () => Promise.resolve();
       let running: Promise<unknown> = Promise.resolve();
       const round = () => {
         running = running.then(() => tick()).catch(onError);
@@ -447,6 +583,7 @@ export function makeNotifier(deps: NotifierDeps) {
           'notifications.created_at',
           'notifications.sent_at',
           'notifications.error',
+          'notifications.report_id',
         ])
         .orderBy('notifications.id', 'desc')
         .limit(f.limit ?? 200);

@@ -197,9 +197,22 @@ export interface NotificationsTable {
   created_at: Ms;
   sent_at: Ms | null;
   error: string | null;
+  /** A report sent as attachments. */
+  report_id: number | null;
+}
+
+export interface ReportsTable {
+  id: Generated<number>;
+  mandate_id: string;
+  day: string;
+  as_of: Ms;
+  created_at: Ms;
+  csv: string;
+  pdf: Uint8Array;
 }
 
 export interface Database {
+  reports: ReportsTable;
   notifications: NotificationsTable;
   statements: StatementsTable;
   accounts: AccountsTable;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { formatInstant } from '../../domain/time.js';
+import { AppError } from '../../domain/errors.js';
 import { reader } from '../access.js';
 
 const at = (ms: number | null) => (ms === null ? null : formatInstant(Number(ms)));
@@ -62,6 +63,65 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
         nextAttemptAt: r.state === 'queued' ? at(r.next_at) : null,
         error: r.error,
       }));
+    },
+  );
+
+  const orgWide = (req: Parameters<typeof reader>[0]) => {
+    if (!reader(req).visibility.all)
+      throw new AppError(
+        'forbidden',
+        'reports are organisation-wide: officers, auditors, logistics and admins',
+      );
+  };
+
+  server.get<{ Querystring: { mandate?: string } }>(
+    '/api/v1/reports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Recurring status reports kept for download (mandate `reports`), newest first',
+        querystring: { type: 'object', properties: { mandate: { type: 'string' } } },
+      },
+    },
+    async (req) => {
+      orgWide(req);
+      return (await app.notifier.reports(req.query.mandate)).map((r) => ({
+        id: Number(r.id),
+        mandate: r.mandate_id,
+        day: r.day,
+        asOf: at(r.as_of),
+        createdAt: at(r.created_at),
+        pdf: `/api/v1/reports/${r.id}/pdf`,
+        csv: `/api/v1/reports/${r.id}/csv`,
+      }));
+    },
+  );
+
+  server.get<{ Params: { id: number; format: 'pdf' | 'csv' } }>(
+    '/api/v1/reports/:id/:format',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'One report as PDF or CSV',
+        params: {
+          type: 'object',
+          required: ['id', 'format'],
+          properties: {
+            id: { type: 'integer', minimum: 1 },
+            format: { type: 'string', enum: ['pdf', 'csv'] },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      orgWide(req);
+      const r = await app.notifier.report(req.params.id);
+      if (!r) throw new AppError('not_found', `no report ${req.params.id}`);
+      const name = `${r.mandate_id}-${r.day}.${req.params.format}`;
+      void reply.header('content-disposition', `attachment; filename="${name}"`);
+      if (req.params.format === 'pdf')
+        return reply.type('application/pdf').send(Buffer.from(r.pdf));
+      return reply.type('text/csv; charset=utf-8').send(r.csv);
     },
   );
 }

@@ -1,0 +1,51 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { MandateStatus } from '../services/status.service.js';
+import { reportCsv, reportPdf } from './report.js';
+
+const STATUS: MandateStatus = {
+  mandate: 'm1',
+  title: 'Сдать iPhone',
+  version: 2,
+  asOf: '2023-04-02T00:00:00.000Z',
+  due: '2023-04-01',
+  devices: { pending: 0, overdue: 61, exempt: 3, resolved: 1218, lost: 4 },
+  people: { inScope: 1883, affected: 1282, nonCompliant: 60, overdue: 60 },
+  phases: [{ id: 'replace', requires: 'resolve', due: '2023-04-01', state: 'missed' }],
+  forecast: { ratePerDay: 2, projectedCompletion: null, onTrack: false },
+  units: [
+    {
+      unit: '=cmd',
+      devices: { pending: 0, overdue: 61, exempt: 3, resolved: 1218, lost: 4 },
+      people: { inScope: 1883, affected: 1282, nonCompliant: 60, overdue: 60 },
+    },
+  ],
+};
+
+describe('reports', () => {
+  it('writes the CSV with the whole organisation first and cells made safe for spreadsheets', () => {
+    const lines = reportCsv(STATUS).split('\r\n');
+    expect(lines[1]).toBe('m1,2023-04-02T00:00:00.000Z,,0,61,3,1218,1883,60');
+    expect(lines[2]).toBe("m1,2023-04-02T00:00:00.000Z,'=cmd,0,61,3,1218,1883,60");
+  });
+
+  it.skipIf(!existsSync('/usr/bin/pdftotext'))(
+    'writes the PDF in Russian, Cyrillic included',
+    async () => {
+      const pdf = await reportPdf(STATUS, '2023-04-02', 'ru', new Date('2023-04-05T06:00:00Z'));
+      const dir = mkdtempSync(join(tmpdir(), 'phaseout-pdf-'));
+      writeFileSync(join(dir, 'r.pdf'), pdf);
+      const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], {
+        encoding: 'utf8',
+      });
+      expect(text).toContain('Отчёт о выполнении: Сдать iPhone');
+      expect(text).toContain('По состоянию на 2 апреля 2023');
+      expect(text).toMatch(/Просрочено/);
+      expect(text).toMatch(/1\s218/);
+      expect(text).toContain('сорван');
+    },
+  );
+});
