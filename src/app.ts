@@ -75,6 +75,7 @@ export async function createApp(deps: {
       webhook: deps.config?.webhook ? httpWebhook(deps.config.webhook) : null,
       publicUrl: deps.config?.publicUrl ?? null,
       language: deps.config?.language ?? 'en',
+      ...(deps.config?.notify ?? {}),
     }),
     audit: {
       verify: () => verifyAudit(store.db),

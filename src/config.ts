@@ -19,6 +19,10 @@ const schema = z
     /** Every notification is also POSTed here as JSON, signed with HMAC-SHA256. */
     PHASEOUT_WEBHOOK_URL: z.url().optional(),
     PHASEOUT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** How often the server looks for messages to plan and send (default 60000). */
+    PHASEOUT_NOTIFY_EVERY_MS: z.coerce.number().int().min(100).optional(),
+    /** How long a sender owns a message it is sending before another may retry (default 120000). */
+    PHASEOUT_NOTIFY_LEASE_MS: z.coerce.number().int().min(1000).optional(),
     /** The language of messages: en or ru. */
     PHASEOUT_LANGUAGE: z.enum(['en', 'ru']).optional(),
   })
@@ -75,6 +79,7 @@ export interface Config {
   webhook?: { url: string; secret: string } | null;
   publicUrl?: string | null;
   language?: 'en' | 'ru';
+  notify?: { everyMs: number; leaseMs: number };
 }
 
 /** Parses the environment, or throws listing every bad value. */
@@ -93,6 +98,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       ? { url: e.PHASEOUT_WEBHOOK_URL, secret: e.PHASEOUT_WEBHOOK_SECRET! }
       : null,
     language: e.PHASEOUT_LANGUAGE ?? 'en',
+    notify: {
+      everyMs: e.PHASEOUT_NOTIFY_EVERY_MS ?? 60_000,
+      leaseMs: e.PHASEOUT_NOTIFY_LEASE_MS ?? 120_000,
+    },
     oidc: e.PHASEOUT_OIDC_ISSUER
       ? {
           issuer: e.PHASEOUT_OIDC_ISSUER,

@@ -31,8 +31,6 @@ import type { Db, NotificationsTable } from '../store/schema.js';
 import { listFindingsAt } from '../store/status.repository.js';
 import { writeTransaction } from '../store/transaction.js';
 
-/** How long a sender owns a message it claimed; after that another may try again. */
-const LEASE_MS = 2 * 60_000;
 const MAX_ATTEMPTS = 6;
 /** 1, 2, 4, 8, 16 minutes between attempts. */
 const backoff = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
@@ -49,6 +47,9 @@ export interface NotifierDeps {
   webhook: Webhook | null;
   publicUrl: string | null;
   language: Language;
+  /** How long a sender owns a message it claimed; after that another may try again. */
+  leaseMs?: number;
+  everyMs?: number;
 }
 
 /**
@@ -343,7 +344,11 @@ export function makeNotifier(deps: NotifierDeps) {
     for (const n of candidates) {
       const claim = await store.db
         .updateTable('notifications')
-        .set({ state: 'sending', lease_until: now + LEASE_MS, attempts: n.attempts + 1 })
+        .set({
+          state: 'sending',
+          lease_until: now + (deps.leaseMs ?? 120_000),
+          attempts: n.attempts + 1,
+        })
         .where('id', '=', n.id)
         .where('attempts', '=', n.attempts)
         .where('state', 'in', ['queued', 'sending'])
@@ -530,10 +535,7 @@ export function makeNotifier(deps: NotifierDeps) {
      * Runs a round now and then every `everyMs` (PHASEOUT_NOTIFY_EVERY_MS, default a minute),
      * never two at once; the returned function stops it after the round in progress.
      */
-    start(
-      onError: (e: unknown) => void,
-      everyMs = Number(process.env.PHASEOUT_NOTIFY_EVERY_MS ?? 60_000),
-    ) {
+    start(onError: (e: unknown) => void, everyMs = deps.everyMs ?? 60_000) {
       let running: Promise<unknown> = Promise.resolve();
       const round = () => {
         running = running.then(() => tick()).catch(onError);
