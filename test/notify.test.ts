@@ -223,11 +223,33 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     await server.close();
   });
 
-  it('after downtime catches up with one message per due step, in Russian', async () => {
+  it('after downtime catches up with one message per due step, each in its recipient’s language', async () => {
     const url = await seed(kind);
     smtp.inbox.length = 0;
     const a = await open(url, 'ru');
     clock.set(Date.parse('2023-05-20T06:00:00Z'));
+    // p3 reads the console in English: their messages come in English, everyone else's in Russian.
+    await a.accounts.addUser(
+      { email: 'p3@x.org', roles: ['unit-head'], personId: 'p3', password: 'long enough pw' },
+      'test',
+    );
+    const server = await buildServer(a);
+    const login = await server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'p3@x.org', password: 'long enough pw' },
+    });
+    const set = await server.inject({
+      method: 'PUT',
+      url: '/api/v1/auth/me/language',
+      payload: { language: 'en' },
+      headers: {
+        cookie: `phaseout_session=${login.cookies.find((c) => c.name === 'phaseout_session')!.value}`,
+        'x-csrf-token': login.json<{ csrfToken: string }>().csrfToken,
+      },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    await server.close();
     await a.notifier.tick();
     await a.notifier.tick();
     const got = smtp.inbox.map((m) => `${m.to} ${m.subject}`).sort();
@@ -235,16 +257,17 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     expect(got).toEqual(
       [
         'p2@x.org Просрочено: Person p1 — Replace iPhones',
-        'p3@x.org Просрочено: Person p1 — Replace iPhones',
+        'p3@x.org Overdue: Person p1 — Replace iPhones',
         'officer@x.org Просрочено: Person p1 — Replace iPhones',
         // p2's own iPhone: their supervisor is nobody, so the unit head and officers hear.
-        'p3@x.org Просрочено: Person p2 — Replace iPhones',
+        'p3@x.org Overdue: Person p2 — Replace iPhones',
         'officer@x.org Просрочено: Person p2 — Replace iPhones',
-        'p3@x.org Сводка: Replace iPhones — не выполнено: 2 (A)',
+        'p3@x.org Digest: Replace iPhones — 2 open (A)',
       ].sort(),
     );
     expect(smtp.inbox.find((m) => m.to === 'p2@x.org')!.text).toContain('срок истёк 1 апреля 2023');
-    expect(smtp.inbox[0]!.language).toBe('ru');
+    expect(smtp.inbox.find((m) => m.to === 'p2@x.org')!.language).toBe('ru');
+    expect(smtp.inbox.find((m) => m.to === 'p3@x.org')!.language).toBe('en');
     const steps = (await a.notifier.log({ owner: 'p1' })).map((l) => l.step).sort();
     expect(steps).toEqual([
       'escalate-P1D-supervisor#0',

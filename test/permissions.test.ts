@@ -26,6 +26,13 @@ const ROUTES: {
   orgWide?: boolean;
 }[] = [
   { method: 'GET', path: '/api/v1/auth/me', url: '/api/v1/auth/me', needs: 'read' },
+  {
+    method: 'PUT',
+    path: '/api/v1/auth/me/language',
+    url: '/api/v1/auth/me/language',
+    needs: 'read',
+    body: { language: 'ru' },
+  },
   { method: 'POST', path: '/api/v1/auth/logout', url: '/api/v1/auth/logout', needs: 'read' },
   { method: 'GET', path: '/api/v1/mandates', url: '/api/v1/mandates', needs: 'read' },
   { method: 'GET', path: '/api/v1/mandates/{id}', url: '/api/v1/mandates/m1', needs: 'read' },

@@ -32,12 +32,16 @@ import { listFindingsAt } from '../store/status.repository.js';
 import { writeTransaction } from '../store/transaction.js';
 
 const MAX_ATTEMPTS = 6;
+const asLanguage = (l: string | null): Language | null => (l === 'en' || l === 'ru' ? l : null);
+
 /** 1, 2, 4, 8, 16 minutes between attempts. */
 const backoff = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
 
 interface Recipient {
   key: string;
   address: string | null;
+  /** The language the recipient's account reads in, if they have one and chose. */
+  language: Language | null;
 }
 
 export interface NotifierDeps {
@@ -78,16 +82,32 @@ export function makeNotifier(deps: NotifierDeps) {
   async function officers(db: Db): Promise<Recipient[]> {
     const rows = await db
       .selectFrom('accounts')
-      .select(['email', 'roles'])
+      .select(['email', 'roles', 'language'])
       .where('disabled', '=', 0)
       .execute();
     return rows
       .filter((a) => (JSON.parse(a.roles) as string[]).includes('officer'))
-      .map((a) => ({ key: `account:${a.email}`, address: a.email }));
+      .map((a) => ({
+        key: `account:${a.email}`,
+        address: a.email,
+        language: asLanguage(a.language),
+      }));
   }
 
+  /** The language each person's account reads in, for the people who have one. */
+  async function languagesOf(db: Db): Promise<Map<string, Language>> {
+    const rows = await db
+      .selectFrom('accounts')
+      .select(['person_id', 'language'])
+      .where('person_id', 'is not', null)
+      .where('language', 'is not', null)
+      .execute();
+    return new Map(rows.map((r) => [r.person_id!, asLanguage(r.language)!]));
+  }
+  let languages = new Map<string, Language>();
+
   const personRecipient = (p: StoredPerson | undefined, id: string | null): Recipient[] =>
-    id ? [{ key: id, address: p?.email ?? null }] : [];
+    id ? [{ key: id, address: p?.email ?? null, language: languages.get(id) ?? null }] : [];
 
   /** One row per e-mail recipient (dead at once when they have no address) and one for the webhook. */
   function outboxRows(
@@ -96,21 +116,26 @@ export function makeNotifier(deps: NotifierDeps) {
       'id' | 'recipient' | 'address' | 'channel' | 'body' | 'state' | 'error'
     >,
     to: Recipient[],
-    text: string,
+    compose: (language: Language) => { subject: string; text: string },
     payload: object,
   ): Omit<NotificationsTable, 'id'>[] {
     const rows: Omit<NotificationsTable, 'id'>[] = [];
     if (mailer)
-      for (const r of to)
+      for (const r of to) {
+        const language = r.language ?? deps.language;
+        const text = compose(language);
         rows.push({
           ...base,
+          language,
+          subject: text.subject,
           recipient: r.key,
           address: r.address ?? '',
           channel: 'email',
-          body: text,
+          body: text.text,
           state: r.address ? 'queued' : 'dead',
           error: r.address ? null : 'no e-mail address',
         });
+      }
     if (webhook)
       rows.push({
         ...base,
@@ -170,21 +195,25 @@ export function makeNotifier(deps: NotifierDeps) {
     for (const [head, paths] of byHead) {
       const mine = stragglers.filter((f) => paths.some((u) => isAtOrBelow(f.unit, u)));
       if (mine.length === 0) continue;
-      const text = composeDigest(
-        {
-          mandateTitle: m.doc.metadata.title,
-          units: paths,
-          due,
-          lines: mine.map((f) => ({
-            owner: f.owner_id,
-            name: people.get(f.owner_id)?.name ?? f.owner_id,
-            device: f.device_id,
-            overdue: now >= ladder.dueEnd,
-          })),
-          link: deps.publicUrl ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/dashboard` : null,
-        },
-        deps.language,
-      );
+      const compose = (language: Language) =>
+        composeDigest(
+          {
+            mandateTitle: m.doc.metadata.title,
+            units: paths,
+            due,
+            lines: mine.map((f) => ({
+              owner: f.owner_id,
+              name: people.get(f.owner_id)?.name ?? f.owner_id,
+              device: f.device_id,
+              overdue: now >= ladder.dueEnd,
+            })),
+            link: deps.publicUrl
+              ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/dashboard`
+              : null,
+          },
+          language,
+        );
+      const text = compose(deps.language);
       const step = `digest-${m.id}-${period}-${head}`;
       n += await insertRows(
         tx,
@@ -206,7 +235,7 @@ export function makeNotifier(deps: NotifierDeps) {
             report_id: null,
           },
           personRecipient(people.get(head), head),
-          text.text,
+          compose,
           {
             event: 'digest',
             mandate: m.id,
@@ -228,6 +257,7 @@ export function makeNotifier(deps: NotifierDeps) {
     const zone = await getTimeZone(store.db);
     return writeTransaction(store, async (tx) => {
       let planned = 0;
+      languages = await languagesOf(tx);
       const officerList = await officers(tx);
       for (const m of await loadActiveMandates(tx, zone)) {
         const ladder = ladderOf(m.doc, zone);
@@ -270,19 +300,21 @@ export function makeNotifier(deps: NotifierDeps) {
           const link = deps.publicUrl
             ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
             : null;
-          const text = composeMessage(
-            {
-              to: msg.to,
-              kind: msg.to === 'official' ? 'remind' : 'escalate',
-              mandateTitle: m.doc.metadata.title,
-              device: f.device_id,
-              deviceModel: device?.model ?? null,
-              owner: { id: f.owner_id, name: owner?.name ?? f.owner_id },
-              due,
-              link,
-            },
-            deps.language,
-          );
+          const compose = (language: Language) =>
+            composeMessage(
+              {
+                to: msg.to,
+                kind: msg.to === 'official' ? 'remind' : 'escalate',
+                mandateTitle: m.doc.metadata.title,
+                device: f.device_id,
+                deviceModel: device?.model ?? null,
+                owner: { id: f.owner_id, name: owner?.name ?? f.owner_id },
+                due,
+                link,
+              },
+              language,
+            );
+          const text = compose(deps.language);
           const base = {
             finding_id: f.id,
             mandate_id: m.id,
@@ -301,7 +333,7 @@ export function makeNotifier(deps: NotifierDeps) {
           };
           planned += await insertRows(
             tx,
-            outboxRows(base, to, text.text, {
+            outboxRows(base, to, compose, {
               event: msg.to === 'official' ? 'reminder' : 'escalation',
               mandate: m.id,
               device: f.device_id,
@@ -457,10 +489,12 @@ export function makeNotifier(deps: NotifierDeps) {
           .executeTakeFirst();
         if (!inserted) return 0;
         const id = Number(inserted.id);
-        const text = composeReport(
-          { mandateTitle: m.doc.metadata.title, day, devices: s.devices, people: s.people },
-          deps.language,
-        );
+        const compose = (language: Language) =>
+          composeReport(
+            { mandateTitle: m.doc.metadata.title, day, devices: s.devices, people: s.people },
+            language,
+          );
+        const text = compose(deps.language);
         const base = deps.publicUrl?.replace(/\/$/, '');
         const links = base
           ? { pdf: `${base}/api/v1/reports/${id}/pdf`, csv: `${base}/api/v1/reports/${id}/csv` }
@@ -485,8 +519,8 @@ export function makeNotifier(deps: NotifierDeps) {
                 sent_at: null,
                 report_id: id,
               },
-              r.to.map((address) => ({ key: `report:${address}`, address })),
-              text.text,
+              r.to.map((address) => ({ key: `report:${address}`, address, language: null })),
+              compose,
               {
                 event: 'report',
                 mandate: m.id,

@@ -168,6 +168,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
           oidc_issuer: null,
           oidc_subject: null,
           created_at: now,
+          language: null,
         });
         await recordAudit(tx, now, {
           actor,
@@ -176,6 +177,24 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
           change: { email, roles, units, personId: input.personId ?? null },
         });
         return viewOf((await getAccountById(tx, id))!);
+      });
+    },
+
+    /** Remembers the language an account reads in; its messages follow. */
+    async setLanguage(actor: Actor, language: 'en' | 'ru'): Promise<void> {
+      await writeTransaction(store, async (tx) => {
+        const now = clock.now();
+        await tx
+          .updateTable('accounts')
+          .set({ language })
+          .where('id', '=', actor.accountId)
+          .execute();
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'account.language',
+          object: `account/${actor.accountId}`,
+          change: { language },
+        });
       });
     },
 

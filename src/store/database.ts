@@ -8,6 +8,7 @@ import { accountsMigration } from './migrations/20261128T0100-accounts.js';
 import { statementsMigration } from './migrations/20261128T0200-statements.js';
 import { notificationsMigration } from './migrations/20261128T0300-notifications.js';
 import { reportsMigration } from './migrations/20261128T0400-reports.js';
+import { accountLanguageMigration } from './migrations/20261128T0500-account-language.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -69,6 +70,7 @@ async function migrate(store: Store): Promise<void> {
         '20261128T0200-statements': statementsMigration(store.dialect),
         '20261128T0300-notifications': notificationsMigration(store.dialect),
         '20261128T0400-reports': reportsMigration(store.dialect),
+        '20261128T0500-account-language': accountLanguageMigration(),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

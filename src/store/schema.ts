@@ -142,6 +142,8 @@ export interface AccountsTable {
   oidc_issuer: string | null;
   oidc_subject: string | null;
   created_at: Ms;
+  /** `en` or `ru`, chosen in the console; null: the organisation's. */
+  language: string | null;
 }
 
 export interface SessionsTable {

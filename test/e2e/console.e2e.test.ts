@@ -82,6 +82,19 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   it('switches to Russian, remembers it, and shows no English on the dashboard', async () => {
     await page.getByLabel('Language').selectOption('ru');
     await expect.poll(() => page.getByText('Просрочено').count()).toBeGreaterThan(0);
+    // The account remembers it too: messages to the officer come in Russian.
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.store.db
+              .selectFrom('accounts')
+              .select('language')
+              .where('email', '=', 'officer@demo.phaseout')
+              .executeTakeFirst()
+          )?.language,
+      )
+      .toBe('ru');
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { name: 'Распоряжения' }).count()).toBe(1);
     const text = await page.locator('main').innerText();

@@ -78,7 +78,12 @@ export function App() {
             {t('language')}{' '}
             <select
               value={i18n.language}
-              onChange={(e) => void setLanguage(e.target.value as Language)}
+              onChange={(e) => {
+                const lang = e.target.value as Language;
+                void setLanguage(lang);
+                // Remembered on the account too, so that messages to you come in it.
+                if (me) void api.setLanguage(lang).catch(() => undefined);
+              }}
             >
               <option value="en">English</option>
               <option value="ru">Русский</option>

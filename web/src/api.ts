@@ -211,6 +211,8 @@ export const api = {
     const r = await call<{ csrfToken: string }>('POST', '/auth/login', { email, password });
     csrf = r.csrfToken;
   },
+  setLanguage: (language: string) =>
+    call<{ language: string }>('PUT', '/auth/me/language', { language }),
   logout: () => call<{ ok: boolean }>('POST', '/auth/logout'),
   mandates: () => call<Mandate[]>('GET', '/mandates'),
   mandate: (id: string) => call<MandateDetail>('GET', `/mandates/${encodeURIComponent(id)}`),

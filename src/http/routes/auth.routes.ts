@@ -87,4 +87,25 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
       };
     },
   );
+
+  server.put<{ Body: { language: 'en' | 'ru' } }>(
+    '/api/v1/auth/me/language',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The language you read in; reminders and escalations to you come in it',
+        body: {
+          type: 'object',
+          required: ['language'],
+          additionalProperties: false,
+          properties: { language: { type: 'string', enum: ['en', 'ru'] } },
+        },
+      },
+    },
+    async (req) => {
+      const actor = authorize(req, 'read');
+      await app.accounts.setLanguage(actor, req.body.language);
+      return { language: req.body.language };
+    },
+  );
 }
