@@ -349,6 +349,20 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'unit-people.png'), fullPage: true });
   });
 
+  it('lists the recurring reports for download and the messages log', async () => {
+    expect(await app.notifier.makeReports()).toBe(1);
+    await page.getByRole('link', { name: 'Messages' }).click();
+    const report = page.locator('[data-report]').first();
+    await expect.poll(() => report.count()).toBe(1);
+    expect(await report.innerText()).toMatch(/^kaspersky-removal-2023 · /);
+    const href = await report.getByRole('link', { name: 'PDF' }).getAttribute('href');
+    const pdf = await page.request.get(`${url}${href}`);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await page.getByText('No reminder or escalation has been sent.').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'messages.png'), fullPage: true });
+  });
+
   /** The English console's own words (placeholders cut out), to be looked for on Russian pages. */
   const englishWords = [
     ...new Set(
@@ -437,6 +451,12 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
         'exemptions',
         async () => {
           await expect.poll(() => admin.locator('tbody tr').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'messages',
+        async () => {
+          await expect.poll(() => admin.locator('[data-report]').count()).toBeGreaterThan(0);
         },
       ],
       [

@@ -9,11 +9,20 @@ import { Exemptions } from './pages/Exemptions.js';
 import { Findings } from './pages/Findings.js';
 import { Mandates } from './pages/Mandates.js';
 import { MyPage } from './pages/MyPage.js';
+import { Messages } from './pages/Notifications.js';
 import { People } from './pages/People.js';
 import { SignIn } from './pages/SignIn.js';
 
 type Page =
-  'dashboard' | 'mandates' | 'findings' | 'people' | 'devices' | 'exemptions' | 'audit' | 'mine';
+  | 'dashboard'
+  | 'mandates'
+  | 'findings'
+  | 'people'
+  | 'devices'
+  | 'exemptions'
+  | 'audit'
+  | 'messages'
+  | 'mine';
 
 /** The pages a set of roles may open, in menu order. */
 function pagesFor(roles: string[]): Page[] {
@@ -25,6 +34,7 @@ function pagesFor(roles: string[]): Page[] {
     pages.push('findings', 'people', 'devices');
   if (has('official')) pages.push('mine');
   pages.push('exemptions');
+  if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('messages');
   if (has('admin', 'officer', 'auditor')) pages.push('audit');
   return pages;
 }
@@ -119,6 +129,8 @@ export function App() {
             canRequest={me.roles.includes('officer')}
             mandates={mandates}
           />
+        ) : page === 'messages' ? (
+          <Messages />
         ) : page === 'audit' ? (
           <Audit />
         ) : page === 'mine' ? (

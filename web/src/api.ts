@@ -197,8 +197,17 @@ export interface LadderPreview {
   upcoming: { step: string; to: string; day: string; findings: number }[];
 }
 
+export interface Report {
+  id: number;
+  mandate: string;
+  day: string;
+  pdf: string;
+  csv: string;
+}
+
 export const api = {
-  notifications: (f: { owner?: string; device?: string; mandate?: string }) =>
+  reports: () => call<Report[]>('GET', '/reports'),
+  notifications: (f: { owner?: string; device?: string; mandate?: string; state?: string }) =>
     call<Notification[]>('GET', `/notifications${query(f)}`),
   ladder: (mandate: string) =>
     call<LadderPreview>('GET', `/mandates/${encodeURIComponent(mandate)}/notify`),

@@ -223,6 +223,11 @@ export const messages = {
       nothingUpcoming: 'Nothing more: no step lies ahead for the open findings in your scope.',
       day: 'Day',
       openFindings: 'Open findings',
+      page_messages: 'Messages',
+      reports: 'Recurring reports',
+      noReports: 'No report yet: mandates with a reports schedule make them.',
+      stepDigest: 'digest to the unit head',
+      stepReport: 'recurring report',
     },
   },
   ru: {
@@ -461,6 +466,11 @@ export const messages = {
       nothingUpcoming: 'Больше ничего: для открытых нарушений в вашей зоне шагов не осталось.',
       day: 'День',
       openFindings: 'Открытых нарушений',
+      page_messages: 'Рассылки',
+      reports: 'Регулярные отчёты',
+      noReports: 'Отчётов пока нет: их составляют распоряжения с расписанием отчётов.',
+      stepDigest: 'сводка главе подразделения',
+      stepReport: 'регулярный отчёт',
     },
   },
 } as const;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type LadderPreview, type Notification } from '../api.js';
+import { api, type LadderPreview, type Notification, type Report } from '../api.js';
+import { deviceHref, personHref } from './People.js';
 
 /** `P14D` → "14 days"; other durations as written. */
 function useDuration() {
@@ -17,6 +18,8 @@ export function useStepName() {
   const duration = useDuration();
   return (step: string) => {
     const [id = '', occurrence = '0'] = step.split('#');
+    if (id.startsWith('digest-')) return t('stepDigest');
+    if (id.startsWith('report-')) return t('stepReport');
     const remind = /^remind-(P.+)$/.exec(id);
     if (remind) return t('stepRemind', { before: duration(remind[1]!) });
     const escalate = /^escalate-(P[^-]+)-(.+)$/.exec(id);
@@ -30,20 +33,34 @@ export function useStepName() {
 }
 
 /** What was sent about a person's or a device's findings, newest first. */
-export function NotificationLog({ owner, device }: { owner?: string; device?: string }) {
+export function NotificationLog({
+  owner,
+  device,
+  state,
+}: {
+  owner?: string;
+  device?: string;
+  state?: string;
+}) {
   const { t, i18n } = useTranslation();
   const stepName = useStepName();
   const [rows, setRows] = useState<Notification[] | null>(null);
   useEffect(() => {
     let live = true;
-    api.notifications({ ...(owner ? { owner } : {}), ...(device ? { device } : {}) }).then(
-      (r) => live && setRows(r),
-      () => live && setRows([]),
-    );
+    api
+      .notifications({
+        ...(owner ? { owner } : {}),
+        ...(device ? { device } : {}),
+        ...(state ? { state } : {}),
+      })
+      .then(
+        (r) => live && setRows(r),
+        () => live && setRows([]),
+      );
     return () => {
       live = false;
     };
-  }, [owner, device]);
+  }, [owner, device, state]);
   const dt = (iso: string | null) =>
     iso
       ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
@@ -68,7 +85,19 @@ export function NotificationLog({ owner, device }: { owner?: string; device?: st
           <tr key={n.id} data-notification-state={n.state}>
             <td>{dt(n.sentAt ?? n.createdAt)}</td>
             <td>
-              {stepName(n.step)} · {n.device}
+              {stepName(n.step)}
+              {n.device && (
+                <>
+                  {' · '}
+                  <a href={deviceHref(n.device)}>{n.device}</a>
+                </>
+              )}
+              {!owner && n.owner && (
+                <>
+                  {' · '}
+                  <a href={personHref(n.owner)}>{n.owner}</a>
+                </>
+              )}
             </td>
             <td>{n.recipient === 'webhook' ? '—' : n.address || n.recipient}</td>
             <td>{t(`channel_${n.channel}`)}</td>
@@ -145,5 +174,62 @@ export function LadderPreviewCard({ mandate }: { mandate: string }) {
         </>
       )}
     </article>
+  );
+}
+
+/** Everything sent, what was given up on, and the recurring reports: for officers and auditors. */
+export function Messages() {
+  const { t, i18n } = useTranslation();
+  const [state, setState] = useState('');
+  const [reports, setReports] = useState<Report[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    api.reports().then(
+      (r) => live && setReports(r),
+      () => live && setReports([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const day = (d: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
+  return (
+    <section aria-labelledby="messages-title">
+      <h2 id="messages-title">{t('page_messages')}</h2>
+      <article className="card" aria-labelledby="reports-title">
+        <h3 id="reports-title">{t('reports')}</h3>
+        {reports === null ? (
+          <p>{t('loading')}</p>
+        ) : reports.length === 0 ? (
+          <p>{t('noReports')}</p>
+        ) : (
+          <ul>
+            {reports.map((r) => (
+              <li key={r.id} data-report={r.id}>
+                {r.mandate} · {day(r.day)} · <a href={r.pdf}>PDF</a> · <a href={r.csv}>CSV</a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </article>
+      <article className="card" aria-labelledby="log-title">
+        <h3 id="log-title">{t('messages')}</h3>
+        <div className="filters">
+          <label htmlFor="messages-state">{t('messageState')}</label>
+          <select id="messages-state" value={state} onChange={(e) => setState(e.target.value)}>
+            <option value="">{t('anyOption')}</option>
+            {(['queued', 'sent', 'dead'] as const).map((s) => (
+              <option key={s} value={s}>
+                {t(`message_${s}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <NotificationLog state={state} />
+      </article>
+    </section>
   );
 }
