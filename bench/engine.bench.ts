@@ -57,7 +57,7 @@ interface Step {
   note?: string;
 }
 
-function run(step: string, args: string[], note?: string): Step {
+function run(step: string, args: string[], note?: string, env?: NodeJS.ProcessEnv): Step {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
@@ -65,6 +65,7 @@ function run(step: string, args: string[], note?: string): Step {
     {
       encoding: 'utf8',
       maxBuffer: 1 << 28,
+      ...(env ? { env: { ...process.env, ...env } } : {}),
     },
   );
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -156,6 +157,26 @@ async function main(): Promise<void> {
       'status --json again (warm cache)',
       ['status', '--as-of', '2023-03-25', '--json'],
       'three mandates',
+    ),
+  );
+  // A webhook nobody listens on: the round plans every message, then fails fast to send 200.
+  const hook = {
+    PHASEOUT_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+    PHASEOUT_WEBHOOK_SECRET: 'bench-secret-bench-secret',
+  };
+  const notify = run(
+    'notify round on 25 April (reminders + escalations)',
+    ['notify', '--at', '2023-04-25T06:00:00Z'],
+    undefined,
+    hook,
+  );
+  steps.push(notify);
+  steps.push(
+    run(
+      'notify round an hour later (nothing new)',
+      ['notify', '--at', '2023-04-25T07:00:00Z'],
+      undefined,
+      hook,
     ),
   );
   steps.push(

@@ -413,6 +413,27 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     }
   });
 
+  it('runs one round from the command line, channels from the environment', async () => {
+    const url = await seed(kind);
+    smtp.inbox.length = 0;
+    const saved = { ...process.env };
+    process.env.PHASEOUT_SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
+    process.env.PHASEOUT_MAIL_FROM = 'phaseout@x.org';
+    try {
+      const cli = makeCli(url);
+      const r = await cli.run('notify', '--at', '2023-03-18T06:00:00Z');
+      expect(r.err).toBe('');
+      expect(r.out).toBe('reports 0, planned 3, sent 3, failed 0\n');
+      expect((await cli.run('notify', '--at', '2023-03-18T07:00:00Z')).out).toBe(
+        'reports 0, planned 0, sent 0, failed 0\n',
+      );
+      expect(smtp.inbox).toHaveLength(3);
+      expect((await cli.run('notify', '--at', 'tomorrow')).code).toBe(2);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('retries a failed send with backoff and keeps it queued, then sends it once', async () => {
     const url = await seed(kind);
     const app = await createApp({

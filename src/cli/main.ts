@@ -4,6 +4,7 @@ import { processIo, reportError, type Io } from './io.js';
 import { registerAccountCommands } from './commands/account.commands.js';
 import { registerDataCommands } from './commands/data.commands.js';
 import { registerReadCommands } from './commands/read.commands.js';
+import { registerNotifyCommands } from './commands/notify.commands.js';
 import { registerServeCommands } from './commands/serve.commands.js';
 
 /** What commands share: where to write, which clock (tests fix it). */
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerReadCommands(program, ctx);
   registerServeCommands(program, ctx);
   registerAccountCommands(program, ctx);
+  registerNotifyCommands(program, ctx);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -29,7 +29,7 @@ import { getDevicesByIds } from '../store/devices.repository.js';
 import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
 import type { Db, NotificationsTable } from '../store/schema.js';
 import { listFindingsAt } from '../store/status.repository.js';
-import { writeTransaction } from '../store/transaction.js';
+import { chunks, writeTransaction } from '../store/transaction.js';
 
 const MAX_ATTEMPTS = 6;
 const asLanguage = (l: string | null): Language | null => (l === 'en' || l === 'ru' ? l : null);
@@ -152,10 +152,10 @@ export function makeNotifier(deps: NotifierDeps) {
   /** Inserts what is not there yet; the unique key makes a second planner a no-op. */
   async function insertRows(tx: Db, rows: Omit<NotificationsTable, 'id'>[]): Promise<number> {
     let n = 0;
-    for (const row of rows) {
+    for (const part of chunks(rows, 500)) {
       const res = await tx
         .insertInto('notifications')
-        .values(row)
+        .values(part)
         .onConflict((oc) => oc.columns(['finding_id', 'step', 'recipient', 'channel']).doNothing())
         .executeTakeFirst();
       n += Number(res.numInsertedOrUpdatedRows ?? 0n);
@@ -191,8 +191,20 @@ export function makeNotifier(deps: NotifierDeps) {
       ...new Set(stragglers.map((f) => f.owner_id)),
     ]);
     const due = resolvePhaseOf(m.doc)!.due!;
+    const prefix = `digest-${m.id}-${period}-`;
+    const done = new Set(
+      (
+        await tx
+          .selectFrom('notifications')
+          .select('step')
+          .where('mandate_id', '=', m.id)
+          .where('step', 'like', `${prefix}%`)
+          .execute()
+      ).map((r) => r.step.slice(prefix.length)),
+    );
     let n = 0;
     for (const [head, paths] of byHead) {
+      if (done.has(head)) continue;
       const mine = stragglers.filter((f) => paths.some((u) => isAtOrBelow(f.unit, u)));
       if (mine.length === 0) continue;
       const compose = (language: Language) =>
@@ -214,7 +226,7 @@ export function makeNotifier(deps: NotifierDeps) {
           language,
         );
       const text = compose(deps.language);
-      const step = `digest-${m.id}-${period}-${head}`;
+      const step = `${prefix}${head}`;
       n += await insertRows(
         tx,
         outboxRows(
@@ -273,7 +285,23 @@ export function makeNotifier(deps: NotifierDeps) {
         }
         if (ladder.digest !== 'none' && now >= m.issuedAt)
           planned += await planDigests(tx, m, ladder, open, now, zone);
+        // Steps planned in an earlier round are skipped before any recipient is looked up.
+        const steps = [...new Set(asks.map((a) => a.msg.key))];
+        const done = new Set<string>();
+        for (const part of chunks(steps, 500)) {
+          const rows = await tx
+            .selectFrom('notifications')
+            .select(['finding_id', 'step'])
+            .where('mandate_id', '=', m.id)
+            .where('step', 'in', part)
+            .execute();
+          for (const r of rows) done.add(`${Number(r.finding_id)} ${r.step}`);
+        }
+        const fresh = asks.filter((a) => !done.has(`${a.f.id} ${a.msg.key}`));
+        asks.length = 0;
+        asks.push(...fresh);
         if (asks.length === 0) continue;
+        const batch: Omit<NotificationsTable, 'id'>[] = [];
         const owners = await getPeopleByIds(tx, [...new Set(asks.map((a) => a.f.owner_id))]);
         const supervisors = await getPeopleByIds(
           tx,
@@ -331,9 +359,8 @@ export function makeNotifier(deps: NotifierDeps) {
             sent_at: null,
             report_id: null,
           };
-          planned += await insertRows(
-            tx,
-            outboxRows(base, to, compose, {
+          batch.push(
+            ...outboxRows(base, to, compose, {
               event: msg.to === 'official' ? 'reminder' : 'escalation',
               mandate: m.id,
               device: f.device_id,
@@ -351,6 +378,7 @@ export function makeNotifier(deps: NotifierDeps) {
             }),
           );
         }
+        planned += await insertRows(tx, batch);
       }
       return planned;
     });

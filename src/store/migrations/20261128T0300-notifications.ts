@@ -38,6 +38,11 @@ export function notificationsMigration(dialect: 'sqlite' | 'postgres'): Migratio
         .columns(['state', 'next_at'])
         .execute();
       await db.schema
+        .createIndex('notifications_step')
+        .on('notifications')
+        .columns(['mandate_id', 'step'])
+        .execute();
+      await db.schema
         .createIndex('notifications_owner')
         .on('notifications')
         .columns(['owner_id', 'created_at'])
