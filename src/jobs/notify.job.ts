@@ -278,7 +278,7 @@ export function makeNotifier(deps: NotifierDeps) {
         const open = (await listFindingsAt(tx, m.id, now)).filter(
           (f) => f.closed_at === null || f.closed_at > now,
         );
-        const asks: { f: (typeof open)[number]; msg: DueMessage }[] = [];
+        let asks: { f: (typeof open)[number]; msg: DueMessage }[] = [];
         for (const f of open) {
           const life = { opened: f.opened_at, closed: f.closed_at, exemptAt: () => f.exempt === 1 };
           for (const msg of dueMessages(ladder, life, now, zone)) asks.push({ f, msg });
@@ -297,9 +297,7 @@ export function makeNotifier(deps: NotifierDeps) {
             .execute();
           for (const r of rows) done.add(`${Number(r.finding_id)} ${r.step}`);
         }
-        const fresh = asks.filter((a) => !done.has(`${a.f.id} ${a.msg.key}`));
-        asks.length = 0;
-        asks.push(...fresh);
+        asks = asks.filter((a) => !done.has(`${a.f.id} ${a.msg.key}`));
         if (asks.length === 0) continue;
         const batch: Omit<NotificationsTable, 'id'>[] = [];
         const owners = await getPeopleByIds(tx, [...new Set(asks.map((a) => a.f.owner_id))]);
