@@ -267,119 +267,125 @@ export function makeNotifier(deps: NotifierDeps) {
   async function plan(now = clock.now()): Promise<number> {
     if (!enabled) return 0;
     const zone = await getTimeZone(store.db);
-    return writeTransaction(store, async (tx) => {
-      let planned = 0;
-      languages = await languagesOf(tx);
-      const officerList = await officers(tx);
-      for (const m of await loadActiveMandates(tx, zone)) {
-        const ladder = ladderOf(m.doc, zone);
-        if (!ladder) continue;
-        const due = resolvePhaseOf(m.doc)!.due!;
-        const open = (await listFindingsAt(tx, m.id, now)).filter(
-          (f) => f.closed_at === null || f.closed_at > now,
+    let planned = 0;
+    languages = await languagesOf(store.db);
+    const officerList = await officers(store.db);
+    for (const m of await loadActiveMandates(store.db, zone)) {
+      const ladder = ladderOf(m.doc, zone);
+      if (!ladder) continue;
+      const due = resolvePhaseOf(m.doc)!.due!;
+      const open = (await listFindingsAt(store.db, m.id, now)).filter(
+        (f) => f.closed_at === null || f.closed_at > now,
+      );
+      const asks: { f: (typeof open)[number]; msg: DueMessage }[] = [];
+      for (const f of open) {
+        const life = { opened: f.opened_at, closed: f.closed_at, exemptAt: () => f.exempt === 1 };
+        for (const msg of dueMessages(ladder, life, now, zone)) asks.push({ f, msg });
+      }
+      if (ladder.digest !== 'none' && now >= m.issuedAt)
+        planned += await writeTransaction(store, (tx) =>
+          planDigests(tx, m, ladder, open, now, zone),
         );
-        let asks: { f: (typeof open)[number]; msg: DueMessage }[] = [];
-        for (const f of open) {
-          const life = { opened: f.opened_at, closed: f.closed_at, exemptAt: () => f.exempt === 1 };
-          for (const msg of dueMessages(ladder, life, now, zone)) asks.push({ f, msg });
-        }
-        if (ladder.digest !== 'none' && now >= m.issuedAt)
-          planned += await planDigests(tx, m, ladder, open, now, zone);
-        // Steps planned in an earlier round are skipped before any recipient is looked up.
-        const steps = [...new Set(asks.map((a) => a.msg.key))];
-        const done = new Set<string>();
-        for (const part of chunks(steps, 500)) {
-          const rows = await tx
-            .selectFrom('notifications')
-            .select(['finding_id', 'step'])
-            .where('mandate_id', '=', m.id)
-            .where('step', 'in', part)
-            .execute();
-          for (const r of rows) done.add(`${Number(r.finding_id)} ${r.step}`);
-        }
-        asks = asks.filter((a) => !done.has(`${a.f.id} ${a.msg.key}`));
-        if (asks.length === 0) continue;
-        const batch: Omit<NotificationsTable, 'id'>[] = [];
-        const owners = await getPeopleByIds(tx, [...new Set(asks.map((a) => a.f.owner_id))]);
-        const supervisors = await getPeopleByIds(
-          tx,
-          [...owners.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
-        );
-        const devices = await getDevicesByIds(tx, [...new Set(asks.map((a) => a.f.device_id))]);
-        const heads = new Map<string, string | null>();
-        for (const { f, msg } of asks) {
-          const owner = owners.get(f.owner_id);
-          let to: Recipient[];
-          if (msg.to === 'official') to = personRecipient(owner, f.owner_id);
-          else if (msg.to === 'supervisor')
-            to = personRecipient(
-              owner?.supervisor ? supervisors.get(owner.supervisor) : undefined,
-              owner?.supervisor ?? null,
-            );
-          else if (msg.to === 'unit-head') {
-            if (!heads.has(f.unit)) heads.set(f.unit, await unitHead(tx, f.unit));
-            const head = heads.get(f.unit)!;
-            const people = head ? await getPeopleByIds(tx, [head]) : null;
-            to = personRecipient(head ? people?.get(head) : undefined, head);
-          } else to = officerList;
-          const device = devices.get(f.device_id);
-          const link = deps.publicUrl
-            ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
-            : null;
-          const compose = (language: Language) =>
-            composeMessage(
-              {
-                to: msg.to,
-                kind: msg.to === 'official' ? 'remind' : 'escalate',
-                mandateTitle: m.doc.metadata.title,
-                device: f.device_id,
-                deviceModel: device?.model ?? null,
-                owner: { id: f.owner_id, name: owner?.name ?? f.owner_id },
-                due,
-                link,
-              },
-              language,
-            );
-          const text = compose(deps.language);
-          const base = {
-            finding_id: f.id,
-            mandate_id: m.id,
-            device_id: f.device_id,
-            owner_id: f.owner_id,
-            step: msg.key,
-            language: deps.language,
-            subject: text.subject,
-            attempts: 0,
-            due_at: msg.at,
-            next_at: now,
-            lease_until: null,
-            created_at: now,
-            sent_at: null,
-            report_id: null,
-          };
-          batch.push(
-            ...outboxRows(base, to, compose, {
-              event: msg.to === 'official' ? 'reminder' : 'escalation',
-              mandate: m.id,
-              device: f.device_id,
-              owner: f.owner_id,
-              unit: f.unit,
+      // A few thousand findings per transaction: other writers wait seconds, not minutes.
+      for (const part of chunks(asks, 5000)) {
+        planned += await writeTransaction(store, async (tx) => {
+          let asks = part;
+          // Steps planned in an earlier round are skipped before any recipient is looked up.
+          const done = new Set(
+            (
+              await tx
+                .selectFrom('notifications')
+                .select(['finding_id', 'step'])
+                .where('mandate_id', '=', m.id)
+                .where('finding_id', 'in', [...new Set(asks.map((a) => a.f.id))])
+                .where('step', 'in', [...new Set(asks.map((a) => a.msg.key))])
+                .execute()
+            ).map((r) => `${Number(r.finding_id)} ${r.step}`),
+          );
+          asks = asks.filter((a) => !done.has(`${a.f.id} ${a.msg.key}`));
+          if (asks.length === 0) return 0;
+          const batch: Omit<NotificationsTable, 'id'>[] = [];
+          const owners = await getPeopleByIds(tx, [...new Set(asks.map((a) => a.f.owner_id))]);
+          const supervisors = await getPeopleByIds(
+            tx,
+            [...owners.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
+          );
+          const devices = await getDevicesByIds(tx, [...new Set(asks.map((a) => a.f.device_id))]);
+          const heads = new Map<string, string | null>();
+          for (const { f, msg } of asks) {
+            const owner = owners.get(f.owner_id);
+            let to: Recipient[];
+            if (msg.to === 'official') to = personRecipient(owner, f.owner_id);
+            else if (msg.to === 'supervisor')
+              to = personRecipient(
+                owner?.supervisor ? supervisors.get(owner.supervisor) : undefined,
+                owner?.supervisor ?? null,
+              );
+            else if (msg.to === 'unit-head') {
+              if (!heads.has(f.unit)) heads.set(f.unit, await unitHead(tx, f.unit));
+              const head = heads.get(f.unit)!;
+              const people = head ? await getPeopleByIds(tx, [head]) : null;
+              to = personRecipient(head ? people?.get(head) : undefined, head);
+            } else to = officerList;
+            const device = devices.get(f.device_id);
+            const link = deps.publicUrl
+              ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
+              : null;
+            const compose = (language: Language) =>
+              composeMessage(
+                {
+                  to: msg.to,
+                  kind: msg.to === 'official' ? 'remind' : 'escalate',
+                  mandateTitle: m.doc.metadata.title,
+                  device: f.device_id,
+                  deviceModel: device?.model ?? null,
+                  owner: { id: f.owner_id, name: owner?.name ?? f.owner_id },
+                  due,
+                  link,
+                },
+                language,
+              );
+            const text = compose(deps.language);
+            const base = {
+              finding_id: f.id,
+              mandate_id: m.id,
+              device_id: f.device_id,
+              owner_id: f.owner_id,
               step: msg.key,
-              to: msg.to,
-              recipients: to.map((r) => ({ id: r.key, email: r.address })),
-              due,
-              stepDueAt: formatInstant(msg.at),
               language: deps.language,
               subject: text.subject,
-              text: text.text,
-              link,
-            }),
-          );
-        }
-        planned += await insertRows(tx, batch);
+              attempts: 0,
+              due_at: msg.at,
+              next_at: now,
+              lease_until: null,
+              created_at: now,
+              sent_at: null,
+              report_id: null,
+            };
+            batch.push(
+              ...outboxRows(base, to, compose, {
+                event: msg.to === 'official' ? 'reminder' : 'escalation',
+                mandate: m.id,
+                device: f.device_id,
+                owner: f.owner_id,
+                unit: f.unit,
+                step: msg.key,
+                to: msg.to,
+                recipients: to.map((r) => ({ id: r.key, email: r.address })),
+                due,
+                stepDueAt: formatInstant(msg.at),
+                language: deps.language,
+                subject: text.subject,
+                text: text.text,
+                link,
+              }),
+            );
+          }
+          return insertRows(tx, batch);
+        });
       }
-      return planned;
-    });
+    }
+    return planned;
   }
 
   /** Sends what is queued and due; each message is claimed first, so one sender sends it. */
