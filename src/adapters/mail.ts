@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { MailConfig } from '../config.js';
 
 export interface OutgoingMail {
@@ -18,9 +18,11 @@ export interface Mailer {
 
 /** Mail over SMTP with nodemailer: STARTTLS when the server offers it, smtps:// for TLS. */
 export function smtpMailer(config: MailConfig): Mailer {
-  const transport = nodemailer.createTransport(config.url);
+  let transport: Transporter | null = null;
   return {
     async send(mail) {
+      // Loaded on the first message, not at every start of the command line.
+      transport ??= (await import('nodemailer')).default.createTransport(config.url);
       await transport.sendMail({
         from: config.from,
         to: mail.to,
@@ -31,6 +33,6 @@ export function smtpMailer(config: MailConfig): Mailer {
         ...(mail.attachments ? { attachments: mail.attachments } : {}),
       });
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }

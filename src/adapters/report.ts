@@ -1,6 +1,5 @@
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { csvCell } from '../domain/csv-cell.js';
 import type { Language } from '../domain/notify.messages.js';
 import type { MandateStatus } from '../services/status.service.js';
@@ -91,12 +90,14 @@ export function reportCsv(s: MandateStatus): string {
 const MAX_UNIT_ROWS = 300;
 
 /** The report's PDF: counts, phases and the units table, in `lang`, with a font that has Cyrillic. */
-export function reportPdf(
+export async function reportPdf(
   s: MandateStatus,
   day0: string,
   lang: Language,
   generatedAt: Date,
 ): Promise<Buffer> {
+  // Loaded when a report is made, not at every start of the command line.
+  const { default: PDFDocument } = await import('pdfkit');
   const w = WORDS[lang];
   const num = new Intl.NumberFormat(lang);
   const doc = new PDFDocument({
