@@ -434,7 +434,7 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     }
   });
 
-  it('retries a failed send with backoff and keeps it queued, then sends it once', async () => {
+  it('retries a failed send with backoff, and drops a retry whose finding closed meanwhile', async () => {
     const url = await seed(kind);
     const app = await createApp({
       dbUrl: url,
@@ -454,5 +454,19 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     expect(log[0]!.error).toMatch(/ECONNREFUSED|connect/i);
     // Within the backoff nothing is tried again.
     expect((await app.notifier.tick()).failed).toBe(0);
+    // p2 hands in their iPhone; the mail server is back: p1's reminder goes, p2's is dropped.
+    const cli = makeCli(url, '2023-03-18T06:30:00Z');
+    const retired = devicesCsv([buildDevice({ id: 'd2', owner: 'p2', status: 'retired' })]);
+    expect((await cli.run('import', 'devices', cli.file(retired))).code).toBe(0);
+    smtp.inbox.length = 0;
+    const back = await open(url);
+    clock.set(Date.parse('2023-03-18T06:40:00Z'));
+    await back.notifier.deliver();
+    expect(smtp.inbox.map((m) => m.to).sort()).toEqual(['p1@x.org', 'p3@x.org']);
+    const dropped = (await back.notifier.log({ owner: 'p2' }))[0]!;
+    expect([dropped.state, dropped.error]).toEqual([
+      'dead',
+      'the finding closed before it was sent',
+    ]);
   });
 });

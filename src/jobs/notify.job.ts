@@ -406,6 +406,27 @@ export function makeNotifier(deps: NotifierDeps) {
       .limit(200)
       .execute();
     for (const n of candidates) {
+      // A retry about a finding that has closed since is not sent.
+      if (n.finding_id > 0 && n.attempts > 0) {
+        const f = await store.db
+          .selectFrom('findings')
+          .select('closed_at')
+          .where('id', '=', n.finding_id)
+          .executeTakeFirst();
+        if (f?.closed_at != null && f.closed_at <= now) {
+          await store.db
+            .updateTable('notifications')
+            .set({
+              state: 'dead',
+              lease_until: null,
+              error: 'the finding closed before it was sent',
+            })
+            .where('id', '=', n.id)
+            .where('attempts', '=', n.attempts)
+            .execute();
+          continue;
+        }
+      }
       const claim = await store.db
         .updateTable('notifications')
         .set({
