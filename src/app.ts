@@ -54,12 +54,13 @@ export async function createApp(deps: {
   const imports = makeImportService(base);
   const mandates = makeMandateService(base);
   const mailer = deps.config?.mail ? smtpMailer(deps.config.mail) : null;
+  const status = makeStatusService(base);
   return {
     store,
     clock,
     imports,
     mandates,
-    status: makeStatusService(base),
+    status,
     attestations: makeAttestationService(base),
     settings: makeSettingsService(base),
     demo: makeDemoService({ store }),
@@ -70,6 +71,7 @@ export async function createApp(deps: {
     sso: deps.config?.oidc ? makeOidcClient(deps.config.oidc) : null,
     notifier: makeNotifier({
       store,
+      status,
       clock,
       mailer,
       webhook: deps.config?.webhook ? httpWebhook(deps.config.webhook) : null,

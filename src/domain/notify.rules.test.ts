@@ -6,18 +6,23 @@ import { parseInstant } from './time.js';
 const ZONE = 'Europe/Moscow';
 const at = (text: string) => parseInstant(text, ZONE)!;
 
-function doc(notify: string, due = '2023-04-01') {
-  const r = parseMandateFile(
+/** A mandate whose resolve phase is due on `due` (none when null), with `spec` lines appended. */
+function parse(spec: string, due: string | null = '2023-04-01') {
+  return parseMandateFile(
     `apiVersion: phaseout/v1
 kind: Mandate
 metadata: { id: m1, title: T, issuedAt: 2023-03-01 }
 spec:
   target: device.platform == "ios"
   action: remove
-  phases: [{ id: r, due: ${due}, requires: resolve }]
-${notify}`,
+  phases: [{ id: r, ${due ? `due: ${due}, ` : ''}requires: resolve }]
+${spec}`,
     'm.yaml',
   );
+}
+
+function doc(notify: string, due = '2023-04-01') {
+  const r = parse(notify, due);
   expect(r.problems).toEqual([]);
   return r.mandates[0]!.doc;
 }
@@ -45,17 +50,7 @@ describe('the notification ladder', () => {
   });
 
   it('has no ladder without a due date', () => {
-    const r = parseMandateFile(
-      `apiVersion: phaseout/v1
-kind: Mandate
-metadata: { id: m1, title: T, issuedAt: 2023-03-01 }
-spec:
-  target: device.platform == "ios"
-  action: remove
-  phases: [{ id: r, requires: resolve }]
-`,
-      'm.yaml',
-    );
+    const r = parse('', null);
     expect(ladderOf(r.mandates[0]!.doc, ZONE)).toBeNull();
   });
 
@@ -114,18 +109,9 @@ spec:
     expect(l.steps.map((s) => s.id)).toEqual(['remind-P2D', 'escalate-P0D-unit-head']);
     expect(l.digest).toBe('daily');
     const bad = (notify: string) =>
-      parseMandateFile(
-        `apiVersion: phaseout/v1
-kind: Mandate
-metadata: { id: m1, title: T, issuedAt: 2023-03-01 }
-spec:
-  target: device.platform == "ios"
-  action: remove
-  phases: [{ id: r, requires: resolve }]
-  notify:
-${notify}`,
-        'm.yaml',
-      ).problems.map((p) => `${p.where.split(' ')[0]!.split(':')[1]}: ${p.message}`);
+      parse(`  notify:\n${notify}`, null).problems.map(
+        (p) => `${p.where.split(' ')[0]!.split(':')[1]}: ${p.message}`,
+      );
     expect(bad('    escalate: [{ after: P1D, to: everyone }]\n')).toEqual([
       expect.stringMatching(/^9: .*supervisor.*unit-head.*officers/),
     ]);

@@ -11,19 +11,15 @@ import {
   type Language,
 } from '../domain/notify.messages.js';
 import { dueMessages, ladderOf, type DueMessage, type Ladder } from '../domain/notify.rules.js';
-import { isAtOrBelow } from '../domain/unit-path.js';
-import { dayOf } from '../domain/time.js';
-import type { LoadedMandate } from '../services/evaluation.service.js';
+import { addDuration, dayOf, formatInstant, startOfDay } from '../domain/time.js';
+import { isAtOrBelow, unitPathAncestry } from '../domain/unit-path.js';
+import { loadActiveMandates, type LoadedMandate } from '../services/evaluation.service.js';
+import type { makeStatusService } from '../services/status.service.js';
 import type { FindingAtRow } from '../store/status.repository.js';
 import { DateTime, Duration } from 'luxon';
 import { reportCsv, reportPdf } from '../adapters/report.js';
-import { makeStatusService } from '../services/status.service.js';
-import { addDuration, startOfDay } from '../domain/time.js';
 import { resolvePhaseOf } from '../domain/mandate.model.js';
-import { unitPathAncestry } from '../domain/unit-path.js';
-import { loadActiveMandates } from '../services/evaluation.service.js';
 import { getTimeZone } from '../services/settings.service.js';
-import { formatInstant } from '../domain/time.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
 import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
@@ -49,6 +45,8 @@ export interface NotifierDeps {
   clock: Clock;
   mailer: Mailer | null;
   webhook: Webhook | null;
+  /** The app's status service: reports carry the numbers `status` gives. */
+  status: ReturnType<typeof makeStatusService>;
   publicUrl: string | null;
   language: Language;
   /** How long a sender owns a message it claimed; after that another may try again. */
@@ -64,7 +62,9 @@ export interface NotifierDeps {
  */
 export function makeNotifier(deps: NotifierDeps) {
   const { store, clock, mailer, webhook } = deps;
-  const status = makeStatusService({ store, clock });
+  const { status } = deps;
+  /** Where links in messages point, without a trailing slash; null: no links. */
+  const baseUrl = deps.publicUrl?.replace(/\/$/, '') ?? null;
   const enabled = mailer !== null || webhook !== null;
 
   async function unitHead(db: Db, unit: string): Promise<string | null> {
@@ -113,19 +113,36 @@ export function makeNotifier(deps: NotifierDeps) {
   function outboxRows(
     base: Omit<
       NotificationsTable,
-      'id' | 'recipient' | 'address' | 'channel' | 'body' | 'state' | 'error'
+      | 'id'
+      | 'recipient'
+      | 'address'
+      | 'channel'
+      | 'body'
+      | 'state'
+      | 'error'
+      | 'attempts'
+      | 'next_at'
+      | 'lease_until'
+      | 'sent_at'
     >,
     to: Recipient[],
     compose: (language: Language) => { subject: string; text: string },
     payload: object,
   ): Omit<NotificationsTable, 'id'>[] {
     const rows: Omit<NotificationsTable, 'id'>[] = [];
+    const fresh = {
+      ...base,
+      attempts: 0,
+      next_at: base.created_at,
+      lease_until: null,
+      sent_at: null,
+    };
     if (mailer)
       for (const r of to) {
         const language = r.language ?? deps.language;
         const text = compose(language);
         rows.push({
-          ...base,
+          ...fresh,
           language,
           subject: text.subject,
           recipient: r.key,
@@ -138,7 +155,7 @@ export function makeNotifier(deps: NotifierDeps) {
       }
     if (webhook)
       rows.push({
-        ...base,
+        ...fresh,
         recipient: 'webhook',
         address: '',
         channel: 'webhook',
@@ -219,9 +236,7 @@ export function makeNotifier(deps: NotifierDeps) {
               device: f.device_id,
               overdue: now >= ladder.dueEnd,
             })),
-            link: deps.publicUrl
-              ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/dashboard`
-              : null,
+            link: baseUrl ? `${baseUrl}/console/#/dashboard` : null,
           },
           language,
         );
@@ -238,12 +253,8 @@ export function makeNotifier(deps: NotifierDeps) {
             step,
             language: deps.language,
             subject: text.subject,
-            attempts: 0,
             due_at: now,
-            next_at: now,
-            lease_until: null,
             created_at: now,
-            sent_at: null,
             report_id: null,
           },
           personRecipient(people.get(head), head),
@@ -311,7 +322,7 @@ export function makeNotifier(deps: NotifierDeps) {
             [...owners.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
           );
           const devices = await getDevicesByIds(tx, [...new Set(asks.map((a) => a.f.device_id))]);
-          const heads = new Map<string, string | null>();
+          const heads = new Map<string, Recipient[]>();
           for (const { f, msg } of asks) {
             const owner = owners.get(f.owner_id);
             let to: Recipient[];
@@ -322,14 +333,16 @@ export function makeNotifier(deps: NotifierDeps) {
                 owner?.supervisor ?? null,
               );
             else if (msg.to === 'unit-head') {
-              if (!heads.has(f.unit)) heads.set(f.unit, await unitHead(tx, f.unit));
-              const head = heads.get(f.unit)!;
-              const people = head ? await getPeopleByIds(tx, [head]) : null;
-              to = personRecipient(head ? people?.get(head) : undefined, head);
+              if (!heads.has(f.unit)) {
+                const id = await unitHead(tx, f.unit);
+                const person = id ? (await getPeopleByIds(tx, [id])).get(id) : undefined;
+                heads.set(f.unit, personRecipient(person, id));
+              }
+              to = heads.get(f.unit)!;
             } else to = officerList;
             const device = devices.get(f.device_id);
-            const link = deps.publicUrl
-              ? `${deps.publicUrl.replace(/\/$/, '')}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
+            const link = baseUrl
+              ? `${baseUrl}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
               : null;
             const compose = (language: Language) =>
               composeMessage(
@@ -354,12 +367,8 @@ export function makeNotifier(deps: NotifierDeps) {
               step: msg.key,
               language: deps.language,
               subject: text.subject,
-              attempts: 0,
               due_at: msg.at,
-              next_at: now,
-              lease_until: null,
               created_at: now,
-              sent_at: null,
               report_id: null,
             };
             batch.push(
@@ -548,9 +557,11 @@ export function makeNotifier(deps: NotifierDeps) {
             language,
           );
         const text = compose(deps.language);
-        const base = deps.publicUrl?.replace(/\/$/, '');
-        const links = base
-          ? { pdf: `${base}/api/v1/reports/${id}/pdf`, csv: `${base}/api/v1/reports/${id}/csv` }
+        const links = baseUrl
+          ? {
+              pdf: `${baseUrl}/api/v1/reports/${id}/pdf`,
+              csv: `${baseUrl}/api/v1/reports/${id}/csv`,
+            }
           : null;
         if (enabled)
           await insertRows(
@@ -564,12 +575,8 @@ export function makeNotifier(deps: NotifierDeps) {
                 step: `report-${m.id}-${day}`,
                 language: deps.language,
                 subject: text.subject,
-                attempts: 0,
                 due_at: at,
-                next_at: now,
-                lease_until: null,
                 created_at: now,
-                sent_at: null,
                 report_id: id,
               },
               r.to.map((address) => ({ key: `report:${address}`, address, language: null })),
