@@ -9,6 +9,8 @@ import { listAudit, verifyAudit } from './services/audit.service.js';
 import { makeDirectoryService } from './services/directory.service.js';
 import { makeExemptionService } from './services/exemption.service.js';
 import { makeRecordService } from './services/record.service.js';
+import { makeReplacementService } from './services/replacement.service.js';
+import { makeSanitisationService } from './services/sanitisation.service.js';
 import { makeAttestationService } from './services/attestation.service.js';
 import { makeDemoService } from './services/demo.service.js';
 import { makeImportService } from './services/import.service.js';
@@ -31,6 +33,9 @@ export interface App {
   exemptions: ReturnType<typeof makeExemptionService>;
   directory: ReturnType<typeof makeDirectoryService>;
   records: ReturnType<typeof makeRecordService>;
+  /** Replacement logistics: catalogue, stock, orders, custody, shortage forecast. */
+  replacements: ReturnType<typeof makeReplacementService>;
+  sanitisations: ReturnType<typeof makeSanitisationService>;
   /** Reminders and escalations; sends nothing unless mail is configured. */
   notifier: ReturnType<typeof makeNotifier>;
   /** Single sign-on, when configured. */
@@ -68,6 +73,8 @@ export async function createApp(deps: {
     exemptions: makeExemptionService(base),
     directory: makeDirectoryService({ store }),
     records: makeRecordService(base),
+    replacements: makeReplacementService(base),
+    sanitisations: makeSanitisationService(base),
     sso: deps.config?.oidc ? makeOidcClient(deps.config.oidc) : null,
     notifier: makeNotifier({
       store,

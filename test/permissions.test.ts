@@ -174,6 +174,123 @@ const ROUTES: {
   },
   { method: 'GET', path: '/api/v1/exemptions/{id}', url: '/api/v1/exemptions/999', needs: 'read' },
   { method: 'GET', path: '/api/v1/exemptions', url: '/api/v1/exemptions', needs: 'read' },
+  { method: 'GET', path: '/api/v1/catalogue', url: '/api/v1/catalogue', needs: 'read' },
+  {
+    method: 'PUT',
+    path: '/api/v1/catalogue/{id}',
+    url: '/api/v1/catalogue/aurora-phone',
+    needs: 'logistics',
+    body: { class: 'smartphone', platform: 'aurora', manufacturer: 'M', model: 'R' },
+  },
+  { method: 'GET', path: '/api/v1/stock', url: '/api/v1/stock', needs: 'read', orgWide: true },
+  {
+    method: 'POST',
+    path: '/api/v1/stock',
+    url: '/api/v1/stock',
+    needs: 'logistics',
+    body: { devices: [{ id: 'S1', item: 'aurora-phone', location: 'A' }], dryRun: true },
+  },
+  { method: 'GET', path: '/api/v1/replacements', url: '/api/v1/replacements', needs: 'read' },
+  {
+    method: 'GET',
+    path: '/api/v1/replacements/by-unit',
+    url: '/api/v1/replacements/by-unit?format=csv',
+    needs: 'read',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/replacements/shortage',
+    url: '/api/v1/replacements/shortage',
+    needs: 'read',
+    orgWide: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/replacements',
+    url: '/api/v1/replacements',
+    needs: 'replacements.request',
+    body: { device: 'd1', item: 'pager' },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/replacements/{id}',
+    url: '/api/v1/replacements/999',
+    needs: 'read',
+  },
+  ...(
+    [
+      ['approve', 'replacements.decide'],
+      ['reject', 'replacements.decide'],
+      ['cancel', 'read'],
+      ['issue', 'logistics'],
+      ['return', 'logistics'],
+      ['confirm', 'read'],
+    ] as const
+  ).map(([step, needs]) => ({
+    method: 'POST' as const,
+    path: `/api/v1/replacements/{id}/${step}`,
+    url: `/api/v1/replacements/999/${step}`,
+    needs,
+  })),
+  {
+    method: 'GET',
+    path: '/api/v1/replacements/{id}/preview',
+    url: '/api/v1/replacements/999/preview',
+    needs: 'logistics',
+  },
+  ...(
+    [
+      ['approve', 'replacements.decide'],
+      ['issue', 'logistics'],
+      ['return', 'logistics'],
+    ] as const
+  ).map(([step, needs]) => ({
+    method: 'POST' as const,
+    path: `/api/v1/replacements/bulk/${step}`,
+    url: `/api/v1/replacements/bulk/${step}`,
+    needs,
+    body: { orders: [999] },
+  })),
+  {
+    method: 'GET',
+    path: '/api/v1/devices/{id}/custody',
+    url: '/api/v1/devices/d1/custody',
+    needs: 'read',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/sanitisations',
+    url: '/api/v1/sanitisations',
+    needs: 'read',
+    orgWide: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sanitisations',
+    url: '/api/v1/sanitisations',
+    needs: 'logistics',
+    body: { devices: ['d1'], method: 'purge', tool: 'T', performedOn: '2023-03-01' },
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/sanitisations/{id}',
+    url: '/api/v1/sanitisations/999',
+    needs: 'read',
+    orgWide: true,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/sanitisations/{id}/verify',
+    url: '/api/v1/sanitisations/999/verify',
+    needs: 'sanitisation.verify',
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/sanitisations/{id}/certificate',
+    url: '/api/v1/sanitisations/999/certificate',
+    needs: 'read',
+    orgWide: true,
+  },
   { method: 'GET', path: '/api/v1/audit', url: '/api/v1/audit', needs: 'audit.read' },
   { method: 'GET', path: '/api/v1/audit/verify', url: '/api/v1/audit/verify', needs: 'audit.read' },
 ];
@@ -188,6 +305,10 @@ const HOLDERS: Record<Permission, string[]> = {
   'exemptions.decide': ['admin', 'officer', 'unit-head'],
   'audit.read': ['admin', 'auditor', 'officer'],
   'accounts.manage': ['admin'],
+  'replacements.request': ['official', 'officer'],
+  'replacements.decide': ['logistics', 'officer'],
+  logistics: ['logistics'],
+  'sanitisation.verify': ['logistics', 'officer'],
 };
 // Counts: whoever sees everything, and unit heads for their own units.
 const COUNTS = ['admin', 'officer', 'logistics', 'auditor', 'unit-head'];

@@ -14,6 +14,8 @@ export interface Actor {
   units: readonly string[];
   /** A token limited to reading. */
   readOnly: boolean;
+  /** How the audit chain names the actor when it is not an account (the demo). */
+  auditName?: string;
 }
 
 /** Everything a caller may do; each route asks for exactly one of these. */
@@ -25,7 +27,11 @@ export type Permission =
   | 'exemptions.request'
   | 'exemptions.decide'
   | 'audit.read'
-  | 'accounts.manage';
+  | 'accounts.manage'
+  | 'replacements.request'
+  | 'replacements.decide'
+  | 'logistics'
+  | 'sanitisation.verify';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   read: ROLES,
@@ -36,6 +42,14 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'exemptions.decide': ['admin', 'officer', 'unit-head'],
   'audit.read': ['admin', 'auditor', 'officer'],
   'accounts.manage': ['admin'],
+  /** An official asks for a replacement of their caught device (an officer on their behalf). */
+  'replacements.request': ['official', 'officer'],
+  /** Approving or rejecting a replacement request reserves or frees a stock unit. */
+  'replacements.decide': ['logistics', 'officer'],
+  /** The catalogue, stock, issuing, receiving returns, recording sanitisation. */
+  logistics: ['logistics'],
+  /** Verifying someone else's sanitisation record. */
+  'sanitisation.verify': ['logistics', 'officer'],
 };
 
 /** Whether an actor's roles grant a permission; read-only tokens grant only reading. */

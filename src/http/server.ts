@@ -18,6 +18,7 @@ import { registerMandateRoutes } from './routes/mandates.routes.js';
 import { registerRecordRoutes } from './routes/records.routes.js';
 import { registerSsoRoutes } from './routes/sso.routes.js';
 import { registerNotifyRoutes } from './routes/notify.routes.js';
+import { registerReplacementRoutes } from './routes/replacement.routes.js';
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
 export async function buildServer(
@@ -151,5 +152,6 @@ export async function buildServer(
   registerAuditRoutes(server, app);
   registerSsoRoutes(server, app);
   registerNotifyRoutes(server, app);
+  registerReplacementRoutes(server, app);
   return server;
 }

@@ -11,6 +11,7 @@ import { makeAttestationService } from './attestation.service.js';
 import { makeStatusService } from './status.service.js';
 import { makeImportService } from './import.service.js';
 import { makeMandateService } from './mandate.service.js';
+import { makeReplacementService } from './replacement.service.js';
 
 export const DEMO_ACTOR = 'demo';
 
@@ -47,7 +48,63 @@ async function createDemoAccounts(store: Store, clock: Clock): Promise<void> {
   }
 }
 
+/** The replacements the iPhone order offers, and the stock logistics received for it. */
+const DEMO_STOCK = {
+  at: '2023-03-06T10:00:00Z',
+  items: {
+    'aurora-phone': {
+      class: 'smartphone',
+      platform: 'aurora',
+      manufacturer: 'F+ tech',
+      model: 'R570E',
+      notes: 'Aurora OS, domestic; the default replacement',
+    },
+    'android-phone': {
+      class: 'smartphone',
+      platform: 'android',
+      manufacturer: 'Samsung',
+      model: 'Galaxy A54',
+      notes: 'Corporate profile under MDM; for staff who need Android apps',
+    },
+  },
+  units: [
+    { item: 'aurora-phone', location: 'Staraya Square depot', prefix: 'STK-AUR-', count: 40 },
+    { item: 'aurora-phone', location: 'Ilyinka depot', prefix: 'STK-AUR-', count: 10 },
+    { item: 'android-phone', location: 'Staraya Square depot', prefix: 'STK-AND-', count: 6 },
+  ],
+} as const;
+
+async function receiveDemoStock(r: ReturnType<typeof makeReplacementService>): Promise<void> {
+  const actor = {
+    accountId: 0,
+    email: DEMO_ACTOR,
+    auditName: DEMO_ACTOR,
+    roles: new Set(['logistics'] as const),
+    personId: null,
+    units: [],
+    readOnly: false,
+  };
+  for (const [id, item] of Object.entries(DEMO_STOCK.items)) await r.putItem(actor, id, item);
+  const n = new Map<string, number>();
+  const devices = DEMO_STOCK.units.flatMap((u) =>
+    Array.from({ length: u.count }, () => {
+      const k = (n.get(u.prefix) ?? 0) + 1;
+      n.set(u.prefix, k);
+      const id = `${u.prefix}${String(k).padStart(4, '0')}`;
+      return { id, item: u.item, location: u.location, serial: `SN${id.slice(4)}` };
+    }),
+  );
+  await r.receive(actor, { devices });
+}
+
 const TABLES = [
+  'catalogue_items',
+  'stock_units',
+  'replacement_orders',
+  'order_events',
+  'custody_events',
+  'sanitised_devices',
+  'sanitisations',
   'accounts',
   'sessions',
   'api_tokens',
@@ -130,6 +187,13 @@ export function makeDemoService(deps: { store: Store }) {
           t: at(s.observedAt) + 18 * 3_600_000,
           run: () => importSnapshot(s),
         })),
+        {
+          t: at(DEMO_STOCK.at),
+          run: async () => {
+            clock.set(at(DEMO_STOCK.at));
+            await receiveDemoStock(makeReplacementService({ store, clock }));
+          },
+        },
         ...script.attestations.map((a) => ({
           t: at(a.at),
           run: async () => {

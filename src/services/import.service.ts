@@ -32,6 +32,7 @@ import {
   updatePerson,
 } from '../store/people.repository.js';
 import type { Db, DevicesTable, PeopleTable } from '../store/schema.js';
+import { workflowDevices } from '../store/replacement.repository.js';
 import { getStatedDevices } from '../store/statements.repository.js';
 import { deferIndexes, Rollback, writeTransaction } from '../store/transaction.js';
 import { NO_OFFICIAL_USE } from './record.service.js';
@@ -276,6 +277,8 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
   };
 }
 
+const WORKFLOW_STATUSES: readonly string[] = ['in_stock', 'retired', 'wiped', 'destroyed'];
+
 /** Upserts one chunk of valid device rows: inserts, changes, and last-seen for the unchanged. */
 async function writeDeviceChunk(
   tx: Db,
@@ -306,6 +309,14 @@ async function writeDeviceChunk(
     restoring.length > 0
       ? await getStatedDevices(tx, NO_OFFICIAL_USE, restoring)
       : new Map<string, number>();
+  // DESIGN §11: devices the replacement workflow holds keep their status and owner.
+  const held = await workflowDevices(
+    tx,
+    rows.flatMap((r) => {
+      const b = stored.get(r.id);
+      return b && WORKFLOW_STATUSES.includes(b.status) ? [r.id] : [];
+    }),
+  );
   for (const row of rows) {
     const before = stored.get(row.id);
     const statedAt = stated.get(row.id);
@@ -332,6 +343,19 @@ async function writeDeviceChunk(
       status: f.status ?? before?.status ?? 'active',
       apps: f.apps ?? before?.apps ?? [],
     };
+    if (
+      before &&
+      held.has(row.id) &&
+      (merged.status !== before.status || merged.owner !== before.owner)
+    ) {
+      conflicts.push({
+        line: row.line,
+        device: row.id,
+        message: `is ${before.status} through phaseout's replacement workflow: the file's ${merged.status !== before.status ? `status ${merged.status}` : `owner ${merged.owner ?? '(none)'}`} is not taken`,
+      });
+      merged.status = before.status;
+      merged.owner = before.owner;
+    }
     if (!before) {
       inserts.push(deviceToRow(merged, { created: at, changed: at, seen: at }));
       affected.push(row.id);

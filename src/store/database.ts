@@ -9,6 +9,7 @@ import { statementsMigration } from './migrations/20261128T0200-statements.js';
 import { notificationsMigration } from './migrations/20261128T0300-notifications.js';
 import { reportsMigration } from './migrations/20261128T0400-reports.js';
 import { accountLanguageMigration } from './migrations/20261128T0500-account-language.js';
+import { replacementMigration } from './migrations/20261128T0600-replacement.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -71,6 +72,7 @@ async function migrate(store: Store): Promise<void> {
         '20261128T0300-notifications': notificationsMigration(store.dialect),
         '20261128T0400-reports': reportsMigration(store.dialect),
         '20261128T0500-account-language': accountLanguageMigration(),
+        '20261128T0600-replacement': replacementMigration(store.dialect),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

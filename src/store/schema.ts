@@ -213,7 +213,109 @@ export interface ReportsTable {
   pdf: Uint8Array;
 }
 
+export interface CatalogueItemsTable {
+  id: string;
+  class: string;
+  platform: string;
+  manufacturer: string;
+  model: string;
+  notes: string | null;
+  active: number;
+  created_at: Ms;
+  changed_at: Ms;
+}
+
+/** A device waiting in stock (status `in_stock`) at a location, perhaps reserved by an order. */
+export interface StockUnitsTable {
+  device_id: string;
+  item_id: string;
+  location: string;
+  received_at: Ms;
+  reserved_for: number | null;
+}
+
+export interface ReplacementOrdersTable {
+  id: Generated<number>;
+  mandate_id: string;
+  finding_id: number;
+  old_device_id: string;
+  person_id: string;
+  /** The official's unit when requested: reports by unit group by it. */
+  unit: string;
+  item_id: string;
+  /** Where the official would collect it; null: any stock location. */
+  location: string | null;
+  state: string;
+  new_device_id: string | null;
+  requested_by: string;
+  requested_at: Ms;
+  approved_at: Ms | null;
+  issued_at: Ms | null;
+  returned_at: Ms | null;
+  confirmed_at: Ms | null;
+  sanitised_at: Ms | null;
+  closed_at: Ms | null;
+  /** Rejected or cancelled at. */
+  ended_at: Ms | null;
+  reason: string | null;
+}
+
+export interface OrderEventsTable {
+  id: Generated<number>;
+  order_id: number;
+  step: string;
+  actor: string;
+  at: Ms;
+  place: string | null;
+  note: string | null;
+}
+
+/** A handover: `supplier`, `stock:LOCATION`, `person:ID`, `logistics`, `destroyed`. */
+export interface CustodyEventsTable {
+  id: Generated<number>;
+  device_id: string;
+  kind: string;
+  from_party: string;
+  to_party: string;
+  place: string | null;
+  at: Ms;
+  recorded_by: string;
+  order_id: number | null;
+  sanitisation_id: number | null;
+}
+
+export interface SanitisationsTable {
+  id: Generated<number>;
+  certificate: string;
+  method: string;
+  tool: string;
+  performed_on: string;
+  place: string | null;
+  notes: string | null;
+  operator: string;
+  operator_name: string;
+  recorded_at: Ms;
+  verifier: string | null;
+  verifier_name: string | null;
+  verified_at: Ms | null;
+  state: 'recorded' | 'verified';
+}
+
+export interface SanitisedDevicesTable {
+  sanitisation_id: number;
+  device_id: string;
+  /** The device as it was sanitised (class, model, serial, IMEI), for the certificate. */
+  description: string;
+}
+
 export interface Database {
+  catalogue_items: CatalogueItemsTable;
+  stock_units: StockUnitsTable;
+  replacement_orders: ReplacementOrdersTable;
+  order_events: OrderEventsTable;
+  custody_events: CustodyEventsTable;
+  sanitisations: SanitisationsTable;
+  sanitised_devices: SanitisedDevicesTable;
   reports: ReportsTable;
   notifications: NotificationsTable;
   statements: StatementsTable;

@@ -1,0 +1,466 @@
+import type { FastifyInstance } from 'fastify';
+import type { App } from '../../app.js';
+import type { Permission } from '../../domain/access.policy.js';
+import { ORDER_STATES, SANITISATION_METHODS } from '../../domain/replacement.rules.js';
+import { authorize, reader } from '../access.js';
+import { answers } from '../schemas.js';
+
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const open = (properties: Record<string, unknown>) =>
+  ({ type: 'object', properties, additionalProperties: true }) as const;
+const idParam = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer' } },
+} as const;
+
+const orderSchema = open({
+  id: { type: 'integer' },
+  state: { type: 'string', enum: [...ORDER_STATES] },
+  mandate: str,
+  device: str,
+  person: str,
+  unit: str,
+  item: str,
+  newDevice: strOrNull,
+  requestedAt: str,
+  issuedAt: strOrNull,
+  confirmedAt: strOrNull,
+});
+const effectSchema = open({
+  opened: { type: 'array', items: open({ mandate: str, title: str, device: str }) },
+  closed: { type: 'array', items: open({ mandate: str, title: str, device: str, reason: str }) },
+});
+const sanitisationSchema = open({
+  id: { type: 'integer' },
+  certificate: str,
+  method: str,
+  state: str,
+  devices: { type: 'array', items: open({ id: str, description: str }) },
+});
+const stepBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    place: { type: 'string', description: 'where the handover happens' },
+    note: { type: 'string' },
+    swap: {
+      type: 'boolean',
+      description: 'issue: the old device is at the desk and is taken back in the same step',
+    },
+    location: { type: 'string', description: 'approve: the stock location to reserve from' },
+    reason: { type: 'string', description: 'reject (required) or cancel: why' },
+  },
+} as const;
+const bulkBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    orders: { type: 'array', items: { type: 'integer' } },
+    devices: {
+      type: 'array',
+      items: str,
+      description: 'old devices, each with an order in progress',
+    },
+    csv: { type: 'string', description: 'CSV with a column `order` or `device`, and `place`' },
+    ...stepBody.properties,
+  },
+} as const;
+
+type StepBody = {
+  place?: string;
+  note?: string;
+  swap?: boolean;
+  location?: string;
+  reason?: string;
+};
+
+/** Replacement logistics: catalogue, stock, orders, custody, sanitisation, forecast, reports. */
+export function registerReplacementRoutes(server: FastifyInstance, app: App): void {
+  const r = app.replacements;
+
+  server.get(
+    '/api/v1/catalogue',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'Catalogue items, the mandates that offer them, and their stock',
+        response: answers({ type: 'array', items: open({ id: str, model: str }) }),
+      },
+    },
+    async (req) => r.catalogue(reader(req).actor),
+  );
+
+  server.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/api/v1/catalogue/:id',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary:
+          'Create or change a catalogue item (class, platform, manufacturer, model, notes, active)',
+        params: { type: 'object', required: ['id'], properties: { id: str } },
+        body: { type: 'object', additionalProperties: true },
+      },
+    },
+    async (req) => r.putItem(authorize(req, 'logistics'), req.params.id, req.body),
+  );
+
+  server.get(
+    '/api/v1/stock',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'Stock units per catalogue item and location: total, reserved, free',
+      },
+    },
+    async (req) => r.stock(reader(req).actor),
+  );
+
+  server.post<{
+    Body: {
+      devices?: { id: string; item: string; location: string }[];
+      csv?: string;
+      dryRun?: boolean;
+    };
+  }>(
+    '/api/v1/stock',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary:
+          'Receive stock: `devices` [{id, item, location, serial, imei}] or `csv` with those columns; all or nothing',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            devices: { type: 'array', items: { type: 'object' } },
+            csv: str,
+            dryRun: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const actor = authorize(req, 'logistics');
+      const res = await r.receive(actor, req.body, req.body.dryRun === true);
+      void reply.code(res.dryRun ? 200 : 201);
+      return res;
+    },
+  );
+
+  server.get<{
+    Querystring: {
+      state?: string;
+      person?: string;
+      item?: string;
+      mandate?: string;
+      device?: string;
+      unconfirmed?: boolean;
+      format?: 'json' | 'csv';
+    };
+  }>(
+    '/api/v1/replacements',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary:
+          'Replacement orders within your scope, newest first; `state` may list several (a,b); `unconfirmed=true`: issued and not confirmed by the official; `format=csv`',
+        querystring: {
+          type: 'object',
+          properties: {
+            state: str,
+            person: str,
+            item: str,
+            mandate: str,
+            device: str,
+            unconfirmed: { type: 'boolean' },
+            format: { type: 'string', enum: ['json', 'csv'] },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { actor } = reader(req);
+      const { format, state, ...f } = req.query;
+      const orders = await r.list(actor, { ...f, ...(state ? { state: state.split(',') } : {}) });
+      if (format === 'csv')
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="replacements.csv"')
+          .send(r.listCsv(orders));
+      return orders;
+    },
+  );
+
+  server.get<{ Querystring: { depth?: number; format?: 'json' | 'csv' } }>(
+    '/api/v1/replacements/by-unit',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'Orders counted by unit (cut to `depth` levels) and state, within your scope',
+        querystring: {
+          type: 'object',
+          properties: {
+            depth: { type: 'integer', minimum: 1, maximum: 20 },
+            format: { type: 'string', enum: ['json', 'csv'] },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const rows = await r.byUnit(reader(req).actor, req.query.depth ?? 3);
+      if (req.query.format === 'csv')
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="replacements-by-unit.csv"')
+          .send(r.byUnitCsv(rows));
+      return rows;
+    },
+  );
+
+  server.get(
+    '/api/v1/replacements/shortage',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary:
+          'Per mandate that asks for replacements: caught devices without an order and requests awaiting approval against free stock; a warning when the due date cannot be met',
+      },
+    },
+    async (req) => r.shortage(reader(req).actor),
+  );
+
+  server.post<{ Body: { device: string; item: string; mandate?: string; note?: string } }>(
+    '/api/v1/replacements',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'Request one of the offered models for a device a mandate caught',
+        response: answers(orderSchema, 201),
+        body: {
+          type: 'object',
+          required: ['device', 'item'],
+          additionalProperties: false,
+          properties: { device: str, item: str, mandate: str, note: str },
+        },
+      },
+    },
+    async (req, reply) => {
+      const o = await r.request(authorize(req, 'replacements.request'), req.body);
+      void reply.code(201);
+      return o;
+    },
+  );
+
+  server.get<{ Params: { id: number } }>(
+    '/api/v1/replacements/:id',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'One order with its steps (who, when, where)',
+        params: idParam,
+        response: answers(orderSchema),
+      },
+    },
+    async (req) => r.get(reader(req).actor, req.params.id),
+  );
+
+  const steps: [
+    string,
+    Permission,
+    string,
+    (id: number, b: StepBody, actor: ReturnType<typeof authorize>) => Promise<unknown>,
+  ][] = [
+    [
+      'approve',
+      'replacements.decide',
+      'Approve a request: reserves a free unit (409 when none)',
+      (id, b, a) => r.approve(a, id, b),
+    ],
+    [
+      'reject',
+      'replacements.decide',
+      'Reject a request (a reason is required); frees its unit',
+      (id, b, a) => r.reject(a, id, b),
+    ],
+    [
+      'cancel',
+      'read',
+      'Cancel a request before issue (the official, the requester, logistics or an officer)',
+      (id, b, a) => r.cancel(a, id, b),
+    ],
+    [
+      'issue',
+      'logistics',
+      'Hand the reserved unit to the official; with `swap` take the old device back in the same step',
+      (id, b, a) => r.issue(a, id, b),
+    ],
+    [
+      'return',
+      'logistics',
+      'Receive the old device back: it becomes retired with no owner, its finding resolves now',
+      (id, b, a) => r.receiveReturn(a, id, b),
+    ],
+    [
+      'confirm',
+      'read',
+      'The official confirms they received the new device',
+      (id, _b, a) => r.confirm(a, id),
+    ],
+  ];
+  for (const [step, permission, summary, run] of steps) {
+    server.post<{ Params: { id: number }; Body: StepBody | undefined }>(
+      `/api/v1/replacements/:id/${step}`,
+      {
+        schema: { tags: ['replacement'], summary, params: idParam, body: stepBody },
+        // A step may be posted without a body.
+        preValidation: (req, _reply, done) => {
+          req.body ??= {};
+          done();
+        },
+      },
+      async (req) => run(req.params.id, req.body ?? {}, authorize(req, permission)),
+    );
+  }
+
+  server.get<{ Params: { id: number }; Querystring: { swap?: boolean; place?: string } }>(
+    '/api/v1/replacements/:id/preview',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary:
+          'What issuing (with `swap`: and taking the old device back) would open and close, without doing it',
+        params: idParam,
+        querystring: { type: 'object', properties: { swap: { type: 'boolean' }, place: str } },
+        response: answers(effectSchema),
+      },
+    },
+    async (req) => r.preview(authorize(req, 'logistics'), req.params.id, req.query),
+  );
+
+  for (const [step, permission] of [
+    ['approve', 'replacements.decide'],
+    ['issue', 'logistics'],
+    ['return', 'logistics'],
+  ] as const) {
+    server.post<{ Body: { orders?: number[]; devices?: string[]; csv?: string } & StepBody }>(
+      `/api/v1/replacements/bulk/${step}`,
+      {
+        schema: {
+          tags: ['replacement'],
+          summary: `${step[0]!.toUpperCase()}${step.slice(1)} many orders at once (orders, old devices, or a CSV): all or nothing, every refused entry listed`,
+          body: bulkBody,
+        },
+      },
+      async (req) => {
+        const { orders, devices, csv, ...opts } = req.body;
+        return r.bulk(
+          authorize(req, permission),
+          step,
+          {
+            ...(orders ? { orders } : {}),
+            ...(devices ? { devices } : {}),
+            ...(csv !== undefined ? { csv } : {}),
+          },
+          opts,
+        );
+      },
+    );
+  }
+
+  server.get<{ Params: { id: string } }>(
+    '/api/v1/devices/:id/custody',
+    {
+      schema: {
+        tags: ['devices'],
+        summary:
+          'A device’s chain of custody: every handover (from, to, place, time, who recorded it)',
+        params: { type: 'object', required: ['id'], properties: { id: str } },
+      },
+    },
+    async (req) => r.custody(reader(req).actor, req.params.id),
+  );
+
+  const s = app.sanitisations;
+  server.get(
+    '/api/v1/sanitisations',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'Sanitisation records, newest first',
+        response: answers({ type: 'array', items: sanitisationSchema }),
+      },
+    },
+    async (req) => s.list(reader(req).actor),
+  );
+
+  server.post<{ Body: Record<string, unknown> }>(
+    '/api/v1/sanitisations',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: `Record a sanitisation (NIST SP 800-88: ${SANITISATION_METHODS.join(', ')}) of one device or a batch; you are the operator, someone else verifies`,
+        body: { type: 'object', additionalProperties: true },
+        response: answers(sanitisationSchema, 201),
+      },
+    },
+    async (req, reply) => {
+      const rec = await s.record(authorize(req, 'logistics'), req.body);
+      void reply.code(201);
+      return rec;
+    },
+  );
+
+  server.get<{ Params: { id: number } }>(
+    '/api/v1/sanitisations/:id',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'One sanitisation record',
+        params: idParam,
+        response: answers(sanitisationSchema),
+      },
+    },
+    async (req) => s.get(reader(req).actor, req.params.id),
+  );
+
+  server.post<{ Params: { id: number } }>(
+    '/api/v1/sanitisations/:id/verify',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary:
+          'Verify a sanitisation record (not its operator): its devices become wiped or destroyed',
+        params: idParam,
+        response: answers(sanitisationSchema),
+      },
+    },
+    async (req) => s.verify(authorize(req, 'sanitisation.verify'), req.params.id),
+  );
+
+  server.get<{ Params: { id: number }; Querystring: { lang?: 'en' | 'ru' } }>(
+    '/api/v1/sanitisations/:id/certificate',
+    {
+      schema: {
+        tags: ['replacement'],
+        summary: 'The certificate of sanitisation of a verified record, as PDF',
+        params: idParam,
+        querystring: {
+          type: 'object',
+          properties: { lang: { type: 'string', enum: ['en', 'ru'] } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const c = await s.certificate(reader(req).actor, req.params.id, req.query.lang ?? 'en');
+      return reply
+        .type('application/pdf')
+        .header(
+          'content-disposition',
+          `inline; filename="${c.certificate.replace(/[^\w.-]/g, '_')}.pdf"`,
+        )
+        .send(c.pdf);
+    },
+  );
+}

@@ -1,0 +1,340 @@
+import { z } from 'zod';
+import type { Clock } from '../adapters/clock.js';
+import { hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
+import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import {
+  SANITISATION_METHODS,
+  certificateNumber,
+  nextState,
+  refuseSanitisation,
+  statusAfter,
+  type SanitisationMethod,
+} from '../domain/replacement.rules.js';
+import { dayOf, formatInstant, isDay } from '../domain/time.js';
+import type { Store } from '../store/database.js';
+import { deviceToRow, getDevicesByIds, updateDevice } from '../store/devices.repository.js';
+import { getPeopleByIds } from '../store/people.repository.js';
+import {
+  devicesAwaitingVerification,
+  getSanitisation,
+  getSanitisationByCertificate,
+  insertCustody,
+  insertOrderEvent,
+  insertSanitisation,
+  listSanitisations,
+  liveOrdersOfDevices,
+  markVerified,
+  sanitisedDevices,
+  updateOrder,
+  type SanitisationRow,
+} from '../store/replacement.repository.js';
+import type { Db } from '../store/schema.js';
+import { writeTransaction } from '../store/transaction.js';
+import { recordAudit } from './audit.service.js';
+import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
+
+export interface SanitisationView {
+  id: number;
+  certificate: string;
+  method: SanitisationMethod;
+  tool: string;
+  performedOn: string;
+  place: string | null;
+  notes: string | null;
+  operator: string;
+  operatorName: string;
+  recordedAt: string;
+  verifier: string | null;
+  verifierName: string | null;
+  verifiedAt: string | null;
+  state: 'recorded' | 'verified';
+  devices: { id: string; description: string }[];
+}
+
+const recordSchema = z.strictObject({
+  devices: z.array(z.string().trim().min(1)).min(1, 'name at least one device'),
+  method: z.enum(SANITISATION_METHODS, {
+    error: `must be one of ${SANITISATION_METHODS.join(', ')}`,
+  }),
+  tool: z.string().trim().min(1, 'is required (the product and version used)'),
+  performedOn: z.string().trim().refine(isDay, 'must be a date YYYY-MM-DD'),
+  certificate: z.string().trim().min(1).max(100).optional(),
+  place: z.string().trim().min(1).optional(),
+  notes: z.string().trim().optional(),
+});
+
+/** How the certificate names a device: what it is, so that the record stands on its own. */
+function describe(d: {
+  class: string;
+  manufacturer: string | null;
+  model: string | null;
+  serial: string | null;
+  imei: string | null;
+}): string {
+  return [
+    [d.manufacturer, d.model].filter(Boolean).join(' ') || d.class,
+    d.serial ? `S/N ${d.serial}` : null,
+    d.imei ? `IMEI ${d.imei}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * Sanitisation per NIST SP 800-88: an operator records what was done to one device or a batch;
+ * someone else verifies it, and only then do the devices become `wiped` or `destroyed`.
+ */
+export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+
+  async function nameOf(db: Db, actor: Actor): Promise<string> {
+    if (!actor.personId) return actor.email;
+    return (await getPeopleByIds(db, [actor.personId])).get(actor.personId)?.name ?? actor.email;
+  }
+
+  async function viewOf(db: Db, r: SanitisationRow): Promise<SanitisationView> {
+    const devices = await sanitisedDevices(db, r.id);
+    return {
+      id: r.id,
+      certificate: r.certificate,
+      method: r.method as SanitisationMethod,
+      tool: r.tool,
+      performedOn: r.performed_on,
+      place: r.place,
+      notes: r.notes,
+      operator: r.operator,
+      operatorName: r.operator_name,
+      recordedAt: formatInstant(r.recorded_at),
+      verifier: r.verifier,
+      verifierName: r.verifier_name,
+      verifiedAt: r.verified_at === null ? null : formatInstant(r.verified_at),
+      state: r.state,
+      devices: devices.map((d) => ({ id: d.device_id, description: d.description })),
+    };
+  }
+
+  function seeAll(actor: Actor): void {
+    if (!visibilityOf(actor).all)
+      throw new AppError(
+        'forbidden',
+        'sanitisation records are seen by logistics, officers and auditors',
+      );
+  }
+
+  async function visible(db: Db, actor: Actor, id: number): Promise<SanitisationRow> {
+    seeAll(actor);
+    const r = await getSanitisation(db, id);
+    if (!r) throw new AppError('not_found', `no sanitisation record ${id}`);
+    return r;
+  }
+
+  return {
+    /** The operator records a sanitisation of one device or a batch; it awaits a verifier. */
+    async record(actor: Actor, body: unknown): Promise<SanitisationView> {
+      if (!hasPermission(actor, 'logistics'))
+        throw new AppError('forbidden', 'recording sanitisation needs the logistics role');
+      const parsed = recordSchema.safeParse(body);
+      if (!parsed.success)
+        throw invalidInput(
+          'the sanitisation record is refused',
+          parsed.error.issues.map((i) => ({
+            where: i.path.join('.') || '(body)',
+            message: i.message,
+          })),
+        );
+      const r = parsed.data;
+      return writeTransaction(store, async (tx) => {
+        const now = clock.now();
+        const problems: Problem[] = [];
+        if (r.performedOn > dayOf(now, await getTimeZone(tx)))
+          problems.push({
+            where: 'performedOn',
+            value: r.performedOn,
+            message: 'is in the future',
+          });
+        if (r.certificate && (await getSanitisationByCertificate(tx, r.certificate)))
+          problems.push({
+            where: 'certificate',
+            value: r.certificate,
+            message: 'is used by another record',
+          });
+        const devices = await getDevicesByIds(tx, r.devices);
+        const pending = await devicesAwaitingVerification(tx, r.devices);
+        const seen = new Set<string>();
+        r.devices.forEach((id, i) => {
+          const where = `devices[${i}]`;
+          const d = devices.get(id);
+          if (seen.has(id)) problems.push({ where, value: id, message: 'is listed twice' });
+          seen.add(id);
+          if (!d) return problems.push({ where, value: id, message: 'is not a known device' });
+          const why = refuseSanitisation(d, r.method);
+          if (why) problems.push({ where, value: id, message: why });
+          else if (pending.has(id))
+            problems.push({ where, value: id, message: 'is in a record that awaits verification' });
+        });
+        if (problems.length > 0) throw invalidInput('the sanitisation record is refused', problems);
+        const id = await insertSanitisation(
+          tx,
+          {
+            certificate: r.certificate ?? `pending-${now}-${actor.accountId}`,
+            method: r.method,
+            tool: r.tool,
+            performed_on: r.performedOn,
+            place: r.place ?? null,
+            notes: r.notes || null,
+            operator: actor.email,
+            operator_name: await nameOf(tx, actor),
+            recorded_at: now,
+            verifier: null,
+            verifier_name: null,
+            verified_at: null,
+            state: 'recorded',
+          },
+          r.devices.map((d) => ({ device_id: d, description: describe(devices.get(d)!) })),
+        );
+        if (!r.certificate)
+          await tx
+            .updateTable('sanitisations')
+            .set({ certificate: certificateNumber(id, r.performedOn) })
+            .where('id', '=', id)
+            .execute();
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'sanitisation.record',
+          object: `sanitisation/${id}`,
+          change: r,
+        });
+        return viewOf(tx, (await getSanitisation(tx, id))!);
+      });
+    },
+
+    /**
+     * Someone other than the operator verifies the record: its devices become `wiped` or
+     * `destroyed`, and the orders that returned them move on (closed once receipt is confirmed).
+     */
+    async verify(actor: Actor, id: number): Promise<SanitisationView> {
+      if (!hasPermission(actor, 'sanitisation.verify'))
+        throw new AppError(
+          'forbidden',
+          'verifying sanitisation needs the logistics or officer role',
+        );
+      return writeTransaction(store, async (tx) => {
+        const s = await visible(tx, actor, id);
+        if (s.operator === actor.email)
+          throw new AppError('forbidden', 'the operator cannot verify their own sanitisation');
+        if (s.state !== 'recorded')
+          throw new AppError('conflict', `sanitisation ${id} is verified already`);
+        const now = clock.now();
+        await checkObservationTime(tx, now, now, 'the verification');
+        const method = s.method as SanitisationMethod;
+        const ids = (await sanitisedDevices(tx, id)).map((d) => d.device_id);
+        const devices = await getDevicesByIds(tx, ids);
+        const problems: Problem[] = [];
+        for (const d of ids) {
+          const why = refuseSanitisation(devices.get(d)!, method);
+          if (why)
+            problems.push({
+              where: `device ${d}`,
+              value: d,
+              message: `${why} since it was recorded`,
+            });
+        }
+        if (problems.length > 0)
+          throw new AppError('conflict', 'the record no longer holds', problems);
+        if (
+          !(await markVerified(tx, id, {
+            verifier: actor.email,
+            verifier_name: await nameOf(tx, actor),
+            verified_at: now,
+          }))
+        )
+          throw new AppError('conflict', `sanitisation ${id} changed meanwhile`);
+        for (const d of devices.values()) {
+          const { createdAt, changedAt: _c, ...fields } = d;
+          await updateDevice(
+            tx,
+            deviceToRow(
+              { ...fields, status: statusAfter(method) },
+              { created: createdAt, changed: now, seen: now },
+            ),
+          );
+        }
+        await insertCustody(
+          tx,
+          ids.map((d) => ({
+            device_id: d,
+            kind: 'sanitise',
+            from_party: 'logistics',
+            to_party: method === 'destroy' ? 'destroyed' : 'logistics',
+            place: s.place,
+            at: now,
+            recorded_by: actor.email,
+            order_id: null,
+            sanitisation_id: id,
+          })),
+        );
+        await advanceObservationClock(tx, now);
+        const orders = await liveOrdersOfDevices(tx, ids, ['returned']);
+        for (const o of orders.values()) {
+          const state = nextState('sanitise', {
+            state: 'returned',
+            confirmed: o.confirmed_at !== null,
+          });
+          await updateOrder(tx, o.id, 'returned', {
+            state,
+            sanitised_at: now,
+            ...(state === 'closed' ? { closed_at: now } : {}),
+          });
+          await insertOrderEvent(tx, {
+            order_id: o.id,
+            step: 'sanitise',
+            actor: actor.email,
+            at: now,
+            place: s.place,
+            note: s.certificate,
+          });
+          await recordAudit(tx, now, {
+            actor: `account:${actor.accountId}`,
+            action: 'replacement.sanitise',
+            object: `replacement/${o.id}`,
+            change: { sanitisation: id, certificate: s.certificate, state },
+          });
+        }
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'sanitisation.verify',
+          object: `sanitisation/${id}`,
+          change: { certificate: s.certificate, devices: ids, status: statusAfter(method) },
+        });
+        return viewOf(tx, (await getSanitisation(tx, id))!);
+      });
+    },
+
+    async get(actor: Actor, id: number): Promise<SanitisationView> {
+      return viewOf(store.db, await visible(store.db, actor, id));
+    },
+
+    async list(actor: Actor): Promise<SanitisationView[]> {
+      seeAll(actor);
+      const out: SanitisationView[] = [];
+      for (const r of await listSanitisations(store.db)) out.push(await viewOf(store.db, r));
+      return out;
+    },
+
+    /** The certificate of a verified record, as PDF. */
+    async certificate(
+      actor: Actor,
+      id: number,
+      language: 'en' | 'ru' = 'en',
+    ): Promise<{ certificate: string; pdf: Buffer }> {
+      const s = await this.get(actor, id);
+      if (s.state !== 'verified')
+        throw new AppError(
+          'conflict',
+          `sanitisation ${id} awaits verification: no certificate yet`,
+        );
+      const { certificatePdf } = await import('../adapters/certificate.js');
+      return { certificate: s.certificate, pdf: await certificatePdf(s, language) };
+    },
+  };
+}
