@@ -5,6 +5,7 @@ import { registerAccountCommands } from './commands/account.commands.js';
 import { registerDataCommands } from './commands/data.commands.js';
 import { registerReadCommands } from './commands/read.commands.js';
 import { registerNotifyCommands } from './commands/notify.commands.js';
+import { registerLogisticsCommands } from './commands/logistics.commands.js';
 import { registerServeCommands } from './commands/serve.commands.js';
 
 /** What commands share: where to write, which clock (tests fix it). */
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServeCommands(program, ctx);
   registerAccountCommands(program, ctx);
   registerNotifyCommands(program, ctx);
+  registerLogisticsCommands(program, ctx);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

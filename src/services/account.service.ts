@@ -300,6 +300,16 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
       return { actor: await actorOf(a, false), csrf: s.csrf_token };
     },
 
+    /** The actor of an enabled account, for the command line's `--as EMAIL`; refused otherwise. */
+    async actorForEmail(email: string): Promise<Actor> {
+      const a = await getAccountByEmail(store.db, email.trim().toLowerCase());
+      if (!a || a.disabled === 1)
+        throw invalidInput(`no enabled account ${email}`, [
+          { where: '--as', value: email, message: 'is not an enabled account' },
+        ]);
+      return actorOf(a, false);
+    },
+
     /** The actor of a live API token; null when none. */
     async actorForToken(token: string): Promise<Actor | null> {
       const t = await getLiveToken(store.db, hashSecret(token), clock.now());
