@@ -50,7 +50,7 @@ async function createDemoAccounts(store: Store, clock: Clock): Promise<void> {
 
 /** The replacements the iPhone order offers, and the stock logistics received for it. */
 const DEMO_STOCK = {
-  at: '2023-03-06T10:00:00Z',
+  at: '2023-03-06T20:00:00Z',
   items: {
     'aurora-phone': {
       class: 'smartphone',

@@ -363,6 +363,82 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'messages.png'), fullPage: true });
   });
 
+  it('replacement: the official requests, logistics approves and swaps, the official confirms, a second person verifies the wipe', async () => {
+    const official = await signInAs('official');
+    const card = official.locator('article', { hasText: 'Replace iPhones' }).first();
+    await card.getByLabel('Model').selectOption('aurora-phone');
+    await card.getByRole('button', { name: 'Request a replacement' }).click();
+    await expect.poll(() => official.getByText(/^Replacement requested/).count()).toBe(1);
+    const old = (await official.locator('[data-order]').first().innerText()).split(' ')[0]!;
+
+    const logistics = await signInAs('logistics');
+    await logistics.getByRole('link', { name: 'Logistics' }).click();
+    await expect.poll(() => logistics.locator('[data-shortage]').count()).toBe(1);
+    const row = logistics.locator('tr', { hasText: old });
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => row.locator('[data-state]').innerText()).toBe('approved');
+    await row.getByRole('button', { name: 'Preview' }).click();
+    await expect
+      .poll(() =>
+        row.getByText(/Opens a finding of “No smartphones for official business”/).count(),
+      )
+      .toBe(1);
+    expect(await row.getByText(/Resolves “Replace iPhones/).count()).toBe(1);
+    await logistics.screenshot({ path: join(SHOTS, 'logistics-preview.png'), fullPage: true });
+    await row.getByRole('button', { name: 'Issue and swap' }).click();
+    await expect.poll(() => logistics.getByText(/Order \d+: device issued/).count()).toBe(1);
+
+    await official.reload();
+    await official.getByRole('button', { name: 'Confirm I received it' }).click();
+    await expect.poll(() => official.getByText('Receipt confirmed. Thank you.').count()).toBe(1);
+    await official.screenshot({ path: join(SHOTS, 'official-replacement.png'), fullPage: true });
+    await official.context().close();
+
+    await logistics.reload();
+    const form = logistics.getByRole('form', { name: 'Record sanitisation' });
+    await form.getByLabel(old).check();
+    await form.getByLabel('Method').selectOption('purge');
+    await form.getByLabel('Tool and version').fill('Blancco Mobile Diagnostics & Erasure 7.1');
+    await form.getByRole('button', { name: 'Record sanitisation' }).click();
+    await expect.poll(() => logistics.getByText(/^Recorded as SAN-/).count()).toBe(1);
+    const record = logistics.locator('tr[data-record]', { hasText: old });
+    expect(await record.getByText('someone else verifies').count()).toBe(1);
+    await logistics.context().close();
+
+    const officer = await signInAs('officer');
+    await officer.getByRole('link', { name: 'Logistics' }).click();
+    const pending = officer.locator('tr[data-record]', { hasText: old });
+    await pending.getByRole('button', { name: 'Verify' }).click();
+    await expect
+      .poll(() => pending.getByRole('link', { name: 'Certificate (PDF)' }).count())
+      .toBe(1);
+    const href = (await pending
+      .getByRole('link', { name: 'Certificate (PDF)' })
+      .getAttribute('href'))!;
+    const pdf = await officer.request.get(`${url}${href}`);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    await officer.screenshot({ path: join(SHOTS, 'logistics.png'), fullPage: true });
+
+    // The finding closed at the moment of the handover, as resolved.
+    const [order] = await app.replacements.list(
+      {
+        accountId: 0,
+        email: 'test',
+        roles: new Set(['auditor']),
+        personId: null,
+        units: [],
+        readOnly: true,
+      },
+      { device: old },
+    );
+    expect(order).toMatchObject({ state: 'closed' });
+    const [finding] = await app.status.findings('kremlin-iphone-2023', { device: old });
+    expect(finding).toMatchObject({ closed: order!.returnedAt, state: 'resolved' });
+    await officer.goto(`${url}/console/#/devices/${old}`);
+    await expect.poll(() => officer.locator('[data-custody] li').count()).toBe(2);
+    await officer.context().close();
+  });
+
   /** The English console's own words (placeholders cut out), to be looked for on Russian pages. */
   const englishWords = [
     ...new Set(
@@ -457,6 +533,13 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
         'messages',
         async () => {
           await expect.poll(() => admin.locator('[data-report]').count()).toBeGreaterThan(0);
+        },
+      ],
+      [
+        'logistics',
+        async () => {
+          await expect.poll(() => admin.locator('[data-shortage]').count()).toBe(1);
+          await expect.poll(() => admin.locator('tr[data-record]').count()).toBeGreaterThan(0);
         },
       ],
       [

@@ -7,6 +7,7 @@ import { Devices } from './pages/Devices.js';
 import { Dashboard } from './pages/Dashboard.js';
 import { Exemptions } from './pages/Exemptions.js';
 import { Findings } from './pages/Findings.js';
+import { Logistics } from './pages/Logistics.js';
 import { Mandates } from './pages/Mandates.js';
 import { MyPage } from './pages/MyPage.js';
 import { Messages } from './pages/Notifications.js';
@@ -22,6 +23,7 @@ type Page =
   | 'exemptions'
   | 'audit'
   | 'messages'
+  | 'logistics'
   | 'mine';
 
 /** The pages a set of roles may open, in menu order. */
@@ -32,6 +34,7 @@ function pagesFor(roles: string[]): Page[] {
   if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('mandates');
   if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head'))
     pages.push('findings', 'people', 'devices');
+  if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('logistics');
   if (has('official')) pages.push('mine');
   pages.push('exemptions');
   if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('messages');
@@ -131,6 +134,8 @@ export function App() {
           />
         ) : page === 'messages' ? (
           <Messages />
+        ) : page === 'logistics' ? (
+          <Logistics canHandle={me.roles.includes('logistics')} me={me.email} />
         ) : page === 'audit' ? (
           <Audit />
         ) : page === 'mine' ? (

@@ -205,7 +205,123 @@ export interface Report {
   csv: string;
 }
 
+export type OrderState =
+  | 'requested'
+  | 'approved'
+  | 'issued'
+  | 'returned'
+  | 'sanitised'
+  | 'closed'
+  | 'rejected'
+  | 'cancelled';
+
+export interface Order {
+  id: number;
+  state: OrderState;
+  mandate: string;
+  device: string;
+  person: string;
+  unit: string;
+  item: string;
+  newDevice: string | null;
+  requestedAt: string;
+  issuedAt: string | null;
+  returnedAt: string | null;
+  confirmedAt: string | null;
+  reason: string | null;
+}
+
+export interface CatalogueItem {
+  id: string;
+  class: string;
+  platform: string;
+  manufacturer: string;
+  model: string;
+  notes: string | null;
+  active: boolean;
+  offeredBy: string[];
+  stock: { total: number; reserved: number; free: number };
+}
+
+export interface StockLine {
+  item: string;
+  location: string;
+  total: number;
+  reserved: number;
+  free: number;
+}
+
+export interface Shortage {
+  asOf: string;
+  mandates: {
+    mandate: string;
+    due: string | null;
+    items: string[];
+    withoutOrder: number;
+    awaitingApproval: number;
+    available: number;
+    shortfall: number;
+    warning: string | null;
+  }[];
+}
+
+export interface HandoverEffect {
+  opened: { mandate: string; title: string; device: string }[];
+  closed: { mandate: string; title: string; device: string; reason: string }[];
+}
+
+export interface Custody {
+  kind: string;
+  from: string;
+  to: string;
+  place: string | null;
+  at: string;
+  recordedBy: string;
+}
+
+export interface Sanitisation {
+  id: number;
+  certificate: string;
+  method: 'clear' | 'purge' | 'destroy';
+  tool: string;
+  performedOn: string;
+  operator: string;
+  verifier: string | null;
+  state: 'recorded' | 'verified';
+  devices: { id: string; description: string }[];
+}
+
+export type StepOptions = { swap?: boolean; place?: string; reason?: string; location?: string };
+
 export const api = {
+  catalogue: () => call<CatalogueItem[]>('GET', '/catalogue'),
+  stock: () => call<StockLine[]>('GET', '/stock'),
+  receive: (devices: { id: string; item: string; location: string; serial?: string }[]) =>
+    call<{ received: number }>('POST', '/stock', { devices }),
+  orders: (f: { state?: string; person?: string; device?: string; unconfirmed?: string } = {}) =>
+    call<Order[]>('GET', `/replacements${query(f)}`),
+  shortage: () => call<Shortage>('GET', '/replacements/shortage'),
+  requestReplacement: (device: string, item: string) =>
+    call<Order>('POST', '/replacements', { device, item }),
+  step: (
+    id: number,
+    step: 'approve' | 'reject' | 'cancel' | 'issue' | 'return' | 'confirm',
+    o: StepOptions = {},
+  ) => call<Order & { effect?: HandoverEffect }>('POST', `/replacements/${id}/${step}`, o),
+  preview: (id: number, swap: boolean) =>
+    call<HandoverEffect>('GET', `/replacements/${id}/preview${query({ swap: String(swap) })}`),
+  bulk: (step: 'approve' | 'issue' | 'return', orders: number[], o: StepOptions = {}) =>
+    call<{ done: Order[] }>('POST', `/replacements/bulk/${step}`, { orders, ...o }),
+  custody: (device: string) =>
+    call<Custody[]>('GET', `/devices/${encodeURIComponent(device)}/custody`),
+  sanitisations: () => call<Sanitisation[]>('GET', '/sanitisations'),
+  recordSanitisation: (body: {
+    devices: string[];
+    method: string;
+    tool: string;
+    performedOn: string;
+  }) => call<Sanitisation>('POST', '/sanitisations', body),
+  verifySanitisation: (id: number) => call<Sanitisation>('POST', `/sanitisations/${id}/verify`),
   reports: () => call<Report[]>('GET', '/reports'),
   notifications: (f: { owner?: string; device?: string; mandate?: string; state?: string }) =>
     call<Notification[]>('GET', `/notifications${query(f)}`),

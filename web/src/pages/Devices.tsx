@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
-import { api, type Device, type Mandate } from '../api.js';
+import { api, type Custody, type Device, type Mandate } from '../api.js';
 import { deviceHref, personHref } from './People.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
@@ -141,8 +141,43 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
       </dl>
       <h4>{t('timeline')}</h4>
       <FindingsTimeline device={device.id} mandates={mandates} />
+      <h4>{t('custody')}</h4>
+      <CustodyChain device={device.id} />
       <h4>{t('messages')}</h4>
       <NotificationLog device={device.id} />
     </article>
+  );
+}
+
+/** Every handover of the device: from, to, place, time, who recorded it. */
+function CustodyChain({ device }: { device: string }) {
+  const { t, i18n } = useTranslation();
+  const [chain, setChain] = useState<Custody[] | null>(null);
+  useEffect(() => {
+    api.custody(device).then(setChain, () => setChain([]));
+  }, [device]);
+  if (chain === null) return <p>{t('loading')}</p>;
+  if (chain.length === 0) return <p>{t('noCustody')}</p>;
+  const party = (p: string) => {
+    const [kind, ...rest] = p.split(':');
+    const name = rest.join(':');
+    if (kind === 'person') return <a href={personHref(name)}>{name}</a>;
+    if (kind === 'stock') return t('party_stock', { location: name });
+    return t(`party_${kind}`);
+  };
+  return (
+    <ol className="custody" data-custody={device}>
+      {chain.map((c, i) => (
+        <li key={i}>
+          {new Intl.DateTimeFormat(i18n.language, {
+            dateStyle: 'medium',
+            timeStyle: 'short',
+            timeZone: 'UTC',
+          }).format(new Date(c.at))}{' '}
+          · {t(`custody_${c.kind}`)}: {party(c.from)} → {party(c.to)}
+          {c.place ? ` · ${c.place}` : ''} · {t('recordedBy', { who: c.recordedBy })}
+        </li>
+      ))}
+    </ol>
   );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NotificationLog } from './Notifications.js';
-import { api, type Finding, type Mandate } from '../api.js';
+import { api, type CatalogueItem, type Finding, type Mandate, type Order } from '../api.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 
 interface Asked {
@@ -15,7 +15,11 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
   const [asked, setAsked] = useState<Asked[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [form, setForm] = useState<Asked | null>(null);
+  const [orders, setOrders] = useState<Order[]>([]);
+  const [catalogue, setCatalogue] = useState<CatalogueItem[]>([]);
   const load = useCallback(() => {
+    void api.orders().then(setOrders, () => setOrders([]));
+    void api.catalogue().then(setCatalogue, () => setCatalogue([]));
     void Promise.all(
       mandates.map((m) =>
         api
@@ -67,6 +71,22 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
                   {t('requestExemption')}
                 </button>
               )}
+              {a.mandate.action === 'replace' &&
+                !orders.some(
+                  (o) =>
+                    o.device === a.finding.device && !['rejected', 'cancelled'].includes(o.state),
+                ) && (
+                  <ReplacementRequest
+                    asked={a}
+                    offered={catalogue.filter(
+                      (c) => c.active && c.offeredBy.includes(a.mandate.id),
+                    )}
+                    onDone={(m) => {
+                      setMessage(m);
+                      load();
+                    }}
+                  />
+                )}
               {a.mandate.action === 'restrict-use' && (
                 <button type="button" onClick={() => void stop(a)}>
                   {t('noOfficialUse')}
@@ -86,6 +106,51 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
           </article>
         ))
       )}
+      <section className="card" aria-labelledby="my-replacements">
+        <h3 id="my-replacements">{t('myReplacements')}</h3>
+        {orders.length === 0 ? (
+          <p>{t('noOrders')}</p>
+        ) : (
+          <ul>
+            {orders.map((o) => (
+              <li key={o.id} data-order={o.id}>
+                {t('myOrder', { device: o.device, item: o.item })} ·{' '}
+                <strong data-state={o.state}>{t(`order_${o.state}`)}</strong>
+                {o.newDevice && o.issuedAt && <> · {t('yourNewDevice', { device: o.newDevice })}</>}
+                {o.reason && <> · {o.reason}</>}
+                {o.issuedAt &&
+                  !o.confirmedAt &&
+                  ['issued', 'returned', 'sanitised'].includes(o.state) && (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void api.step(o.id, 'confirm').then(
+                          () => {
+                            setMessage(t('receiptConfirmed'));
+                            load();
+                          },
+                          (e: Error) => setMessage(e.message),
+                        )
+                      }
+                    >
+                      {t('confirmReceipt')}
+                    </button>
+                  )}
+                {['requested', 'approved'].includes(o.state) && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void api.step(o.id, 'cancel').then(load, (e: Error) => setMessage(e.message))
+                    }
+                  >
+                    {t('cancelRequest')}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <section className="card" aria-labelledby="my-messages">
         <h3 id="my-messages">{t('messages')}</h3>
         <NotificationLog />
@@ -121,6 +186,48 @@ function ExemptionForm({ asked, onDone }: { asked: Asked; onDone: (message: stri
       )}
       <ExemptionTerms grounds={grounds} value={terms} onChange={setTerms} />
       <button type="submit">{t('send')}</button>
+    </form>
+  );
+}
+
+function ReplacementRequest({
+  asked,
+  offered,
+  onDone,
+}: {
+  asked: Asked;
+  offered: CatalogueItem[];
+  onDone: (message: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [item, setItem] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  if (offered.length === 0) return <span>{t('nothingOffered')}</span>;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    api.requestReplacement(asked.finding.device, item || offered[0]!.id).then(
+      () => onDone(t('replacementRequested')),
+      (err: Error) => setError(err.message),
+    );
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('requestReplacement')}>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <label>
+        {t('replacementModel')}{' '}
+        <select value={item} onChange={(e) => setItem(e.target.value)}>
+          {offered.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.manufacturer} {i.model} ({i.platform})
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">{t('requestReplacement')}</button>
     </form>
   );
 }

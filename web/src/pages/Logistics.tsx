@@ -1,0 +1,475 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  api,
+  type CatalogueItem,
+  type HandoverEffect,
+  type Order,
+  type OrderState,
+  type Sanitisation,
+  type Shortage,
+  type StockLine,
+} from '../api.js';
+import { deviceHref, personHref } from './People.js';
+
+const STATES: OrderState[] = [
+  'requested',
+  'approved',
+  'issued',
+  'returned',
+  'sanitised',
+  'closed',
+  'rejected',
+  'cancelled',
+];
+
+/** Logistics: the forecast, the order queue with its steps, stock, sanitisation. */
+export function Logistics({ canHandle, me }: { canHandle: boolean; me: string }) {
+  const { t } = useTranslation();
+  const [shortage, setShortage] = useState<Shortage | null>(null);
+  const [orders, setOrders] = useState<Order[] | null>(null);
+  const [stock, setStock] = useState<StockLine[]>([]);
+  const [items, setItems] = useState<CatalogueItem[]>([]);
+  const [records, setRecords] = useState<Sanitisation[]>([]);
+  const [state, setState] = useState<string>('requested,approved,issued');
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const load = useCallback(() => {
+    void api.shortage().then(setShortage, () => setShortage(null));
+    void api.orders({ state }).then(setOrders, () => setOrders([]));
+    void api.stock().then(setStock, () => setStock([]));
+    void api.catalogue().then(setItems, () => setItems([]));
+    void api.sanitisations().then(setRecords, () => setRecords([]));
+    setSelected(new Set());
+  }, [state]);
+  useEffect(load, [load]);
+  const done = (text: string) => {
+    setError(null);
+    setMessage(text);
+    load();
+  };
+  const fail = (e: Error) => {
+    setMessage(null);
+    setError(e.message);
+  };
+  const bulk = (step: 'approve' | 'issue' | 'return') =>
+    api.bulk(step, [...selected]).then((r) => done(t('bulkDone', { count: r.done.length })), fail);
+  return (
+    <section aria-labelledby="logistics-title">
+      <h2 id="logistics-title">{t('page_logistics')}</h2>
+      {message && <p role="status">{message}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <article className="card" aria-labelledby="shortage-title">
+        <h3 id="shortage-title">{t('shortage')}</h3>
+        {shortage?.mandates.length === 0 && <p>{t('noReplaceMandates')}</p>}
+        {shortage?.mandates.map((m) => (
+          <div key={m.mandate} data-shortage={m.mandate}>
+            <p>
+              <strong>{m.mandate}</strong> · {m.items.join(', ')} ·{' '}
+              {t('shortageLine', {
+                without: m.withoutOrder,
+                awaiting: m.awaitingApproval,
+                available: m.available,
+              })}
+            </p>
+            {m.shortfall > 0 || m.warning ? (
+              <p role="note" className="warning">
+                {m.due && m.withoutOrder > 0 && m.shortfall === 0
+                  ? t('duePassedWithout', { due: m.due, count: m.withoutOrder })
+                  : t('shortBy', { count: m.shortfall, due: m.due ?? '—' })}
+              </p>
+            ) : null}
+          </div>
+        ))}
+      </article>
+
+      <article className="card" aria-labelledby="orders-title">
+        <h3 id="orders-title">{t('orders')}</h3>
+        <div className="filters">
+          <label>
+            {t('state')}{' '}
+            <select value={state} onChange={(e) => setState(e.target.value)}>
+              <option value="requested,approved,issued">{t('inProgress')}</option>
+              {STATES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`order_${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <a href="/api/v1/replacements?format=csv">{t('exportCsv')}</a>
+          <a href="/api/v1/replacements/by-unit?format=csv">{t('exportByUnit')}</a>
+        </div>
+        {canHandle && selected.size > 0 && (
+          <div className="actions">
+            <span>{t('selectedCount', { count: selected.size })}</span>
+            <button type="button" onClick={() => void bulk('approve')}>
+              {t('approveSelected')}
+            </button>
+            <button type="button" onClick={() => void bulk('issue')}>
+              {t('issueSelected')}
+            </button>
+            <button type="button" onClick={() => void bulk('return')}>
+              {t('returnSelected')}
+            </button>
+          </div>
+        )}
+        {orders === null ? (
+          <p>{t('loading')}</p>
+        ) : orders.length === 0 ? (
+          <p>{t('noOrders')}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                {canHandle && <th aria-label={t('select')} />}
+                <th>{t('col_order')}</th>
+                <th>{t('col_owner')}</th>
+                <th>{t('col_device')}</th>
+                <th>{t('col_item')}</th>
+                <th>{t('col_state')}</th>
+                <th>{t('col_newDevice')}</th>
+                <th>{t('col_actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.map((o) => (
+                <OrderRow
+                  key={o.id}
+                  order={o}
+                  canHandle={canHandle}
+                  selected={selected.has(o.id)}
+                  onSelect={(on) => {
+                    const next = new Set(selected);
+                    if (on) next.add(o.id);
+                    else next.delete(o.id);
+                    setSelected(next);
+                  }}
+                  onDone={done}
+                  onFail={fail}
+                />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </article>
+
+      <article className="card" aria-labelledby="stock-title">
+        <h3 id="stock-title">{t('stock')}</h3>
+        <table>
+          <thead>
+            <tr>
+              <th>{t('col_item')}</th>
+              <th>{t('col_location')}</th>
+              <th>{t('col_total')}</th>
+              <th>{t('col_reserved')}</th>
+              <th>{t('col_free')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {stock.map((s) => (
+              <tr key={`${s.item}-${s.location}`}>
+                <td>{s.item}</td>
+                <td>{s.location}</td>
+                <td>{s.total}</td>
+                <td>{s.reserved}</td>
+                <td>{s.free}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {canHandle && <ReceiveForm items={items} onDone={done} onFail={fail} />}
+      </article>
+
+      <article className="card" aria-labelledby="sanitisation-title">
+        <h3 id="sanitisation-title">{t('sanitisation')}</h3>
+        {canHandle && <SanitiseForm onDone={done} onFail={fail} />}
+        <table>
+          <thead>
+            <tr>
+              <th>{t('col_certificate')}</th>
+              <th>{t('col_method')}</th>
+              <th>{t('col_devices')}</th>
+              <th>{t('col_operator')}</th>
+              <th>{t('col_state')}</th>
+              <th>{t('col_actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {records.map((r) => (
+              <tr key={r.id} data-record={r.certificate}>
+                <td>{r.certificate}</td>
+                <td>{t(`method_${r.method}`)}</td>
+                <td>{r.devices.map((d) => d.id).join(', ')}</td>
+                <td>{r.operator}</td>
+                <td>
+                  {r.state === 'verified'
+                    ? t('verifiedBy', { who: r.verifier })
+                    : t('awaitingVerification')}
+                </td>
+                <td>
+                  {r.state === 'verified' ? (
+                    <a
+                      href={`/api/v1/sanitisations/${r.id}/certificate`}
+                      target="_blank"
+                      rel="noreferrer"
+                    >
+                      {t('certificatePdf')}
+                    </a>
+                  ) : r.operator !== me ? (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void api
+                          .verifySanitisation(r.id)
+                          .then((v) => done(t('verified', { certificate: v.certificate })), fail)
+                      }
+                    >
+                      {t('verify')}
+                    </button>
+                  ) : (
+                    <span>{t('someoneElseVerifies')}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </article>
+    </section>
+  );
+}
+
+function OrderRow({
+  order: o,
+  canHandle,
+  selected,
+  onSelect,
+  onDone,
+  onFail,
+}: {
+  order: Order;
+  canHandle: boolean;
+  selected: boolean;
+  onSelect: (on: boolean) => void;
+  onDone: (text: string) => void;
+  onFail: (e: Error) => void;
+}) {
+  const { t } = useTranslation();
+  const [swap, setSwap] = useState(true);
+  const [preview, setPreview] = useState<HandoverEffect | null>(null);
+  const step = (s: 'approve' | 'reject' | 'issue' | 'return', extra = {}) =>
+    api.step(o.id, s, extra).then(() => onDone(t(`did_${s}`, { id: o.id })), onFail);
+  return (
+    <tr data-order={o.id}>
+      {canHandle && (
+        <td>
+          <input
+            type="checkbox"
+            aria-label={t('selectOrder', { id: o.id })}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        </td>
+      )}
+      <td>{o.id}</td>
+      <td>
+        <a href={personHref(o.person)}>{o.person}</a>
+      </td>
+      <td>
+        <a href={deviceHref(o.device)}>{o.device}</a>
+      </td>
+      <td>{o.item}</td>
+      <td data-state={o.state}>
+        {t(`order_${o.state}`)}
+        {o.issuedAt && !o.confirmedAt && ['issued', 'returned', 'sanitised'].includes(o.state)
+          ? ` · ${t('unconfirmed')}`
+          : ''}
+      </td>
+      <td>{o.newDevice ? <a href={deviceHref(o.newDevice)}>{o.newDevice}</a> : '—'}</td>
+      <td className="actions">
+        {canHandle && o.state === 'requested' && (
+          <>
+            <button type="button" onClick={() => void step('approve')}>
+              {t('approve')}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                const reason = window.prompt(t('rejectReason'));
+                if (reason) void step('reject', { reason });
+              }}
+            >
+              {t('reject')}
+            </button>
+          </>
+        )}
+        {canHandle && o.state === 'approved' && (
+          <>
+            <label>
+              <input type="checkbox" checked={swap} onChange={(e) => setSwap(e.target.checked)} />{' '}
+              {t('swapToo')}
+            </label>
+            <button
+              type="button"
+              onClick={() => void api.preview(o.id, swap).then(setPreview, onFail)}
+            >
+              {t('previewEffect')}
+            </button>
+            <button type="button" onClick={() => void step('issue', { swap })}>
+              {swap ? t('issueAndSwap') : t('issue')}
+            </button>
+            {preview && (
+              <div className="preview" role="note" data-preview={o.id}>
+                {preview.opened.map((f) => (
+                  <p key={`o-${f.mandate}`} className="warning">
+                    {t('previewOpens', { title: f.title, device: f.device })}
+                  </p>
+                ))}
+                {preview.closed.map((f) => (
+                  <p key={`c-${f.mandate}`}>
+                    {t('previewCloses', { title: f.title, device: f.device })}
+                  </p>
+                ))}
+                {preview.opened.length + preview.closed.length === 0 && (
+                  <p>{t('previewNothing')}</p>
+                )}
+              </div>
+            )}
+          </>
+        )}
+        {canHandle && o.state === 'issued' && (
+          <button type="button" onClick={() => void step('return')}>
+            {t('receiveReturn')}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ReceiveForm({
+  items,
+  onDone,
+  onFail,
+}: {
+  items: CatalogueItem[];
+  onDone: (text: string) => void;
+  onFail: (e: Error) => void;
+}) {
+  const { t } = useTranslation();
+  const [unit, setUnit] = useState({ id: '', item: '', location: '', serial: '' });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void api
+      .receive([{ ...unit, item: unit.item || (items[0]?.id ?? '') }])
+      .then(() => onDone(t('received', { id: unit.id })), onFail);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('receiveStock')}>
+      <label>
+        {t('col_device')}{' '}
+        <input
+          required
+          value={unit.id}
+          onChange={(e) => setUnit({ ...unit, id: e.target.value })}
+        />
+      </label>
+      <label>
+        {t('col_item')}{' '}
+        <select value={unit.item} onChange={(e) => setUnit({ ...unit, item: e.target.value })}>
+          {items.map((i) => (
+            <option key={i.id} value={i.id}>
+              {i.id} ({i.manufacturer} {i.model})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('col_location')}{' '}
+        <input
+          required
+          value={unit.location}
+          onChange={(e) => setUnit({ ...unit, location: e.target.value })}
+        />
+      </label>
+      <label>
+        {t('serial')}{' '}
+        <input value={unit.serial} onChange={(e) => setUnit({ ...unit, serial: e.target.value })} />
+      </label>
+      <button type="submit">{t('receiveStock')}</button>
+    </form>
+  );
+}
+
+function SanitiseForm({
+  onDone,
+  onFail,
+}: {
+  onDone: (text: string) => void;
+  onFail: (e: Error) => void;
+}) {
+  const { t } = useTranslation();
+  const [returned, setReturned] = useState<Order[]>([]);
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [method, setMethod] = useState('purge');
+  const [tool, setTool] = useState('');
+  const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
+  useEffect(() => {
+    void api.orders({ state: 'returned' }).then(setReturned, () => setReturned([]));
+  }, []);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void api
+      .recordSanitisation({ devices: [...chosen], method, tool, performedOn: day })
+      .then((r) => onDone(t('sanitisationRecorded', { certificate: r.certificate })), onFail);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('recordSanitisation')}>
+      <fieldset>
+        <legend>{t('returnedDevices')}</legend>
+        {returned.length === 0 && <span>{t('noReturned')}</span>}
+        {returned.map((o) => (
+          <label key={o.id}>
+            <input
+              type="checkbox"
+              checked={chosen.has(o.device)}
+              onChange={(e) => {
+                const next = new Set(chosen);
+                if (e.target.checked) next.add(o.device);
+                else next.delete(o.device);
+                setChosen(next);
+              }}
+            />{' '}
+            {o.device}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('col_method')}{' '}
+        <select value={method} onChange={(e) => setMethod(e.target.value)}>
+          {['clear', 'purge', 'destroy'].map((m) => (
+            <option key={m} value={m}>
+              {t(`method_${m}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('tool')} <input required value={tool} onChange={(e) => setTool(e.target.value)} />
+      </label>
+      <label>
+        {t('performedOn')}{' '}
+        <input type="date" required value={day} onChange={(e) => setDay(e.target.value)} />
+      </label>
+      <button type="submit" disabled={chosen.size === 0}>
+        {t('recordSanitisation')}
+      </button>
+    </form>
+  );
+}
