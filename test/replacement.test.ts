@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeNotifier } from '../src/jobs/notify.job.js';
 import { makeApi, type Caller } from './helpers/api.js';
 import { SHOTS } from './helpers/browser.js';
 import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
@@ -65,7 +66,7 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
           buildPerson({ id: 'p3', unit: 'Org/DPD/Regional' }),
           buildPerson({ id: 'l1', name: 'Lev Operator', unit: 'Org/Logistics' }),
           buildPerson({ id: 'l2', name: 'Vera Verifier', unit: 'Org/Logistics' }),
-          ...RACERS.map((id) => buildPerson({ id, unit: 'Org/DPD/Race' })),
+          ...RACERS.map((id) => buildPerson({ id, unit: 'Org/DPD/Race', email: `${id}@x.org` })),
         ]),
       ),
       '--observed-at',
@@ -595,6 +596,43 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       expect.objectContaining({ mandate: 'iphones', withoutOrder: 2, available: 1, shortfall: 1 }),
     ]);
     expect(f.mandates[0]!.warning).toContain('1 short');
+  });
+
+  it('unconfirmed receipts are reminded by mail, the latest step only, until confirmed', async () => {
+    const sent: { to: string; subject: string; text: string }[] = [];
+    const notifier = makeNotifier({
+      store: api.app.store,
+      clock: api.clock,
+      status: api.app.status,
+      mailer: {
+        send: (m) => {
+          sent.push(m);
+          return Promise.resolve();
+        },
+        close: () => undefined,
+      },
+      webhook: null,
+      publicUrl: 'https://phaseout.example',
+      language: 'en',
+    });
+    // The racers' devices were handed over on 21 March; nobody has confirmed.
+    await notifier.tick(Date.parse('2023-03-25T10:00:00Z'));
+    const receipts = () => sent.filter((m) => m.subject.startsWith('Please confirm'));
+    expect(
+      receipts()
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(RACERS.map((r) => `${r}@x.org`));
+    expect(receipts()[0]!.text).toContain('https://phaseout.example/console/#/mine');
+    const steps = await api.app.store.db
+      .selectFrom('notifications')
+      .select('step')
+      .distinct()
+      .where('step', 'like', 'receipt-%')
+      .execute();
+    expect(steps.map((r) => r.step)).toEqual(['receipt-P3D#0']);
+    await notifier.tick(Date.parse('2023-03-25T16:00:00Z'));
+    expect(receipts()).toHaveLength(6);
   });
 
   it('every step is in the audit chain, which verifies', async () => {

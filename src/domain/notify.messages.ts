@@ -50,6 +50,24 @@ export function composeMessage(f: MessageFacts, lang: Language): { subject: stri
   };
 }
 
+/** A reminder to confirm receipt of a replacement device that was handed over. */
+export function composeReceipt(
+  f: { newDevice: string; model: string | null; issuedOn: string; link: string | null },
+  lang: Language,
+): { subject: string; text: string } {
+  const device = f.model ? `${f.newDevice} (${f.model})` : f.newDevice;
+  const on = day(f.issuedOn, lang);
+  if (lang === 'ru')
+    return {
+      subject: `Подтвердите получение устройства ${f.newDevice}`,
+      text: `${on} вам выдано устройство ${device} на замену. Подтвердите получение на своей странице.${f.link ? `\n\nПодробнее: ${f.link}` : ''}`,
+    };
+  return {
+    subject: `Please confirm you received ${f.newDevice}`,
+    text: `Device ${device} was handed to you as a replacement on ${on}. Please confirm you received it on your page.${f.link ? `\n\nDetails: ${f.link}` : ''}`,
+  };
+}
+
 /** What a unit head's digest lists. */
 export interface DigestFacts {
   mandateTitle: string;

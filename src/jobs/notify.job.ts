@@ -7,6 +7,7 @@ import type { Webhook } from '../adapters/webhook.js';
 import {
   composeDigest,
   composeMessage,
+  composeReceipt,
   composeReport,
   type Language,
 } from '../domain/notify.messages.js';
@@ -60,6 +61,9 @@ export interface NotifierDeps {
  * scheduler, or a restart, a no-op), `deliver` claims each queued message with a lease, sends it
  * and marks it sent. With no mail configured nothing is planned, so nothing piles up.
  */
+/** Days after a handover on which an unconfirmed receipt is reminded. */
+const RECEIPT_STEPS = [1, 3, 7] as const;
+
 export function makeNotifier(deps: NotifierDeps) {
   const { store, clock, mailer, webhook } = deps;
   const { status } = deps;
@@ -394,7 +398,88 @@ export function makeNotifier(deps: NotifierDeps) {
         });
       }
     }
-    return planned;
+    return planned + (await planReceipts(now));
+  }
+
+  /**
+   * Reminds officials to confirm receipt of a replacement: one day, three days and a week after
+   * it was handed over, only the latest step that has fallen due, until they confirm.
+   */
+  async function planReceipts(now: number): Promise<number> {
+    const zone = await getTimeZone(store.db);
+    const orders = await store.db
+      .selectFrom('replacement_orders')
+      .select([
+        'id',
+        'finding_id',
+        'mandate_id',
+        'old_device_id',
+        'person_id',
+        'new_device_id',
+        'issued_at',
+      ])
+      .where('issued_at', 'is not', null)
+      .where('confirmed_at', 'is', null)
+      .where('state', 'in', ['issued', 'returned', 'sanitised'])
+      .execute();
+    const asks = orders.flatMap((o) => {
+      const step = [...RECEIPT_STEPS].reverse().find((d) => o.issued_at! + d * 86_400_000 <= now);
+      return step === undefined
+        ? []
+        : [{ o, key: `receipt-P${step}D#0`, at: o.issued_at! + step * 86_400_000 }];
+    });
+    if (asks.length === 0) return 0;
+    return writeTransaction(store, async (tx) => {
+      const people = await getPeopleByIds(tx, [...new Set(asks.map((a) => a.o.person_id))]);
+      const devices = await getDevicesByIds(
+        tx,
+        asks.flatMap((a) => (a.o.new_device_id ? [a.o.new_device_id] : [])),
+      );
+      const link = baseUrl ? `${baseUrl}/console/#/mine` : null;
+      const rows: Omit<NotificationsTable, 'id'>[] = [];
+      for (const { o, key, at } of asks) {
+        const compose = (language: Language) =>
+          composeReceipt(
+            {
+              newDevice: o.new_device_id ?? '',
+              model: devices.get(o.new_device_id ?? '')?.model ?? null,
+              issuedOn: dayOf(o.issued_at!, zone),
+              link,
+            },
+            language,
+          );
+        const text = compose(deps.language);
+        rows.push(
+          ...outboxRows(
+            {
+              finding_id: Number(o.finding_id),
+              mandate_id: o.mandate_id,
+              device_id: o.new_device_id ?? o.old_device_id,
+              owner_id: o.person_id,
+              step: key,
+              language: deps.language,
+              subject: text.subject,
+              due_at: at,
+              created_at: now,
+              report_id: null,
+            },
+            personRecipient(people.get(o.person_id), o.person_id),
+            compose,
+            {
+              event: 'receipt-reminder',
+              order: Number(o.id),
+              device: o.new_device_id,
+              owner: o.person_id,
+              step: key,
+              subject: text.subject,
+              text: text.text,
+              link,
+            },
+          ),
+        );
+      }
+      return insertRows(tx, rows);
+    });
   }
 
   /** Sends what is queued and due; each message is claimed first, so one sender sends it. */
@@ -415,8 +500,31 @@ export function makeNotifier(deps: NotifierDeps) {
       .limit(200)
       .execute();
     for (const n of candidates) {
+      // A receipt reminder is not sent once the receipt is confirmed.
+      if (n.step.startsWith('receipt-')) {
+        const o = await store.db
+          .selectFrom('replacement_orders')
+          .select('confirmed_at')
+          .where('finding_id', '=', n.finding_id)
+          .where('person_id', '=', n.owner_id)
+          .where('confirmed_at', 'is not', null)
+          .executeTakeFirst();
+        if (o) {
+          await store.db
+            .updateTable('notifications')
+            .set({
+              state: 'dead',
+              lease_until: null,
+              error: 'the receipt was confirmed before it was sent',
+            })
+            .where('id', '=', n.id)
+            .where('attempts', '=', n.attempts)
+            .execute();
+          continue;
+        }
+      }
       // A retry about a finding that has closed since is not sent.
-      if (n.finding_id > 0 && n.attempts > 0) {
+      else if (n.finding_id > 0 && n.attempts > 0) {
         const f = await store.db
           .selectFrom('findings')
           .select('closed_at')
