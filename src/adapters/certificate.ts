@@ -1,11 +1,5 @@
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { BODY_FONT, BOLD_FONT } from './fonts.js';
 import type { SanitisationView } from '../services/sanitisation.service.js';
-
-const FONTS = join(
-  dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
-  'ttf',
-);
 
 const WORDS = {
   en: {
@@ -66,8 +60,8 @@ export async function certificatePdf(s: SanitisationView, lang: 'en' | 'ru'): Pr
     margin: 50,
     info: { Title: `${w.title} ${s.certificate}`, Producer: 'phaseout', Creator: 'phaseout' },
   });
-  doc.registerFont('body', join(FONTS, 'DejaVuSans.ttf'));
-  doc.registerFont('bold', join(FONTS, 'DejaVuSans-Bold.ttf'));
+  doc.registerFont('body', BODY_FONT);
+  doc.registerFont('bold', BOLD_FONT);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) =>

@@ -1,13 +1,7 @@
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { BODY_FONT, BOLD_FONT } from './fonts.js';
 import { csvCell } from '../domain/csv-cell.js';
 import type { Language } from '../domain/notify.messages.js';
 import type { MandateStatus } from '../services/status.service.js';
-
-const FONTS = join(
-  dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
-  'ttf',
-);
 
 const WORDS = {
   en: {
@@ -105,8 +99,8 @@ export async function reportPdf(
     margin: 50,
     info: { Title: `${w.title}: ${s.title} (${day0})`, Producer: 'phaseout', Creator: 'phaseout' },
   });
-  doc.registerFont('body', join(FONTS, 'DejaVuSans.ttf'));
-  doc.registerFont('bold', join(FONTS, 'DejaVuSans-Bold.ttf'));
+  doc.registerFont('body', BODY_FONT);
+  doc.registerFont('bold', BOLD_FONT);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) =>

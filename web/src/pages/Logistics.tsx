@@ -5,23 +5,12 @@ import {
   type CatalogueItem,
   type HandoverEffect,
   type Order,
-  type OrderState,
   type Sanitisation,
   type Shortage,
   type StockLine,
 } from '../api.js';
+import { ORDER_STATES } from '../../../src/domain/replacement.rules.js';
 import { deviceHref, personHref } from './People.js';
-
-const STATES: OrderState[] = [
-  'requested',
-  'approved',
-  'issued',
-  'returned',
-  'sanitised',
-  'closed',
-  'rejected',
-  'cancelled',
-];
 
 /** Logistics: the forecast, the order queue with its steps, stock, sanitisation. */
 export function Logistics({ canHandle, me }: { canHandle: boolean; me: string }) {
@@ -95,7 +84,7 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
             {t('state')}{' '}
             <select value={state} onChange={(e) => setState(e.target.value)}>
               <option value="requested,approved,issued">{t('inProgress')}</option>
-              {STATES.map((s) => (
+              {ORDER_STATES.map((s) => (
                 <option key={s} value={s}>
                   {t(`order_${s}`)}
                 </option>
