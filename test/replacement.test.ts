@@ -562,6 +562,11 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       place: 'Race desk',
     });
     expect(issued.statusCode, issued.body).toBe(200);
+    // Issuing alone resolves nothing: the iPhones are still held until they are returned.
+    const stillOpen = (
+      await call('officer', 'GET', '/api/v1/findings?mandate=iphones&unit=Org/DPD/Race')
+    ).json<{ closed: string | null }[]>();
+    expect(stillOpen.filter((f) => f.closed === null)).toHaveLength(6);
     const back = await call('logistics', 'POST', '/api/v1/replacements/bulk/return', {
       csv: `order,place\n${approved.map((o) => `${o.id},Race desk`).join('\n')}\n`,
     });
