@@ -37,8 +37,8 @@ export interface EvalOutcome {
   closed: number;
   /** Which devices (the first thousand of each) opened and closed a finding, with why. */
   sample: {
-    opened: { device: string; owner: string }[];
-    closed: { device: string; reason: string }[];
+    opened: { mandate: string; device: string; owner: string }[];
+    closed: { mandate: string; device: string; reason: string }[];
   };
   errors: { mandate: string; device: string; error: string }[];
 }
@@ -98,7 +98,11 @@ class FindingWriter {
       this.closes.push({ ...change.close, status });
       this.outcome.closed++;
       if (this.outcome.sample.closed.length < SAMPLE) {
-        this.outcome.sample.closed.push({ device: deviceId, reason: change.close.reason });
+        this.outcome.sample.closed.push({
+          mandate: m.id,
+          device: deviceId,
+          reason: change.close.reason,
+        });
       }
     }
     if (change.open) {
@@ -114,7 +118,11 @@ class FindingWriter {
       });
       this.outcome.opened++;
       if (this.outcome.sample.opened.length < SAMPLE) {
-        this.outcome.sample.opened.push({ device: deviceId, owner: change.open.owner });
+        this.outcome.sample.opened.push({
+          mandate: m.id,
+          device: deviceId,
+          owner: change.open.owner,
+        });
       }
     }
   }

@@ -192,8 +192,8 @@ export interface StepOptions {
 export function makeReplacementService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
 
-  function need(actor: Actor, p: Permission, what: string): void {
-    if (!hasPermission(actor, p)) throw new AppError('forbidden', `${what}`);
+  function need(actor: Actor, p: Permission, why: string): void {
+    if (!hasPermission(actor, p)) throw new AppError('forbidden', why);
   }
 
   async function replaceMandates(db: Db): Promise<LoadedMandate[]> {
@@ -230,35 +230,15 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       mandates,
     );
     const title = (id: string) => mandates.find((m) => m.id === id)?.doc.metadata.title ?? id;
-    // The sample names devices, not mandates: look the findings up again for the answer.
-    const effect: HandoverEffect = { opened: [], closed: [] };
-    if (outcome.opened + outcome.closed === 0) return effect;
-    const rows = await tx
-      .selectFrom('findings')
-      .select(['mandate_id', 'device_id', 'opened_at', 'closed_at', 'close_reason'])
-      .where(
-        'device_id',
-        'in',
-        changes.map((c) => c.next.id),
-      )
-      .where((eb) => eb.or([eb('opened_at', '=', at), eb('closed_at', '=', at)]))
-      .execute();
-    for (const r of rows) {
-      if (r.closed_at === at)
-        effect.closed.push({
-          mandate: r.mandate_id,
-          title: title(r.mandate_id),
-          device: r.device_id,
-          reason: r.close_reason ?? '',
-        });
-      else if (r.opened_at === at && r.closed_at === null)
-        effect.opened.push({
-          mandate: r.mandate_id,
-          title: title(r.mandate_id),
-          device: r.device_id,
-        });
-    }
-    return effect;
+    // A handover touches one or two devices: the samples hold every finding it opened or closed.
+    return {
+      opened: outcome.sample.opened.map((f) => ({
+        mandate: f.mandate,
+        title: title(f.mandate),
+        device: f.device,
+      })),
+      closed: outcome.sample.closed.map((f) => ({ ...f, title: title(f.mandate) })),
+    };
   }
 
   async function event(
