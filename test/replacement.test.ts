@@ -588,19 +588,25 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     const headCsv = (await call('head', 'GET', '/api/v1/replacements/by-unit?format=csv')).body;
     expect(headCsv.split('\r\n')[1]).toBe('Org/DPD/Elections,0,0,0,0,0,1,0,0,1');
     const f = (await call('logistics', 'GET', '/api/v1/replacements/shortage')).json<{
-      mandates: {
-        mandate: string;
-        withoutOrder: number;
-        available: number;
-        shortfall: number;
-        warning: string;
-      }[];
+      mandates: { warningText: string[] }[];
     }>();
-    // d2 and d3 are still caught with no live order; only the android unit is free.
+    // d2 and d3 are still held with no live order; only the android unit is free.
     expect(f.mandates).toEqual([
-      expect.objectContaining({ mandate: 'iphones', withoutOrder: 2, available: 1, shortfall: 1 }),
+      expect.objectContaining({
+        mandate: 'iphones',
+        open: 2,
+        withoutOrder: 2,
+        available: 1,
+        shortfall: 1,
+        // d1 on 15 March and the six racers on 21 March: 7 in 14 days.
+        ratePerDay: 0.5,
+        projectedCompletion: '2023-03-25T09:00:00.000Z',
+        warnings: [{ kind: 'short', need: 2, available: 1, shortfall: 1 }],
+      }),
     ]);
-    expect(f.mandates[0]!.warning).toContain('1 short');
+    expect(f.mandates[0]!.warningText).toEqual([
+      '2 devices need a replacement by 2023-04-01 but only 1 units are free: 1 short',
+    ]);
   });
 
   it('unconfirmed receipts are reminded by mail, the latest step only, until confirmed', async () => {

@@ -106,46 +106,96 @@ export function certificateNumber(id: number, day: string): string {
   return `SAN-${day.slice(0, 4)}-${String(id).padStart(6, '0')}`;
 }
 
-/** Per offered model: demand against stock; a warning when the deadline cannot be met. */
+/** One mandate's demand for replacements against the free stock of what it offers, and its pace. */
 export interface ShortageLine {
   mandate: string;
   due: string | null;
   items: string[];
-  /** Caught devices whose owners have no live order for them. */
+  /** Caught devices still held (open findings). */
+  open: number;
+  /** Of those, devices whose owners have no live order. */
   withoutOrder: number;
   /** Orders requested and not yet approved (no unit reserved yet). */
   awaitingApproval: number;
   /** Units in stock, not reserved, of the items offered. */
   available: number;
   shortfall: number;
-  warning: string | null;
+  /** Old devices handed back a day, over the last 14 days. */
+  ratePerDay: number;
+  /** When the last caught device would be handed back at that pace; null when nothing moves. */
+  projectedCompletion: string | null;
+  warnings: ShortageWarning[];
 }
 
-/** Judges one mandate's demand against its offered stock on `today` (a day in the zone). */
+export type ShortageWarning =
+  | { kind: 'short'; need: number; available: number; shortfall: number }
+  | { kind: 'pace'; projectedCompletion: string | null }
+  | { kind: 'due-passed'; open: number };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Judges one mandate on `now`: short when the devices without an order and the requests awaiting
+ * approval outnumber the free units; behind when, at the pace of the last 14 days, the caught
+ * devices still held are not all handed back by the end of the due day; late once that day is over.
+ */
 export function judgeShortage(input: {
   mandate: string;
   due: string | null;
+  /** The end of the due day (00:00 of the next), or null without a due date. */
+  dueEnd: number | null;
   items: string[];
+  open: number;
   withoutOrder: number;
   awaitingApproval: number;
   available: number;
-  today: string;
+  returnedLast14Days: number;
+  now: number;
 }): ShortageLine {
   const need = input.withoutOrder + input.awaitingApproval;
   const shortfall = Math.max(0, need - input.available);
-  let warning: string | null = null;
-  if (input.due !== null && input.today > input.due && input.withoutOrder > 0)
-    warning = `the due date ${input.due} has passed with ${input.withoutOrder} caught devices without a replacement order`;
-  else if (shortfall > 0)
-    warning = `${need} devices need a replacement${input.due ? ` by ${input.due}` : ''} but only ${input.available} units are in stock: ${shortfall} short`;
+  const ratePerDay = input.returnedLast14Days / 14;
+  const projected =
+    input.open === 0
+      ? input.now
+      : ratePerDay > 0
+        ? input.now + Math.ceil((input.open / ratePerDay) * DAY_MS)
+        : null;
+  const warnings: ShortageWarning[] = [];
+  if (shortfall > 0) warnings.push({ kind: 'short', need, available: input.available, shortfall });
+  if (input.open > 0 && input.dueEnd !== null) {
+    if (input.now >= input.dueEnd) warnings.push({ kind: 'due-passed', open: input.open });
+    else if (projected === null || projected > input.dueEnd)
+      warnings.push({
+        kind: 'pace',
+        projectedCompletion: projected === null ? null : new Date(projected).toISOString(),
+      });
+  }
   return {
     mandate: input.mandate,
     due: input.due,
     items: input.items,
+    open: input.open,
     withoutOrder: input.withoutOrder,
     awaitingApproval: input.awaitingApproval,
     available: input.available,
     shortfall,
-    warning,
+    ratePerDay: Math.round(ratePerDay * 100) / 100,
+    projectedCompletion: projected === null ? null : new Date(projected).toISOString(),
+    warnings,
   };
+}
+
+/** A warning in plain English, for the command line and the API. */
+export function describeWarning(w: ShortageWarning, due: string | null): string {
+  switch (w.kind) {
+    case 'short':
+      return `${w.need} devices need a replacement${due ? ` by ${due}` : ''} but only ${w.available} units are free: ${w.shortfall} short`;
+    case 'pace':
+      return w.projectedCompletion
+        ? `at the pace of the last 14 days the last device is handed back on ${w.projectedCompletion.slice(0, 10)}, after the due date ${due}`
+        : `no device was handed back in the last 14 days: the due date ${due} cannot be met at this pace`;
+    case 'due-passed':
+      return `the due date ${due} has passed with ${w.open} caught devices still held`;
+  }
 }

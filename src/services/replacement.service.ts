@@ -15,6 +15,7 @@ import { resolvePhaseOf } from '../domain/mandate.model.js';
 import {
   LIVE_STATES,
   ORDER_STATES,
+  describeWarning,
   judgeShortage,
   nextState,
   refuseStep,
@@ -22,7 +23,7 @@ import {
   type OrderStep,
   type ShortageLine,
 } from '../domain/replacement.rules.js';
-import { dayOf, formatInstant } from '../domain/time.js';
+import { endOfDay, formatInstant } from '../domain/time.js';
 import { unitPathAncestry } from '../domain/unit-path.js';
 import type { Store } from '../store/database.js';
 import {
@@ -35,7 +36,8 @@ import {
 import { getOpenFindings } from '../store/findings.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
 import {
-  countCaughtWithoutOrder,
+  countCaught,
+  countReturned,
   countLiveOrders,
   countOrdersByUnit,
   freeUnits,
@@ -1035,37 +1037,49 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       }));
     },
 
-    /** Per mandate that asks for replacements: demand against free stock of what it offers. */
-    async shortage(
-      actor: Actor,
-    ): Promise<{ asOf: string; mandates: ShortageLine[]; items: CatalogueItemView[] }> {
+    /**
+     * Per mandate that asks for replacements: demand against the free stock of what it offers,
+     * and the pace of handovers against its due date; per model: free, reserved, awaiting approval.
+     */
+    async shortage(actor: Actor): Promise<{
+      asOf: string;
+      mandates: (ShortageLine & { warningText: string[] })[];
+      items: (CatalogueItemView & { awaitingApproval: number })[];
+    }> {
       if (!visibilityOf(actor).all)
         throw new AppError('forbidden', 'the shortage forecast is for logistics and officers');
       const db = store.db;
       const now = clock.now();
-      const today = dayOf(now, await getTimeZone(db));
+      const zone = await getTimeZone(db);
       const items = await catalogue(db);
       const awaiting = await countLiveOrders(db, ['requested']);
-      const lines: ShortageLine[] = [];
+      const lines = [];
       for (const m of await replaceMandates(db)) {
         const offered = m.doc.spec.replacement?.catalogue ?? [];
-        lines.push(
-          judgeShortage({
-            mandate: m.id,
-            due: resolvePhaseOf(m.doc)?.due ?? null,
-            items: offered,
-            withoutOrder: await countCaughtWithoutOrder(db, m.id, now, LIVE_STATES),
-            awaitingApproval: awaiting
-              .filter((a) => a.mandate === m.id)
-              .reduce((n, a) => n + a.n, 0),
-            available: items
-              .filter((i) => offered.includes(i.id))
-              .reduce((n, i) => n + i.stock.free, 0),
-            today,
-          }),
-        );
+        const due = resolvePhaseOf(m.doc)?.due ?? null;
+        const line = judgeShortage({
+          mandate: m.id,
+          due,
+          dueEnd: due ? endOfDay(due, zone) : null,
+          items: offered,
+          ...(await countCaught(db, m.id, now, LIVE_STATES)),
+          awaitingApproval: awaiting.filter((a) => a.mandate === m.id).reduce((n, a) => n + a.n, 0),
+          available: items
+            .filter((i) => offered.includes(i.id))
+            .reduce((n, i) => n + i.stock.free, 0),
+          returnedLast14Days: await countReturned(db, m.id, now - 14 * 86_400_000, now),
+          now,
+        });
+        lines.push({ ...line, warningText: line.warnings.map((w) => describeWarning(w, due)) });
       }
-      return { asOf: formatInstant(now), mandates: lines, items };
+      return {
+        asOf: formatInstant(now),
+        mandates: lines,
+        items: items.map((i) => ({
+          ...i,
+          awaitingApproval: awaiting.filter((a) => a.item === i.id).reduce((n, a) => n + a.n, 0),
+        })),
+      };
     },
   };
 }

@@ -237,19 +237,21 @@ export async function countLiveOrders(
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
-/** Open findings of a mandate now whose device has no live order. */
-export async function countCaughtWithoutOrder(
+/** Open findings of a mandate now: all of them, and those whose device has no live order. */
+export async function countCaught(
   db: Db,
   mandate: string,
   now: number,
   live: readonly string[],
-): Promise<number> {
-  const r = await db
+): Promise<{ open: number; withoutOrder: number }> {
+  const openAt = db
     .selectFrom('findings as f')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('f.mandate_id', '=', mandate)
     .where('f.opened_at', '<=', now)
-    .where((eb) => eb.or([eb('f.closed_at', 'is', null), eb('f.closed_at', '>', now)]))
+    .where((eb) => eb.or([eb('f.closed_at', 'is', null), eb('f.closed_at', '>', now)]));
+  const open = await openAt.executeTakeFirst();
+  const without = await openAt
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -261,6 +263,23 @@ export async function countCaughtWithoutOrder(
         ),
       ),
     )
+    .executeTakeFirst();
+  return { open: Number(open?.n ?? 0), withoutOrder: Number(without?.n ?? 0) };
+}
+
+/** Old devices of a mandate's orders handed back in [from, to]. */
+export async function countReturned(
+  db: Db,
+  mandate: string,
+  from: number,
+  to: number,
+): Promise<number> {
+  const r = await db
+    .selectFrom('replacement_orders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('mandate_id', '=', mandate)
+    .where('returned_at', '>=', from)
+    .where('returned_at', '<=', to)
     .executeTakeFirst();
   return Number(r?.n ?? 0);
 }

@@ -251,18 +251,27 @@ export interface StockLine {
   free: number;
 }
 
+export type ShortageWarning =
+  | { kind: 'short'; need: number; available: number; shortfall: number }
+  | { kind: 'pace'; projectedCompletion: string | null }
+  | { kind: 'due-passed'; open: number };
+
 export interface Shortage {
   asOf: string;
   mandates: {
     mandate: string;
     due: string | null;
     items: string[];
+    open: number;
     withoutOrder: number;
     awaitingApproval: number;
     available: number;
     shortfall: number;
-    warning: string | null;
+    ratePerDay: number;
+    projectedCompletion: string | null;
+    warnings: ShortageWarning[];
   }[];
+  items: (CatalogueItem & { awaitingApproval: number })[];
 }
 
 export interface HandoverEffect {

@@ -230,8 +230,15 @@ export const messages = {
         '{{without}} caught devices without an order, {{awaiting}} requests awaiting approval, {{available}} units free in stock',
       shortBy:
         '{{count}} units short for the due date {{due}}: receive stock or the deadline cannot be met',
-      duePassedWithout:
-        'The due date {{due}} has passed with {{count}} caught devices without a replacement order',
+      duePassedWithout: 'The due date {{due}} has passed with {{count}} caught devices still held',
+      paceLine:
+        '{{open}} caught devices still held; {{rate}} handed back a day over the last 14 days',
+      lastOneBy: 'the last one by {{date}}',
+      behindPace:
+        'At this pace the last device is handed back on {{date}}, after the due date {{due}}',
+      noPace:
+        'No device was handed back in the last 14 days: the due date {{due}} cannot be met at this pace',
+      col_awaiting: 'Awaiting approval',
       orders: 'Replacement orders',
       inProgress: 'in progress',
       order_requested: 'requested',
@@ -569,8 +576,14 @@ export const messages = {
       shortageLine:
         'устройств без заявки: {{without}}, заявок ждут одобрения: {{awaiting}}, свободно на складе: {{available}}',
       shortBy: 'К сроку {{due}} не хватает единиц: {{count}}. Пополните склад, иначе срок сорвётся',
-      duePassedWithout:
-        'Срок {{due}} прошёл, а у {{count}} выявленных устройств нет заявки на замену',
+      duePassedWithout: 'Срок {{due}} прошёл, а у сотрудников ещё {{count}} выявленных устройств',
+      paceLine:
+        'у сотрудников ещё {{open}} выявленных устройств; за последние 14 дней сдавали по {{rate}} в день',
+      lastOneBy: 'последнее — к {{date}}',
+      behindPace: 'При таком темпе последнее устройство будет сдано {{date}}, позже срока {{due}}',
+      noPace:
+        'За последние 14 дней не сдано ни одного устройства: при таком темпе срок {{due}} не выполнить',
+      col_awaiting: 'Ждут одобрения',
       orders: 'Заявки на замену',
       inProgress: 'в работе',
       order_requested: 'подана',

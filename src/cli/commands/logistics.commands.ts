@@ -215,7 +215,9 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
     );
   rep
     .command('shortage')
-    .description('per mandate: caught devices without an order against free stock, with warnings')
+    .description(
+      'per mandate: caught devices without an order against free stock, the pace of handovers, warnings',
+    )
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, ctx, async (app) => {
@@ -223,18 +225,32 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
         if (flags.json) return json(s);
         io.out(
           formatTable(
-            ['mandate', 'due', 'withoutOrder', 'awaitingApproval', 'available', 'shortfall'],
+            [
+              'mandate',
+              'due',
+              'open',
+              'withoutOrder',
+              'awaitingApproval',
+              'available',
+              'shortfall',
+              'perDay',
+              'done',
+            ],
             s.mandates.map((m) => [
               m.mandate,
               m.due ?? '',
+              String(m.open),
               String(m.withoutOrder),
               String(m.awaitingApproval),
               String(m.available),
               String(m.shortfall),
+              String(m.ratePerDay),
+              m.projectedCompletion?.slice(0, 10) ?? '',
             ]),
           ),
         );
-        for (const m of s.mandates) if (m.warning) io.err(`warning: ${m.mandate}: ${m.warning}\n`);
+        for (const m of s.mandates)
+          for (const w of m.warningText) io.err(`warning: ${m.mandate}: ${w}\n`);
       });
     });
   for (const step of ['approve', 'issue', 'return'] as const) {

@@ -14,7 +14,11 @@ import { deviceHref, personHref } from './People.js';
 
 /** Logistics: the forecast, the order queue with its steps, stock, sanitisation. */
 export function Logistics({ canHandle, me }: { canHandle: boolean; me: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const day = (iso: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(iso),
+    );
   const [shortage, setShortage] = useState<Shortage | null>(null);
   const [orders, setOrders] = useState<Order[] | null>(null);
   const [stock, setStock] = useState<StockLine[]>([]);
@@ -66,15 +70,51 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
                 available: m.available,
               })}
             </p>
-            {m.shortfall > 0 || m.warning ? (
-              <p role="note" className="warning">
-                {m.due && m.withoutOrder > 0 && m.shortfall === 0
-                  ? t('duePassedWithout', { due: m.due, count: m.withoutOrder })
-                  : t('shortBy', { count: m.shortfall, due: m.due ?? '—' })}
+            <p>
+              {t('paceLine', { open: m.open, rate: m.ratePerDay })}
+              {m.projectedCompletion && m.open > 0
+                ? ` · ${t('lastOneBy', { date: day(m.projectedCompletion) })}`
+                : ''}
+            </p>
+            {m.warnings.map((w) => (
+              <p key={w.kind} role="note" className="warning" data-warning={w.kind}>
+                {w.kind === 'short'
+                  ? t('shortBy', { count: w.shortfall, due: m.due ?? '—' })
+                  : w.kind === 'due-passed'
+                    ? t('duePassedWithout', { due: m.due, count: w.open })
+                    : w.projectedCompletion
+                      ? t('behindPace', { date: day(w.projectedCompletion), due: m.due })
+                      : t('noPace', { due: m.due })}
               </p>
-            ) : null}
+            ))}
           </div>
         ))}
+        {shortage && shortage.items.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th>{t('col_item')}</th>
+                <th>{t('model')}</th>
+                <th>{t('col_free')}</th>
+                <th>{t('col_reserved')}</th>
+                <th>{t('col_awaiting')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shortage.items.map((i) => (
+                <tr key={i.id} data-item={i.id}>
+                  <td>{i.id}</td>
+                  <td>
+                    {i.manufacturer} {i.model}
+                  </td>
+                  <td>{i.stock.free}</td>
+                  <td>{i.stock.reserved}</td>
+                  <td>{i.awaitingApproval}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </article>
 
       <article className="card" aria-labelledby="orders-title">
