@@ -212,6 +212,24 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
     return o;
   }
 
+  // The mandates in force, read once per transaction (a bulk step hands over thousands).
+  const inForce = new WeakMap<Db, Promise<LoadedMandate[]>>();
+  function mandatesIn(tx: Db): Promise<LoadedMandate[]> {
+    let m = inForce.get(tx);
+    if (!m) inForce.set(tx, (m = getTimeZone(tx).then((zone) => loadActiveMandates(tx, zone))));
+    return m;
+  }
+  /** A write transaction whose cached mandates end with it. */
+  function write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    let used: Db | null = null;
+    return writeTransaction(store, (tx) => {
+      used = tx;
+      return fn(tx);
+    }).finally(() => {
+      if (used) inForce.delete(used);
+    });
+  }
+
   /** Writes device changes at `at`, then re-judges them: findings open and close then. */
   async function changeDevices(
     tx: Db,
@@ -224,7 +242,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
         deviceToRow(c.next, { created: c.before.createdAt, changed: at, seen: at }),
       );
     await advanceObservationClock(tx, at);
-    const mandates = await loadActiveMandates(tx, await getTimeZone(tx));
+    const mandates = await mandatesIn(tx);
     const outcome = await reevaluateDevices(
       tx,
       changes.map((c) => c.next.id),
@@ -464,7 +482,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
     id: number,
     run: (tx: Db, o: OrderRow, now: number) => Promise<R>,
   ): Promise<OrderView & R> {
-    return writeTransaction(store, async (tx) => {
+    return write(async (tx) => {
       const o = await visibleOrder(tx, actor, id);
       const now = clock.now();
       await checkObservationTime(tx, now, now, 'the handover');
@@ -645,7 +663,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       ];
       if (problems.length > 0 || !parsed.success || !idOk.success)
         throw invalidInput('the catalogue item is refused', problems);
-      return writeTransaction(store, async (tx) => {
+      return write(async (tx) => {
         const now = clock.now();
         const before = (await getCatalogueItems(tx, [idOk.data])).get(idOk.data);
         const f = parsed.data;
@@ -707,7 +725,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
           where: `devices[${i}]`,
           raw: d as unknown as Record<string, unknown>,
         }));
-      return writeTransaction(store, async (tx) => {
+      return write(async (tx) => {
         const r = await receiveIn(tx, actor, units, clock.now());
         if (dryRun) throw new Rollback({ ...r, dryRun: true });
         return { ...r, dryRun: false };
@@ -724,7 +742,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
         'replacements.request',
         'requesting replacements needs the official or officer role',
       );
-      return writeTransaction(store, async (tx) => {
+      return write(async (tx) => {
         const v = visibilityOf(actor);
         const d = (await getDevicesByIds(tx, [r.device])).get(r.device);
         const owner = d?.owner ? (await getPeopleByIds(tx, [d.owner])).get(d.owner) : undefined;
@@ -821,7 +839,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
 
     /** What issuing would do to compliance, without doing it: findings that would open or close. */
     async preview(actor: Actor, id: number, opts: StepOptions = {}): Promise<HandoverEffect> {
-      return writeTransaction(store, async (tx) => {
+      return write(async (tx) => {
         const o = await visibleOrder(tx, actor, id);
         const now = clock.now();
         const effect = await issueIn(tx, actor, o, opts, now);
@@ -870,7 +888,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
         throw invalidInput('nothing to do', [
           { where: 'orders/devices/csv', message: 'name at least one order' },
         ]);
-      return writeTransaction(store, async (tx) => {
+      return write(async (tx) => {
         const now = clock.now();
         await checkObservationTime(tx, now, now, 'the handover');
         const byDevice = await liveOrdersOfDevices(

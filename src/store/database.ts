@@ -51,9 +51,37 @@ function openSqlite(file: string): Store {
   sqlite.pragma('cache_size = -262144');
   // Scans of millions of rows read pages through memory maps instead of one syscall each.
   sqlite.pragma('mmap_size = 4294967296');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   rawSqlite.set(db, sqlite);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; a bulk step runs the same few statements thousands of times.
+ * Statements are kept by their SQL (a busy one, still iterating, is not shared).
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string): SQLite.Statement => {
+    let stmt = cache.get(source);
+    if (!stmt || stmt.busy) {
+      stmt = sqlite.prepare(source);
+      if (cache.size >= 1000) cache.clear();
+      cache.set(source, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === 'prepare') return prepare;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(target)
+        : value;
+    },
+  });
 }
 
 function openPostgres(url: string): Store {

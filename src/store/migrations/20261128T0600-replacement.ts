@@ -27,9 +27,16 @@ export function replacementMigration(dialect: 'sqlite' | 'postgres'): Migration 
         .addColumn('item_id', 'text', (c) => c.notNull())
         .addColumn('location', 'text', (c) => c.notNull())
         .addColumn('received_at', ms, (c) => c.notNull())
-        // A unit is reserved by one order at most: the database refuses a second reservation.
-        .addColumn('reserved_for', ms, (c) => c.unique())
+        .addColumn('reserved_for', ms)
         .execute();
+      // An order reserves one unit at most, a unit is reserved by one order at most: the
+      // database refuses a second reservation. (Partial, so that looking for free units does
+      // not pick this index.)
+      await sql`create unique index stock_units_reserved on stock_units (reserved_for)
+        where reserved_for is not null`.execute(db);
+      // Free units of an item, oldest first: approving takes the first one without a sort.
+      await sql`create index stock_units_free on stock_units (item_id, received_at, device_id)
+        where reserved_for is null`.execute(db);
       await db.schema
         .createIndex('stock_units_item')
         .on('stock_units')
@@ -61,6 +68,18 @@ export function replacementMigration(dialect: 'sqlite' | 'postgres'): Migration 
       // One live order per old device.
       await sql`create unique index replacement_orders_live on replacement_orders (old_device_id)
         where state in ('requested', 'approved', 'issued', 'returned', 'sanitised')`.execute(db);
+      // What queries use: SQLite takes a partial index only when the query repeats its
+      // condition literally, which `state in (?, ?, …)` with bound parameters does not.
+      await db.schema
+        .createIndex('replacement_orders_device')
+        .on('replacement_orders')
+        .columns(['old_device_id', 'state'])
+        .execute();
+      await db.schema
+        .createIndex('replacement_orders_mandate')
+        .on('replacement_orders')
+        .columns(['mandate_id', 'state', 'item_id'])
+        .execute();
       await db.schema
         .createIndex('replacement_orders_person')
         .on('replacement_orders')
