@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   await timed(
     `orders CSV (${officials.toLocaleString('en')})`,
     async () => app.replacements.listCsv(await app.replacements.list(officer, {})),
-    (c) => `${(c.length / 1e6).toFixed(1)} MB`,
+    (c) => `${c.split('\r\n').length - 2} rows, ${(c.length / 1e6).toFixed(1)} MB`,
   );
   const first = all.slice(0, batch);
   const rec = await timed(

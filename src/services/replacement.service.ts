@@ -959,13 +959,20 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
     },
 
     /** Orders the actor may see, newest first. */
-    async list(actor: Actor, f: Omit<OrderFilter, 'visibility'> = {}): Promise<OrderView[]> {
+    /** Orders the actor may see, newest first: `limit` of them, or all (null). */
+    async list(
+      actor: Actor,
+      f: Omit<OrderFilter, 'visibility'> = {},
+      limit: number | null = null,
+    ): Promise<OrderView[]> {
       for (const s of f.state ?? [])
         if (!(ORDER_STATES as readonly string[]).includes(s))
           throw invalidInput('unknown state', [
             { where: 'state', value: s, message: `must be one of ${ORDER_STATES.join(', ')}` },
           ]);
-      return (await listOrders(store.db, { ...f, visibility: visibilityOf(actor) })).map(viewOf);
+      return (await listOrders(store.db, { ...f, visibility: visibilityOf(actor) }, limit)).map(
+        viewOf,
+      );
     },
 
     /** The orders as CSV, as listed. */
@@ -1002,7 +1009,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       const groups = new Map<string, Record<OrderState, number>>();
       const rows = v.all
         ? await countOrdersByUnit(store.db)
-        : (await listOrders(store.db, { visibility: v }, 1_000_000)).map((o) => ({
+        : (await listOrders(store.db, { visibility: v })).map((o) => ({
             unit: o.unit,
             state: o.state,
             n: 1,

@@ -194,7 +194,12 @@ export interface OrderFilter {
 }
 
 /** Orders, newest first, filtered; visibility is applied with `units`/`personId` when given. */
-export async function listOrders(db: Db, f: OrderFilter, limit = 5000): Promise<OrderRow[]> {
+/** Orders, newest first; `limit` null: all of them (CSV reports). */
+export async function listOrders(
+  db: Db,
+  f: OrderFilter,
+  limit: number | null = null,
+): Promise<OrderRow[]> {
   let q = db.selectFrom('replacement_orders').selectAll();
   if (f.id !== undefined) q = q.where('id', '=', f.id);
   if (f.state?.length) q = q.where('state', 'in', f.state);
@@ -207,7 +212,8 @@ export async function listOrders(db: Db, f: OrderFilter, limit = 5000): Promise<
     );
   if (f.unconfirmed) q = q.where('issued_at', 'is not', null).where('confirmed_at', 'is', null);
   if (f.visibility) q = q.where(visibleCondition(f.visibility, 'unit', 'person_id'));
-  const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+  const ordered = q.orderBy('id', 'desc');
+  const rows = await (limit === null ? ordered : ordered.limit(limit)).execute();
   return rows.map(withId);
 }
 

@@ -158,6 +158,7 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
       device?: string;
       unconfirmed?: boolean;
       format?: 'json' | 'csv';
+      limit?: number;
     };
   }>(
     '/api/v1/replacements',
@@ -176,14 +177,24 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
             device: str,
             unconfirmed: { type: 'boolean' },
             format: { type: 'string', enum: ['json', 'csv'] },
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 10000,
+              description: 'JSON: at most this many (default 1000); CSV has them all',
+            },
           },
         },
       },
     },
     async (req, reply) => {
       const { actor } = reader(req);
-      const { format, state, ...f } = req.query;
-      const orders = await r.list(actor, { ...f, ...(state ? { state: state.split(',') } : {}) });
+      const { format, state, limit, ...f } = req.query;
+      const orders = await r.list(
+        actor,
+        { ...f, ...(state ? { state: state.split(',') } : {}) },
+        format === 'csv' ? null : (limit ?? 1000),
+      );
       if (format === 'csv')
         return reply
           .type('text/csv; charset=utf-8')
