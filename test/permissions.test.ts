@@ -224,6 +224,7 @@ const ROUTES: {
       ['cancel', 'read'],
       ['issue', 'logistics'],
       ['return', 'logistics'],
+      ['writeoff', 'logistics'],
       ['confirm', 'read'],
     ] as const
   ).map(([step, needs]) => ({

@@ -646,6 +646,51 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     expect(receipts()).toHaveLength(6);
   });
 
+  it('an issued order whose old device is lost is closed with a reason, not left open', async () => {
+    expect(
+      (
+        await call('officer', 'POST', '/api/v1/devices', {
+          id: 'd9',
+          owner: 'p2',
+          class: 'smartphone',
+          platform: 'ios',
+        })
+      ).statusCode,
+    ).toBe(201);
+    await call('logistics', 'POST', '/api/v1/stock', {
+      devices: [{ id: 'S8', item: 'aurora-phone', location: 'Depot C' }],
+    });
+    const o = (
+      await call('officer', 'POST', '/api/v1/replacements', { device: 'd9', item: 'aurora-phone' })
+    ).json<{ id: number }>();
+    expect(
+      (await call('logistics', 'POST', `/api/v1/replacements/${o.id}/approve`)).statusCode,
+    ).toBe(200);
+    expect((await call('logistics', 'POST', `/api/v1/replacements/${o.id}/issue`)).statusCode).toBe(
+      200,
+    );
+    const held = await call('logistics', 'POST', `/api/v1/replacements/${o.id}/writeoff`, {
+      reason: 'lost on a trip',
+    });
+    expect(held.statusCode, held.body).toBe(409);
+    expect(held.json<{ message: string }>().message).toContain('still held by p2');
+    const d9 = await call('officer', 'GET', '/api/v1/devices/d9');
+    const lost = await api.call(as.officer, {
+      method: 'PATCH',
+      url: '/api/v1/devices/d9',
+      headers: { 'if-match': d9.headers.etag as string },
+      payload: { status: 'lost' },
+    });
+    expect(lost.statusCode, lost.body).toBe(200);
+    expect(
+      (await call('logistics', 'POST', `/api/v1/replacements/${o.id}/writeoff`, {})).statusCode,
+    ).toBe(400);
+    const closed = await call('logistics', 'POST', `/api/v1/replacements/${o.id}/writeoff`, {
+      reason: 'lost on a trip',
+    });
+    expect(closed.json()).toMatchObject({ state: 'closed', reason: 'lost on a trip' });
+  });
+
   it('every step is in the audit chain, which verifies', async () => {
     const entries = (await call('auditor', 'GET', '/api/v1/audit?limit=500')).json<
       | {
@@ -664,6 +709,7 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       'replacement.issue',
       'replacement.return',
       'replacement.confirm',
+      'replacement.writeoff',
       'replacement.sanitise',
       'sanitisation.record',
       'sanitisation.verify',

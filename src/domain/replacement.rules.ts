@@ -22,9 +22,20 @@ export const LIVE_STATES: readonly OrderState[] = [
   'sanitised',
 ];
 
-/** Steps a person takes on an order; `sanitise` is taken by a verified sanitisation record. */
+/**
+ * Steps a person takes on an order; `sanitise` is taken by a verified sanitisation record;
+ * `writeoff` closes an issued order whose old device can no longer come back (lost, say).
+ */
 export type OrderStep =
-  'request' | 'approve' | 'reject' | 'cancel' | 'issue' | 'return' | 'confirm' | 'sanitise';
+  | 'request'
+  | 'approve'
+  | 'reject'
+  | 'cancel'
+  | 'issue'
+  | 'return'
+  | 'writeoff'
+  | 'confirm'
+  | 'sanitise';
 
 /** From which states each step may be taken. */
 const FROM: Record<OrderStep, readonly OrderState[]> = {
@@ -34,6 +45,7 @@ const FROM: Record<OrderStep, readonly OrderState[]> = {
   cancel: ['requested', 'approved'],
   issue: ['approved'],
   return: ['issued'],
+  writeoff: ['issued'],
   confirm: ['issued', 'returned', 'sanitised'],
   sanitise: ['returned'],
 };
@@ -69,6 +81,8 @@ export function nextState(
       return swap ? 'returned' : 'issued';
     case 'return':
       return 'returned';
+    case 'writeoff':
+      return 'closed';
     case 'sanitise':
       return order.confirmed ? 'closed' : 'sanitised';
     case 'confirm':

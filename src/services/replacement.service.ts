@@ -469,6 +469,30 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
     return effect;
   }
 
+  /** Closes an issued order whose old device will not come back: it is no longer the official's. */
+  async function writeoffIn(tx: Db, actor: Actor, o: OrderRow, opts: StepOptions, now: number) {
+    need(actor, 'logistics', 'closing orders needs the logistics role');
+    refuse('writeoff', o);
+    const reason = opts.reason?.trim() ?? '';
+    if (reason === '')
+      throw invalidInput('closing without the old device needs a reason', [
+        { where: 'reason', message: 'is required' },
+      ]);
+    const old = (await getDevicesByIds(tx, [o.old_device_id])).get(o.old_device_id);
+    if (old && old.owner === o.person_id && old.status === 'active')
+      throw new AppError(
+        'conflict',
+        `the old device ${o.old_device_id} is still held by ${o.person_id}: receive it back instead`,
+      );
+    await move(tx, o, { state: 'closed', closed_at: now, reason });
+    await event(tx, actor, o.id, 'writeoff', now, null, reason, {
+      device: o.old_device_id,
+      status: old?.status ?? null,
+      reason,
+    });
+    return {};
+  }
+
   const STEPS = {
     approve: approveIn,
     issue: issueIn,
@@ -832,6 +856,8 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       single(actor, id, (tx, o, now) => endIn(tx, actor, o, 'cancel', opts, now)),
     issue: (actor: Actor, id: number, opts: StepOptions = {}) =>
       single(actor, id, async (tx, o, now) => ({ effect: await issueIn(tx, actor, o, opts, now) })),
+    writeoff: (actor: Actor, id: number, opts: StepOptions = {}) =>
+      single(actor, id, (tx, o, now) => writeoffIn(tx, actor, o, opts, now)),
     receiveReturn: (actor: Actor, id: number, opts: StepOptions = {}) =>
       single(actor, id, async (tx, o, now) => ({
         effect: await returnIn(tx, actor, o, opts, now),

@@ -314,7 +314,7 @@ export const api = {
     call<Order>('POST', '/replacements', { device, item }),
   step: (
     id: number,
-    step: 'approve' | 'reject' | 'cancel' | 'issue' | 'return' | 'confirm',
+    step: 'approve' | 'reject' | 'cancel' | 'issue' | 'return' | 'writeoff' | 'confirm',
     o: StepOptions = {},
   ) => call<Order & { effect?: HandoverEffect }>('POST', `/replacements/${id}/${step}`, o),
   preview: (id: number, swap: boolean) =>

@@ -314,6 +314,12 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
       (id, b, a) => r.receiveReturn(a, id, b),
     ],
     [
+      'writeoff',
+      'logistics',
+      'Close an issued order whose old device will not come back (lost, say); a reason is required',
+      (id, b, a) => r.writeoff(a, id, b),
+    ],
+    [
       'confirm',
       'read',
       'The official confirms they received the new device',

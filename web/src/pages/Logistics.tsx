@@ -292,7 +292,7 @@ function OrderRow({
   const { t } = useTranslation();
   const [swap, setSwap] = useState(true);
   const [preview, setPreview] = useState<HandoverEffect | null>(null);
-  const step = (s: 'approve' | 'reject' | 'issue' | 'return', extra = {}) =>
+  const step = (s: 'approve' | 'reject' | 'issue' | 'return' | 'writeoff', extra = {}) =>
     api.step(o.id, s, extra).then(() => onDone(t(`did_${s}`, { id: o.id })), onFail);
   return (
     <tr data-order={o.id}>
@@ -373,9 +373,20 @@ function OrderRow({
           </>
         )}
         {canHandle && o.state === 'issued' && (
-          <button type="button" onClick={() => void step('return')}>
-            {t('receiveReturn')}
-          </button>
+          <>
+            <button type="button" onClick={() => void step('return')}>
+              {t('receiveReturn')}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                const reason = window.prompt(t('writeoffReason'));
+                if (reason) void step('writeoff', { reason });
+              }}
+            >
+              {t('writeoff')}
+            </button>
+          </>
         )}
       </td>
     </tr>
