@@ -23,6 +23,9 @@ describe('replacement orders', () => {
       'the receipt is confirmed already',
     );
     expect(refuseStep('confirm', { state: 'requested', confirmed: false })).not.toBeNull();
+    expect(refuseStep('writeoff', { state: 'issued', confirmed: false })).toBeNull();
+    expect(refuseStep('writeoff', { state: 'returned', confirmed: false })).not.toBeNull();
+    expect(nextState('writeoff', { state: 'issued', confirmed: false })).toBe('closed');
   });
   it('a swap returns the old device at issue; sanitised closes once receipt is confirmed', () => {
     expect(nextState('issue', { state: 'approved', confirmed: false }, true)).toBe('returned');
