@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import { hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
@@ -128,6 +129,10 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
     return r;
   }
 
+  async function get(actor: Actor, id: number): Promise<SanitisationView> {
+    return viewOf(store.db, await visible(store.db, actor, id));
+  }
+
   return {
     /** The operator records a sanitisation of one device or a batch; it awaits a verifier. */
     async record(actor: Actor, body: unknown): Promise<SanitisationView> {
@@ -176,7 +181,8 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
         const id = await insertSanitisation(
           tx,
           {
-            certificate: r.certificate ?? `pending-${now}-${actor.accountId}`,
+            // Numbered from its id just below when none was given.
+            certificate: r.certificate ?? `pending-${randomUUID()}`,
             method: r.method,
             tool: r.tool,
             performed_on: r.performedOn,
@@ -310,9 +316,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
       });
     },
 
-    async get(actor: Actor, id: number): Promise<SanitisationView> {
-      return viewOf(store.db, await visible(store.db, actor, id));
-    },
+    get: (actor: Actor, id: number) => get(actor, id),
 
     async list(actor: Actor): Promise<SanitisationView[]> {
       seeAll(actor);
@@ -327,7 +331,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
       id: number,
       language: 'en' | 'ru' = 'en',
     ): Promise<{ certificate: string; pdf: Buffer }> {
-      const s = await this.get(actor, id);
+      const s = await get(actor, id);
       if (s.state !== 'verified')
         throw new AppError(
           'conflict',
