@@ -395,6 +395,26 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await official.context().close();
 
     await logistics.reload();
+    // Receiving stock from a CSV: a refused file lists every bad line and receives nothing.
+    const csvInput = logistics.getByLabel(/^Or receive a CSV/);
+    await csvInput.setInputFiles({
+      name: 'units.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'id,item,location\nNEW-1,aurora-phone,Ilyinka depot\nNEW-2,pager,Ilyinka depot\n',
+      ),
+    });
+    await expect
+      .poll(() => logistics.getByRole('alert').innerText())
+      .toContain('line 3.item “pager”: is not in the catalogue');
+    await csvInput.setInputFiles({
+      name: 'units.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'id,item,location\nNEW-1,aurora-phone,Ilyinka depot\nNEW-2,aurora-phone,Ilyinka depot\n',
+      ),
+    });
+    await expect.poll(() => logistics.getByText('2 units received into stock.').count()).toBe(1);
     const form = logistics.getByRole('form', { name: 'Record sanitisation' });
     await form.getByLabel(old).check();
     await form.getByLabel('Method').selectOption('purge');

@@ -2,11 +2,19 @@
 
 let csrf: string | null = null;
 
+/** A problem the server named: where (field, line) and why. */
+export interface Problem {
+  where: string;
+  message: string;
+  value?: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Problem[] = [],
   ) {
     super(message);
   }
@@ -22,9 +30,18 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     credentials: 'same-origin',
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  const data = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
+  const data = (await res.json().catch(() => ({}))) as {
+    error?: string;
+    message?: string;
+    details?: Problem[];
+  };
   if (!res.ok)
-    throw new ApiError(res.status, data.error ?? 'error', data.message ?? res.statusText);
+    throw new ApiError(
+      res.status,
+      data.error ?? 'error',
+      data.message ?? res.statusText,
+      data.details ?? [],
+    );
   return data as T;
 }
 
@@ -307,6 +324,7 @@ export const api = {
   stock: () => call<StockLine[]>('GET', '/stock'),
   receive: (devices: { id: string; item: string; location: string; serial?: string }[]) =>
     call<{ received: number }>('POST', '/stock', { devices }),
+  receiveCsv: (csv: string) => call<{ received: number }>('POST', '/stock', { csv }),
   orders: (f: { state?: string; person?: string; device?: string; unconfirmed?: string } = {}) =>
     call<Order[]>('GET', `/replacements${query(f)}`),
   shortage: () => call<Shortage>('GET', '/replacements/shortage'),

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   api,
+  ApiError,
+  type Problem,
   type CatalogueItem,
   type HandoverEffect,
   type Order,
@@ -26,7 +28,7 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
   const [records, setRecords] = useState<Sanitisation[]>([]);
   const [state, setState] = useState<string>('requested,approved,issued');
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; details: Problem[] } | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const load = useCallback(() => {
     void api.shortage().then(setShortage, () => setShortage(null));
@@ -44,7 +46,7 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
   };
   const fail = (e: Error) => {
     setMessage(null);
-    setError(e.message);
+    setError({ message: e.message, details: e instanceof ApiError ? e.details : [] });
   };
   const bulk = (step: 'approve' | 'issue' | 'return') =>
     api.bulk(step, [...selected]).then((r) => done(t('bulkDone', { count: r.done.length })), fail);
@@ -53,9 +55,19 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
       <h2 id="logistics-title">{t('page_logistics')}</h2>
       {message && <p role="status">{message}</p>}
       {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
+        <div role="alert" className="error">
+          <p>{error.message}</p>
+          {error.details.length > 0 && (
+            <ul>
+              {error.details.map((d, i) => (
+                <li key={i}>
+                  {d.where}
+                  {d.value !== undefined ? ` “${d.value}”` : ''}: {d.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       <article className="card" aria-labelledby="shortage-title">
         <h3 id="shortage-title">{t('shortage')}</h3>
@@ -443,6 +455,22 @@ function ReceiveForm({
         <input value={unit.serial} onChange={(e) => setUnit({ ...unit, serial: e.target.value })} />
       </label>
       <button type="submit">{t('receiveStock')}</button>
+      <label>
+        {t('receiveCsv')}{' '}
+        <input
+          type="file"
+          accept=".csv,text/csv"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file)
+              void file
+                .text()
+                .then((csv) => api.receiveCsv(csv))
+                .then((r) => onDone(t('receivedCount', { count: r.received })), onFail);
+          }}
+        />
+      </label>
     </form>
   );
 }
