@@ -610,22 +610,7 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
   });
 
   it('unconfirmed receipts are reminded by mail, the latest step only, until confirmed', async () => {
-    const sent: { to: string; subject: string; text: string }[] = [];
-    const notifier = makeNotifier({
-      store: api.app.store,
-      clock: api.clock,
-      status: api.app.status,
-      mailer: {
-        send: (m) => {
-          sent.push(m);
-          return Promise.resolve();
-        },
-        close: () => undefined,
-      },
-      webhook: null,
-      publicUrl: 'https://phaseout.example',
-      language: 'en',
-    });
+    const { sent, notifier } = testNotifier();
     // The racers' devices were handed over on 21 March; nobody has confirmed.
     await notifier.tick(Date.parse('2023-03-25T10:00:00Z'));
     const receipts = () => sent.filter((m) => m.subject.startsWith('Please confirm'));
@@ -638,10 +623,11 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     const steps = await api.app.store.db
       .selectFrom('notifications')
       .select('step')
-      .distinct()
-      .where('step', 'like', 'receipt-%')
+      .where('step', 'like', 'order-%')
       .execute();
-    expect(steps.map((r) => r.step)).toEqual(['receipt-P3D#0']);
+    // One per order, the 3-day step only (the 1-day one was missed and is not sent late).
+    expect(steps).toHaveLength(6);
+    for (const r of steps) expect(r.step).toMatch(/^order-\d+:receipt-P3D$/);
     await notifier.tick(Date.parse('2023-03-25T16:00:00Z'));
     expect(receipts()).toHaveLength(6);
   });
@@ -666,6 +652,17 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     expect(
       (await call('logistics', 'POST', `/api/v1/replacements/${o.id}/approve`)).statusCode,
     ).toBe(200);
+    // The official is told what is reserved and where (p2 has no address: kept as undeliverable).
+    await testNotifier().notifier.tick(api.clock.now());
+    const told = await api.app.store.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('step', '=', `order-${o.id}:collect`)
+      .execute();
+    expect(told.map((n) => [n.recipient, n.subject, n.state, n.error])).toEqual([
+      ['p2', 'Replacement approved: R570E', 'dead', 'no e-mail address'],
+    ]);
+    expect(told[0]!.body).toContain('Collect it at Depot C.');
     expect((await call('logistics', 'POST', `/api/v1/replacements/${o.id}/issue`)).statusCode).toBe(
       200,
     );
@@ -719,6 +716,26 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       ok: true,
     });
   });
+
+  function testNotifier() {
+    const sent: { to: string; subject: string; text: string }[] = [];
+    const notifier = makeNotifier({
+      store: api.app.store,
+      clock: api.clock,
+      status: api.app.status,
+      mailer: {
+        send: (m) => {
+          sent.push(m);
+          return Promise.resolve();
+        },
+        close: () => undefined,
+      },
+      webhook: null,
+      publicUrl: 'https://phaseout.example',
+      language: 'en',
+    });
+    return { sent, notifier };
+  }
 
   async function officerActor() {
     const a = (await api.app.accounts.listUsers()).find((u) => u.email === 'officer@x.org')!;

@@ -68,6 +68,23 @@ export function composeReceipt(
   };
 }
 
+/** Telling an official their replacement is approved and where to collect it. */
+export function composeCollect(
+  f: { newDevice: string; model: string | null; location: string | null; link: string | null },
+  lang: Language,
+): { subject: string; text: string } {
+  const device = f.model ? `${f.model} (${f.newDevice})` : f.newDevice;
+  if (lang === 'ru')
+    return {
+      subject: `Замена одобрена: ${f.model ?? f.newDevice}`,
+      text: `Ваша заявка на замену одобрена: для вас зарезервировано устройство ${device}.${f.location ? ` Получить его можно: ${f.location}.` : ''} Принесите старое устройство — его примут в тот же момент.${f.link ? `\n\nПодробнее: ${f.link}` : ''}`,
+    };
+  return {
+    subject: `Replacement approved: ${f.model ?? f.newDevice}`,
+    text: `Your replacement request is approved: ${device} is reserved for you.${f.location ? ` Collect it at ${f.location}.` : ''} Bring your old device; it is taken back at the same time.${f.link ? `\n\nDetails: ${f.link}` : ''}`,
+  };
+}
+
 /** What a unit head's digest lists. */
 export interface DigestFacts {
   mandateTitle: string;

@@ -7,6 +7,7 @@ import type { Webhook } from '../adapters/webhook.js';
 import {
   composeDigest,
   composeMessage,
+  composeCollect,
   composeReceipt,
   composeReport,
   type Language,
@@ -398,35 +399,51 @@ export function makeNotifier(deps: NotifierDeps) {
         });
       }
     }
-    return planned + (await planReceipts(now));
+    return planned + (await planOrderMessages(now));
   }
 
   /**
-   * Reminds officials to confirm receipt of a replacement: one day, three days and a week after
-   * it was handed over, only the latest step that has fallen due, until they confirm.
+   * Messages about replacement orders, to the official: once when approved (what is reserved and
+   * where to collect it), and reminders to confirm receipt 1, 3 and 7 days after the handover,
+   * only the latest step that has fallen due, until they confirm.
    */
-  async function planReceipts(now: number): Promise<number> {
+  async function planOrderMessages(now: number): Promise<number> {
     const zone = await getTimeZone(store.db);
     const orders = await store.db
-      .selectFrom('replacement_orders')
+      .selectFrom('replacement_orders as o')
+      .leftJoin('stock_units as s', 's.device_id', 'o.new_device_id')
       .select([
-        'id',
-        'finding_id',
-        'mandate_id',
-        'old_device_id',
-        'person_id',
-        'new_device_id',
-        'issued_at',
+        'o.id',
+        'o.finding_id',
+        'o.mandate_id',
+        'o.old_device_id',
+        'o.person_id',
+        'o.new_device_id',
+        'o.state',
+        'o.approved_at',
+        'o.issued_at',
+        's.location',
       ])
-      .where('issued_at', 'is not', null)
-      .where('confirmed_at', 'is', null)
-      .where('state', 'in', ['issued', 'returned', 'sanitised'])
+      .where((eb) =>
+        eb.or([
+          eb('o.state', '=', 'approved'),
+          eb.and([
+            eb('o.issued_at', 'is not', null),
+            eb('o.confirmed_at', 'is', null),
+            eb('o.state', 'in', ['issued', 'returned', 'sanitised']),
+          ]),
+        ]),
+      )
       .execute();
     const asks = orders.flatMap((o) => {
+      if (o.state === 'approved')
+        return o.approved_at === null
+          ? []
+          : [{ o, key: `order-${o.id}:collect`, at: o.approved_at }];
       const step = [...RECEIPT_STEPS].reverse().find((d) => o.issued_at! + d * 86_400_000 <= now);
       return step === undefined
         ? []
-        : [{ o, key: `receipt-P${step}D#0`, at: o.issued_at! + step * 86_400_000 }];
+        : [{ o, key: `order-${o.id}:receipt-P${step}D`, at: o.issued_at! + step * 86_400_000 }];
     });
     if (asks.length === 0) return 0;
     return writeTransaction(store, async (tx) => {
@@ -438,16 +455,15 @@ export function makeNotifier(deps: NotifierDeps) {
       const link = baseUrl ? `${baseUrl}/console/#/mine` : null;
       const rows: Omit<NotificationsTable, 'id'>[] = [];
       for (const { o, key, at } of asks) {
+        const facts = {
+          newDevice: o.new_device_id ?? '',
+          model: devices.get(o.new_device_id ?? '')?.model ?? null,
+          link,
+        };
         const compose = (language: Language) =>
-          composeReceipt(
-            {
-              newDevice: o.new_device_id ?? '',
-              model: devices.get(o.new_device_id ?? '')?.model ?? null,
-              issuedOn: dayOf(o.issued_at!, zone),
-              link,
-            },
-            language,
-          );
+          key.endsWith(':collect')
+            ? composeCollect({ ...facts, location: o.location }, language)
+            : composeReceipt({ ...facts, issuedOn: dayOf(o.issued_at!, zone) }, language);
         const text = compose(deps.language);
         rows.push(
           ...outboxRows(
@@ -466,10 +482,11 @@ export function makeNotifier(deps: NotifierDeps) {
             personRecipient(people.get(o.person_id), o.person_id),
             compose,
             {
-              event: 'receipt-reminder',
+              event: key.endsWith(':collect') ? 'replacement-approved' : 'receipt-reminder',
               order: Number(o.id),
               device: o.new_device_id,
               owner: o.person_id,
+              location: o.location,
               step: key,
               subject: text.subject,
               text: text.text,
@@ -500,22 +517,27 @@ export function makeNotifier(deps: NotifierDeps) {
       .limit(200)
       .execute();
     for (const n of candidates) {
-      // A receipt reminder is not sent once the receipt is confirmed.
-      if (n.step.startsWith('receipt-')) {
+      // A message about an order is not sent once it no longer applies: the receipt was
+      // confirmed, or the approved device was handed over or the order ended.
+      const about = /^order-(\d+):(collect|receipt)/.exec(n.step);
+      if (about) {
         const o = await store.db
           .selectFrom('replacement_orders')
-          .select('confirmed_at')
-          .where('finding_id', '=', n.finding_id)
-          .where('person_id', '=', n.owner_id)
-          .where('confirmed_at', 'is not', null)
+          .select(['state', 'confirmed_at'])
+          .where('id', '=', Number(about[1]))
           .executeTakeFirst();
-        if (o) {
+        const over =
+          about[2] === 'collect' ? o?.state !== 'approved' : (o?.confirmed_at ?? null) !== null;
+        if (over) {
           await store.db
             .updateTable('notifications')
             .set({
               state: 'dead',
               lease_until: null,
-              error: 'the receipt was confirmed before it was sent',
+              error:
+                about[2] === 'collect'
+                  ? 'the device was handed over, or the order ended, before it was sent'
+                  : 'the receipt was confirmed before it was sent',
             })
             .where('id', '=', n.id)
             .where('attempts', '=', n.attempts)
