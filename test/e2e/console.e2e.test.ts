@@ -377,6 +377,11 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     const row = logistics.locator('tr', { hasText: old });
     await row.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => row.locator('[data-state]').innerText()).toBe('approved');
+    await row.getByRole('button', { name: /^Steps of order/ }).click();
+    await expect.poll(() => row.locator('[data-history] li').count()).toBe(2);
+    expect(await row.locator('[data-history]').innerText()).toMatch(
+      /requested · official@demo\.phaseout[\s\S]*approved · logistics@demo\.phaseout · Staraya Square depot/,
+    );
     await row.getByRole('button', { name: 'Preview' }).click();
     await expect
       .poll(() =>

@@ -328,6 +328,18 @@ export const api = {
   orders: (f: { state?: string; person?: string; device?: string; unconfirmed?: string } = {}) =>
     call<Order[]>('GET', `/replacements${query(f)}`),
   shortage: () => call<Shortage>('GET', '/replacements/shortage'),
+  order: (id: number) =>
+    call<
+      Order & {
+        events: {
+          step: string;
+          by: string;
+          at: string;
+          place: string | null;
+          note: string | null;
+        }[];
+      }
+    >('GET', `/replacements/${id}`),
   requestReplacement: (device: string, item: string) =>
     call<Order>('POST', '/replacements', { device, item }),
   step: (

@@ -301,9 +301,12 @@ function OrderRow({
   onDone: (text: string) => void;
   onFail: (e: Error) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [swap, setSwap] = useState(true);
   const [preview, setPreview] = useState<HandoverEffect | null>(null);
+  const [history, setHistory] = useState<
+    { step: string; by: string; at: string; place: string | null; note: string | null }[] | null
+  >(null);
   const step = (s: 'approve' | 'reject' | 'issue' | 'return' | 'writeoff', extra = {}) =>
     api.step(o.id, s, extra).then(() => onDone(t(`did_${s}`, { id: o.id })), onFail);
   return (
@@ -318,7 +321,37 @@ function OrderRow({
           />
         </td>
       )}
-      <td>{o.id}</td>
+      <td>
+        <button
+          type="button"
+          className="link"
+          aria-expanded={history !== null}
+          aria-label={t('orderHistory', { id: o.id })}
+          onClick={() =>
+            history
+              ? setHistory(null)
+              : void api.order(o.id).then((d) => setHistory(d.events), onFail)
+          }
+        >
+          {o.id}
+        </button>
+        {history && (
+          <ol className="history" data-history={o.id}>
+            {history.map((e, i) => (
+              <li key={i}>
+                {new Intl.DateTimeFormat(i18n.language, {
+                  dateStyle: 'medium',
+                  timeStyle: 'short',
+                  timeZone: 'UTC',
+                }).format(new Date(e.at))}{' '}
+                · {t(`step_${e.step}`)} · {e.by}
+                {e.place ? ` · ${e.place}` : ''}
+                {e.note ? ` · ${e.note}` : ''}
+              </li>
+            ))}
+          </ol>
+        )}
+      </td>
       <td>
         <a href={personHref(o.person)}>{o.person}</a>
       </td>
