@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Device, type Mandate, type Person } from '../api.js';
+import { api, type Device, type Mandate, type Order, type Person } from '../api.js';
 import { UnitField } from './UnitField.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
@@ -115,8 +115,36 @@ function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
       </ul>
       <h4>{t('timeline')}</h4>
       <FindingsTimeline owner={person.id} mandates={mandates} />
+      <h4>{t('replacements')}</h4>
+      <PersonOrders person={person.id} />
       <h4>{t('messages')}</h4>
       <NotificationLog owner={person.id} />
     </article>
+  );
+}
+
+/** A person's replacement orders and where each stands. */
+function PersonOrders({ person }: { person: string }) {
+  const { t } = useTranslation();
+  const [orders, setOrders] = useState<Order[] | null>(null);
+  useEffect(() => {
+    api.orders({ person }).then(setOrders, () => setOrders([]));
+  }, [person]);
+  if (orders === null) return <p>{t('loading')}</p>;
+  if (orders.length === 0) return <p>{t('noOrders')}</p>;
+  return (
+    <ul data-orders={person}>
+      {orders.map((o) => (
+        <li key={o.id}>
+          <a href={deviceHref(o.device)}>{o.device}</a> → {o.item} · {t(`order_${o.state}`)}
+          {o.newDevice && (
+            <>
+              {' '}
+              · <a href={deviceHref(o.newDevice)}>{o.newDevice}</a>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }
