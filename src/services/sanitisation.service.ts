@@ -13,7 +13,7 @@ import {
 } from '../domain/replacement.rules.js';
 import { dayOf, formatInstant, isDay } from '../domain/time.js';
 import type { Store } from '../store/database.js';
-import { deviceToRow, getDevicesByIds, updateDevice } from '../store/devices.repository.js';
+import { getDevicesByIds, setDeviceStatus } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
 import {
   devicesAwaitingVerification,
@@ -255,16 +255,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
           }))
         )
           throw new AppError('conflict', `sanitisation ${id} changed meanwhile`);
-        for (const d of devices.values()) {
-          const { createdAt, changedAt: _c, ...fields } = d;
-          await updateDevice(
-            tx,
-            deviceToRow(
-              { ...fields, status: statusAfter(method) },
-              { created: createdAt, changed: now, seen: now },
-            ),
-          );
-        }
+        await setDeviceStatus(tx, ids, statusAfter(method), now);
         await insertCustody(
           tx,
           ids.map((d) => ({

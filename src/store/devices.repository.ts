@@ -89,6 +89,21 @@ export async function updateDevice(db: Db, row: DevicesTable): Promise<void> {
   await db.updateTable('devices').set(rest).where('id', '=', id).execute();
 }
 
+/** Sets the status of many devices at once: a change at `at`. */
+export async function setDeviceStatus(
+  db: Db,
+  ids: string[],
+  status: string,
+  at: number,
+): Promise<void> {
+  for (const part of chunks(ids))
+    await db
+      .updateTable('devices')
+      .set({ status, changed_at: at, last_seen_at: at })
+      .where('id', 'in', part)
+      .execute();
+}
+
 /** Refreshes last-seen without counting as a change. */
 export async function touchDevices(db: Db, ids: string[], at: number): Promise<void> {
   for (const part of chunks(ids)) {
