@@ -400,6 +400,19 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await official.context().close();
 
     await logistics.reload();
+    // The catalogue: add a model, then withdraw it.
+    const add = logistics.getByRole('form', { name: 'Add or change an item' });
+    await add.getByLabel(/^Item id/).fill('feature-phone');
+    await add.getByLabel('Class').selectOption('feature_phone');
+    await add.getByLabel('Platform').selectOption('kaios');
+    await add.getByLabel('Manufacturer').fill('Nokia');
+    await add.getByLabel('Model').fill('2780 Flip');
+    await add.getByRole('button', { name: 'Add or change an item' }).click();
+    const item = logistics.locator('tr[data-catalogue="feature-phone"]');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.innerText()).toContain('Nokia 2780 Flip');
+    await item.getByRole('button', { name: 'Withdraw' }).click();
+    await expect.poll(() => item.innerText()).toContain('withdrawn');
     // Receiving stock from a CSV: a refused file lists every bad line and receives nothing.
     const csvInput = logistics.getByLabel(/^Or receive a CSV/);
     await csvInput.setInputFiles({

@@ -8,7 +8,7 @@ import { FindingsTimeline } from './Timeline.js';
 import { UnitField } from './UnitField.js';
 
 /** Platforms are names (iOS, Aurora…) except "other", which is a word of the console's language. */
-const platformName = (t: (k: string) => string, p: string) =>
+export const platformName = (t: (k: string) => string, p: string) =>
   p === 'other' ? t('platform_other') : p;
 
 /** Search devices by id, model or manufacturer, class, platform, status and unit; a device's own page. */

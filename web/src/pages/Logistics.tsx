@@ -11,7 +11,9 @@ import {
   type Shortage,
   type StockLine,
 } from '../api.js';
+import { DEVICE_CLASSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { ORDER_STATES } from '../../../src/domain/replacement.rules.js';
+import { platformName } from './Devices.js';
 import { deviceHref, personHref } from './People.js';
 
 /** Logistics: the forecast, the order queue with its steps, stock, sanitisation. */
@@ -198,6 +200,60 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
             </tbody>
           </table>
         )}
+      </article>
+
+      <article className="card" aria-labelledby="catalogue-title">
+        <h3 id="catalogue-title">{t('catalogue')}</h3>
+        <table>
+          <thead>
+            <tr>
+              <th>{t('col_item')}</th>
+              <th>{t('class')}</th>
+              <th>{t('platform')}</th>
+              <th>{t('model')}</th>
+              <th>{t('offeredBy')}</th>
+              <th>{t('col_state')}</th>
+              {canHandle && <th>{t('col_actions')}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.id} data-catalogue={i.id}>
+                <td>{i.id}</td>
+                <td>{t(`class_${i.class}`)}</td>
+                <td>{platformName(t, i.platform)}</td>
+                <td>
+                  {i.manufacturer} {i.model}
+                  {i.notes ? ` · ${i.notes}` : ''}
+                </td>
+                <td>{i.offeredBy.join(', ') || '—'}</td>
+                <td>{i.active ? t('itemOffered') : t('itemWithdrawn')}</td>
+                {canHandle && (
+                  <td>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void api
+                          .putItem(i.id, {
+                            class: i.class,
+                            platform: i.platform,
+                            manufacturer: i.manufacturer,
+                            model: i.model,
+                            notes: i.notes,
+                            active: !i.active,
+                          })
+                          .then(() => done(t('itemSaved', { id: i.id })), fail)
+                      }
+                    >
+                      {i.active ? t('withdrawItem') : t('offerItem')}
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {canHandle && <CatalogueForm onDone={done} onFail={fail} />}
       </article>
 
       <article className="card" aria-labelledby="stock-title">
@@ -571,6 +627,71 @@ function SanitiseForm({
       <button type="submit" disabled={chosen.size === 0}>
         {t('recordSanitisation')}
       </button>
+    </form>
+  );
+}
+
+function CatalogueForm({
+  onDone,
+  onFail,
+}: {
+  onDone: (text: string) => void;
+  onFail: (e: Error) => void;
+}) {
+  const { t } = useTranslation();
+  const [item, setItem] = useState({
+    id: '',
+    class: 'smartphone',
+    platform: 'aurora',
+    manufacturer: '',
+    model: '',
+    notes: '',
+  });
+  const set = (k: keyof typeof item) => (e: { target: { value: string } }) =>
+    setItem({ ...item, [k]: e.target.value });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const { id, notes, ...rest } = item;
+    void api
+      .putItem(id.trim(), { ...rest, notes: notes.trim() || null, active: true })
+      .then(() => onDone(t('itemSaved', { id })), onFail);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('addItem')}>
+      <label>
+        {t('itemId')} <input required value={item.id} onChange={set('id')} />
+      </label>
+      <label>
+        {t('class')}{' '}
+        <select value={item.class} onChange={set('class')}>
+          {DEVICE_CLASSES.map((c) => (
+            <option key={c} value={c}>
+              {t(`class_${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('platform')}{' '}
+        <select value={item.platform} onChange={set('platform')}>
+          {PLATFORMS.map((p) => (
+            <option key={p} value={p}>
+              {platformName(t, p)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('manufacturer')}{' '}
+        <input required value={item.manufacturer} onChange={set('manufacturer')} />
+      </label>
+      <label>
+        {t('model')} <input required value={item.model} onChange={set('model')} />
+      </label>
+      <label>
+        {t('notes')} <input value={item.notes} onChange={set('notes')} />
+      </label>
+      <button type="submit">{t('addItem')}</button>
     </form>
   );
 }
