@@ -475,6 +475,17 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await officer.goto(`${url}/console/#/devices/${old}`);
     await expect.poll(() => officer.locator('[data-custody] li').count()).toBe(2);
     await officer.context().close();
+
+    // The wiped device goes on to a destruction batch, typed in rather than ticked.
+    const again = await signInAs('logistics');
+    await again.getByRole('link', { name: 'Logistics' }).click();
+    const destroy = again.getByRole('form', { name: 'Record sanitisation' });
+    await destroy.getByLabel(/^Other devices/).fill(old);
+    await destroy.getByLabel('Method').selectOption('destroy');
+    await destroy.getByLabel('Tool and version').fill('Shredder X');
+    await destroy.getByRole('button', { name: 'Record sanitisation' }).click();
+    await expect.poll(() => again.locator('tr[data-record]', { hasText: old }).count()).toBe(2);
+    await again.context().close();
   });
 
   /** The English console's own words (placeholders cut out), to be looked for on Russian pages. */

@@ -577,13 +577,22 @@ function SanitiseForm({
   const [method, setMethod] = useState('purge');
   const [tool, setTool] = useState('');
   const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
+  const [others, setOthers] = useState('');
   useEffect(() => {
     void api.orders({ state: 'returned' }).then(setReturned, () => setReturned([]));
   }, []);
+  // Returned devices ticked, and any others typed (a wiped batch going to destruction, say).
+  const listed = new Set([
+    ...chosen,
+    ...others
+      .split(/[\s,;]+/)
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void api
-      .recordSanitisation({ devices: [...chosen], method, tool, performedOn: day })
+      .recordSanitisation({ devices: [...listed], method, tool, performedOn: day })
       .then((r) => onDone(t('sanitisationRecorded', { certificate: r.certificate })), onFail);
   };
   return (
@@ -608,6 +617,9 @@ function SanitiseForm({
         ))}
       </fieldset>
       <label>
+        {t('otherDevices')} <input value={others} onChange={(e) => setOthers(e.target.value)} />
+      </label>
+      <label>
         {t('col_method')}{' '}
         <select value={method} onChange={(e) => setMethod(e.target.value)}>
           {['clear', 'purge', 'destroy'].map((m) => (
@@ -624,7 +636,7 @@ function SanitiseForm({
         {t('performedOn')}{' '}
         <input type="date" required value={day} onChange={(e) => setDay(e.target.value)} />
       </label>
-      <button type="submit" disabled={chosen.size === 0}>
+      <button type="submit" disabled={listed.size === 0}>
         {t('recordSanitisation')}
       </button>
     </form>
