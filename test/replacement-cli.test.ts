@@ -42,55 +42,18 @@ describeEachDatabase('replacement from the command line', (kind) => {
     await app.close();
     cli.at('2023-03-10T09:00:00Z');
 
-    const badItem = await cli.run(
-      'catalogue',
-      'set',
-      'aurora-phone',
-      '--class',
-      'phone',
-      '--platform',
-      'aurora',
-      '--manufacturer',
-      'F+',
-      '--model',
-      'R570E',
-      '--as',
-      'log1@x.org',
-    );
+    const setItem = (cls: string, as: string) =>
+      cli.run(
+        ...['catalogue', 'set', 'aurora-phone', '--class', cls, '--platform', 'aurora'],
+        ...['--manufacturer', 'F+', '--model', 'R570E', '--as', as],
+      );
+    const badItem = await setItem('phone', 'log1@x.org');
     expect(badItem.code).toBe(2);
     expect(badItem.err).toContain('class');
-    const asOfficer = await cli.run(
-      'catalogue',
-      'set',
-      'aurora-phone',
-      '--class',
-      'smartphone',
-      '--platform',
-      'aurora',
-      '--manufacturer',
-      'F+',
-      '--model',
-      'R570E',
-      '--as',
-      'off@x.org',
-    );
+    const asOfficer = await setItem('smartphone', 'off@x.org');
     expect(asOfficer.code).toBe(1);
     expect(asOfficer.err).toContain('logistics');
-    const ok = await cli.run(
-      'catalogue',
-      'set',
-      'aurora-phone',
-      '--class',
-      'smartphone',
-      '--platform',
-      'aurora',
-      '--manufacturer',
-      'F+',
-      '--model',
-      'R570E',
-      '--as',
-      'log1@x.org',
-    );
+    const ok = await setItem('smartphone', 'log1@x.org');
     expect(ok.out).toBe('aurora-phone: F+ R570E (aurora)\n');
 
     const bad = await cli.run(

@@ -1,4 +1,4 @@
-import { BODY_FONT, BOLD_FONT } from './fonts.js';
+import { newPdf } from './pdf.js';
 import type { SanitisationView } from '../services/sanitisation.service.js';
 
 const WORDS = {
@@ -53,20 +53,8 @@ const WORDS = {
 
 /** The certificate of a verified sanitisation record, with a font that has Cyrillic. */
 export async function certificatePdf(s: SanitisationView, lang: 'en' | 'ru'): Promise<Buffer> {
-  const { default: PDFDocument } = await import('pdfkit');
   const w = WORDS[lang];
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 50,
-    info: { Title: `${w.title} ${s.certificate}`, Producer: 'phaseout', Creator: 'phaseout' },
-  });
-  doc.registerFont('body', BODY_FONT);
-  doc.registerFont('bold', BOLD_FONT);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) =>
-    doc.on('end', () => resolve(Buffer.concat(chunks))),
-  );
+  const { doc, done } = await newPdf(`${w.title} ${s.certificate}`);
   const at = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
   doc.font('bold').fontSize(20).text(w.title);

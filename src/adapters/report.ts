@@ -1,4 +1,4 @@
-import { BODY_FONT, BOLD_FONT } from './fonts.js';
+import { newPdf } from './pdf.js';
 import { csvCell } from '../domain/csv-cell.js';
 import type { Language } from '../domain/notify.messages.js';
 import type { MandateStatus } from '../services/status.service.js';
@@ -90,22 +90,9 @@ export async function reportPdf(
   lang: Language,
   generatedAt: Date,
 ): Promise<Buffer> {
-  // Loaded when a report is made, not at every start of the command line.
-  const { default: PDFDocument } = await import('pdfkit');
   const w = WORDS[lang];
   const num = new Intl.NumberFormat(lang);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 50,
-    info: { Title: `${w.title}: ${s.title} (${day0})`, Producer: 'phaseout', Creator: 'phaseout' },
-  });
-  doc.registerFont('body', BODY_FONT);
-  doc.registerFont('bold', BOLD_FONT);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) =>
-    doc.on('end', () => resolve(Buffer.concat(chunks))),
-  );
+  const { doc, done } = await newPdf(`${w.title}: ${s.title} (${day0})`);
 
   doc.font('bold').fontSize(18).text(`${w.title}: ${s.title}`);
   doc
