@@ -1,0 +1,283 @@
+import { z } from 'zod';
+import type { Clock } from '../adapters/clock.js';
+import { parseCsv } from '../adapters/csv.js';
+import { visibilityOf, type Actor } from '../domain/access.policy.js';
+import { DEVICE_CLASSES, PLATFORMS, type Device } from '../domain/device.model.js';
+import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import type { Store } from '../store/database.js';
+import { deviceToRow, getDevicesByIds, insertDevices } from '../store/devices.repository.js';
+import {
+  getCatalogueItems,
+  insertCustody,
+  insertStockUnits,
+  listCatalogue,
+  putCatalogueItem,
+  stockCounts,
+  type CatalogueItemRow,
+} from '../store/replacement.repository.js';
+import type { Db } from '../store/schema.js';
+import { Rollback, writeTransaction } from '../store/transaction.js';
+import { recordAudit } from './audit.service.js';
+import { advanceObservationClock, checkObservationTime } from './settings.service.js';
+import { auditActor, need, problemsOf, replaceMandates } from './replacement.common.js';
+
+export interface CatalogueItemView {
+  id: string;
+  class: string;
+  platform: string;
+  manufacturer: string;
+  model: string;
+  notes: string | null;
+  active: boolean;
+  offeredBy: string[];
+  stock: { total: number; reserved: number; free: number };
+}
+
+export interface StockReceipt {
+  id: string;
+  item: string;
+  location: string;
+  serial?: string | null;
+  imei?: string | null;
+}
+
+const slug = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lower-case letters, digits and -');
+const catalogueFields = z.strictObject({
+  class: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(DEVICE_CLASSES)),
+  platform: z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(PLATFORMS)),
+  manufacturer: z.string().trim().min(1, 'is required'),
+  model: z.string().trim().min(1, 'is required'),
+  notes: z.string().trim().nullable().optional(),
+  active: z.boolean().optional(),
+});
+
+const textCell = z
+  .string()
+  .trim()
+  .refine((s) => !/[\u0000-\u001f]/.test(s), 'has control characters');
+
+/** The catalogue with the mandates that offer each item and its stock. */
+export async function catalogueOf(db: Db): Promise<CatalogueItemView[]> {
+  const offered = new Map<string, string[]>();
+  for (const m of await replaceMandates(db))
+    for (const item of m.doc.spec.replacement?.catalogue ?? [])
+      offered.set(item, [...(offered.get(item) ?? []), m.id]);
+  const counts = await stockCounts(db);
+  return (await listCatalogue(db)).map((r) => {
+    const mine = counts.filter((c) => c.item === r.id);
+    const total = mine.reduce((n, c) => n + c.total, 0);
+    const reserved = mine.reduce((n, c) => n + c.reserved, 0);
+    return {
+      id: r.id,
+      class: r.class,
+      platform: r.platform,
+      manufacturer: r.manufacturer,
+      model: r.model,
+      notes: r.notes,
+      active: r.active === 1,
+      offeredBy: offered.get(r.id) ?? [],
+      stock: { total, reserved, free: total - reserved },
+    };
+  });
+}
+
+/** The catalogue of replacement models and the stock of them. */
+export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+
+  async function receiveIn(
+    tx: Db,
+    actor: Actor,
+    units: { where: string; raw: Record<string, unknown> }[],
+    now: number,
+  ): Promise<{ received: number; locations: string[] }> {
+    const row = z.strictObject({
+      id: textCell.pipe(z.string().min(1, 'is required')),
+      item: textCell.pipe(z.string().min(1, 'is required')),
+      location: textCell.pipe(z.string().min(1, 'is required')),
+      serial: textCell.nullable().optional(),
+      imei: textCell.nullable().optional(),
+    });
+    const problems: Problem[] = [];
+    const parsed: { where: string; u: z.infer<typeof row> }[] = [];
+    for (const { where, raw } of units) {
+      const r = row.safeParse(raw);
+      if (!r.success) problems.push(...problemsOf(r.error, where));
+      else parsed.push({ where, u: r.data });
+    }
+    if (units.length === 0) problems.push({ where: 'devices', message: 'no unit to receive' });
+    const existing = await getDevicesByIds(
+      tx,
+      parsed.map((p) => p.u.id),
+    );
+    const items = await getCatalogueItems(tx, [...new Set(parsed.map((p) => p.u.item))]);
+    const seen = new Set<string>();
+    for (const { where, u } of parsed) {
+      if (existing.has(u.id))
+        problems.push({ where: `${where}.id`, value: u.id, message: 'is a device known already' });
+      if (seen.has(u.id))
+        problems.push({ where: `${where}.id`, value: u.id, message: 'is listed twice' });
+      seen.add(u.id);
+      const item = items.get(u.item);
+      if (!item || item.active !== 1)
+        problems.push({
+          where: `${where}.item`,
+          value: u.item,
+          message: item ? 'is withdrawn from the catalogue' : 'is not in the catalogue',
+        });
+    }
+    if (problems.length > 0) throw invalidInput('the stock receipt is refused', problems);
+    await checkObservationTime(tx, now, now, 'the receipt');
+    const devices = parsed.map(({ u }) => {
+      const item = items.get(u.item)!;
+      return deviceToRow(
+        {
+          id: u.id,
+          owner: null,
+          class: item.class as Device['class'],
+          platform: item.platform as Device['platform'],
+          osVersion: null,
+          manufacturer: item.manufacturer,
+          model: item.model,
+          serial: u.serial || null,
+          imei: u.imei || null,
+          ownership: 'corporate',
+          purposes: [],
+          status: 'in_stock',
+          apps: [],
+        },
+        { created: now, changed: now, seen: now },
+      );
+    });
+    await insertDevices(tx, devices);
+    await insertStockUnits(
+      tx,
+      parsed.map(({ u }) => ({
+        device_id: u.id,
+        item_id: u.item,
+        location: u.location,
+        received_at: now,
+        reserved_for: null,
+      })),
+    );
+    await insertCustody(
+      tx,
+      parsed.map(({ u }) => ({
+        device_id: u.id,
+        kind: 'receive',
+        from_party: 'supplier',
+        to_party: `stock:${u.location}`,
+        place: u.location,
+        at: now,
+        recorded_by: actor.email,
+        order_id: null,
+        sanitisation_id: null,
+      })),
+    );
+    await advanceObservationClock(tx, now);
+    const locations = [...new Set(parsed.map((p) => p.u.location))].sort();
+    await recordAudit(tx, now, {
+      actor: auditActor(actor),
+      action: 'stock.receive',
+      object: `stock/${locations.join(',')}`,
+      change: parsed.map((p) => p.u),
+    });
+    return { received: parsed.length, locations };
+  }
+
+  return {
+    async catalogue(actor: Actor): Promise<CatalogueItemView[]> {
+      need(actor, 'read', 'sign in first');
+      return catalogueOf(store.db);
+    },
+
+    /** Creates or changes a catalogue item. */
+    async putItem(actor: Actor, id: string, body: unknown): Promise<CatalogueItemView> {
+      need(actor, 'logistics', 'the catalogue is kept by logistics');
+      const idOk = slug.safeParse(id);
+      const parsed = catalogueFields.safeParse(body);
+      const problems = [
+        ...(idOk.success ? [] : problemsOf(idOk.error, 'id')),
+        ...(parsed.success ? [] : problemsOf(parsed.error)),
+      ];
+      if (problems.length > 0 || !parsed.success || !idOk.success)
+        throw invalidInput('the catalogue item is refused', problems);
+      return writeTransaction(store, async (tx) => {
+        const now = clock.now();
+        const before = (await getCatalogueItems(tx, [idOk.data])).get(idOk.data);
+        const f = parsed.data;
+        const row: CatalogueItemRow = {
+          id: idOk.data,
+          class: f.class,
+          platform: f.platform,
+          manufacturer: f.manufacturer,
+          model: f.model,
+          notes: f.notes ?? null,
+          active: f.active === false ? 0 : 1,
+          created_at: before?.created_at ?? now,
+          changed_at: now,
+        };
+        await putCatalogueItem(tx, row, before !== undefined);
+        await recordAudit(tx, now, {
+          actor: auditActor(actor),
+          action: before ? 'catalogue.update' : 'catalogue.create',
+          object: `catalogue/${row.id}`,
+          change: f,
+        });
+        return (await catalogueOf(tx)).find((c) => c.id === row.id)!;
+      });
+    },
+
+    /** Units per item and location. */
+    async stock(actor: Actor) {
+      need(actor, 'read', 'sign in first');
+      if (!visibilityOf(actor).all) throw new AppError('forbidden', 'stock is seen by logistics');
+      return (await stockCounts(store.db)).map((c) => ({ ...c, free: c.total - c.reserved }));
+    },
+
+    /** Receives stock units (one, a list, or a CSV `id,item,location,serial,imei`): all or nothing. */
+    async receive(
+      actor: Actor,
+      input: { devices?: StockReceipt[]; csv?: string },
+      dryRun = false,
+    ): Promise<{ received: number; locations: string[]; dryRun: boolean }> {
+      need(actor, 'logistics', 'receiving stock needs the logistics role');
+      let units: { where: string; raw: Record<string, unknown> }[];
+      if (input.csv !== undefined) {
+        const table = parseCsv(input.csv, 'the CSV');
+        const known = ['id', 'item', 'location', 'serial', 'imei'];
+        const unknown = table.header.filter((h) => !known.includes(h));
+        if (unknown.length > 0)
+          throw invalidInput('the CSV has unknown columns', [
+            ...unknown.map((h) => ({
+              where: 'header',
+              value: h,
+              message: `is not one of ${known.join(', ')}`,
+            })),
+          ]);
+        units = table.rows.map((r) => ({
+          where: `line ${r.line}`,
+          raw: Object.fromEntries(table.header.map((h, i) => [h, r.cells[i] ?? ''])),
+        }));
+      } else
+        units = (input.devices ?? []).map((d, i) => ({
+          where: `devices[${i}]`,
+          raw: d as unknown as Record<string, unknown>,
+        }));
+      return writeTransaction(store, async (tx) => {
+        const r = await receiveIn(tx, actor, units, clock.now());
+        if (dryRun) throw new Rollback({ ...r, dryRun: true });
+        return { ...r, dryRun: false };
+      });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { hasPermission, type Actor, type Permission } from '../domain/access.policy.js';
+import { AppError, type Problem } from '../domain/errors.js';
+import type { z } from 'zod';
+import type { Db } from '../store/schema.js';
+import { loadActiveMandates, type LoadedMandate } from './evaluation.service.js';
+import { getTimeZone } from './settings.service.js';
+
+/** How the audit chain names an actor: its account, or a name of its own (the demo). */
+export const auditActor = (a: Actor): string => a.auditName ?? `account:${a.accountId}`;
+
+/** Refuses an actor without a permission, saying why. */
+export function need(actor: Actor, p: Permission, why: string): void {
+  if (!hasPermission(actor, p)) throw new AppError('forbidden', why);
+}
+
+/** The mandates in force that ask for replacements. */
+export async function replaceMandates(db: Db): Promise<LoadedMandate[]> {
+  return (await loadActiveMandates(db, await getTimeZone(db))).filter(
+    (m) => m.doc.spec.action === 'replace',
+  );
+}
+
+/** A schema's complaints as problems, each at its field (under `prefix`). */
+export function problemsOf(err: z.ZodError, prefix = ''): Problem[] {
+  return err.issues.map((i) => ({
+    where: [prefix, ...i.path].filter((x) => x !== '').join('.') || '(body)',
+    message: i.message,
+  }));
+}
