@@ -18,7 +18,9 @@ import { registerMandateRoutes } from './routes/mandates.routes.js';
 import { registerRecordRoutes } from './routes/records.routes.js';
 import { registerSsoRoutes } from './routes/sso.routes.js';
 import { registerNotifyRoutes } from './routes/notify.routes.js';
+import { registerCatalogueRoutes } from './routes/catalogue.routes.js';
 import { registerReplacementRoutes } from './routes/replacement.routes.js';
+import { registerSanitisationRoutes } from './routes/sanitisation.routes.js';
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
 export async function buildServer(
@@ -152,6 +154,8 @@ export async function buildServer(
   registerAuditRoutes(server, app);
   registerSsoRoutes(server, app);
   registerNotifyRoutes(server, app);
+  registerCatalogueRoutes(server, app);
   registerReplacementRoutes(server, app);
+  registerSanitisationRoutes(server, app);
   return server;
 }

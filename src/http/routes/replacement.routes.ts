@@ -1,153 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import type { Permission } from '../../domain/access.policy.js';
-import { ORDER_STATES, SANITISATION_METHODS } from '../../domain/replacement.rules.js';
 import { authorize, reader } from '../access.js';
 import { answers } from '../schemas.js';
+import {
+  bulkBody,
+  effectSchema,
+  idParam,
+  orderSchema,
+  stepBody,
+  str,
+  type StepBody,
+} from './replacement.schemas.js';
 
-const str = { type: 'string' } as const;
-const strOrNull = { type: ['string', 'null'] } as const;
-const open = (properties: Record<string, unknown>) =>
-  ({ type: 'object', properties, additionalProperties: true }) as const;
-const idParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer' } },
-} as const;
-
-const orderSchema = open({
-  id: { type: 'integer' },
-  state: { type: 'string', enum: [...ORDER_STATES] },
-  mandate: str,
-  device: str,
-  person: str,
-  unit: str,
-  item: str,
-  newDevice: strOrNull,
-  requestedAt: str,
-  issuedAt: strOrNull,
-  confirmedAt: strOrNull,
-});
-const effectSchema = open({
-  opened: { type: 'array', items: open({ mandate: str, title: str, device: str }) },
-  closed: { type: 'array', items: open({ mandate: str, title: str, device: str, reason: str }) },
-});
-const sanitisationSchema = open({
-  id: { type: 'integer' },
-  certificate: str,
-  method: str,
-  state: str,
-  devices: { type: 'array', items: open({ id: str, description: str }) },
-});
-const stepBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    place: { type: 'string', description: 'where the handover happens' },
-    note: { type: 'string' },
-    swap: {
-      type: 'boolean',
-      description: 'issue: the old device is at the desk and is taken back in the same step',
-    },
-    location: { type: 'string', description: 'approve: the stock location to reserve from' },
-    reason: { type: 'string', description: 'reject (required) or cancel: why' },
-  },
-} as const;
-const bulkBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    orders: { type: 'array', items: { type: 'integer' } },
-    devices: {
-      type: 'array',
-      items: str,
-      description: 'old devices, each with an order in progress',
-    },
-    csv: { type: 'string', description: 'CSV with a column `order` or `device`, and `place`' },
-    ...stepBody.properties,
-  },
-} as const;
-
-type StepBody = {
-  place?: string;
-  note?: string;
-  swap?: boolean;
-  location?: string;
-  reason?: string;
-};
-
-/** Replacement logistics: catalogue, stock, orders, custody, sanitisation, forecast, reports. */
+/** Replacement orders: request, the steps, bulk steps, preview, reports, forecast, custody. */
 export function registerReplacementRoutes(server: FastifyInstance, app: App): void {
   const r = app.replacements;
-
-  server.get(
-    '/api/v1/catalogue',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary: 'Catalogue items, the mandates that offer them, and their stock',
-        response: answers({ type: 'array', items: open({ id: str, model: str }) }),
-      },
-    },
-    async (req) => r.catalogue(reader(req).actor),
-  );
-
-  server.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
-    '/api/v1/catalogue/:id',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary:
-          'Create or change a catalogue item (class, platform, manufacturer, model, notes, active)',
-        params: { type: 'object', required: ['id'], properties: { id: str } },
-        body: { type: 'object', additionalProperties: true },
-      },
-    },
-    async (req) => r.putItem(authorize(req, 'logistics'), req.params.id, req.body),
-  );
-
-  server.get(
-    '/api/v1/stock',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary: 'Stock units per catalogue item and location: total, reserved, free',
-      },
-    },
-    async (req) => r.stock(reader(req).actor),
-  );
-
-  server.post<{
-    Body: {
-      devices?: { id: string; item: string; location: string }[];
-      csv?: string;
-      dryRun?: boolean;
-    };
-  }>(
-    '/api/v1/stock',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary:
-          'Receive stock: `devices` [{id, item, location, serial, imei}] or `csv` with those columns; all or nothing',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            devices: { type: 'array', items: { type: 'object' } },
-            csv: str,
-            dryRun: { type: 'boolean' },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const actor = authorize(req, 'logistics');
-      const res = await r.receive(actor, req.body, req.body.dryRun === true);
-      void reply.code(res.dryRun ? 200 : 201);
-      return res;
-    },
-  );
 
   server.get<{
     Querystring: {
@@ -397,87 +265,5 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
       },
     },
     async (req) => r.custody(reader(req).actor, req.params.id),
-  );
-
-  const s = app.sanitisations;
-  server.get(
-    '/api/v1/sanitisations',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary: 'Sanitisation records, newest first',
-        response: answers({ type: 'array', items: sanitisationSchema }),
-      },
-    },
-    async (req) => s.list(reader(req).actor),
-  );
-
-  server.post<{ Body: Record<string, unknown> }>(
-    '/api/v1/sanitisations',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary: `Record a sanitisation (NIST SP 800-88: ${SANITISATION_METHODS.join(', ')}) of one device or a batch; you are the operator, someone else verifies`,
-        body: { type: 'object', additionalProperties: true },
-        response: answers(sanitisationSchema, 201),
-      },
-    },
-    async (req, reply) => {
-      const rec = await s.record(authorize(req, 'logistics'), req.body);
-      void reply.code(201);
-      return rec;
-    },
-  );
-
-  server.get<{ Params: { id: number } }>(
-    '/api/v1/sanitisations/:id',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary: 'One sanitisation record',
-        params: idParam,
-        response: answers(sanitisationSchema),
-      },
-    },
-    async (req) => s.get(reader(req).actor, req.params.id),
-  );
-
-  server.post<{ Params: { id: number } }>(
-    '/api/v1/sanitisations/:id/verify',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary:
-          'Verify a sanitisation record (not its operator): its devices become wiped or destroyed',
-        params: idParam,
-        response: answers(sanitisationSchema),
-      },
-    },
-    async (req) => s.verify(authorize(req, 'sanitisation.verify'), req.params.id),
-  );
-
-  server.get<{ Params: { id: number }; Querystring: { lang?: 'en' | 'ru' } }>(
-    '/api/v1/sanitisations/:id/certificate',
-    {
-      schema: {
-        tags: ['replacement'],
-        summary: 'The certificate of sanitisation of a verified record, as PDF',
-        params: idParam,
-        querystring: {
-          type: 'object',
-          properties: { lang: { type: 'string', enum: ['en', 'ru'] } },
-        },
-      },
-    },
-    async (req, reply) => {
-      const c = await s.certificate(reader(req).actor, req.params.id, req.query.lang ?? 'en');
-      return reply
-        .type('application/pdf')
-        .header(
-          'content-disposition',
-          `inline; filename="${c.certificate.replace(/[^\w.-]/g, '_')}.pdf"`,
-        )
-        .send(c.pdf);
-    },
   );
 }
