@@ -1,0 +1,153 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, type Order, type Sanitisation } from '../api.js';
+
+/** Sanitisation records: recorded by an operator, verified by someone else, with certificates. */
+export function SanitisationCard({
+  records,
+  canHandle,
+  me,
+  onDone,
+  onFail,
+}: { records: Sanitisation[]; canHandle: boolean; me: string } & {
+  onDone: (text: string) => void;
+  onFail: (e: Error) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <article className="card" aria-labelledby="sanitisation-title">
+      <h3 id="sanitisation-title">{t('sanitisation')}</h3>
+      {canHandle && <SanitiseForm onDone={onDone} onFail={onFail} />}
+      <table>
+        <thead>
+          <tr>
+            <th>{t('col_certificate')}</th>
+            <th>{t('col_method')}</th>
+            <th>{t('col_devices')}</th>
+            <th>{t('col_operator')}</th>
+            <th>{t('col_state')}</th>
+            <th>{t('col_actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((r) => (
+            <tr key={r.id} data-record={r.certificate}>
+              <td>{r.certificate}</td>
+              <td>{t(`method_${r.method}`)}</td>
+              <td>{r.devices.map((d) => d.id).join(', ')}</td>
+              <td>{r.operator}</td>
+              <td>
+                {r.state === 'verified'
+                  ? t('verifiedBy', { who: r.verifier })
+                  : t('awaitingVerification')}
+              </td>
+              <td>
+                {r.state === 'verified' ? (
+                  <a
+                    href={`/api/v1/sanitisations/${r.id}/certificate`}
+                    target="_blank"
+                    rel="noreferrer"
+                  >
+                    {t('certificatePdf')}
+                  </a>
+                ) : r.operator !== me ? (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void api
+                        .verifySanitisation(r.id)
+                        .then((v) => onDone(t('verified', { certificate: v.certificate })), onFail)
+                    }
+                  >
+                    {t('verify')}
+                  </button>
+                ) : (
+                  <span>{t('someoneElseVerifies')}</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </article>
+  );
+}
+
+function SanitiseForm({
+  onDone,
+  onFail,
+}: {
+  onDone: (text: string) => void;
+  onFail: (e: Error) => void;
+}) {
+  const { t } = useTranslation();
+  const [returned, setReturned] = useState<Order[]>([]);
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [method, setMethod] = useState('purge');
+  const [tool, setTool] = useState('');
+  const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
+  const [others, setOthers] = useState('');
+  useEffect(() => {
+    void api.orders({ state: 'returned' }).then(setReturned, () => setReturned([]));
+  }, []);
+  // Returned devices ticked, and any others typed (a wiped batch going to destruction, say).
+  const listed = new Set([
+    ...chosen,
+    ...others
+      .split(/[\s,;]+/)
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void api
+      .recordSanitisation({ devices: [...listed], method, tool, performedOn: day })
+      .then((r) => onDone(t('sanitisationRecorded', { certificate: r.certificate })), onFail);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('recordSanitisation')}>
+      <fieldset>
+        <legend>{t('returnedDevices')}</legend>
+        {returned.length === 0 && <span>{t('noReturned')}</span>}
+        {returned.map((o) => (
+          <label key={o.id}>
+            <input
+              type="checkbox"
+              checked={chosen.has(o.device)}
+              onChange={(e) => {
+                const next = new Set(chosen);
+                if (e.target.checked) next.add(o.device);
+                else next.delete(o.device);
+                setChosen(next);
+              }}
+            />{' '}
+            {o.device}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('otherDevices')} <input value={others} onChange={(e) => setOthers(e.target.value)} />
+      </label>
+      <label>
+        {t('col_method')}{' '}
+        <select value={method} onChange={(e) => setMethod(e.target.value)}>
+          {['clear', 'purge', 'destroy'].map((m) => (
+            <option key={m} value={m}>
+              {t(`method_${m}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('tool')} <input required value={tool} onChange={(e) => setTool(e.target.value)} />
+      </label>
+      <label>
+        {t('performedOn')}{' '}
+        <input type="date" required value={day} onChange={(e) => setDay(e.target.value)} />
+      </label>
+      <button type="submit" disabled={listed.size === 0}>
+        {t('recordSanitisation')}
+      </button>
+    </form>
+  );
+}
