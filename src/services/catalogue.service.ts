@@ -6,15 +6,15 @@ import { DEVICE_CLASSES, PLATFORMS, type Device } from '../domain/device.model.j
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
 import { deviceToRow, getDevicesByIds, insertDevices } from '../store/devices.repository.js';
+import { insertCustody } from '../store/replacement.repository.js';
 import {
   getCatalogueItems,
-  insertCustody,
   insertStockUnits,
   listCatalogue,
   putCatalogueItem,
   stockCounts,
   type CatalogueItemRow,
-} from '../store/replacement.repository.js';
+} from '../store/stock.repository.js';
 import type { Db } from '../store/schema.js';
 import { Rollback, writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';

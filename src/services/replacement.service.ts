@@ -14,7 +14,6 @@ import { getDevicesByIds } from '../store/devices.repository.js';
 import { getOpenFindings } from '../store/findings.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
 import {
-  getCatalogueItems,
   getOrder,
   insertOrder,
   listOrderEvents,
@@ -23,6 +22,7 @@ import {
   type OrderFilter,
   type OrderRow,
 } from '../store/replacement.repository.js';
+import { getCatalogueItems } from '../store/stock.repository.js';
 import type { Db } from '../store/schema.js';
 import { Rollback } from '../store/transaction.js';
 import { checkObservationTime } from './settings.service.js';

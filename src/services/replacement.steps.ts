@@ -17,17 +17,19 @@ import {
 } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
 import {
-  freeUnits,
-  getStockUnit,
   insertCustody,
   insertOrderEvent,
   listOrders,
-  releaseUnit,
-  removeStockUnit,
-  reserveUnit,
   updateOrder,
   type OrderRow,
 } from '../store/replacement.repository.js';
+import {
+  freeUnits,
+  getStockUnit,
+  releaseUnit,
+  removeStockUnit,
+  reserveUnit,
+} from '../store/stock.repository.js';
 import type { Db } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';

@@ -16,19 +16,21 @@ import type { Store } from '../store/database.js';
 import { getDevicesByIds, setDeviceStatus } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
 import {
+  insertCustody,
+  insertOrderEvent,
+  liveOrdersOfDevices,
+  updateOrder,
+} from '../store/replacement.repository.js';
+import {
   devicesAwaitingVerification,
   getSanitisation,
   getSanitisationByCertificate,
-  insertCustody,
-  insertOrderEvent,
   insertSanitisation,
   listSanitisations,
-  liveOrdersOfDevices,
   markVerified,
   sanitisedDevices,
-  updateOrder,
   type SanitisationRow,
-} from '../store/replacement.repository.js';
+} from '../store/sanitisation.repository.js';
 import type { Db } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
