@@ -42,20 +42,8 @@ export type { HandoverEffect, OrderView, StepOptions } from './replacement.views
 /** Replacement orders through their steps; with the catalogue, stock and reports composed in. */
 export function makeReplacementService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
-  const {
-    visibleOrder,
-    write,
-    approveIn,
-    endIn,
-    issueIn,
-    returnIn,
-    writeoffIn,
-    refuse,
-    move,
-    event,
-    STEPS,
-  } = makeOrderSteps(deps);
-  type BulkStep = keyof typeof STEPS;
+  const steps = makeOrderSteps(deps);
+  type BulkStep = keyof typeof steps.STEPS;
 
   /** One step on one order, in its own transaction, effective now. */
   async function single<R>(
@@ -63,8 +51,8 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
     id: number,
     run: (tx: Db, o: OrderRow, now: number) => Promise<R>,
   ): Promise<OrderView & R> {
-    return write(async (tx) => {
-      const o = await visibleOrder(tx, actor, id);
+    return steps.write(async (tx) => {
+      const o = await steps.visibleOrder(tx, actor, id);
       const now = clock.now();
       await checkObservationTime(tx, now, now, 'the handover');
       const r = await run(tx, o, now);
@@ -109,7 +97,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
         'replacements.request',
         'requesting replacements needs the official or officer role',
       );
-      return write(async (tx) => {
+      return steps.write(async (tx) => {
         const v = visibilityOf(actor);
         const d = (await getDevicesByIds(tx, [r.device])).get(r.device);
         const owner = d?.owner ? (await getPeopleByIds(tx, [d.owner])).get(d.owner) : undefined;
@@ -186,32 +174,34 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
           ended_at: null,
           reason: null,
         });
-        await event(tx, actor, id, 'request', now, null, r.note?.trim() || null, r);
+        await steps.event(tx, actor, id, 'request', now, null, r.note?.trim() || null, r);
         return viewOf((await getOrder(tx, id))!);
       });
     },
 
     approve: (actor: Actor, id: number, opts: StepOptions = {}) =>
-      single(actor, id, (tx, o, now) => approveIn(tx, actor, o, opts, now)),
+      single(actor, id, (tx, o, now) => steps.approveIn(tx, actor, o, opts, now)),
     reject: (actor: Actor, id: number, opts: StepOptions = {}) =>
-      single(actor, id, (tx, o, now) => endIn(tx, actor, o, 'reject', opts, now)),
+      single(actor, id, (tx, o, now) => steps.endIn(tx, actor, o, 'reject', opts, now)),
     cancel: (actor: Actor, id: number, opts: StepOptions = {}) =>
-      single(actor, id, (tx, o, now) => endIn(tx, actor, o, 'cancel', opts, now)),
+      single(actor, id, (tx, o, now) => steps.endIn(tx, actor, o, 'cancel', opts, now)),
     issue: (actor: Actor, id: number, opts: StepOptions = {}) =>
-      single(actor, id, async (tx, o, now) => ({ effect: await issueIn(tx, actor, o, opts, now) })),
+      single(actor, id, async (tx, o, now) => ({
+        effect: await steps.issueIn(tx, actor, o, opts, now),
+      })),
     writeoff: (actor: Actor, id: number, opts: StepOptions = {}) =>
-      single(actor, id, (tx, o, now) => writeoffIn(tx, actor, o, opts, now)),
+      single(actor, id, (tx, o, now) => steps.writeoffIn(tx, actor, o, opts, now)),
     receiveReturn: (actor: Actor, id: number, opts: StepOptions = {}) =>
       single(actor, id, async (tx, o, now) => ({
-        effect: await returnIn(tx, actor, o, opts, now),
+        effect: await steps.returnIn(tx, actor, o, opts, now),
       })),
 
     /** What issuing would do to compliance, without doing it: findings that would open or close. */
     async preview(actor: Actor, id: number, opts: StepOptions = {}): Promise<HandoverEffect> {
-      return write(async (tx) => {
-        const o = await visibleOrder(tx, actor, id);
+      return steps.write(async (tx) => {
+        const o = await steps.visibleOrder(tx, actor, id);
         const now = clock.now();
-        const effect = await issueIn(tx, actor, o, opts, now);
+        const effect = await steps.issueIn(tx, actor, o, opts, now);
         throw new Rollback(effect);
       });
     },
@@ -224,14 +214,16 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
             'forbidden',
             'only the official who received the device can confirm it',
           );
-        refuse('confirm', o);
+        steps.refuse('confirm', o);
         const state = nextState('confirm', { state: o.state as OrderState, confirmed: false });
-        await move(tx, o, {
+        await steps.move(tx, o, {
           state,
           confirmed_at: now,
           ...(state === 'closed' ? { closed_at: now } : {}),
         });
-        await event(tx, actor, o.id, 'confirm', now, null, null, { confirmed: o.new_device_id });
+        await steps.event(tx, actor, o.id, 'confirm', now, null, null, {
+          confirmed: o.new_device_id,
+        });
         return {};
       });
     },
@@ -257,7 +249,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
         throw invalidInput('nothing to do', [
           { where: 'orders/devices/csv', message: 'name at least one order' },
         ]);
-      return write(async (tx) => {
+      return steps.write(async (tx) => {
         const now = clock.now();
         await checkObservationTime(tx, now, now, 'the handover');
         const byDevice = await liveOrdersOfDevices(
@@ -282,8 +274,8 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
             if (!Number.isInteger(id))
               throw new AppError('invalid_input', 'is not an order number');
             if (done.includes(id)) throw new AppError('conflict', `order ${id} is listed twice`);
-            const o = await visibleOrder(tx, actor, id);
-            await STEPS[step](
+            const o = await steps.visibleOrder(tx, actor, id);
+            await steps.STEPS[step](
               tx,
               actor,
               o,
@@ -313,7 +305,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
 
     /** One order with its steps. */
     async get(actor: Actor, id: number): Promise<OrderView> {
-      const o = await visibleOrder(store.db, actor, id);
+      const o = await steps.visibleOrder(store.db, actor, id);
       const events = await listOrderEvents(store.db, id);
       return {
         ...viewOf(o),

@@ -322,17 +322,8 @@ export type StepOptions = { swap?: boolean; place?: string; reason?: string; loc
 export const api = {
   catalogue: () => call<CatalogueItem[]>('GET', '/catalogue'),
   stock: () => call<StockLine[]>('GET', '/stock'),
-  putItem: (
-    id: string,
-    item: {
-      class: string;
-      platform: string;
-      manufacturer: string;
-      model: string;
-      notes: string | null;
-      active: boolean;
-    },
-  ) => call<CatalogueItem>('PUT', `/catalogue/${encodeURIComponent(id)}`, item),
+  putItem: (id: string, item: Omit<CatalogueItem, 'id' | 'offeredBy' | 'stock'>) =>
+    call<CatalogueItem>('PUT', `/catalogue/${encodeURIComponent(id)}`, item),
   receive: (devices: { id: string; item: string; location: string; serial?: string }[]) =>
     call<{ received: number }>('POST', '/stock', { devices }),
   receiveCsv: (csv: string) => call<{ received: number }>('POST', '/stock', { csv }),
