@@ -440,7 +440,8 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await form.getByRole('button', { name: 'Record sanitisation' }).click();
     await expect.poll(() => logistics.getByText(/^Recorded as SAN-/).count()).toBe(1);
     const record = logistics.locator('tr[data-record]', { hasText: old });
-    expect(await record.getByText('someone else verifies').count()).toBe(1);
+    // The list reloads after the message: wait for the new row.
+    await expect.poll(() => record.getByText('someone else verifies').count()).toBe(1);
     await logistics.context().close();
 
     const officer = await signInAs('officer');
