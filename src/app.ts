@@ -14,6 +14,7 @@ import { makeSanitisationService } from './services/sanitisation.service.js';
 import { makeAttestationService } from './services/attestation.service.js';
 import { makeDemoService } from './services/demo.service.js';
 import { makeImportService } from './services/import.service.js';
+import { makeCheckinService } from './services/checkin.service.js';
 import { makeMandateService } from './services/mandate.service.js';
 import { makeSettingsService } from './services/settings.service.js';
 import { makeStatusService } from './services/status.service.js';
@@ -24,6 +25,8 @@ export interface App {
   store: Store;
   clock: Clock;
   imports: ReturnType<typeof makeImportService>;
+  /** Device check-ins from agents and MDMs. */
+  checkins: ReturnType<typeof makeCheckinService>;
   mandates: ReturnType<typeof makeMandateService>;
   status: ReturnType<typeof makeStatusService>;
   attestations: ReturnType<typeof makeAttestationService>;
@@ -64,6 +67,7 @@ export async function createApp(deps: {
     store,
     clock,
     imports,
+    checkins: makeCheckinService(base),
     mandates,
     status,
     attestations: makeAttestationService(base),

@@ -292,6 +292,27 @@ const ROUTES: {
     needs: 'read',
     orgWide: true,
   },
+  {
+    method: 'POST',
+    path: '/api/v1/imports/devices',
+    url: '/api/v1/imports/devices?format=intune&dryRun=true',
+    needs: 'imports',
+    body: { not: 'csv' },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/imports/people',
+    url: '/api/v1/imports/people?dryRun=true',
+    needs: 'imports',
+    body: { not: 'csv' },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/checkins',
+    url: '/api/v1/checkins',
+    needs: 'imports',
+    body: [{ serial: 'nope' }],
+  },
   { method: 'GET', path: '/api/v1/audit', url: '/api/v1/audit', needs: 'audit.read' },
   { method: 'GET', path: '/api/v1/audit/verify', url: '/api/v1/audit/verify', needs: 'audit.read' },
 ];
@@ -310,6 +331,7 @@ const HOLDERS: Record<Permission, string[]> = {
   'replacements.decide': ['logistics', 'officer'],
   logistics: ['logistics'],
   'sanitisation.verify': ['logistics', 'officer'],
+  imports: ['admin', 'officer'],
 };
 // Counts: whoever sees everything, and unit heads for their own units.
 const COUNTS = ['admin', 'officer', 'logistics', 'auditor', 'unit-head'];

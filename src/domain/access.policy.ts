@@ -31,7 +31,8 @@ export type Permission =
   | 'replacements.request'
   | 'replacements.decide'
   | 'logistics'
-  | 'sanitisation.verify';
+  | 'sanitisation.verify'
+  | 'imports';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   read: ROLES,
@@ -50,6 +51,8 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   logistics: ['logistics'],
   /** Verifying someone else's sanitisation record. */
   'sanitisation.verify': ['logistics', 'officer'],
+  /** Loading device exports and check-ins from other systems. */
+  imports: ['admin', 'officer'],
 };
 
 /** Whether an actor's roles grant a permission; read-only tokens grant only reading. */

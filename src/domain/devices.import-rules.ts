@@ -30,7 +30,7 @@ export const DEVICE_COLUMNS = [
 export interface DeviceRow {
   line: number;
   id: string;
-  fields: Partial<Omit<Device, 'id'>> & Pick<Device, 'class' | 'platform'>;
+  fields: Partial<Omit<Device, 'id'>>;
 }
 
 const SETS = {
@@ -61,7 +61,7 @@ export function checkDeviceHeader(
   fileName: string,
   ignoreUnknown: boolean,
 ): Problem[] {
-  return checkHeader(header, DEVICE_COLUMNS, ['id', 'class', 'platform'], ignoreUnknown, fileName);
+  return checkHeader(header, DEVICE_COLUMNS, ['id'], ignoreUnknown, fileName);
 }
 
 /**
@@ -135,12 +135,12 @@ export function readDeviceRows(
       if (first !== undefined) p.add(line, 'id', id, `appears again (first on line ${first})`);
       else seen.set(id, line);
     }
-    const cls = readEnum(line, cells, ix.class, 'class', true);
-    const platform = readEnum(line, cells, ix.platform, 'platform', true);
-    const fields: DeviceRow['fields'] = {
-      class: (cls ?? 'other') as Device['class'],
-      platform: (platform ?? 'other') as Device['platform'],
-    };
+    // Class and platform may stay out of a row about a stored device; a new one needs them.
+    const cls = readEnum(line, cells, ix.class, 'class', false);
+    const platform = readEnum(line, cells, ix.platform, 'platform', false);
+    const fields: DeviceRow['fields'] = {};
+    if (cls) fields.class = cls as Device['class'];
+    if (platform) fields.platform = platform as Device['platform'];
     if (ix.owner >= 0) {
       const o = readText(cells[ix.owner]!);
       if (o && !personExists(o)) p.add(line, 'owner', o, 'is not a known person id');

@@ -37,6 +37,17 @@ export const deviceSchema = object(
     apps: strings,
     changedAt: str,
     etag: str,
+    sources: {
+      type: 'array',
+      description: 'When each source last reported the device (one device only, not in lists)',
+      items: object({
+        source: str,
+        sourceId: strOrNull,
+        lastSeen: str,
+        notReportedSince: strOrNull,
+        lastContact: strOrNull,
+      }),
+    },
   },
   ['id', 'class', 'platform', 'status', 'etag'],
 );

@@ -21,6 +21,7 @@ import { registerNotifyRoutes } from './routes/notify.routes.js';
 import { registerCatalogueRoutes } from './routes/catalogue.routes.js';
 import { registerReplacementRoutes } from './routes/replacement.routes.js';
 import { registerSanitisationRoutes } from './routes/sanitisation.routes.js';
+import { registerImportRoutes } from './routes/imports.routes.js';
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
 export async function buildServer(
@@ -157,5 +158,6 @@ export async function buildServer(
   registerCatalogueRoutes(server, app);
   registerReplacementRoutes(server, app);
   registerSanitisationRoutes(server, app);
+  registerImportRoutes(server, app);
   return server;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Clock } from '../adapters/clock.js';
 import type { OidcIdentity } from '../adapters/oidc.js';
-import { ROLES, type Actor, type Role } from '../domain/access.policy.js';
+import { hasPermission, ROLES, type Actor, type Role } from '../domain/access.policy.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import { addDuration, formatInstant, parseDuration } from '../domain/time.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
@@ -311,9 +311,9 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
     },
 
     /** The actor of a live API token; null when none. */
-    async actorForToken(token: string): Promise<Actor | null> {
+    async actorForToken(token: string, scope: 'api' | 'scim' = 'api'): Promise<Actor | null> {
       const t = await getLiveToken(store.db, hashSecret(token), clock.now());
-      if (!t) return null;
+      if (!t || t.scope !== scope) return null;
       const a = await getAccountById(store.db, t.account_id);
       if (!a || a.disabled === 1) return null;
       return actorOf(a, t.read_only === 1);
@@ -321,7 +321,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
 
     /** Creates an API token; the secret is returned once and stored only hashed. */
     async createToken(
-      i: { email: string; name: string; expires?: string; readOnly?: boolean },
+      i: { email: string; name: string; expires?: string; readOnly?: boolean; scim?: boolean },
       actor: string,
     ): Promise<{ id: number; token: string; expiresAt: string | null }> {
       const duration = i.expires ? parseDuration(i.expires) : null;
@@ -339,6 +339,19 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
         const a = await getAccountByEmail(tx, i.email.trim().toLowerCase());
         if (!a) throw new AppError('not_found', `no account for ${i.email}`);
         if (a.disabled === 1) throw new AppError('conflict', `the account ${a.email} is disabled`);
+        if (i.scim && i.readOnly)
+          throw invalidInput('a SCIM token writes people', [
+            { where: '--read-only', message: 'cannot be combined with --scim' },
+          ]);
+        if (i.scim && !hasPermission(await actorOf(a, false), 'records.write'))
+          throw invalidInput('a SCIM token changes people', [
+            {
+              where: '--user',
+              value: a.email,
+              message:
+                'directory sync changes people: the account needs the admin, officer or logistics role',
+            },
+          ]);
         const now = clock.now();
         const token = `po_${randomBytes(32).toString('base64url')}`;
         const expiresAt = duration ? addDuration(now, duration, 'UTC') : null;
@@ -350,12 +363,19 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
           created_at: now,
           expires_at: expiresAt,
           revoked_at: null,
+          scope: i.scim ? 'scim' : 'api',
         });
         await recordAudit(tx, now, {
           actor,
           action: 'token.create',
           object: `token/${id}`,
-          change: { account: a.id, name: i.name, expiresAt, readOnly: i.readOnly === true },
+          change: {
+            account: a.id,
+            name: i.name,
+            expiresAt,
+            readOnly: i.readOnly === true,
+            scope: i.scim ? 'scim' : 'api',
+          },
         });
         return { id, token, expiresAt: expiresAt === null ? null : formatInstant(expiresAt) };
       });

@@ -15,10 +15,19 @@ import {
   type PeopleFilter,
 } from '../store/directory.repository.js';
 import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
+import { getDeviceSources } from '../store/device-sources.repository.js';
 
 /** A record as the API shows it, with the ETag that an update must present. */
 export type DeviceView = Device & { changedAt: string; etag: string };
 export type PersonView = Person & { changedAt: string; etag: string };
+/** When a source last reported a device; `notReportedSince` once a synced file left it out. */
+export interface DeviceSourceView {
+  source: string;
+  sourceId: string | null;
+  lastSeen: string;
+  notReportedSince: string | null;
+  lastContact: string | null;
+}
 
 /** A weak-free ETag over the stored fields: any change of a field changes it. */
 export function etagOf(record: object): string {
@@ -40,14 +49,23 @@ export function makeDirectoryService(deps: { store: Store }) {
   const { store } = deps;
   const limitOf = (n: number | undefined): number => Math.min(Math.max(n ?? 100, 1), 500);
   return {
-    async device(actor: Actor, id: string): Promise<DeviceView> {
+    /** One device, with when each source last reported it. */
+    async device(actor: Actor, id: string): Promise<DeviceView & { sources: DeviceSourceView[] }> {
       const d = (await getDevicesByIds(store.db, [id])).get(id);
       const owner = d?.owner
         ? ((await getPeopleByIds(store.db, [d.owner])).get(d.owner) ?? null)
         : null;
       if (!d || !canSeeDevice(visibilityOf(actor), owner))
         throw new AppError('not_found', `no device ${id}`);
-      return deviceView(d);
+      const sources = (await getDeviceSources(store.db, id)).map((r) => ({
+        source: r.source,
+        sourceId: r.source_id,
+        lastSeen: formatInstant(r.last_seen_at),
+        notReportedSince:
+          r.not_reported_since === null ? null : formatInstant(r.not_reported_since),
+        lastContact: r.last_contact,
+      }));
+      return { ...deviceView(d), sources };
     },
     async devices(actor: Actor, f: Omit<DeviceFilter, 'limit'> & { limit?: number }) {
       const limit = limitOf(f.limit);

@@ -78,7 +78,7 @@ export async function loadActiveMandates(db: Db, zone: string): Promise<LoadedMa
   return out;
 }
 
-function emptyOutcome(): EvalOutcome {
+export function emptyOutcome(): EvalOutcome {
   return { opened: 0, closed: 0, sample: { opened: [], closed: [] }, errors: [] };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeCsv, parseCsv, parseCsvChunks, type CsvOptions } from '../adapters/csv.js';
 import type { Clock } from '../adapters/clock.js';
-import { DEVICE_FIELDS, type Device } from '../domain/device.model.js';
+import type { Device } from '../domain/device.model.js';
 import {
   checkDeviceHeader,
   readDeviceRows,
@@ -13,14 +13,10 @@ import { readPeopleRows } from '../domain/people.import-rules.js';
 import { formatInstant } from '../domain/time.js';
 import type { Store } from '../store/database.js';
 import {
-  deviceToRow,
   getDeviceIdsByOwners,
   getDevicesByIds,
   hasNoDevices,
   type StoredDevice,
-  insertDevices,
-  touchDevices,
-  updateDevice,
 } from '../store/devices.repository.js';
 import {
   getExistingPersonIds,
@@ -31,11 +27,32 @@ import {
   touchPeople,
   updatePerson,
 } from '../store/people.repository.js';
-import type { Db, DevicesTable, PeopleTable } from '../store/schema.js';
-import { workflowDevices } from '../store/replacement.repository.js';
-import { getStatedDevices } from '../store/statements.repository.js';
+import type { Db, PeopleTable } from '../store/schema.js';
+import {
+  detectFormat,
+  LAYOUTS,
+  SOURCE_FORMATS,
+  type SourceFormatName,
+  type SourceLayout,
+} from '../domain/source.formats.js';
+import {
+  getActivePeopleByEmail,
+  markNotReported,
+  recordSourceReports,
+} from '../store/device-sources.repository.js';
+import {
+  sameFields,
+  storeDeviceChanges,
+  type DeviceChange,
+  type ImportConflict,
+} from './device-import.write.js';
+import {
+  checkSourceHeader,
+  importSourceChunk,
+  type SourceImportState,
+  type UnmatchedOwner,
+} from './source-import.js';
 import { deferIndexes, Rollback, writeTransaction } from '../store/transaction.js';
-import { NO_OFFICIAL_USE } from './record.service.js';
 import { ensureUnits, getUnitsHeadedBy, setUnitHeads } from '../store/units.repository.js';
 import { recordAudit } from './audit.service.js';
 import { loadActiveMandates, reevaluateDevices, type EvalOutcome } from './evaluation.service.js';
@@ -53,6 +70,14 @@ export interface ImportOptions extends CsvOptions {
   ignoreUnknown?: boolean;
   actor: string;
   progress?: (done: number, total: number) => void;
+  /** Devices: `native` (default), a product's export, or `auto` to tell from the header. */
+  format?: SourceFormatName;
+  /** Devices: a layout read from a `--map` file, instead of a format. */
+  map?: SourceLayout;
+  /** Devices: the name of the system the file comes from. */
+  source?: string;
+  /** Devices: the source's devices missing from the file are not reported since its time. */
+  sync?: boolean;
 }
 
 /** What an import did (or, in a dry run, would do). */
@@ -66,20 +91,59 @@ export interface ImportResult {
   unchanged: number;
   unitsCreated: number;
   /** Rows applied against something phaseout recorded itself, to be looked at. */
-  conflicts: { line: number; device: string; message: string }[];
+  conflicts: ImportConflict[];
+  /** Devices whose owner's e-mail matched no active person: imported without an owner. */
+  unmatchedOwners: UnmatchedOwner[];
+  /** `--sync`: the source's devices the file no longer lists, and since when. */
+  notReported: { device: string; since: string }[];
+  format: string;
+  source: string | null;
   findings: EvalOutcome;
 }
 
-/** Field values are scalars or lists of strings: lists compare item by item, in order. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => x === b[i]);
-  return a === b;
+/** The summary an import answers with (API and `--json`): counts, owners, sources, findings. */
+export function importSummary(r: ImportResult) {
+  return {
+    kind: r.kind,
+    format: r.format,
+    source: r.source,
+    observedAt: r.observedAt,
+    dryRun: r.dryRun,
+    rows: r.rows,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    unitsCreated: r.unitsCreated,
+    unmatchedOwners: r.unmatchedOwners,
+    notReported: r.notReported,
+    conflicts: r.conflicts,
+    problems: [] as Problem[],
+    findings: { opened: r.findings.opened, closed: r.findings.closed, errors: r.findings.errors },
+  };
 }
 
-function sameFields<T>(a: T, b: T, fields: readonly (keyof T)[]): boolean {
-  for (const f of fields) if (!sameValue(a[f], b[f])) return false;
-  return true;
+/** The source layout a devices import reads with; null for phaseout's own CSV. */
+function resolveLayout(o: ImportOptions, header: string[]): SourceLayout | null {
+  if (o.map) return o.map;
+  let format = o.format ?? 'native';
+  if (format === 'auto') {
+    const found = detectFormat(header);
+    if (!found)
+      throw invalidInput(`${o.fileName}: the format cannot be told from the header`, [
+        {
+          where: `${o.fileName}:1`,
+          value: header.join(','),
+          message: `name it with --format (${SOURCE_FORMATS.filter((f) => f !== 'auto').join(', ')}) or give a --map`,
+        },
+      ]);
+    format = found;
+  }
+  if (format === 'native') return null;
+  if (!(format in LAYOUTS) || !(SOURCE_FORMATS as readonly string[]).includes(format))
+    throw invalidInput(`unknown format ${format}`, [
+      { where: '--format', value: format, message: `known formats: ${SOURCE_FORMATS.join(', ')}` },
+    ]);
+  return LAYOUTS[format];
 }
 
 /** CSV imports of people and devices: all or nothing, upserts by id. */
@@ -210,39 +274,65 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
           unchanged: touched.length,
           unitsCreated,
           conflicts: [],
+          unmatchedOwners: [],
+          notReported: [],
+          format: 'native',
+          source: null,
           affectedDevices,
         };
       });
     },
 
     /**
-     * Imports a devices CSV (DESIGN §6), chunk by chunk inside one transaction so that memory
-     * stays bounded; the first bad row stops the writing, the rest is still checked and listed.
+     * Imports a devices file, chunk by chunk inside one transaction so that memory stays
+     * bounded: phaseout's own CSV (DESIGN §6) or a product's export (`format`), from a named
+     * `source`; with `sync`, the source's devices missing from the file are *not reported since*.
+     * The first bad row stops the writing; the rest is still checked and listed.
      */
     importDevices(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
       const csv = parseCsvChunks(decodeCsv(bytes, o.encoding), o.fileName, o);
+      const layout = resolveLayout(o, csv.header);
+      if (o.sync && !o.source && !layout)
+        throw invalidInput('--sync needs --source', [
+          { where: '--sync', message: 'name the source whose devices the file lists (--source)' },
+        ]);
       return run('devices', bytes, o, async (tx, at) => {
-        const headerProblems = checkDeviceHeader(csv.header, o.fileName, o.ignoreUnknown === true);
+        const st: SourceImportState = {
+          counts: { rows: 0, created: 0, updated: 0, unchanged: 0 },
+          affected: [],
+          conflicts: [],
+          unmatchedOwners: [],
+          problems: [],
+          seen: new Map(),
+          emails: null,
+        };
+        const headerProblems = layout
+          ? checkSourceHeader(layout, csv.header, o.fileName)
+          : checkDeviceHeader(csv.header, o.fileName, o.ignoreUnknown === true);
         if (headerProblems.length > 0) {
           throw invalidInput(
             `${o.fileName}: the header is refused; nothing was imported`,
             headerProblems,
           );
         }
+        if (layout && csv.approxRows > 20_000) st.emails = await getActivePeopleByEmail(tx, 'all');
         const ownerIdx = csv.header.indexOf('owner');
         // A large file checks owners against every stored id, read once.
         const allPeople =
-          ownerIdx >= 0 && csv.approxRows > 20_000 ? await getExistingPersonIds(tx, 'all') : null;
+          !layout && ownerIdx >= 0 && csv.approxRows > 20_000
+            ? await getExistingPersonIds(tx, 'all')
+            : null;
         const seen = new Map<string, number>();
-        const problems: Problem[] = [];
-        const conflicts: ImportResult['conflicts'] = [];
-        const counts = { rows: 0, created: 0, updated: 0, unchanged: 0 };
-        const affected: string[] = [];
         // Into an empty table nothing can be stored already: no lookups (duplicates are refused).
-        const wasEmpty = await hasNoDevices(tx);
+        const wasEmpty = !layout && (await hasNoDevices(tx));
         const indexes = deferIndexes(tx, 'devices', csv.approxRows);
         for (const chunk of csv.chunks()) {
-          o.progress?.(counts.rows, csv.approxRows);
+          o.progress?.(st.counts.rows, csv.approxRows);
+          const table = { header: csv.header, rows: chunk };
+          if (layout) {
+            await importSourceChunk(tx, layout, table, o.source ?? layout.name, at, o.fileName, st);
+            continue;
+          }
           const people =
             allPeople ??
             (ownerIdx < 0
@@ -252,127 +342,135 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
                   chunk.map((r) => (r.cells[ownerIdx] ?? '').trim()).filter(Boolean),
                 ));
           const read = readDeviceRows(
-            { header: csv.header, rows: chunk },
+            table,
             o.fileName,
             (id) => people.has(id),
             o.ignoreUnknown === true,
             seen,
           );
-          problems.push(...read.problems);
-          counts.rows += read.rows.length;
-          if (problems.length > 0) continue;
-          await writeDeviceChunk(tx, read.rows, at, counts, affected, wasEmpty, conflicts);
+          st.problems.push(...read.problems);
+          st.counts.rows += read.rows.length;
+          if (st.problems.length > 0) continue;
+          const ids = await writeDeviceChunk(
+            tx,
+            read.rows,
+            at,
+            st,
+            wasEmpty,
+            st.problems,
+            o.fileName,
+          );
+          if (o.source && st.problems.length === 0) {
+            await recordSourceReports(
+              tx,
+              ids.map((id) => ({
+                device_id: id,
+                source: o.source!,
+                source_id: id,
+                last_seen_at: at,
+                not_reported_since: null,
+                last_contact: null,
+              })),
+            );
+          }
         }
-        if (problems.length > 0) {
+        if (st.problems.length > 0) {
           throw invalidInput(
-            `${o.fileName}: ${problems.length} problem(s); nothing was imported`,
-            problems,
+            `${o.fileName}: ${st.problems.length} problem(s); nothing was imported`,
+            st.problems,
           );
         }
         await indexes.restore();
-        o.progress?.(counts.rows, counts.rows);
-        return { ...counts, unitsCreated: 0, conflicts, affectedDevices: affected };
+        const notReported = o.sync
+          ? await markNotReported(tx, o.source ?? layout?.name ?? 'native', at)
+          : [];
+        o.progress?.(st.counts.rows, st.counts.rows);
+        return {
+          ...st.counts,
+          unitsCreated: 0,
+          conflicts: st.conflicts,
+          unmatchedOwners: st.unmatchedOwners,
+          notReported: notReported.map((n) => ({
+            device: n.device,
+            since: formatInstant(n.since),
+          })),
+          format: layout?.name ?? 'native',
+          source: o.source ?? (layout ? layout.name : null),
+          affectedDevices: st.affected,
+        };
       });
     },
   };
 }
 
-const WORKFLOW_STATUSES: readonly string[] = ['in_stock', 'retired', 'wiped', 'destroyed'];
-
-/** Upserts one chunk of valid device rows: inserts, changes, and last-seen for the unchanged. */
+/**
+ * Merges one chunk of valid native rows with what is stored and stores it. A new device needs
+ * its class and platform; an existing one keeps what the file leaves out.
+ */
 async function writeDeviceChunk(
   tx: Db,
   rows: DeviceRow[],
   at: number,
-  counts: { created: number; updated: number; unchanged: number },
-  affected: string[],
+  out: Parameters<typeof storeDeviceChanges>[3],
   wasEmpty: boolean,
-  conflicts: ImportResult['conflicts'],
-): Promise<void> {
+  problems: Problem[],
+  fileName: string,
+): Promise<string[]> {
   const stored = wasEmpty
     ? new Map<string, StoredDevice>()
     : await getDevicesByIds(
         tx,
         rows.map((r) => r.id),
       );
-  const inserts: DevicesTable[] = [];
-  const touched: string[] = [];
-  // Devices whose official use this file restores although their owner stated it had ended.
-  const restoring = rows
-    .filter(
-      (r) =>
-        r.fields.purposes?.includes('official') &&
-        stored.get(r.id)?.purposes.includes('official') === false,
-    )
-    .map((r) => r.id);
-  const stated =
-    restoring.length > 0
-      ? await getStatedDevices(tx, NO_OFFICIAL_USE, restoring)
-      : new Map<string, number>();
-  // DESIGN §11: devices the replacement workflow holds keep their status and owner.
-  const held = await workflowDevices(
-    tx,
-    rows.flatMap((r) => {
-      const b = stored.get(r.id);
-      return b && WORKFLOW_STATUSES.includes(b.status) ? [r.id] : [];
-    }),
-  );
+  const changes: DeviceChange[] = [];
   for (const row of rows) {
     const before = stored.get(row.id);
-    const statedAt = stated.get(row.id);
-    if (statedAt !== undefined && row.fields.purposes?.includes('official')) {
-      conflicts.push({
-        line: row.line,
-        device: row.id,
-        message: `restores official use, which its owner stated had ended on ${formatInstant(statedAt)}: a new finding opens`,
-      });
-    }
     const f = row.fields;
-    const merged: Device = {
-      id: row.id,
-      owner: f.owner !== undefined ? f.owner : (before?.owner ?? null),
-      class: f.class,
-      platform: f.platform,
-      osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
-      manufacturer: f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
-      model: f.model !== undefined ? f.model : (before?.model ?? null),
-      serial: f.serial !== undefined ? f.serial : (before?.serial ?? null),
-      imei: f.imei !== undefined ? f.imei : (before?.imei ?? null),
-      ownership: f.ownership !== undefined ? f.ownership : (before?.ownership ?? null),
-      purposes: f.purposes ?? before?.purposes ?? [],
-      status: f.status ?? before?.status ?? 'active',
-      apps: f.apps ?? before?.apps ?? [],
-    };
-    if (
-      before &&
-      held.has(row.id) &&
-      (merged.status !== before.status || merged.owner !== before.owner)
-    ) {
-      conflicts.push({
-        line: row.line,
-        device: row.id,
-        message: `is ${before.status} through phaseout's replacement workflow: the file's ${merged.status !== before.status ? `status ${merged.status}` : `owner ${merged.owner ?? '(none)'}`} is not taken`,
-      });
-      merged.status = before.status;
-      merged.owner = before.owner;
+    let missing = false;
+    for (const key of ['class', 'platform'] as const) {
+      if (!before && f[key] === undefined) {
+        problems.push({
+          where: `${fileName}:${row.line} ${key}`,
+          value: '',
+          message: 'is required for a new device',
+        });
+        missing = true;
+      }
     }
-    if (!before) {
-      inserts.push(deviceToRow(merged, { created: at, changed: at, seen: at }));
-      affected.push(row.id);
-    } else if (sameFields(before, merged, DEVICE_FIELDS)) touched.push(row.id);
-    else {
-      await updateDevice(
-        tx,
-        deviceToRow(merged, { created: before.createdAt, changed: at, seen: at }),
-      );
-      affected.push(row.id);
-      counts.updated++;
-    }
+    if (missing) continue;
+    changes.push({ line: row.line, before, merged: mergeDevice(row.id, f, before) });
   }
-  await insertDevices(tx, inserts);
-  await touchDevices(tx, touched, at);
-  counts.created += inserts.length;
-  counts.unchanged += touched.length;
+  if (problems.length === 0) await storeDeviceChanges(tx, changes, at, out);
+  return rows.map((r) => r.id);
+}
+
+/** A stored device with a row's fields laid over it; fields the row lacks stay. */
+export function mergeDevice(
+  id: string,
+  f: Partial<Omit<Device, 'id'>>,
+  before: Device | undefined,
+): Device {
+  const pick = <K extends keyof Device>(k: K, fallback: Device[K]): Device[K] =>
+    f[k as keyof typeof f] !== undefined
+      ? (f[k as keyof typeof f] as Device[K])
+      : before
+        ? before[k]
+        : fallback;
+  return {
+    id,
+    owner: pick('owner', null),
+    class: pick('class', 'other'),
+    platform: pick('platform', 'other'),
+    osVersion: pick('osVersion', null),
+    manufacturer: pick('manufacturer', null),
+    model: pick('model', null),
+    serial: pick('serial', null),
+    imei: pick('imei', null),
+    ownership: pick('ownership', null),
+    purposes: pick('purposes', []),
+    status: pick('status', 'active'),
+    apps: pick('apps', []),
+  };
 }
 
 /** Applies head_of: each named unit gets its head; people of the file who head nothing now stop heading. */

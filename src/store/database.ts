@@ -10,6 +10,7 @@ import { notificationsMigration } from './migrations/20261128T0300-notifications
 import { reportsMigration } from './migrations/20261128T0400-reports.js';
 import { accountLanguageMigration } from './migrations/20261128T0500-account-language.js';
 import { replacementMigration } from './migrations/20261128T0600-replacement.js';
+import { sourcesMigration } from './migrations/20261201T0000-sources.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -101,6 +102,7 @@ async function migrate(store: Store): Promise<void> {
         '20261128T0400-reports': reportsMigration(store.dialect),
         '20261128T0500-account-language': accountLanguageMigration(),
         '20261128T0600-replacement': replacementMigration(store.dialect),
+        '20261201T0000-sources': sourcesMigration(store.dialect),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

@@ -1,4 +1,5 @@
 import type { Device } from '../domain/device.model.js';
+import { imeiKey, serialKey } from '../domain/source.normalise.js';
 import type { Db, DevicesTable } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
 
@@ -51,6 +52,8 @@ export function deviceToRow(
     created_at: times.created,
     changed_at: times.changed,
     last_seen_at: times.seen,
+    serial_key: serialKey(d.serial),
+    imei_key: imeiKey(d.imei),
   };
 }
 
@@ -114,4 +117,18 @@ export async function touchDevices(db: Db, ids: string[], at: number): Promise<v
 /** Whether no device is stored at all. */
 export async function hasNoDevices(db: Db): Promise<boolean> {
   return (await db.selectFrom('devices').select('id').limit(1).executeTakeFirst()) === undefined;
+}
+
+/** When each device was last observed (any import, check-in or write), for the ids given. */
+export async function getLastSeen(db: Db, ids: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .selectFrom('devices')
+      .select(['id', 'last_seen_at'])
+      .where('id', 'in', part)
+      .execute();
+    for (const r of rows) out.set(r.id, r.last_seen_at);
+  }
+  return out;
 }

@@ -46,6 +46,57 @@ export interface DevicesTable {
   created_at: Ms;
   changed_at: Ms;
   last_seen_at: Ms;
+  /** The serial trimmed and lower-case, and the IMEI's digits: how sources find a device. */
+  serial_key: string | null;
+  imei_key: string | null;
+}
+
+/** When each source last reported a device, and since when it has not. */
+export interface DeviceSourcesTable {
+  device_id: string;
+  source: string;
+  source_id: string | null;
+  last_seen_at: Ms;
+  not_reported_since: Ms | null;
+  /** The source's own last contact with the device, as it wrote it. */
+  last_contact: string | null;
+}
+
+export interface CheckinsTable {
+  id: Generated<number>;
+  device_id: string;
+  source: string;
+  observed_at: Ms;
+  received_at: Ms;
+  /** 0 when older than the stored state: kept in history, no field changed. */
+  applied: number;
+  body: string;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: number;
+  key: string;
+  digest: string;
+  status: number;
+  response: string;
+  created_at: Ms;
+}
+
+export interface ScimIdentitiesTable {
+  person_id: string;
+  external_id: string | null;
+  user_name: string;
+  created_at: Ms;
+  changed_at: Ms;
+}
+
+export interface ScimGroupsTable {
+  id: string;
+  display_name: string;
+  tag: string;
+  external_id: string | null;
+  created_at: Ms;
+  changed_at: Ms;
 }
 
 export interface MandatesTable {
@@ -165,6 +216,8 @@ export interface ApiTokensTable {
   created_at: Ms;
   expires_at: Ms | null;
   revoked_at: Ms | null;
+  /** `api` for /api/v1, `scim` for directory sync at /scim/v2 only. */
+  scope: string;
 }
 
 export interface StatementsTable {
@@ -326,6 +379,11 @@ export interface Database {
   units: UnitsTable;
   people: PeopleTable;
   devices: DevicesTable;
+  device_sources: DeviceSourcesTable;
+  checkins: CheckinsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  scim_identities: ScimIdentitiesTable;
+  scim_groups: ScimGroupsTable;
   mandates: MandatesTable;
   mandate_versions: MandateVersionsTable;
   mandate_events: MandateEventsTable;

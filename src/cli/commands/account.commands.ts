@@ -102,9 +102,10 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
     .requiredOption('--name <name>', 'what the token is for')
     .option('--expires <duration>', 'ISO 8601 duration such as P90D (default: never)')
     .option('--read-only', 'the token may only read')
+    .option('--scim', 'a directory-sync token: valid only for SCIM at /scim/v2')
     .action(
       async (
-        flags: { user: string; name: string; expires?: string; readOnly?: boolean },
+        flags: { user: string; name: string; expires?: string; readOnly?: boolean; scim?: boolean },
         cmd: Command,
       ) => {
         await withApp(cmd, ctx, async (app) => {
@@ -113,12 +114,13 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
               email: flags.user,
               name: flags.name,
               readOnly: flags.readOnly === true,
+              scim: flags.scim === true,
               ...(flags.expires ? { expires: flags.expires } : {}),
             },
             cliActor(),
           );
           io.out(
-            `token ${t.id} for ${flags.user}${t.expiresAt ? `, expires ${t.expiresAt}` : ''}; it is shown only now:\n${t.token}\n`,
+            `${flags.scim ? 'SCIM ' : ''}token ${t.id} for ${flags.user}${t.expiresAt ? `, expires ${t.expiresAt}` : ''}; it is shown only now:\n${t.token}\n`,
           );
         });
       },

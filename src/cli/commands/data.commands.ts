@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { AppError, invalidInput } from '../../domain/errors.js';
-import type { ImportResult } from '../../services/import.service.js';
+import { importSummary, type ImportResult } from '../../services/import.service.js';
+import {
+  parseSourceMap,
+  SOURCE_FORMATS,
+  type SourceFormatName,
+} from '../../domain/source.formats.js';
 import { progressReporter } from '../io.js';
 import type { CliContext } from '../main.js';
 import { cliActor, withApp } from './shared.js';
@@ -16,15 +21,23 @@ function readInput(file: string): Buffer {
 }
 
 function importLine(r: ImportResult): string {
+  const extra =
+    (r.source ? ` from ${r.source} (${r.format})` : '') +
+    (r.unmatchedOwners.length ? `; ${r.unmatchedOwners.length} without a matching owner` : '') +
+    (r.notReported.length ? `; ${r.notReported.length} not reported` : '');
   const f = r.findings;
   return (
     `${r.dryRun ? 'dry run: would import' : 'imported'} ${r.kind}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged` +
     (r.unitsCreated ? `, ${r.unitsCreated} units created` : '') +
-    ` as of ${r.observedAt}; findings +${f.opened} −${f.closed}\n`
+    ` as of ${r.observedAt}${extra}; findings +${f.opened} −${f.closed}\n`
   );
 }
 
 interface ImportFlags {
+  json?: boolean;
+  source?: string;
+  sync?: boolean;
+  map?: string;
   observedAt?: string;
   dryRun?: boolean;
   delimiter?: string;
@@ -47,14 +60,26 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       .option('--dry-run', 'show what would change and write nothing')
       .option('--delimiter <c>', 'field separator (default: detected from the header)')
       .option('--encoding <e>', 'utf-8 (default) or windows-1251')
-      .option('--ignore-unknown', 'skip unknown columns instead of refusing the file');
-    if (kind === 'devices') c.option('--format <f>', 'source format: native', 'native');
+      .option('--ignore-unknown', 'skip unknown columns instead of refusing the file')
+      .option('--json', 'print the summary as JSON');
+    if (kind === 'devices')
+      c.option('--format <f>', `source format: ${SOURCE_FORMATS.join(', ')}`, 'native')
+        .option('--source <name>', 'the system the file comes from (default: the format)')
+        .option('--sync', "the source's devices missing from the file are not reported since")
+        .option('--map <file>', 'a YAML map of columns and values, for any other register');
     c.action(async (file: string, flags: ImportFlags, cmd: Command) => {
-      if (flags.format && flags.format !== 'native') {
+      if (flags.format && !(SOURCE_FORMATS as readonly string[]).includes(flags.format)) {
         throw invalidInput(`unknown format ${flags.format}`, [
-          { where: '--format', value: flags.format, message: 'known formats: native' },
+          {
+            where: '--format',
+            value: flags.format,
+            message: `known formats: ${SOURCE_FORMATS.join(', ')}`,
+          },
         ]);
       }
+      const map = flags.map
+        ? parseSourceMap(readInput(flags.map).toString('utf8'), basename(flags.map))
+        : undefined;
       const bytes = readInput(file);
       await withApp(cmd, ctx, async (app) => {
         const o = {
@@ -65,13 +90,27 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
           ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
           ...(flags.encoding !== undefined ? { encoding: flags.encoding } : {}),
           ignoreUnknown: flags.ignoreUnknown === true,
+          format: (flags.format ?? 'native') as SourceFormatName,
+          ...(map ? { map } : {}),
+          ...(flags.source !== undefined ? { source: flags.source } : {}),
+          sync: flags.sync === true,
           progress: progressReporter(io, `importing ${kind}`),
         };
         const r =
           kind === 'people'
             ? await app.imports.importPeople(bytes, o)
             : await app.imports.importDevices(bytes, o);
+        if (flags.json) {
+          io.out(JSON.stringify(importSummary(r), null, 2) + '\n');
+          return;
+        }
         io.out(importLine(r));
+        for (const u of r.unmatchedOwners)
+          io.err(
+            `no owner: ${o.fileName}:${u.line} device ${u.device}: no active person has the e-mail ${u.email}\n`,
+          );
+        for (const n of r.notReported)
+          io.err(`not reported since ${n.since}: device ${n.device} (still counted)\n`);
         for (const c of r.conflicts)
           io.err(`conflict: ${o.fileName}:${c.line} device ${c.device}: ${c.message}\n`);
         for (const e of r.findings.errors) {

@@ -1,0 +1,344 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../adapters/clock.js';
+import type { Actor } from '../domain/access.policy.js';
+import { canonicalJson } from '../domain/canonical-json.js';
+import { DEVICE_FIELDS, type Device } from '../domain/device.model.js';
+import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import {
+  imeiKey,
+  normaliseSourceRow,
+  serialKey,
+  type RawSourceRow,
+} from '../domain/source.normalise.js';
+import { formatInstant, parseInstant } from '../domain/time.js';
+import type { Store } from '../store/database.js';
+import {
+  getActivePeopleByEmail,
+  getDevicesByImeiKeys,
+  getDevicesBySerialKeys,
+  recordSourceReports,
+} from '../store/device-sources.repository.js';
+import {
+  deviceToRow,
+  getDevicesByIds,
+  getLastSeen,
+  insertDevices,
+  touchDevices,
+  updateDevice,
+  type StoredDevice,
+} from '../store/devices.repository.js';
+import { getExistingPersonIds } from '../store/people.repository.js';
+import {
+  getIdempotentAnswer,
+  insertCheckins,
+  keepIdempotentAnswer,
+} from '../store/checkins.repository.js';
+import { writeTransaction } from '../store/transaction.js';
+import { recordAudit } from './audit.service.js';
+import { sameFields } from './device-import.write.js';
+import { emptyOutcome, loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
+import { advanceObservationClock, getObservationClock, getTimeZone } from './settings.service.js';
+
+/** At most this many check-ins in one request. */
+export const CHECKIN_BATCH = 1000;
+
+const optText = z.string().max(1000).optional();
+const item = z
+  .strictObject({
+    id: optText,
+    serial: optText,
+    imei: optText,
+    observedAt: z.string().min(1),
+    owner: optText,
+    ownerEmail: optText,
+    class: optText,
+    platform: optText,
+    os: optText,
+    osVersion: optText,
+    manufacturer: optText,
+    model: optText,
+    modelIdentifier: optText,
+    ownership: optText,
+    status: optText,
+    apps: z.array(z.string().max(300)).max(1000).optional(),
+  })
+  .refine((i) => Boolean(i.id?.trim() || i.serial?.trim() || i.imei?.trim()), {
+    message: 'needs serial, imei or id',
+  });
+const batch = z.array(item).min(1).max(CHECKIN_BATCH);
+type CheckinItem = z.infer<typeof item>;
+
+/** What happened to each check-in of a batch. */
+export interface CheckinAnswer {
+  received: number;
+  created: number;
+  applied: number;
+  unchanged: number;
+  /** Older than the stored state: kept in history, no field changed. */
+  stale: number;
+  items: {
+    device: string;
+    outcome: 'created' | 'applied' | 'unchanged' | 'stale';
+    effectiveAt: string;
+  }[];
+  findings: { opened: number; closed: number };
+}
+
+/**
+ * Device check-ins from an agent or MDM, a batch at a time. A check-in finds its device by
+ * serial, IMEI or id; one older than the device's stored state changes no field and is kept in
+ * history (DESIGN §11); a newer one applies at its time, or at the observation clock when
+ * that is later (history before it is settled). With an idempotency key the same body gets
+ * the same answer and applies nothing twice.
+ */
+export function makeCheckinService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+  return {
+    async checkin(
+      actor: Actor,
+      body: unknown,
+      o: { source?: string; idempotencyKey?: string },
+    ): Promise<{ status: number; answer: CheckinAnswer }> {
+      const parsed = batch.safeParse(body);
+      if (!parsed.success)
+        throw invalidInput(
+          'the check-ins are refused; nothing was applied',
+          parsed.error.issues.map((i) => ({
+            where: i.path.length
+              ? `[${i.path.join('].')}${i.path.length > 1 ? '' : ']'}`
+              : '(body)',
+            message: i.message,
+          })),
+        );
+      const source = o.source?.trim() || 'checkin';
+      const digest = createHash('sha256').update(canonicalJson({ source, body })).digest('hex');
+      return writeTransaction(store, async (tx) => {
+        const now = clock.now();
+        if (o.idempotencyKey) {
+          const kept = await getIdempotentAnswer(tx, actor.accountId, o.idempotencyKey);
+          if (kept) {
+            if (kept.digest !== digest)
+              throw new AppError(
+                'conflict',
+                'this Idempotency-Key was used with another body; use a new key for new check-ins',
+              );
+            return { status: kept.status, answer: JSON.parse(kept.response) as CheckinAnswer };
+          }
+        }
+        const answer = await applyCheckins(tx, parsed.data, source, now);
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'device.checkin',
+          object: `source/${source}`,
+          change: {
+            digest,
+            received: answer.received,
+            created: answer.created,
+            applied: answer.applied,
+            stale: answer.stale,
+          },
+        });
+        if (o.idempotencyKey)
+          await keepIdempotentAnswer(tx, {
+            account_id: actor.accountId,
+            key: o.idempotencyKey,
+            digest,
+            status: 200,
+            response: JSON.stringify(answer),
+            created_at: now,
+          });
+        return { status: 200, answer };
+      });
+    },
+  };
+}
+
+async function applyCheckins(
+  tx: Parameters<Parameters<typeof writeTransaction>[1]>[0],
+  items: CheckinItem[],
+  source: string,
+  now: number,
+): Promise<CheckinAnswer> {
+  const zone = await getTimeZone(tx);
+  const floor = (await getObservationClock(tx)) ?? Number.NEGATIVE_INFINITY;
+  const problems: Problem[] = [];
+  const times = items.map((it, i) => {
+    const at = parseInstant(it.observedAt, zone);
+    if (at === null)
+      problems.push({ where: `[${i}].observedAt`, value: it.observedAt, message: 'is not a time' });
+    else if (at > now)
+      problems.push({
+        where: `[${i}].observedAt`,
+        value: it.observedAt,
+        message: `must not be later than now (${formatInstant(now)})`,
+      });
+    return at ?? 0;
+  });
+  const owners = await getExistingPersonIds(
+    tx,
+    items.flatMap((it) => (it.owner?.trim() ? [it.owner.trim()] : [])),
+  );
+  items.forEach((it, i) => {
+    if (it.owner?.trim() && !owners.has(it.owner.trim()))
+      problems.push({
+        where: `[${i}].owner`,
+        value: it.owner,
+        message: 'is not a known person id',
+      });
+  });
+  if (problems.length > 0)
+    throw invalidInput('the check-ins are refused; nothing was applied', problems);
+
+  const keys = items.map((it) => ({
+    s: serialKey(it.serial),
+    m: imeiKey(it.imei),
+    id: it.id?.trim() || null,
+  }));
+  const bySerial = await getDevicesBySerialKeys(
+    tx,
+    keys.flatMap((k) => (k.s ? [k.s] : [])),
+  );
+  const byImei = await getDevicesByImeiKeys(
+    tx,
+    keys.flatMap((k) => (k.m ? [k.m] : [])),
+  );
+  const newId = (it: CheckinItem, k: (typeof keys)[number]) =>
+    k.id ?? `${source}:${it.serial?.trim() || it.imei?.trim()}`;
+  const byId = await getDevicesByIds(
+    tx,
+    items.map((it, i) => newId(it, keys[i]!)),
+  );
+  const emails = await getActivePeopleByEmail(
+    tx,
+    items.flatMap((it) => (it.ownerEmail?.trim() ? [it.ownerEmail.trim().toLowerCase()] : [])),
+  );
+  const current = new Map<string, StoredDevice>();
+  const found = items.map((it, i) => {
+    const k = keys[i]!;
+    const d =
+      (k.id ? byId.get(k.id) : undefined) ??
+      (k.s ? bySerial.get(k.s) : undefined) ??
+      (k.m ? byImei.get(k.m) : undefined) ??
+      byId.get(newId(it, k));
+    if (d) current.set(d.id, d);
+    return d?.id ?? newId(it, k);
+  });
+  const lastSeen = await getLastSeen(tx, [...current.keys()]);
+  const mandates = await loadActiveMandates(tx, zone);
+  const answer: CheckinAnswer = {
+    received: items.length,
+    created: 0,
+    applied: 0,
+    unchanged: 0,
+    stale: 0,
+    items: [],
+    findings: { opened: 0, closed: 0 },
+  };
+  const history: Parameters<typeof insertCheckins>[1] = [];
+  const reports: Parameters<typeof recordSourceReports>[1] = [];
+  const touched = new Map<number, string[]>();
+  let clockTo = floor;
+  // In the order observed, so that two check-ins of one device apply one after the other.
+  const order = items.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
+  const outcome = emptyOutcome();
+  for (const i of order) {
+    const it = items[i]!;
+    const id = found[i]!;
+    const observed = times[i]!;
+    const before = current.get(id);
+    const seen = lastSeen.get(id);
+    const at = Math.max(observed, floor);
+    const stale = before !== undefined && seen !== undefined && observed < seen;
+    history.push({
+      device_id: id,
+      source,
+      observed_at: observed,
+      received_at: now,
+      applied: stale ? 0 : 1,
+      body: JSON.stringify(it),
+    });
+    if (stale) {
+      answer.stale++;
+      answer.items[i] = { device: id, outcome: 'stale', effectiveAt: formatInstant(observed) };
+      continue;
+    }
+    const raw: RawSourceRow = {};
+    for (const key of [
+      'os',
+      'osVersion',
+      'manufacturer',
+      'model',
+      'modelIdentifier',
+      'platform',
+      'class',
+      'ownership',
+      'status',
+    ] as const) {
+      const v = it[key];
+      if (v !== undefined) raw[key] = v;
+    }
+    if (it.apps) raw.apps = it.apps.join(';');
+    const f = normaliseSourceRow(raw);
+    const merged: Device = {
+      id,
+      owner: before?.owner ?? null,
+      class: f.class ?? before?.class ?? 'other',
+      platform: f.platform ?? before?.platform ?? 'other',
+      osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
+      manufacturer: f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
+      model: f.model !== undefined ? f.model : (before?.model ?? null),
+      serial:
+        before?.serial && serialKey(before.serial) === serialKey(it.serial)
+          ? before.serial
+          : it.serial?.trim() || before?.serial || null,
+      imei:
+        before?.imei && imeiKey(before.imei) === imeiKey(it.imei)
+          ? before.imei
+          : it.imei?.trim() || before?.imei || null,
+      ownership: f.ownership ?? before?.ownership ?? null,
+      purposes: before ? before.purposes : ['official'],
+      status: f.status ?? before?.status ?? 'active',
+      apps: f.apps ?? before?.apps ?? [],
+    };
+    if (it.owner !== undefined) merged.owner = it.owner.trim() || null;
+    else if (it.ownerEmail !== undefined)
+      merged.owner = emails.get(it.ownerEmail.trim().toLowerCase()) ?? null;
+    reports.push({
+      device_id: id,
+      source,
+      source_id: it.id?.trim() || null,
+      last_seen_at: at,
+      not_reported_since: null,
+      last_contact: null,
+    });
+    clockTo = Math.max(clockTo, at);
+    lastSeen.set(id, at);
+    if (before && sameFields<Device>(before, merged, DEVICE_FIELDS)) {
+      answer.unchanged++;
+      answer.items[i] = { device: id, outcome: 'unchanged', effectiveAt: formatInstant(at) };
+      touched.set(at, [...(touched.get(at) ?? []), id]);
+      continue;
+    }
+    const row = deviceToRow(merged, { created: before?.createdAt ?? at, changed: at, seen: at });
+    if (before) await updateDevice(tx, row);
+    else await insertDevices(tx, [row]);
+    current.set(id, { ...merged, createdAt: before?.createdAt ?? at, changedAt: at });
+    if (before) answer.applied++;
+    else answer.created++;
+    answer.items[i] = {
+      device: id,
+      outcome: before ? 'applied' : 'created',
+      effectiveAt: formatInstant(at),
+    };
+    const r = await reevaluateDevices(tx, [id], at, mandates);
+    outcome.opened += r.opened;
+    outcome.closed += r.closed;
+  }
+  for (const [at, ids] of touched) await touchDevices(tx, ids, at);
+  await recordSourceReports(tx, reports);
+  await insertCheckins(tx, history);
+  if (clockTo > floor) await advanceObservationClock(tx, clockTo);
+  answer.findings = { opened: outcome.opened, closed: outcome.closed };
+  return answer;
+}

@@ -1,0 +1,177 @@
+import type { CsvTable } from '../adapters/csv.js';
+import type { Device } from '../domain/device.model.js';
+import type { Problem } from '../domain/errors.js';
+import { identifyingColumns, rawRowReader, type SourceLayout } from '../domain/source.formats.js';
+import { imeiKey, normaliseSourceRow, serialKey } from '../domain/source.normalise.js';
+import {
+  getActivePeopleByEmail,
+  getDevicesByImeiKeys,
+  getDevicesBySerialKeys,
+  recordSourceReports,
+} from '../store/device-sources.repository.js';
+import { getDevicesByIds } from '../store/devices.repository.js';
+import type { Db, DeviceSourcesTable } from '../store/schema.js';
+import {
+  storeDeviceChanges,
+  type DeviceChange,
+  type ImportConflict,
+} from './device-import.write.js';
+
+/** A device whose owner's e-mail matched no active person: imported without an owner. */
+export interface UnmatchedOwner {
+  line: number;
+  device: string;
+  email: string;
+}
+
+/** What a source import collects over its chunks. */
+export interface SourceImportState {
+  counts: { rows: number; created: number; updated: number; unchanged: number };
+  affected: string[];
+  conflicts: ImportConflict[];
+  unmatchedOwners: UnmatchedOwner[];
+  problems: Problem[];
+  /** The first line of each device already met in this file, by its matching key. */
+  seen: Map<string, number>;
+  /** Every active person by e-mail, read once for a large file. */
+  emails: Map<string, string> | null;
+}
+
+/** Problems with a source file's header: it must name a way to identify a device. */
+export function checkSourceHeader(
+  layout: SourceLayout,
+  header: string[],
+  fileName: string,
+): Problem[] {
+  if (identifyingColumns(layout, header).length > 0) return [];
+  const wanted = (['serial', 'imei', 'sourceId'] as const).flatMap((k) => layout.columns[k] ?? []);
+  return [
+    {
+      where: `${fileName}:1`,
+      value: header.join(','),
+      message: `the ${layout.name} format needs one of the columns ${wanted.join(', ')} to identify devices`,
+    },
+  ];
+}
+
+/**
+ * Imports one chunk of a product's export. A row finds its device by serial (trimmed, any case),
+ * else IMEI, else the id this source gave it (`SOURCE:SERIAL`, or `SOURCE:ITS-ID` without a
+ * serial); it changes only the fields its format carries; its owner is the active person with
+ * its e-mail. A device first met through a source is used for official business.
+ */
+export async function importSourceChunk(
+  tx: Db,
+  layout: SourceLayout,
+  table: CsvTable,
+  source: string,
+  at: number,
+  fileName: string,
+  st: SourceImportState,
+): Promise<void> {
+  const read = rawRowReader(layout, table.header);
+  const hints = layout.hints(table.header.map((h) => h.trim().toLowerCase().replace(/\s+/g, ' ')));
+  const rows = table.rows.map(({ line, cells }) => {
+    const raw = read(cells);
+    const serial = raw.serial?.trim() || null;
+    const imei = raw.imei?.trim() || null;
+    const sourceId = raw.sourceId?.trim() || null;
+    return { line, raw, serial, imei, sourceId, sKey: serialKey(serial), iKey: imeiKey(imei) };
+  });
+  const bySerial = await getDevicesBySerialKeys(
+    tx,
+    rows.flatMap((r) => (r.sKey ? [r.sKey] : [])),
+  );
+  const byImei = await getDevicesByImeiKeys(
+    tx,
+    rows.flatMap((r) => ((!r.sKey || !bySerial.has(r.sKey)) && r.iKey ? [r.iKey] : [])),
+  );
+  const idOf = (r: (typeof rows)[number]): string =>
+    `${source}:${r.serial ?? r.sourceId ?? r.imei}`;
+  const byId = await getDevicesByIds(tx, rows.map(idOf));
+  const emails =
+    st.emails ??
+    (await getActivePeopleByEmail(
+      tx,
+      rows.flatMap((r) =>
+        r.raw.ownerEmail?.trim() ? [r.raw.ownerEmail.trim().toLowerCase()] : [],
+      ),
+    ));
+  const changes: DeviceChange[] = [];
+  const reports: DeviceSourcesTable[] = [];
+  for (const r of rows) {
+    st.counts.rows++;
+    if (!r.serial && !r.imei && !r.sourceId) {
+      st.problems.push({
+        where: `${fileName}:${r.line}`,
+        value: '',
+        message: 'has no serial number, IMEI or device id: the device cannot be identified',
+      });
+      continue;
+    }
+    const before =
+      (r.sKey ? bySerial.get(r.sKey) : undefined) ??
+      (r.iKey ? byImei.get(r.iKey) : undefined) ??
+      byId.get(idOf(r));
+    const id = before?.id ?? idOf(r);
+    const keys = [
+      `d:${id}`,
+      ...(r.sKey ? [`s:${r.sKey}`] : []),
+      ...(r.iKey ? [`i:${r.iKey}`] : []),
+    ];
+    const first = keys.map((k) => st.seen.get(k)).find((l) => l !== undefined);
+    if (first !== undefined) {
+      st.problems.push({
+        where: `${fileName}:${r.line}`,
+        value: r.serial ?? r.imei ?? r.sourceId ?? '',
+        message: `is the same device as line ${first}`,
+      });
+      continue;
+    }
+    for (const k of keys) st.seen.set(k, r.line);
+    if (st.problems.length > 0) continue;
+    const f = normaliseSourceRow(r.raw, hints);
+    const merged: Device = {
+      id,
+      owner: before?.owner ?? null,
+      class: f.class ?? before?.class ?? 'other',
+      platform: f.platform ?? before?.platform ?? 'other',
+      osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
+      manufacturer: f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
+      model: f.model !== undefined ? f.model : (before?.model ?? null),
+      // Identifiers are never cleared by a source that lacks them.
+      serial:
+        r.sKey && before?.serial && serialKey(before.serial) === r.sKey
+          ? before.serial
+          : (r.serial ?? before?.serial ?? null),
+      imei:
+        r.iKey && before?.imei && imeiKey(before.imei) === r.iKey
+          ? before.imei
+          : (r.imei ?? before?.imei ?? null),
+      ownership: f.ownership ?? before?.ownership ?? null,
+      // A device first met through a source is used for official business; a known one keeps
+      // the purposes phaseout recorded (statements, replacements issued for personal use).
+      purposes: before ? before.purposes : ['official'],
+      status: f.status ?? before?.status ?? 'active',
+      apps: f.apps ?? before?.apps ?? [],
+    };
+    if (r.raw.ownerEmail !== undefined) {
+      const email = r.raw.ownerEmail.trim().toLowerCase();
+      const owner = email ? emails.get(email) : undefined;
+      merged.owner = owner ?? null;
+      if (email && !owner) st.unmatchedOwners.push({ line: r.line, device: id, email });
+    }
+    changes.push({ line: r.line, before, merged });
+    reports.push({
+      device_id: id,
+      source,
+      source_id: r.sourceId,
+      last_seen_at: at,
+      not_reported_since: null,
+      last_contact: r.raw.lastContact?.trim() || null,
+    });
+  }
+  if (st.problems.length > 0) return;
+  await storeDeviceChanges(tx, changes, at, st);
+  await recordSourceReports(tx, reports);
+}

@@ -1,0 +1,388 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeApi } from './helpers/api.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'sources');
+const fixture = (name: string): string => join(FIXTURES, name);
+const PASSWORD = 'correct horse battery';
+
+const MANDATE = `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: iphones, title: Replace iPhones, issuedAt: 2023-03-01 }
+spec:
+  scope: { units: [Admin/Domestic Policy] }
+  target: device.platform == "ios"
+  action: replace
+  phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+`;
+
+interface DeviceBody {
+  id: string;
+  owner: string | null;
+  class: string;
+  platform: string;
+  osVersion: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  serial: string | null;
+  imei: string | null;
+  ownership: string | null;
+  purposes: string[];
+  status: string;
+  sources: { source: string; lastSeen: string; notReportedSince: string | null }[];
+}
+
+interface Summary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  unmatchedOwners: { line: number; device: string; email: string }[];
+  notReported: { device: string; since: string }[];
+  conflicts: { line: number; device: string; message: string }[];
+  problems: unknown[];
+  format: string;
+  source: string;
+}
+
+describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', (kind) => {
+  let api: Awaited<ReturnType<typeof makeApi>>;
+  let cli: ReturnType<typeof makeCli>;
+  // Tokens, not sessions: the clock moves on by days here.
+  let officer: { headers: { authorization: string } };
+  let logistics: { headers: { authorization: string } };
+  const as = (who: typeof officer, o: Parameters<typeof api.call>[1]) =>
+    api.call(null, { ...o, headers: { ...(o.headers ?? {}), ...who.headers } });
+  const device = async (id: string): Promise<DeviceBody> => {
+    const r = await as(officer, {
+      method: 'GET',
+      url: `/api/v1/devices/${encodeURIComponent(id)}`,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json<DeviceBody>();
+  };
+  const importOver = async (
+    query: string,
+    file: string,
+  ): Promise<{ status: number; body: Summary }> => {
+    const r = await as(officer, {
+      method: 'POST',
+      url: `/api/v1/imports/devices?${query}`,
+      headers: { 'content-type': 'text/csv' },
+      payload: readFileSync(fixture(file)),
+    });
+    return { status: r.statusCode, body: r.json<Summary>() };
+  };
+
+  beforeAll(async () => {
+    const url = await createTestDatabase(kind);
+    cli = makeCli(url, '2023-03-01T12:00:00Z');
+    expect(
+      (await cli.run('import', 'people', fixture('people.csv'), '--observed-at', '2023-03-01'))
+        .code,
+    ).toBe(0);
+    expect((await cli.run('apply', '-f', cli.file(MANDATE))).code).toBe(0);
+    api = await makeApi(url, '2023-03-04T12:00:00Z');
+    for (const [email, roles] of [
+      ['officer@x.org', ['officer']],
+      ['logistics@x.org', ['logistics']],
+    ] as const)
+      await api.app.accounts.addUser({ email, roles: [...roles], password: PASSWORD }, 'test');
+    const token = async (email: string) => ({
+      headers: {
+        authorization: `Bearer ${(await api.app.accounts.createToken({ email, name: 't' }, 'test')).token}`,
+      },
+    });
+    officer = await token('officer@x.org');
+    logistics = await token('logistics@x.org');
+    // A spare iPhone that phaseout's own workflow holds in stock: Intune still lists it.
+    await as(logistics, {
+      method: 'PUT',
+      url: '/api/v1/catalogue/spare-iphone',
+      payload: { class: 'smartphone', platform: 'ios', manufacturer: 'Apple', model: 'iPhone 13' },
+    });
+    const stock = await as(logistics, {
+      method: 'POST',
+      url: '/api/v1/stock',
+      payload: {
+        devices: [
+          { id: 'STOCK-1', item: 'spare-iphone', location: 'Depot', serial: 'F2LXK0HHHHH8' },
+        ],
+      },
+    });
+    expect(stock.statusCode, stock.body).toBe(201);
+  });
+  afterAll(() => api.close());
+
+  it('imports an Intune export over the CLI: owners by e-mail, normalised fields, unknown owners listed', async () => {
+    cli.at('2023-03-05T12:00:00Z');
+    const r = await cli.run(
+      'import',
+      'devices',
+      fixture('intune.csv'),
+      '--format',
+      'intune',
+      '--observed-at',
+      '2023-03-05',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    const s = JSON.parse(r.out) as Summary;
+    expect(s).toMatchObject({
+      format: 'intune',
+      source: 'intune',
+      created: 7,
+      updated: 1,
+      unchanged: 0,
+    });
+    expect(s.unmatchedOwners).toEqual([
+      { line: 8, device: 'intune:F2LXK0GGGGG7', email: 'someone.else@contractor.example' },
+    ]);
+    expect(s.conflicts.map((c) => [c.line, c.device])).toEqual([[9, 'STOCK-1']]);
+    expect(s.conflicts[0]!.message).toContain('is in_stock through phaseout');
+    expect(await device('intune:F2LXK0AAAAA1')).toMatchObject({
+      owner: 'P1',
+      class: 'smartphone',
+      platform: 'ios',
+      osVersion: '16.3.1',
+      manufacturer: 'Apple',
+      model: 'iPhone 14 Pro',
+      ownership: 'corporate',
+      purposes: ['official'],
+      status: 'active',
+    });
+    expect(await device('intune:DMPXK0BBBBB2')).toMatchObject({
+      class: 'tablet',
+      platform: 'ipados',
+      owner: 'P2',
+    });
+    expect(await device('intune:R58T10CCCC3')).toMatchObject({
+      class: 'smartphone',
+      platform: 'android',
+      ownership: 'personal',
+    });
+    expect(await device('intune:R52T20DDDD4')).toMatchObject({
+      class: 'tablet',
+      platform: 'android',
+    });
+    expect(await device('intune:7XKQ2Y3')).toMatchObject({
+      class: 'laptop',
+      platform: 'windows',
+      osVersion: '10.0.19045.2604',
+    });
+    expect(await device('intune:C02FFFFFF6')).toMatchObject({
+      class: 'laptop',
+      platform: 'macos',
+      manufacturer: 'Apple',
+      model: 'MacBookPro18,3',
+    });
+    expect(await device('intune:F2LXK0GGGGG7')).toMatchObject({ owner: null, platform: 'ios' });
+    // The held unit keeps its status and owner.
+    expect(await device('STOCK-1')).toMatchObject({ status: 'in_stock', owner: null });
+    // Anna's iPhone is caught by the mandate: her owner came from the e-mail.
+    const findings = await cli.json<{ device: string }[]>(
+      'findings',
+      'iphones',
+      '--format',
+      'json',
+    );
+    expect(findings.map((f) => f.device)).toEqual(['intune:F2LXK0AAAAA1']);
+  });
+
+  it('a second source reporting the same serial (any case) updates the same device; identifiers become names', async () => {
+    api.at('2023-03-06T12:00:00Z');
+    const r = await importOver('format=auto&observedAt=2023-03-06', 'jamf-mobile.csv');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({
+      format: 'jamf',
+      source: 'jamf',
+      created: 2,
+      updated: 0,
+      unchanged: 1,
+      problems: [],
+    });
+    const anna = await device('intune:F2LXK0AAAAA1');
+    expect(anna).toMatchObject({ serial: 'F2LXK0AAAAA1', owner: 'P1', model: 'iPhone 14 Pro' });
+    expect(anna.sources.map((x) => x.source)).toEqual(['intune', 'jamf']);
+    expect(anna.sources[1]).toMatchObject({
+      lastSeen: '2023-03-06T00:00:00.000Z',
+      notReportedSince: null,
+    });
+    expect(await device('jamf:F2LXK0JJJJJ9')).toMatchObject({
+      model: 'iPhone 13',
+      manufacturer: 'Apple',
+      platform: 'ios',
+      owner: 'P2',
+      osVersion: '15.7.3',
+    });
+    expect(await device('jamf:DMPXK0KKKK10')).toMatchObject({
+      model: 'iPad (10th generation)',
+      platform: 'ipados',
+      class: 'tablet',
+    });
+    const macs = await importOver('format=jamf&observedAt=2023-03-06T01:00', 'jamf-computers.csv');
+    expect(macs.body).toMatchObject({ created: 1, updated: 1 });
+    expect(await device('jamf:C02GGGGGG7')).toMatchObject({ class: 'desktop', platform: 'macos' });
+  });
+
+  it('imports Snipe-IT and Google exports and a register through a map', async () => {
+    const snipe = await importOver('format=snipeit&observedAt=2023-03-06T02:00', 'snipeit.csv');
+    expect(snipe.body).toMatchObject({ created: 3, unmatchedOwners: [] });
+    expect(await device('snipeit:NK0000000011')).toMatchObject({
+      class: 'feature_phone',
+      owner: 'P4',
+      ownership: 'corporate',
+    });
+    expect(await device('snipeit:PF0000000012')).toMatchObject({ class: 'laptop', owner: null });
+    expect(await device('snipeit:R58T10LOST13')).toMatchObject({
+      status: 'lost',
+      platform: 'android',
+    });
+    const google = await importOver('format=google&observedAt=2023-03-06T03:00', 'google.csv');
+    expect(google.body).toMatchObject({ created: 2, unchanged: 1 });
+    expect(await device('google:g-0002')).toMatchObject({
+      imei: '352222222222222',
+      osVersion: '13',
+      ownership: 'personal',
+      owner: 'P3',
+    });
+    expect(await device('google:R52T30TAB014')).toMatchObject({ class: 'tablet', status: 'wiped' });
+    const map = cli.file(readFileSync(fixture('register.map.yaml')), 'register.map.yaml');
+    cli.at('2023-03-06T12:00:00Z');
+    const reg = await cli.run(
+      'import',
+      'devices',
+      fixture('register.csv'),
+      '--map',
+      map,
+      '--observed-at',
+      '2023-03-06T04:00',
+      '--delimiter',
+      ';',
+    );
+    expect(reg.code, reg.err).toBe(0);
+    expect(await device('register:AUR0000000015')).toMatchObject({
+      platform: 'aurora',
+      class: 'smartphone',
+      ownership: 'corporate',
+      owner: 'P1',
+    });
+  });
+
+  it('--sync: devices the source no longer lists are not reported since then, and still counted', async () => {
+    const before = await cli.json<{ devices: { pending: number } }>('status', 'iphones', '--json');
+    const text = readFileSync(fixture('intune.csv'), 'utf8').split('\n');
+    const without = [text[0], ...text.slice(2)].join('\n'); // Anna's iPhone left Intune
+    cli.at('2023-03-07T12:00:00Z');
+    const r = await cli.run(
+      'import',
+      'devices',
+      cli.file(without),
+      '--format',
+      'intune',
+      '--sync',
+      '--observed-at',
+      '2023-03-07',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as Summary).notReported).toEqual([
+      { device: 'intune:F2LXK0AAAAA1', since: '2023-03-07T00:00:00.000Z' },
+    ]);
+    const anna = await device('intune:F2LXK0AAAAA1');
+    expect(anna.sources.find((x) => x.source === 'intune')).toMatchObject({
+      notReportedSince: '2023-03-07T00:00:00.000Z',
+    });
+    expect(anna.status).toBe('active');
+    const after = await cli.json<{ devices: { pending: number } }>('status', 'iphones', '--json');
+    expect(after.devices.pending).toBe(before.devices.pending);
+    // Reported again: the mark goes.
+    cli.at('2023-03-08T12:00:00Z');
+    await cli.run(
+      'import',
+      'devices',
+      fixture('intune.csv'),
+      '--format',
+      'intune',
+      '--sync',
+      '--observed-at',
+      '2023-03-08',
+    );
+    expect(
+      (await device('intune:F2LXK0AAAAA1')).sources.find((x) => x.source === 'intune')
+        ?.notReportedSince,
+    ).toBeNull();
+  });
+
+  it('refuses what it cannot read, whole, and writes nothing', async () => {
+    const noId = cli.file('Device name,OS\nphone,iOS\n');
+    const r = await cli.run('import', 'devices', noId, '--format', 'intune');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('needs one of the columns');
+    const unknown = cli.file('a,b\n1,2\n');
+    const auto = await cli.run('import', 'devices', unknown, '--format', 'auto');
+    expect(auto.code).toBe(2);
+    expect(auto.err).toContain('cannot be told from the header');
+    const dup = cli.file('Serial number,OS\nX1,iOS\nx1,iOS\n,iOS\n', 'dup.csv');
+    const d = await cli.run(
+      'import',
+      'devices',
+      dup,
+      '--format',
+      'intune',
+      '--observed-at',
+      '2023-03-08',
+    );
+    expect(d.code).toBe(2);
+    expect(d.err).toContain('dup.csv:3');
+    expect(d.err).toContain('is the same device as line 2');
+    expect(d.err).toContain('cannot be identified');
+    const badMap = cli.file('columns: { S/N: serialnumber }\n', 'bad.yaml');
+    const m = await cli.run('import', 'devices', dup, '--map', badMap);
+    expect(m.code).toBe(2);
+    expect(m.err).toContain('bad.yaml: columns.S/N');
+    const anon = await api.call(null, {
+      method: 'POST',
+      url: '/api/v1/imports/devices?format=intune',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'x',
+    });
+    expect(anon.statusCode).toBe(401);
+    const forbidden = await as(logistics, {
+      method: 'POST',
+      url: '/api/v1/imports/devices?format=intune',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'Serial number\nX\n',
+    });
+    expect(forbidden.statusCode).toBe(403);
+  });
+
+  it('a status-only native row changes a stored device without class and platform; a new one needs them', async () => {
+    cli.at('2023-03-09T12:00:00Z');
+    const ok = await cli.run(
+      'import',
+      'devices',
+      cli.file('id,status\nintune:7XKQ2Y3,lost\n'),
+      '--observed-at',
+      '2023-03-09',
+    );
+    expect(ok.code, ok.err).toBe(0);
+    expect(await device('intune:7XKQ2Y3')).toMatchObject({
+      status: 'lost',
+      class: 'laptop',
+      platform: 'windows',
+    });
+    const bad = await cli.run(
+      'import',
+      'devices',
+      cli.file('id,status\nnew-one,active\n'),
+      '--observed-at',
+      '2023-03-09',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('class');
+    expect(bad.err).toContain('is required for a new device');
+  });
+});
