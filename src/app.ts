@@ -15,6 +15,7 @@ import { makeAttestationService } from './services/attestation.service.js';
 import { makeDemoService } from './services/demo.service.js';
 import { makeImportService } from './services/import.service.js';
 import { makeCheckinService } from './services/checkin.service.js';
+import { makeScimService } from './services/scim.service.js';
 import { makeMandateService } from './services/mandate.service.js';
 import { makeSettingsService } from './services/settings.service.js';
 import { makeStatusService } from './services/status.service.js';
@@ -27,6 +28,8 @@ export interface App {
   imports: ReturnType<typeof makeImportService>;
   /** Device check-ins from agents and MDMs. */
   checkins: ReturnType<typeof makeCheckinService>;
+  /** Directory sync over SCIM 2.0. */
+  scim: ReturnType<typeof makeScimService>;
   mandates: ReturnType<typeof makeMandateService>;
   status: ReturnType<typeof makeStatusService>;
   attestations: ReturnType<typeof makeAttestationService>;
@@ -68,6 +71,7 @@ export async function createApp(deps: {
     clock,
     imports,
     checkins: makeCheckinService(base),
+    scim: makeScimService(base),
     mandates,
     status,
     attestations: makeAttestationService(base),

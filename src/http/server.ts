@@ -22,6 +22,7 @@ import { registerCatalogueRoutes } from './routes/catalogue.routes.js';
 import { registerReplacementRoutes } from './routes/replacement.routes.js';
 import { registerSanitisationRoutes } from './routes/sanitisation.routes.js';
 import { registerImportRoutes } from './routes/imports.routes.js';
+import { registerScimRoutes } from './routes/scim.routes.js';
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
 export async function buildServer(
@@ -159,5 +160,6 @@ export async function buildServer(
   registerReplacementRoutes(server, app);
   registerSanitisationRoutes(server, app);
   registerImportRoutes(server, app);
+  await registerScimRoutes(server, app);
   return server;
 }

@@ -21,23 +21,16 @@ import { normaliseUnitPath } from '../domain/unit-path.js';
 import type { Store } from '../store/database.js';
 import {
   deviceToRow,
-  getDeviceIdsByOwners,
   getDevicesByIds,
   insertDevices,
   updateDevice,
 } from '../store/devices.repository.js';
-import {
-  getPeopleByIds,
-  getPersonIdsByEmail,
-  insertPeople,
-  personToRow,
-  updatePerson,
-} from '../store/people.repository.js';
+import { getPeopleByIds } from '../store/people.repository.js';
 import type { Db } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
 import { insertStatement } from '../store/statements.repository.js';
-import { ensureUnits } from '../store/units.repository.js';
 import { recordAudit } from './audit.service.js';
+import { storePerson } from './person.write.js';
 import { etagOf, type DeviceView, type PersonView } from './directory.service.js';
 import { loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
 import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
@@ -303,48 +296,10 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
                 active: true,
               };
         const next = { ...base, ...parsed.data, id };
-        const problems: Problem[] = [];
-        if (next.supervisor === id)
-          problems.push({
-            where: 'supervisor',
-            value: id,
-            message: 'a person cannot supervise themselves',
-          });
-        else if (
-          next.supervisor &&
-          !(await getPeopleByIds(tx, [next.supervisor])).has(next.supervisor)
-        )
-          problems.push({
-            where: 'supervisor',
-            value: next.supervisor,
-            message: 'is not a known person id',
-          });
-        if (next.email) {
-          const holder = (await getPersonIdsByEmail(tx, [next.email])).get(next.email);
-          if (holder && holder !== id)
-            problems.push({
-              where: 'email',
-              value: next.email,
-              message: `belongs to ${holder} already`,
-            });
-        }
-        if (problems.length > 0) throw invalidInput('the person is refused', problems);
         const now = clock.now();
-        await checkObservationTime(tx, now, now, 'the write');
-        await ensureUnits(tx, [next.unit], now);
-        const row = personToRow(next, {
-          created: before?.createdAt ?? now,
-          changed: now,
-          seen: now,
-        });
-        if (before) await updatePerson(tx, row);
-        else await insertPeople(tx, [row]);
-        await afterWrite(tx, now, await getDeviceIdsByOwners(tx, [id]));
-        await recordAudit(tx, now, {
+        await storePerson(tx, before, next, now, {
           actor: `account:${actor.accountId}`,
           action: before ? 'person.update' : 'person.create',
-          object: `person/${id}`,
-          change: next,
         });
         return { ...next, changedAt: new Date(now).toISOString(), etag: etagOf(next) };
       });

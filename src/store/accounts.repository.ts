@@ -136,3 +136,13 @@ export async function getAccountByOidc(
     .where('oidc_subject', '=', subject)
     .executeTakeFirst();
 }
+
+/** The enabled accounts linked to a person. */
+export async function getAccountsOfPerson(db: Db, personId: string): Promise<AccountRow[]> {
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('disabled', '=', 0)
+    .execute();
+}

@@ -88,6 +88,8 @@ export interface ScimIdentitiesTable {
   user_name: string;
   created_at: Ms;
   changed_at: Ms;
+  /** Set by a SCIM DELETE: the person has left and the resource answers 404. */
+  deleted_at: Ms | null;
 }
 
 export interface ScimGroupsTable {

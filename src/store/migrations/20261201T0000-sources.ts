@@ -71,6 +71,7 @@ export function sourcesMigration(dialect: 'sqlite' | 'postgres'): Migration {
         .addColumn('user_name', 'text', (c) => c.notNull())
         .addColumn('created_at', ms, (c) => c.notNull())
         .addColumn('changed_at', ms, (c) => c.notNull())
+        .addColumn('deleted_at', ms)
         .execute();
       await db.schema
         .createIndex('scim_identities_user_name')
