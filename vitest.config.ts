@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The console's end-to-end tests wait for pages that sign in with argon2 (about a second of
+    // CPU) while other suites share the two cores: a second is too short a wait under that load.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -77,7 +77,10 @@ export async function createApp(deps: {
     attestations: makeAttestationService(base),
     settings: makeSettingsService(base),
     demo: makeDemoService({ store }),
-    accounts: makeAccountService(base),
+    accounts: makeAccountService({
+      ...base,
+      autoOfficial: deps.config?.oidc?.autoOfficial === true,
+    }),
     exemptions: makeExemptionService(base),
     directory: makeDirectoryService({ store }),
     records: makeRecordService(base),

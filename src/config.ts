@@ -8,6 +8,7 @@ const schema = z
     PHASEOUT_OIDC_REDIRECT_URI: z.url().optional(),
     /** Only for an issuer on loopback in tests and labs: allows plain http. */
     PHASEOUT_OIDC_ALLOW_HTTP: z.enum(['true', 'false']).optional(),
+    PHASEOUT_OIDC_AUTO_OFFICIAL: z.enum(['true', 'false']).optional(),
     /** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://host:465. */
     PHASEOUT_SMTP_URL: z
       .string()
@@ -64,6 +65,8 @@ export interface OidcConfig {
   clientSecret: string;
   redirectUri: string;
   allowHttp: boolean;
+  /** The first sign-in of an active person's verified e-mail creates their official account. */
+  autoOfficial: boolean;
 }
 
 /** Outgoing mail over SMTP. */
@@ -109,6 +112,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
           clientSecret: e.PHASEOUT_OIDC_CLIENT_SECRET!,
           redirectUri: e.PHASEOUT_OIDC_REDIRECT_URI!,
           allowHttp: e.PHASEOUT_OIDC_ALLOW_HTTP === 'true',
+          autoOfficial: e.PHASEOUT_OIDC_AUTO_OFFICIAL === 'true',
         }
       : null,
   };

@@ -53,6 +53,7 @@ async function startPhaseout(
         clientSecret: 'a-long-client-secret-for-tests',
         redirectUri: `${url}/auth/oidc/callback`,
         allowHttp: true,
+        autoOfficial: false,
       },
     },
   });

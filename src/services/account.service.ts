@@ -15,6 +15,7 @@ import {
   getLiveSession,
   getLiveToken,
   getToken,
+  getAnyAccountOfPerson,
   getUnitsHeadedByPerson,
   insertAccount,
   insertSession,
@@ -25,7 +26,10 @@ import {
   type AccountRow,
 } from '../store/accounts.repository.js';
 import type { Store } from '../store/database.js';
+import type { CsvTable } from '../adapters/csv.js';
+import { cellReader } from '../domain/import.rules.js';
 import { getPeopleByIds } from '../store/people.repository.js';
+import { getActivePeopleByEmail } from '../store/device-sources.repository.js';
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { makeLoginLimiter } from './login-limiter.js';
@@ -57,6 +61,42 @@ export interface AccountView {
   createdAt: string;
 }
 
+/** Checks a new account's email, roles, units and password; the problems name `where(field)`. */
+function checkNewAccount(
+  input: NewAccount,
+  where: (field: string) => string,
+): { email: string; roles: string[]; units: string[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL_RE.test(email))
+    problems.push({
+      where: where('email'),
+      value: input.email,
+      message: 'is not an email address',
+    });
+  const roles = [...new Set(input.roles.map((r) => r.trim().toLowerCase()).filter(Boolean))];
+  if (roles.length === 0)
+    problems.push({ where: where('role'), message: `at least one role: ${ROLES.join(', ')}` });
+  for (const r of roles) {
+    if (!(ROLES as readonly string[]).includes(r))
+      problems.push({
+        where: where('role'),
+        value: r,
+        message: `must be one of ${ROLES.join(', ')}`,
+      });
+  }
+  const units: string[] = [];
+  for (const u of input.units ?? []) {
+    const p = normaliseUnitPath(u);
+    if (p) units.push(p);
+    else problems.push({ where: where('unit'), value: u, message: 'is not a unit path' });
+  }
+  if (input.password !== undefined && input.password !== null && input.password.length < 10) {
+    problems.push({ where: where('password'), message: 'must have at least 10 characters' });
+  }
+  return { email, roles, units, problems };
+}
+
 function viewOf(a: AccountRow): AccountView {
   return {
     id: a.id,
@@ -70,7 +110,7 @@ function viewOf(a: AccountRow): AccountView {
 }
 
 /** Accounts, passwords, sessions and API tokens. */
-export function makeAccountService(deps: { store: Store; clock: Clock }) {
+export function makeAccountService(deps: { store: Store; clock: Clock; autoOfficial?: boolean }) {
   const { store, clock } = deps;
   const limiter = makeLoginLimiter(clock);
 
@@ -84,6 +124,46 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
       units: [...new Set([...(JSON.parse(a.units) as string[]), ...headed])],
       readOnly,
     };
+  }
+
+  /**
+   * `PHASEOUT_OIDC_AUTO_OFFICIAL`: the first sign-in of a verified e-mail that belongs to an
+   * active person with no account creates that person's official account, linked to the identity.
+   */
+  async function createOfficialFor(id: OidcIdentity): Promise<AccountRow | undefined> {
+    const email = id.email!.trim().toLowerCase();
+    return writeTransaction(store, async (tx) => {
+      if (await getAccountByEmail(tx, email)) return undefined;
+      const personId = (await getActivePeopleByEmail(tx, [email])).get(email);
+      if (!personId || (await getAnyAccountOfPerson(tx, personId))) return undefined;
+      const now = clock.now();
+      const accountId = await insertAccount(tx, {
+        email,
+        password_hash: null,
+        roles: JSON.stringify(['official']),
+        units: JSON.stringify([]),
+        person_id: personId,
+        disabled: 0,
+        oidc_issuer: id.issuer,
+        oidc_subject: id.subject,
+        created_at: now,
+        language: null,
+      });
+      await recordAudit(tx, now, {
+        actor: `account:${accountId}`,
+        action: 'account.create',
+        object: `account/${accountId}`,
+        change: {
+          email,
+          roles: ['official'],
+          personId,
+          via: 'sso',
+          issuer: id.issuer,
+          subject: id.subject,
+        },
+      });
+      return getAccountById(tx, accountId);
+    });
   }
 
   async function openSession(
@@ -118,26 +198,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
 
     /** Creates an account; every bad field is listed. */
     async addUser(input: NewAccount, actor: string): Promise<AccountView> {
-      const problems: Problem[] = [];
-      const email = input.email.trim().toLowerCase();
-      if (!EMAIL_RE.test(email))
-        problems.push({ where: 'email', value: input.email, message: 'is not an email address' });
-      const roles = [...new Set(input.roles.map((r) => r.trim().toLowerCase()))];
-      if (roles.length === 0)
-        problems.push({ where: 'role', message: `at least one role: ${ROLES.join(', ')}` });
-      for (const r of roles) {
-        if (!(ROLES as readonly string[]).includes(r))
-          problems.push({ where: 'role', value: r, message: `must be one of ${ROLES.join(', ')}` });
-      }
-      const units: string[] = [];
-      for (const u of input.units ?? []) {
-        const p = normaliseUnitPath(u);
-        if (p) units.push(p);
-        else problems.push({ where: 'unit', value: u, message: 'is not a unit path' });
-      }
-      if (input.password !== undefined && input.password !== null && input.password.length < 10) {
-        problems.push({ where: 'password', message: 'must have at least 10 characters' });
-      }
+      const { email, roles, units, problems } = checkNewAccount(input, (f) => f);
       if (
         input.personId &&
         !(await getPeopleByIds(store.db, [input.personId])).has(input.personId)
@@ -195,6 +256,118 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
           object: `account/${actor.accountId}`,
           change: { language },
         });
+      });
+    },
+
+    /**
+     * Creates many accounts from a CSV (`email,role,unit,person`; roles and units as `;` lists),
+     * all or nothing, every bad line listed. Accounts have no password: they sign in with single
+     * sign-on (or get one with `users add`).
+     */
+    async importUsers(table: CsvTable, fileName: string, actor: string): Promise<AccountView[]> {
+      const problems: Problem[] = [];
+      const known = ['email', 'role', 'unit', 'person'];
+      table.header.forEach((h, i) => {
+        if (!known.includes(h))
+          problems.push({
+            where: `${fileName}:1 column ${i + 1}`,
+            value: h,
+            message: `unknown column (known: ${known.join(', ')})`,
+          });
+      });
+      for (const r of ['email', 'role'])
+        if (!table.header.includes(r))
+          problems.push({
+            where: `${fileName}:1`,
+            value: r,
+            message: `required column ${r} is missing`,
+          });
+      if (problems.length > 0) throw invalidInput(`${fileName}: the header is refused`, problems);
+      const cell = cellReader(table.header);
+      const rows = table.rows.map(({ line, cells }) => {
+        const list = (c: string) =>
+          (cell(cells, c) ?? '')
+            .split(';')
+            .map((x) => x.trim())
+            .filter(Boolean);
+        const person = (cell(cells, 'person') ?? '').trim() || null;
+        const checked = checkNewAccount(
+          {
+            email: cell(cells, 'email') ?? '',
+            roles: list('role'),
+            units: list('unit'),
+            personId: person,
+          },
+          (f) => `${fileName}:${line} ${f}`,
+        );
+        problems.push(...checked.problems);
+        return { line, person, ...checked };
+      });
+      const people = await getPeopleByIds(
+        store.db,
+        rows.flatMap((r) => (r.person ? [r.person] : [])),
+      );
+      const seen = new Map<string, number>();
+      for (const r of rows) {
+        if (r.person && !people.has(r.person))
+          problems.push({
+            where: `${fileName}:${r.line} person`,
+            value: r.person,
+            message: 'is not a known person id',
+          });
+        const first = seen.get(r.email);
+        if (first !== undefined)
+          problems.push({
+            where: `${fileName}:${r.line} email`,
+            value: r.email,
+            message: `appears again (first on line ${first})`,
+          });
+        else seen.set(r.email, r.line);
+      }
+      return writeTransaction(store, async (tx) => {
+        for (const r of rows) {
+          if (r.problems.length === 0 && (await getAccountByEmail(tx, r.email)))
+            problems.push({
+              where: `${fileName}:${r.line} email`,
+              value: r.email,
+              message: 'has an account already',
+            });
+        }
+        if (problems.length > 0)
+          throw invalidInput(
+            `${fileName}: ${problems.length} problem(s); no account was created`,
+            problems,
+          );
+        const now = clock.now();
+        const out: AccountView[] = [];
+        for (const r of rows) {
+          const id = await insertAccount(tx, {
+            email: r.email,
+            password_hash: null,
+            roles: JSON.stringify(r.roles),
+            units: JSON.stringify(r.units),
+            person_id: r.person,
+            disabled: 0,
+            oidc_issuer: null,
+            oidc_subject: null,
+            created_at: now,
+            language: null,
+          });
+          await recordAudit(tx, now, {
+            actor,
+            action: 'account.create',
+            object: `account/${id}`,
+            change: {
+              email: r.email,
+              roles: r.roles,
+              units: r.units,
+              personId: r.person,
+              via: fileName,
+            },
+          });
+          out.push(viewOf((await getAccountById(tx, id))!));
+        }
+        return out;
       });
     },
 
@@ -272,6 +445,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock }) {
           a = byEmail;
         }
       }
+      if (!a && deps.autoOfficial && id.email && id.emailVerified) a = await createOfficialFor(id);
       if (!a || a.disabled === 1)
         throw new AppError('unauthenticated', 'no account is linked to this identity');
       return openSession(a, address, 'sso');

@@ -146,3 +146,11 @@ export async function getAccountsOfPerson(db: Db, personId: string): Promise<Acc
     .where('disabled', '=', 0)
     .execute();
 }
+
+/** Any account linked to a person, enabled or not. */
+export async function getAnyAccountOfPerson(
+  db: Db,
+  personId: string,
+): Promise<AccountRow | undefined> {
+  return db.selectFrom('accounts').selectAll().where('person_id', '=', personId).executeTakeFirst();
+}

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { decodeCsv, parseCsv } from '../../adapters/csv.js';
 import { invalidInput } from '../../domain/errors.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
@@ -91,6 +94,28 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
       await withApp(cmd, ctx, async (app) => {
         const a = await app.accounts.disableUser(email, cliActor());
         io.out(`disabled ${a.email}\n`);
+      });
+    });
+
+  users
+    .command('import <file>')
+    .description(
+      'create accounts from a CSV (email,role,unit,person; ; lists), all or nothing; they sign in with single sign-on',
+    )
+    .action(async (file: string, _flags: unknown, cmd: Command) => {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        throw invalidInput(`cannot read ${file}`, [
+          { where: file, message: (err as Error).message },
+        ]);
+      }
+      const name = basename(file);
+      const table = parseCsv(decodeCsv(bytes), name);
+      await withApp(cmd, ctx, async (app) => {
+        const made = await app.accounts.importUsers(table, name, cliActor());
+        io.out(`created ${made.length} account(s) from ${name}\n`);
       });
     });
 
