@@ -8,7 +8,8 @@ export interface BenchSize {
   units: number;
 }
 
-function write(path: string, lines: Iterable<string>): Promise<void> {
+/** Writes lines to a file in large blocks. */
+export function writeLines(path: string, lines: Iterable<string>): Promise<void> {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(path);
     out.on('error', reject);
@@ -46,7 +47,7 @@ export async function generateBenchData(
   const units = unitPaths(size.units);
   const people = `${dir}/people.csv`;
   const devices = `${dir}/devices.csv`;
-  await write(
+  await writeLines(
     people,
     (function* () {
       yield 'id,name,email,unit,title,supervisor,tags,active';
@@ -57,7 +58,7 @@ export async function generateBenchData(
       }
     })(),
   );
-  await write(
+  await writeLines(
     devices,
     (function* () {
       yield 'id,owner,class,platform,os_version,manufacturer,model,serial,imei,ownership,purposes,status,apps';
