@@ -214,6 +214,11 @@ describeEachDatabase('SCIM 2.0 directory sync (Entra ID and Okta shapes)', (kind
       unit: 'Admin/Press',
       name: 'Boris A. Petrov',
     });
+    await scim('PATCH', '/Users/P2', {
+      schemas: [PATCH],
+      Operations: [{ op: 'Remove', path: `${ENT}:manager` }],
+    });
+    expect(await person('P2')).toMatchObject({ supervisor: null, title: 'Head of section' });
     const unknownOp = await scim('PATCH', '/Users/P2', {
       schemas: [PATCH],
       Operations: [{ op: 'Move', path: 'title', value: 'x' }],

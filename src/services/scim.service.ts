@@ -138,17 +138,17 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
     const taken = await findIdentity(tx, { userName });
     if (taken && taken.person_id !== id)
       throw new ScimError(409, 'uniqueness', `userName ${userName} is taken`);
-    const keep = mode === 'patch';
+    // A PATCH is applied to the whole resource first: in every mode the body is the whole user,
+    // and an attribute it lacks has no value.
     const next: Person = {
       id,
       name: u.name ?? before?.name ?? userName,
       email: u.email?.toLowerCase() ?? before?.email ?? null,
       unit,
-      title: u.title !== undefined ? u.title : keep ? (before?.title ?? null) : null,
-      supervisor:
-        u.supervisor !== undefined ? u.supervisor : keep ? (before?.supervisor ?? null) : null,
+      title: u.title ?? null,
+      supervisor: u.supervisor ?? null,
       tags: before?.tags ?? [],
-      active: u.active ?? (keep ? (before?.active ?? true) : true),
+      active: u.active ?? true,
     };
     const who = `account:${actor.accountId}`;
     try {
@@ -166,7 +166,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
     const identity = await getIdentity(tx, id);
     await putIdentity(tx, {
       person_id: id,
-      external_id: u.externalId ?? (keep ? (identity?.external_id ?? null) : null),
+      external_id: u.externalId,
       user_name: userName,
       created_at: identity?.created_at ?? now,
       changed_at: now,

@@ -105,6 +105,12 @@ export interface Device {
   purposes: string[];
   status: string;
   changedAt: string;
+  /** One device only: when each source last reported it. */
+  sources?: {
+    source: string;
+    lastSeen: string;
+    notReportedSince: string | null;
+  }[];
 }
 
 export interface Mandate {

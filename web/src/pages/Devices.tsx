@@ -139,6 +139,8 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
           </div>
         ))}
       </dl>
+      <h4>{t('sources')}</h4>
+      <DeviceSources device={device} />
       <h4>{t('timeline')}</h4>
       <FindingsTimeline device={device.id} mandates={mandates} />
       <h4>{t('custody')}</h4>
@@ -146,6 +148,39 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
       <h4>{t('messages')}</h4>
       <NotificationLog device={device.id} />
     </article>
+  );
+}
+
+/** Which systems report the device and when they last did; a source that stopped is marked. */
+function DeviceSources({ device }: { device: Device }) {
+  const { t, i18n } = useTranslation();
+  const list = device.sources ?? [];
+  if (list.length === 0) return <p>{t('noSources')}</p>;
+  const day = (iso: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+      new Date(iso),
+    );
+  return (
+    <table data-sources={device.id}>
+      <thead>
+        <tr>
+          <th scope="col">{t('sourceName')}</th>
+          <th scope="col">{t('sourceLastSeen')}</th>
+          <th scope="col">{t('sourceNotReported')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((s) => (
+          <tr key={s.source} data-source={s.source}>
+            <td>{s.source}</td>
+            <td>{day(s.lastSeen)}</td>
+            <td className={s.notReportedSince ? 'warning' : undefined}>
+              {s.notReportedSince ? `${day(s.notReportedSince)} (${t('sourceStillCounted')})` : '—'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
