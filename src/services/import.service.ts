@@ -324,8 +324,11 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
             : null;
         const seen = new Map<string, number>();
         // Into an empty table nothing can be stored already: no lookups (duplicates are refused).
-        const wasEmpty = !layout && (await hasNoDevices(tx));
-        const indexes = deferIndexes(tx, 'devices', csv.approxRows);
+        const wasEmpty = await hasNoDevices(tx);
+        // A load into an empty table builds its indexes once at the end; a source import into a
+        // stored table looks devices up by serial and IMEI, so it keeps them.
+        const indexes = deferIndexes(tx, 'devices', layout && !wasEmpty ? 0 : csv.approxRows);
+        st.nothingStored = wasEmpty;
         for (const chunk of csv.chunks()) {
           o.progress?.(st.counts.rows, csv.approxRows);
           const table = { header: csv.header, rows: chunk };

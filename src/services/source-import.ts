@@ -9,7 +9,7 @@ import {
   getDevicesBySerialKeys,
   recordSourceReports,
 } from '../store/device-sources.repository.js';
-import { getDevicesByIds } from '../store/devices.repository.js';
+import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
 import type { Db, DeviceSourcesTable } from '../store/schema.js';
 import {
   storeDeviceChanges,
@@ -35,6 +35,8 @@ export interface SourceImportState {
   seen: Map<string, number>;
   /** Every active person by e-mail, read once for a large file. */
   emails: Map<string, string> | null;
+  /** No device was stored before the file: nothing to look up. */
+  nothingStored?: boolean;
 }
 
 /** Problems with a source file's header: it must name a way to identify a device. */
@@ -78,17 +80,29 @@ export async function importSourceChunk(
     const sourceId = raw.sourceId?.trim() || null;
     return { line, raw, serial, imei, sourceId, sKey: serialKey(serial), iKey: imeiKey(imei) };
   });
-  const bySerial = await getDevicesBySerialKeys(
-    tx,
-    rows.flatMap((r) => (r.sKey ? [r.sKey] : [])),
-  );
-  const byImei = await getDevicesByImeiKeys(
-    tx,
-    rows.flatMap((r) => ((!r.sKey || !bySerial.has(r.sKey)) && r.iKey ? [r.iKey] : [])),
-  );
+  const none = new Map<string, StoredDevice>();
+  const bySerial = st.nothingStored
+    ? none
+    : await getDevicesBySerialKeys(
+        tx,
+        rows.flatMap((r) => (r.sKey ? [r.sKey] : [])),
+      );
+  const byImei = st.nothingStored
+    ? none
+    : await getDevicesByImeiKeys(
+        tx,
+        rows.flatMap((r) => ((!r.sKey || !bySerial.has(r.sKey)) && r.iKey ? [r.iKey] : [])),
+      );
   const idOf = (r: (typeof rows)[number]): string =>
     `${source}:${r.serial ?? r.sourceId ?? r.imei}`;
-  const byId = await getDevicesByIds(tx, rows.map(idOf));
+  const byId = st.nothingStored
+    ? none
+    : await getDevicesByIds(
+        tx,
+        rows.flatMap((r) =>
+          (r.sKey && bySerial.has(r.sKey)) || (r.iKey && byImei.has(r.iKey)) ? [] : [idOf(r)],
+        ),
+      );
   const emails =
     st.emails ??
     (await getActivePeopleByEmail(
