@@ -75,7 +75,14 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
     expect(before.phases[0]!.state).toBe('upcoming');
     expect(before.devices).toMatchObject({ pending: 0, overdue: 0, resolved: 0 });
     const s = await status('2023-03-05');
-    expect(s.devices).toEqual({ pending: 3, overdue: 0, exempt: 0, resolved: 0, lost: 0 });
+    expect(s.devices).toEqual({
+      pending: 3,
+      overdue: 0,
+      exempt: 0,
+      resolved: 0,
+      lost: 0,
+      unknown: 0,
+    });
     expect(s.people).toEqual({ inScope: 3, affected: 3, nonCompliant: 3, overdue: 0 });
     expect(s.phases[0]).toMatchObject({ id: 'replace', state: 'open', due: '2023-04-01' });
     expect(s.due).toBe('2023-04-01');
@@ -203,7 +210,14 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
     );
     expect(r.code).toBe(0);
     const s = await status('2023-04-06');
-    expect(s.devices).toEqual({ pending: 0, overdue: 0, exempt: 0, resolved: 4, lost: 0 });
+    expect(s.devices).toEqual({
+      pending: 0,
+      overdue: 0,
+      exempt: 0,
+      resolved: 4,
+      lost: 0,
+      unknown: 0,
+    });
     expect(s.phases[0]!.state).toBe('met');
     expect(s.forecast.onTrack).toBe(true);
     const f = await cli.json<{ device: string; closeReason: string }[]>(

@@ -367,11 +367,11 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     expect(status.devices.overdue).toBe(2);
     const csv = files['iphones-reported-2023-04-02.csv']!.toString('utf8').split('\r\n');
     expect(csv[0]).toBe(
-      'mandate,asOf,unit,pending,overdue,exempt,resolved,peopleInScope,peopleNonCompliant',
+      'mandate,asOf,unit,pending,overdue,exempt,resolved,peopleInScope,peopleNonCompliant,unknown',
     );
     const d = status.devices;
     expect(csv[1]).toBe(
-      `iphones-reported,${status.asOf},,${d.pending},${d.overdue},${d.exempt},${d.resolved},${status.people.inScope},${status.people.nonCompliant}`,
+      `iphones-reported,${status.asOf},,${d.pending},${d.overdue},${d.exempt},${d.resolved},${status.people.inScope},${status.people.nonCompliant},${d.unknown}`,
     );
     const pdf = files['iphones-reported-2023-04-02.pdf']!;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -383,10 +383,10 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
       const text = readPdf(pdf, `report-${kind}`);
       expect(text).toContain('Status report: Replace iPhones');
       expect(text).toContain('As of April 2, 2023');
-      expect(text).toMatch(new RegExp(`Pending\\s+Overdue\\s+Exempt\\s+Resolved`));
+      expect(text).toMatch(new RegExp(`Pending\\s+Overdue\\s+Exempt\\s+Resolved\\s+Unknown`));
       expect(text).toMatch(
         new RegExp(
-          `${d.pending}\\s+${d.overdue}\\s+${d.exempt}\\s+${d.resolved}\\s+${status.people.nonCompliant}`,
+          `${d.pending}\\s+${d.overdue}\\s+${d.exempt}\\s+${d.resolved}\\s+${d.unknown}\\s+${status.people.nonCompliant}`,
         ),
       );
     }

@@ -12,14 +12,14 @@ const STATUS: MandateStatus = {
   version: 2,
   asOf: '2023-04-02T00:00:00.000Z',
   due: '2023-04-01',
-  devices: { pending: 0, overdue: 61, exempt: 3, resolved: 1218, lost: 4 },
+  devices: { pending: 0, overdue: 61, exempt: 3, resolved: 1218, lost: 4, unknown: 2 },
   people: { inScope: 1883, affected: 1282, nonCompliant: 60, overdue: 60 },
   phases: [{ id: 'replace', requires: 'resolve', due: '2023-04-01', state: 'missed' }],
   forecast: { ratePerDay: 2, projectedCompletion: null, onTrack: false },
   units: [
     {
       unit: '=cmd',
-      devices: { pending: 0, overdue: 61, exempt: 3, resolved: 1218, lost: 4 },
+      devices: { pending: 0, overdue: 61, exempt: 3, resolved: 1218, lost: 4, unknown: 2 },
       people: { inScope: 1883, affected: 1282, nonCompliant: 60, overdue: 60 },
     },
   ],
@@ -28,8 +28,8 @@ const STATUS: MandateStatus = {
 describe('reports', () => {
   it('writes the CSV with the whole organisation first and cells made safe for spreadsheets', () => {
     const lines = reportCsv(STATUS).split('\r\n');
-    expect(lines[1]).toBe('m1,2023-04-02T00:00:00.000Z,,0,61,3,1218,1883,60');
-    expect(lines[2]).toBe("m1,2023-04-02T00:00:00.000Z,'=cmd,0,61,3,1218,1883,60");
+    expect(lines[1]).toBe('m1,2023-04-02T00:00:00.000Z,,0,61,3,1218,1883,60,2');
+    expect(lines[2]).toBe("m1,2023-04-02T00:00:00.000Z,'=cmd,0,61,3,1218,1883,60,2");
   });
 
   it.skipIf(!existsSync('/usr/bin/pdftotext'))(

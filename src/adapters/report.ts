@@ -15,6 +15,7 @@ const WORDS = {
     overdue: 'Overdue',
     exempt: 'Exempt',
     resolved: 'Resolved',
+    unknown: 'Unknown',
     people: 'People not compliant',
     phases: 'Phases',
     byUnit: 'By unit',
@@ -34,6 +35,7 @@ const WORDS = {
     overdue: 'Просрочено',
     exempt: 'Исключения',
     resolved: 'Выполнено',
+    unknown: 'Не определено',
     people: 'Людей не выполнили',
     phases: 'Этапы',
     byUnit: 'По подразделениям',
@@ -61,9 +63,21 @@ export function reportCsv(s: MandateStatus): string {
     'resolved',
     'peopleInScope',
     'peopleNonCompliant',
+    'unknown',
   ];
   const line = (unit: string, d: MandateStatus['devices'], p: MandateStatus['people']) =>
-    [s.mandate, s.asOf, unit, d.pending, d.overdue, d.exempt, d.resolved, p.inScope, p.nonCompliant]
+    [
+      s.mandate,
+      s.asOf,
+      unit,
+      d.pending,
+      d.overdue,
+      d.exempt,
+      d.resolved,
+      p.inScope,
+      p.nonCompliant,
+      d.unknown,
+    ]
       .map((v) => csvCell(String(v)))
       .join(',');
   return [
@@ -112,6 +126,7 @@ export async function reportPdf(
     [w.overdue, s.devices.overdue],
     [w.exempt, s.devices.exempt],
     [w.resolved, s.devices.resolved],
+    [w.unknown, s.devices.unknown],
     [w.people, s.people.nonCompliant],
   ];
   const top = doc.y;
@@ -148,8 +163,8 @@ export async function reportPdf(
   const units = s.units ?? [];
   if (units.length > 0) {
     doc.font('bold').fontSize(13).text(w.byUnit).moveDown(0.3);
-    const cols = [w.unit, w.pending, w.overdue, w.exempt, w.resolved, w.people];
-    const widths = [205, 55, 55, 55, 55, 70];
+    const cols = [w.unit, w.pending, w.overdue, w.exempt, w.resolved, w.unknown, w.people];
+    const widths = [170, 50, 50, 50, 50, 55, 70];
     const row = (cells: string[], font: 'body' | 'bold') => {
       if (doc.y > doc.page.height - 80) doc.addPage();
       const y = doc.y;
@@ -175,6 +190,7 @@ export async function reportPdf(
           num.format(u.devices.overdue),
           num.format(u.devices.exempt),
           num.format(u.devices.resolved),
+          num.format(u.devices.unknown),
           num.format(u.people.nonCompliant),
         ],
         'body',

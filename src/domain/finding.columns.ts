@@ -6,6 +6,8 @@ export const FINDING_STATES = [
   'resolved',
   'transferred',
   'lost',
+  /** Not a finding: the target could not be decided for the device (listed only when asked). */
+  'unknown',
 ] as const;
 
 export const FINDING_COLUMNS = [
@@ -18,3 +20,6 @@ export const FINDING_COLUMNS = [
   'state',
   'closeReason',
 ] as const;
+
+/** With `unknown` rows the listing also says why each is undecided. */
+export const UNKNOWN_COLUMNS = [...FINDING_COLUMNS, 'reason'] as const;

@@ -1,7 +1,12 @@
 import type { Device } from './device.model.js';
 import type { Person } from './person.model.js';
 import { isInScope, type Scope } from './scope.js';
-import { toTargetDevice, toTargetPerson, type CompiledTarget } from './target.compile.js';
+import {
+  toTargetDevice,
+  toTargetPerson,
+  undecidedReason,
+  type CompiledTarget,
+} from './target.compile.js';
 import type { Instant } from './time.js';
 
 export const CLOSE_REASONS = [
@@ -14,10 +19,15 @@ export const CLOSE_REASONS = [
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
-/** Whether a mandate catches a device now, and if not, why. */
+/** Whether a mandate catches a device now, and if not, why; `unknown` when the target is undecided. */
 export type Verdict =
   | { caught: true; owner: string; unit: string }
-  | { caught: false; reason: CloseReason; error?: string };
+  | {
+      caught: false;
+      reason: CloseReason;
+      error?: string;
+      unknown?: { owner: string; unit: string; reason: string };
+    };
 
 /** What a mandate needs to judge devices. */
 export interface Judge {
@@ -36,9 +46,52 @@ export function judgeDevice(judge: Judge, device: Device | null, owner: Person |
     }
     return { caught: false, reason: 'device_changed' };
   } catch (err) {
-    const error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    return { caught: false, reason: 'device_changed', error };
+    // Undecided (DESIGN §5): not caught, and unknown for this mandate with the reason.
+    const error = undecidedReason(err);
+    return {
+      caught: false,
+      reason: 'device_changed',
+      error,
+      unknown: { owner: owner.id, unit: owner.unit, reason: error },
+    };
   }
+}
+
+/** An unknown interval still open. */
+export interface OpenUnknown {
+  id: number;
+  owner: string;
+  unit: string;
+  reason: string;
+  openedAt: Instant;
+}
+
+/** What to write for a device's unknown interval: close (or drop) and/or open. */
+export interface UnknownChange {
+  close?: { id: number; at: Instant; drop: boolean };
+  open?: { owner: string; unit: string; reason: string; at: Instant };
+}
+
+/**
+ * Unknown intervals follow the same rule as findings: one opens when the target becomes
+ * undecided, closes when it is decided (or the device leaves), and a change of owner, unit or
+ * reason closes one and opens the next at the same instant; nothing opens before `issuedAt`.
+ */
+export function reconcileUnknown(
+  open: OpenUnknown | undefined,
+  verdict: Verdict,
+  at: Instant,
+  issuedAt: Instant,
+): UnknownChange {
+  const when = Math.max(at, issuedAt);
+  const u = verdict.caught ? undefined : verdict.unknown;
+  if (!u) return open ? { close: { id: open.id, at: when, drop: when <= open.openedAt } } : {};
+  if (!open) return { open: { ...u, at: when } };
+  if (open.owner === u.owner && open.unit === u.unit && open.reason === u.reason) return {};
+  return {
+    close: { id: open.id, at: when, drop: when <= open.openedAt },
+    open: { ...u, at: when },
+  };
 }
 
 /** A finding still open. */

@@ -11,6 +11,8 @@ export interface DeviceCounts {
   resolved: number;
   /** Of the resolved, how many left because they were lost: not a real resolution. */
   lost: number;
+  /** Devices whose target could not be decided (DESIGN §5): neither caught nor resolved. */
+  unknown: number;
 }
 
 export interface PeopleCounts {

@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileTarget, type TargetDevice, type TargetPerson } from './target.compile.js';
+import {
+  compareVersions,
+  compileTarget,
+  parseVersion,
+  type TargetDevice,
+  type TargetPerson,
+} from './target.compile.js';
 
 const device = (o: Partial<TargetDevice> = {}): TargetDevice => ({
   id: 'd1',
@@ -61,5 +68,48 @@ describe('compileTarget', () => {
   it('reads person fields', () => {
     const r = compileTarget('"x" in person.tags && person.unit.startsWith("A")');
     expect(r.ok && r.target.matches(device(), person)).toBe(true);
+  });
+});
+
+describe('version()', () => {
+  /** Reference: components zero-padded to a fixed width and count, compared as text. */
+  const key = (v: string) =>
+    v
+      .split('.')
+      .concat(Array<string>(10).fill('0'))
+      .slice(0, 10)
+      .map((c) => c.padStart(10, '0'))
+      .join('.');
+  const versionText = fc
+    .array(fc.integer({ min: 0, max: 99999 }), { minLength: 1, maxLength: 5 })
+    .map((a) => a.join('.'));
+
+  it('orders versions like the reference, numerically per component, missing ones as 0', () => {
+    fc.assert(
+      fc.property(versionText, versionText, (a, b) => {
+        const got = Math.sign(compareVersions(parseVersion(a), parseVersion(b)));
+        const want = key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+        return got === want;
+      }),
+    );
+  });
+
+  it('compares in targets: 16.3.1 < 16.10, 9.0 < 16.3.1, 16 == 16.0', () => {
+    const t = compileTarget(
+      'version(device.osVersion) < version("16.10") && version(device.osVersion) > version("9.0")',
+    );
+    expect(t.ok).toBe(true);
+    if (!t.ok) return;
+    const dev = (osVersion: string) => device({ osVersion });
+    expect(t.target.matches(dev('16.3.1'), person)).toBe(true);
+    expect(t.target.matches(dev('9.0'), person)).toBe(false);
+    expect(t.target.matches(dev('16.10.0'), person)).toBe(false);
+    expect(() => t.target.matches(dev('16.3-beta'), person)).toThrow('is not a version');
+    const eq = compileTarget('version("16") == version("16.0.0")');
+    expect(eq.ok && eq.target.matches(dev('1'), person)).toBe(true);
+  });
+
+  it('refuses what does not type-check: comparing a version with a string', () => {
+    expect(compileTarget('version(device.osVersion) < "16"').ok).toBe(false);
   });
 });

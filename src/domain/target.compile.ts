@@ -2,18 +2,22 @@ import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import { DEVICE_ENUMS, type Device } from './device.model.js';
 import type { Person } from './person.model.js';
 
-/** The CEL view of a device: unknown values are empty strings or lists, so targets need no `has()`. */
+/**
+ * The CEL view of a device (DESIGN §5): a scalar field with no value (or an empty one) is
+ * absent, so reading it is an evaluation error that leaves the device unknown unless
+ * `has(device.osVersion)` guards it; lists are always there (empty means none).
+ */
 export interface TargetDevice {
   id: string;
-  owner: string;
+  owner?: string;
   class: string;
   platform: string;
-  osVersion: string;
-  manufacturer: string;
-  model: string;
-  serial: string;
-  imei: string;
-  ownership: string;
+  osVersion?: string;
+  manufacturer?: string;
+  model?: string;
+  serial?: string;
+  imei?: string;
+  ownership?: string;
   purposes: string[];
   status: string;
   apps: string[];
@@ -23,13 +27,35 @@ export interface TargetDevice {
 export interface TargetPerson {
   id: string;
   unit: string;
-  title: string;
+  title?: string;
   tags: string[];
+}
+
+/** A dot-separated version, compared numerically per component (missing ones are 0). */
+export class Version {
+  constructor(readonly parts: readonly number[]) {}
+}
+
+/** Reads `16.3.1` as a version; anything else is an evaluation error (the device is unknown). */
+export function parseVersion(text: string): Version {
+  const t = text.trim();
+  if (!/^\d{1,9}(\.\d{1,9}){0,9}$/.test(t)) throw new Error(`"${text}" is not a version`);
+  return new Version(t.split('.').map(Number));
+}
+
+/** Orders two versions: negative, zero or positive. */
+export function compareVersions(a: Version, b: Version): number {
+  const n = Math.max(a.parts.length, b.parts.length);
+  for (let i = 0; i < n; i++) {
+    const d = (a.parts[i] ?? 0) - (b.parts[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** A condition the store can check with an index before CEL decides: a superset, never a subset. */
 export type Prefilter =
-  | { field: keyof TargetDevice; op: 'in'; values: string[] }
+  | { field: keyof TargetDevice; op: 'in'; values: string[]; nullable?: boolean }
   | { field: 'purposes' | 'apps'; op: 'contains'; value: string };
 
 /** The fields a target reads, so that a scan can leave the others out; `all` when it reads a whole object. */
@@ -70,7 +96,15 @@ const env = new Environment()
   .registerVariable({
     name: 'person',
     schema: { id: 'string', unit: 'string', title: 'string', tags: 'list<string>' },
-  });
+  })
+  .registerType('Version', Version)
+  .registerFunction('version(string): Version', parseVersion)
+  .registerOperator('Version < Version', (a: Version, b: Version) => compareVersions(a, b) < 0)
+  .registerOperator('Version <= Version', (a: Version, b: Version) => compareVersions(a, b) <= 0)
+  .registerOperator('Version > Version', (a: Version, b: Version) => compareVersions(a, b) > 0)
+  .registerOperator('Version >= Version', (a: Version, b: Version) => compareVersions(a, b) >= 0)
+  // `!=` follows from `==`.
+  .registerOperator('Version == Version', (a: Version, b: Version) => compareVersions(a, b) === 0);
 
 /** Compiles and type-checks a target once per mandate version. */
 export function compileTarget(source: string): CompileResult {
@@ -216,7 +250,14 @@ function extractPrefilters(root: ASTNode): Prefilter[] {
       const values =
         n.op === '==' ? literalStrings(b)?.slice(0, 1) : b.op === 'list' ? literalStrings(b) : null;
       if (values && (n.op === 'in' || b.op === 'value')) {
-        out.push({ field: fa as keyof TargetDevice, op: 'in', values });
+        // A field that may have no value keeps its empty rows: they are unknown, not uncaught.
+        const nullable = (OPTIONAL_DEVICE_FIELDS as readonly string[]).includes(fa);
+        out.push({
+          field: fa as keyof TargetDevice,
+          op: 'in',
+          values,
+          ...(nullable ? { nullable } : {}),
+        });
       }
     } else if (n.op === 'in' && (fb === 'apps' || fb === 'purposes') && a.op === 'value') {
       if (typeof a.args === 'string') out.push({ field: fb, op: 'contains', value: a.args });
@@ -225,26 +266,46 @@ function extractPrefilters(root: ASTNode): Prefilter[] {
   return out;
 }
 
-/** The CEL view of a stored device. */
+const OPTIONAL_DEVICE_FIELDS = [
+  'owner',
+  'osVersion',
+  'manufacturer',
+  'model',
+  'serial',
+  'imei',
+  'ownership',
+] as const;
+
+/** The CEL view of a stored device: fields with no value (or an empty one) are left out. */
 export function toTargetDevice(d: Device): TargetDevice {
-  return {
+  const t: TargetDevice = {
     id: d.id,
-    owner: d.owner ?? '',
     class: d.class,
     platform: d.platform,
-    osVersion: d.osVersion ?? '',
-    manufacturer: d.manufacturer ?? '',
-    model: d.model ?? '',
-    serial: d.serial ?? '',
-    imei: d.imei ?? '',
-    ownership: d.ownership ?? '',
     purposes: d.purposes,
     status: d.status,
     apps: d.apps,
   };
+  for (const f of OPTIONAL_DEVICE_FIELDS) {
+    const v = d[f];
+    if (v !== null && v !== '') t[f] = v;
+  }
+  return t;
 }
 
 /** The CEL view of a stored person. */
 export function toTargetPerson(p: Person): TargetPerson {
-  return { id: p.id, unit: p.unit, title: p.title ?? '', tags: p.tags };
+  return {
+    id: p.id,
+    unit: p.unit,
+    ...(p.title !== null && p.title !== '' ? { title: p.title } : {}),
+    tags: p.tags,
+  };
+}
+
+/** Why a target could not be decided, in the words a reader needs: `osVersion is absent`. */
+export function undecidedReason(err: unknown): string {
+  const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+  const key = /^No such key: (\w+)/.exec(message);
+  return key ? `${key[1]} is absent` : message;
 }

@@ -92,7 +92,7 @@ export const exemptionSchema = object(
 );
 
 const counts = (keys: string[]) => object(Object.fromEntries(keys.map((k) => [k, int])), keys);
-const deviceCounts = counts(['pending', 'overdue', 'exempt', 'resolved']);
+const deviceCounts = counts(['pending', 'overdue', 'exempt', 'resolved', 'lost', 'unknown']);
 const peopleCounts = counts(['inScope', 'affected', 'nonCompliant', 'overdue']);
 
 export const statusSchema = object(

@@ -1,9 +1,20 @@
 import {
   judgeDevice,
   reconcileFinding,
+  reconcileUnknown,
   type Judge,
   type OpenFinding,
+  type OpenUnknown,
+  type UnknownChange,
+  type Verdict,
 } from '../domain/finding.rules.js';
+import {
+  getOpenUnknowns,
+  getOpenUnknownsOfMandate,
+  writeUnknownChanges,
+  type NewUnknown,
+  type UnknownClose,
+} from '../store/unknowns.repository.js';
 import { mandateSchema, type MandateDocument } from '../domain/mandate.model.js';
 import { scopeOf } from '../domain/scope.js';
 import { compileTarget, toTargetDevice } from '../domain/target.compile.js';
@@ -41,6 +52,8 @@ export interface EvalOutcome {
     closed: { mandate: string; device: string; reason: string }[];
   };
   errors: { mandate: string; device: string; error: string }[];
+  /** Unknown intervals opened: devices whose target could not be decided. */
+  unknown: number;
 }
 
 const SAMPLE = 1000;
@@ -79,7 +92,7 @@ export async function loadActiveMandates(db: Db, zone: string): Promise<LoadedMa
 }
 
 export function emptyOutcome(): EvalOutcome {
-  return { opened: 0, closed: 0, sample: { opened: [], closed: [] }, errors: [] };
+  return { opened: 0, closed: 0, sample: { opened: [], closed: [] }, errors: [], unknown: 0 };
 }
 
 class FindingWriter {
@@ -127,8 +140,29 @@ class FindingWriter {
     }
   }
 
+  readonly unknownCloses: UnknownClose[] = [];
+  readonly unknownOpens: NewUnknown[] = [];
+
+  /** Records a device's unknown interval changing (DESIGN §5 "Undecided"). */
+  addUnknown(m: LoadedMandate, deviceId: string, change: UnknownChange): void {
+    if (change.close) this.unknownCloses.push(change.close);
+    if (change.open) {
+      this.unknownOpens.push({
+        mandate_id: m.id,
+        device_id: deviceId,
+        owner_id: change.open.owner,
+        unit: change.open.unit,
+        reason: change.open.reason,
+        opened_at: change.open.at,
+        closed_at: null,
+      });
+      this.outcome.unknown++;
+    }
+  }
+
   async flush(db: Db): Promise<EvalOutcome> {
     await writeFindingChanges(db, this.closes, this.opens);
+    await writeUnknownChanges(db, this.unknownCloses, this.unknownOpens);
     return this.outcome;
   }
 }
@@ -151,9 +185,15 @@ export async function reevaluateDevices(
     mandates.map((m) => m.id),
     deviceIds,
   );
+  const unknown = await getOpenUnknowns(
+    db,
+    mandates.map((m) => m.id),
+    deviceIds,
+  );
   const w = new FindingWriter();
   for (const m of mandates) {
     const openOfMandate = open.get(m.id);
+    const unknownOfMandate = unknown.get(m.id);
     for (const id of deviceIds) {
       const d = devices.get(id);
       const owner = d?.owner ? (owners.get(d.owner) ?? null) : null;
@@ -161,6 +201,7 @@ export async function reevaluateDevices(
       if (!verdict.caught && verdict.error)
         w.outcome.errors.push({ mandate: m.id, device: id, error: verdict.error });
       w.add(m, d, id, reconcileFinding(openOfMandate?.get(id), verdict, at, m.issuedAt));
+      w.addUnknown(m, id, reconcileUnknown(unknownOfMandate?.get(id), verdict, at, m.issuedAt));
     }
   }
   return w.flush(db);
@@ -182,6 +223,11 @@ export async function evaluateWholeMandate(
       ? await getOpenFindingsOfMandate(db, m.id)
       : new Map<string, OpenFinding>();
   const seen = new Set<string>();
+  const unknownOpen: Map<string, OpenUnknown> =
+    mode.kind === 'version'
+      ? await getOpenUnknownsOfMandate(db, m.id)
+      : new Map<string, OpenUnknown>();
+  const judged = new Set<string>();
   const filter = {
     prefilters: m.judge.target.prefilters,
     scopeUnits: m.judge.scope.units,
@@ -192,21 +238,35 @@ export async function evaluateWholeMandate(
   for await (const page of streamCandidates(db, filter)) {
     for (const { device, owner } of page) {
       const verdict = judgeDevice(m.judge, device, owner);
-      if (!verdict.caught) {
-        if (verdict.error)
-          w.outcome.errors.push({ mandate: m.id, device: device.id, error: verdict.error });
-        continue;
-      }
-      seen.add(device.id);
       const at =
         mode.kind === 'version'
           ? mode.at
           : mode.sinceLastChange
             ? Math.max(mode.from, device.changedAt, owner?.changedAt ?? 0)
             : mode.from;
+      judged.add(device.id);
+      w.addUnknown(
+        m,
+        device.id,
+        reconcileUnknown(unknownOpen.get(device.id), verdict, at, m.issuedAt),
+      );
+      if (!verdict.caught) {
+        if (verdict.error)
+          w.outcome.errors.push({ mandate: m.id, device: device.id, error: verdict.error });
+        continue;
+      }
+      seen.add(device.id);
       w.add(m, device, device.id, reconcileFinding(open.get(device.id), verdict, at, m.issuedAt));
     }
   }
+  const decided: Verdict = { caught: false, reason: 'mandate_changed' };
+  for (const [deviceId, u] of unknownOpen)
+    if (!judged.has(deviceId))
+      w.addUnknown(
+        m,
+        deviceId,
+        reconcileUnknown(u, decided, mode.kind === 'version' ? mode.at : mode.from, m.issuedAt),
+      );
   if (mode.kind === 'version') {
     for (const [deviceId, f] of open) {
       if (seen.has(deviceId)) continue;
@@ -238,6 +298,12 @@ export async function closeAllFindings(db: Db, m: LoadedMandate, at: number): Pr
       reconcileFinding(f, { caught: false, reason: 'withdrawn' }, at, m.issuedAt, 'withdrawn'),
     );
   }
+  for (const [deviceId, u] of await getOpenUnknownsOfMandate(db, m.id))
+    w.addUnknown(
+      m,
+      deviceId,
+      reconcileUnknown(u, { caught: false, reason: 'withdrawn' }, at, m.issuedAt),
+    );
   return w.flush(db);
 }
 

@@ -38,6 +38,7 @@ import {
   type FindingAtRow,
 } from '../store/status.repository.js';
 import { loadMandateVersion, type LoadedMandate } from './evaluation.service.js';
+import { countUnknownAt, listUnknownsAt } from '../store/unknowns.repository.js';
 import { getTimeZone, readTime } from './settings.service.js';
 
 /** The object of `status --json` (DESIGN §7). */
@@ -73,8 +74,10 @@ export interface FindingView {
   unit: string;
   opened: string;
   closed: string | null;
-  state: 'pending' | 'overdue' | 'exempt' | 'resolved' | 'transferred' | 'lost';
+  state: 'pending' | 'overdue' | 'exempt' | 'resolved' | 'transferred' | 'lost' | 'unknown';
   closeReason: string | null;
+  /** Why the device is unknown (state `unknown` only): `osVersion is absent`. */
+  reason?: string;
 }
 
 /** The version of a mandate in force at T: the first one before its application. */
@@ -150,12 +153,15 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     const open = await aggregateOpen(db, m.id, at, unit);
     const nonExemptOpen = open.open - open.exempt;
     const overdueNow = dueEnd !== null && at >= dueEnd;
+    const undecided = await countUnknownAt(db, m.id, at, unit);
     const devices: DeviceCounts = {
       pending: overdueNow ? 0 : nonExemptOpen,
       overdue: overdueNow ? nonExemptOpen : 0,
       exempt: open.exempt,
-      resolved: agg.devices - agg.open,
+      // A device caught before and undecided now is not resolved: it is counted as unknown.
+      resolved: agg.devices - agg.open - undecided.wereCaught,
       lost: agg.lost,
+      unknown: undecided.unknown,
     };
     const people: PeopleCounts = {
       inScope: await countPeopleInScope(db, loaded.judge.scope, unit),
@@ -231,7 +237,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         groups.set(
           u,
           (g = {
-            devices: { pending: 0, overdue: 0, exempt: 0, resolved: 0, lost: 0 },
+            devices: { pending: 0, overdue: 0, exempt: 0, resolved: 0, lost: 0, unknown: 0 },
             affected: new Set(),
             nonCompliant: new Set(),
             inScope: 0,
@@ -239,8 +245,15 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         );
       return g;
     };
+    const unknownAt = new Map(
+      (await listUnknownsAt(db, m.id, at))
+        .filter((u) => inside(u.unit))
+        .map((u) => [u.device_id, u]),
+    );
+    for (const u of unknownAt.values()) group(cut(u.unit)).devices.unknown++;
     for (const r of perDevice.values()) {
       const g = group(cut(r.unit));
+      if (!isOpen(r) && unknownAt.has(r.device_id)) continue;
       if (!isOpen(r)) {
         g.devices.resolved++;
         if (r.close_status === 'lost') g.devices.lost++;
@@ -403,6 +416,34 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           closeReason: open ? null : r.close_reason,
         };
       });
+      if (o.states?.includes('unknown')) {
+        for (const u of await listUnknownsAt(store.db, m.id, at, {
+          ...(o.device !== undefined ? { device: o.device } : {}),
+          ...(o.owner !== undefined ? { owner: o.owner } : {}),
+        }))
+          views.push({
+            mandate: m.id,
+            device: u.device_id,
+            owner: u.owner_id,
+            unit: u.unit,
+            opened: formatInstant(u.opened_at),
+            closed: null,
+            state: 'unknown',
+            closeReason: null,
+            reason: u.reason,
+          });
+        views.sort((a, b) =>
+          a.opened < b.opened
+            ? -1
+            : a.opened > b.opened
+              ? 1
+              : a.device < b.device
+                ? -1
+                : a.device > b.device
+                  ? 1
+                  : 0,
+        );
+      }
       const vis = o.visibility;
       return views.filter(
         (f) =>

@@ -99,7 +99,8 @@ function* streamCandidatesSqlite(
   for (const p of f.prefilters) {
     const col = `d.${COLUMN[p.field] ?? p.field}`;
     if (p.op === 'in') {
-      where.push(`${col} in (${p.values.map(() => '?').join(',')})`);
+      const list = `${col} in (${p.values.map(() => '?').join(',')})`;
+      where.push(p.nullable ? `(${list} or ${col} is null or ${col} = '')` : list);
       params.push(...p.values);
     } else {
       where.push(`${col} like ? escape '\\'`);
@@ -212,8 +213,13 @@ export async function* streamCandidates(
     }
     for (const p of f.prefilters) {
       const col = `d.${COLUMN[p.field] ?? p.field}`;
+      // A field that may be empty keeps its empty rows: they are unknown, not uncaught.
+      if (p.op === 'in' && p.nullable)
+        q = q.where(
+          sql<boolean>`(${sql.ref(col)} in (${sql.join(p.values)}) or ${sql.ref(col)} is null or ${sql.ref(col)} = '')`,
+        );
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      if (p.op === 'in') q = q.where(col as any, 'in', p.values);
+      else if (p.op === 'in') q = q.where(col as any, 'in', p.values);
       else q = q.where(sql<boolean>`${sql.ref(col)} like ${jsonItemPattern(p.value)} escape '\\'`);
     }
     const rows = await q.execute();

@@ -11,6 +11,7 @@ import { reportsMigration } from './migrations/20261128T0400-reports.js';
 import { accountLanguageMigration } from './migrations/20261128T0500-account-language.js';
 import { replacementMigration } from './migrations/20261128T0600-replacement.js';
 import { sourcesMigration } from './migrations/20261201T0000-sources.js';
+import { unknownsMigration } from './migrations/20261201T0100-unknowns.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -103,6 +104,7 @@ async function migrate(store: Store): Promise<void> {
         '20261128T0500-account-language': accountLanguageMigration(),
         '20261128T0600-replacement': replacementMigration(store.dialect),
         '20261201T0000-sources': sourcesMigration(store.dialect),
+        '20261201T0100-unknowns': unknownsMigration(store.dialect),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

@@ -142,6 +142,17 @@ export interface FindingsTable {
   close_status: string | null;
 }
 
+export interface UnknownsTable {
+  id: Generated<number>;
+  mandate_id: string;
+  device_id: string;
+  owner_id: string;
+  unit: string;
+  reason: string;
+  opened_at: Ms;
+  closed_at: Ms | null;
+}
+
 export interface AttestationsTable {
   id: Generated<number>;
   mandate_id: string;
@@ -390,6 +401,7 @@ export interface Database {
   mandate_versions: MandateVersionsTable;
   mandate_events: MandateEventsTable;
   findings: FindingsTable;
+  unknowns: UnknownsTable;
   attestations: AttestationsTable;
   exemptions: ExemptionsTable;
   audit_log: AuditLogTable;

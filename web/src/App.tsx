@@ -44,7 +44,8 @@ function pagesFor(roles: string[]): Page[] {
 
 /** `#/people/ID` → the page and the object it shows, if any. */
 function route(): { name: string; id: string | null } {
-  const [name = '', ...rest] = window.location.hash.replace(/^#\/?/, '').split('/');
+  const path = window.location.hash.replace(/^#\/?/, '').split('?')[0] ?? '';
+  const [name = '', ...rest] = path.split('/');
   return { name, id: rest.length ? decodeURIComponent(rest.join('/')) : null };
 }
 

@@ -69,7 +69,13 @@ export interface MandateStatus {
   asOf: string;
   unit?: string;
   due: string | null;
-  devices: { pending: number; overdue: number; exempt: number; resolved: number };
+  devices: {
+    pending: number;
+    overdue: number;
+    exempt: number;
+    resolved: number;
+    unknown?: number;
+  };
   people: { inScope: number; affected: number; nonCompliant: number; overdue: number };
   phases: Phase[];
   forecast: { ratePerDay: number; projectedCompletion: string | null; onTrack: boolean };
@@ -77,7 +83,13 @@ export interface MandateStatus {
 
 export interface UnitCounts {
   unit: string;
-  devices: { pending: number; overdue: number; exempt: number; resolved: number };
+  devices: {
+    pending: number;
+    overdue: number;
+    exempt: number;
+    resolved: number;
+    unknown?: number;
+  };
   people: { inScope: number; nonCompliant: number };
 }
 
@@ -132,6 +144,8 @@ export interface Finding {
   closed: string | null;
   state: string;
   closeReason: string | null;
+  /** Why the device is unknown (state `unknown`). */
+  reason?: string;
 }
 
 export interface Exemption {

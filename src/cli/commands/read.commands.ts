@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../../domain/errors.js';
 import type { MandateStatus } from '../../services/status.service.js';
-import { FINDING_COLUMNS, FINDING_STATES } from '../../domain/finding.columns.js';
+import { FINDING_COLUMNS, FINDING_STATES, UNKNOWN_COLUMNS } from '../../domain/finding.columns.js';
 import { formatCsv, formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
 import { positiveInt, withApp } from './shared.js';
@@ -150,11 +150,13 @@ export function registerReadCommands(program: Command, ctx: CliContext): void {
             io.out(JSON.stringify(rows, null, 2) + '\n');
             return;
           }
-          const cells = rows.map((r) => FINDING_COLUMNS.map((c) => r[c] ?? ''));
+          // Unknown rows, when asked for, come with the reason they are undecided.
+          const columns = states?.includes('unknown') ? UNKNOWN_COLUMNS : FINDING_COLUMNS;
+          const cells = rows.map((r) => columns.map((c) => r[c] ?? ''));
           io.out(
             flags.format === 'csv'
-              ? formatCsv([...FINDING_COLUMNS], cells)
-              : formatTable([...FINDING_COLUMNS], cells),
+              ? formatCsv([...columns], cells)
+              : formatTable([...columns], cells),
           );
         });
       },

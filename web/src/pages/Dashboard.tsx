@@ -106,6 +106,16 @@ export function Dashboard({ attestAs }: { attestAs?: boolean }) {
                   <dt>{t('nonCompliant')}</dt>
                   <dd>{num.format(s.people.nonCompliant)}</dd>
                 </div>
+                {(d.unknown ?? 0) > 0 && (
+                  <div className="unknown" title={t('unknownHint')}>
+                    <dt>
+                      <a href={`#/findings?mandate=${encodeURIComponent(s.mandate)}&state=unknown`}>
+                        {t('unknown')}
+                      </a>
+                    </dt>
+                    <dd data-count="unknown">{num.format(d.unknown ?? 0)}</dd>
+                  </div>
+                )}
               </dl>
               <ul className="phases">
                 {s.phases.map((p) => (

@@ -12,8 +12,12 @@ import { api, type Finding, type Mandate } from '../api.js';
 /** Findings of a mandate with filters (state, unit, as of) and CSV export. */
 export function Findings({ mandates }: { mandates: Mandate[] }) {
   const { t, i18n } = useTranslation();
-  const [mandate, setMandate] = useState(mandates[0]?.id ?? '');
-  const [state, setState] = useState('');
+  // `#/findings?mandate=…&state=…` opens the page with those filters (the overview links here).
+  const query = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
+  const [mandate, setMandate] = useState(
+    mandates.find((m) => m.id === query.get('mandate'))?.id ?? mandates[0]?.id ?? '',
+  );
+  const [state, setState] = useState(query.get('state') ?? '');
   const [unit, setUnit] = useState('');
   const [asOf, setAsOf] = useState('');
   const [rows, setRows] = useState<Finding[] | null>(null);
@@ -106,7 +110,10 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
                 <td>{r.unit}</td>
                 <td>{dt(r.opened)}</td>
                 <td>{dt(r.closed)}</td>
-                <td data-state={r.state}>{t(`state_${r.state}`)}</td>
+                <td data-state={r.state}>
+                  {t(`state_${r.state}`)}
+                  {r.reason ? `: ${r.reason}` : ''}
+                </td>
               </tr>
             ))}
           </tbody>
