@@ -17,6 +17,8 @@ export const phaseSchema = z.strictObject({
   due: day.optional(),
   requires: z.enum(['resolve', 'attest']),
   attestBy: z.enum(['unit-head', 'person']).optional(),
+  /** After the end of the due day, how long before a finding is overdue (ISO 8601, `P7D`). */
+  grace: duration.optional(),
 });
 
 /** Who an escalation step goes to, beside the official themself. */

@@ -135,6 +135,12 @@ function checkRules(
   m.spec.phases.forEach((p, i) => {
     day(p.starts, ['spec', 'phases', i, 'starts']);
     day(p.due, ['spec', 'phases', i, 'due']);
+    duration(p.grace, ['spec', 'phases', i, 'grace']);
+    if (p.grace && !p.due)
+      problems.push({
+        where: locate(['spec', 'phases', i, 'grace']),
+        message: 'grace counts from the due date: the phase needs a due',
+      });
     if (p.starts && p.due && p.starts > p.due) {
       problems.push({
         where: locate(['spec', 'phases', i, 'due']),

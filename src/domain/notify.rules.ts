@@ -1,6 +1,7 @@
 import { Duration } from 'luxon';
 import { notifyOf, resolvePhaseOf, type MandateDocument } from './mandate.model.js';
 import { addDuration, endOfDay, startOfDay, type Instant } from './time.js';
+import { resolveDeadlineOf } from './status.rules.js';
 
 export type Recipient = 'official' | 'supervisor' | 'unit-head' | 'officers';
 
@@ -20,6 +21,8 @@ export interface LadderStep {
 export interface Ladder {
   dueStart: Instant;
   dueEnd: Instant;
+  /** The due day's end plus the phase's grace: escalations count from here. */
+  overdueAt: Instant;
   /** Reminders ordered by time, then escalations ordered by their delay. */
   steps: LadderStep[];
   digest: 'daily' | 'weekly' | 'none';
@@ -49,6 +52,7 @@ export function ladderOf(doc: MandateDocument, zone: string): Ladder | null {
   return {
     dueStart,
     dueEnd: endOfDay(due, zone),
+    overdueAt: resolveDeadlineOf(doc, zone).overdueAt!,
     steps: [...reminders, ...escalations],
     digest: notify.digest,
   };
@@ -75,7 +79,7 @@ export interface DueMessage {
 
 /** When a finding became overdue: the end of the due day, or its opening if it was caught later. */
 export function overdueSince(ladder: Ladder, f: FindingLife): Instant {
-  return Math.max(ladder.dueEnd, f.opened);
+  return Math.max(ladder.overdueAt, f.opened);
 }
 
 /**
@@ -145,7 +149,7 @@ export function plannedSteps(
     const at = Math.max(r.at!, f.opened, from);
     if (at < until) out.push({ step: r.id, to: r.to, at });
   });
-  const since = Math.max(ladder.dueEnd, f.opened);
+  const since = Math.max(ladder.overdueAt, f.opened);
   for (const e of ladder.steps.filter((s) => s.kind === 'escalate')) {
     let at = addDuration(since, e.after!, zone);
     if (!e.repeat) {

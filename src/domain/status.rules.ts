@@ -1,5 +1,30 @@
-import type { MandateDocument, Phase } from './mandate.model.js';
-import { DAY_MS, endOfDay, formatInstant, startOfDay, type Instant } from './time.js';
+import { resolvePhaseOf, type MandateDocument, type Phase } from './mandate.model.js';
+import {
+  addDuration,
+  DAY_MS,
+  endOfDay,
+  formatInstant,
+  parseDuration,
+  startOfDay,
+  type Instant,
+} from './time.js';
+
+/** The one place a phase's deadline is read: the end of its due day, and that plus its grace. */
+export function deadlineOf(
+  phase: Phase | undefined,
+  zone: string,
+): { due: string | null; dueEnd: Instant | null; overdueAt: Instant | null } {
+  const due = phase?.due ?? null;
+  if (!due) return { due: null, dueEnd: null, overdueAt: null };
+  const dueEnd = endOfDay(due, zone);
+  const grace = phase?.grace ? parseDuration(phase.grace) : null;
+  return { due, dueEnd, overdueAt: grace ? addDuration(dueEnd, grace, zone) : dueEnd };
+}
+
+/** The deadline of a mandate's resolve phase (DESIGN §5): findings are overdue from `overdueAt`. */
+export function resolveDeadlineOf(doc: MandateDocument, zone: string) {
+  return deadlineOf(resolvePhaseOf(doc), zone);
+}
 
 export type FindingState = 'pending' | 'overdue' | 'exempt';
 export type PhaseState = 'upcoming' | 'open' | 'met' | 'missed';
@@ -30,6 +55,9 @@ export interface PhaseStatus {
   due?: string;
   state: PhaseState;
   nothingCaught?: boolean;
+  /** The phase's grace and when it ends: findings are overdue from then. */
+  grace?: string;
+  graceEnds?: string;
   attestBy?: Phase['attestBy'];
   required?: number;
   attested?: number;
@@ -43,10 +71,14 @@ export interface Forecast {
   onTrack: boolean;
 }
 
-/** The state of a finding open at T (DESIGN §5). */
-export function findingState(exempt: boolean, at: Instant, dueEnd: Instant | null): FindingState {
+/** The state of a finding open at T (DESIGN §5); `overdueAt` is the due day's end plus grace. */
+export function findingState(
+  exempt: boolean,
+  at: Instant,
+  overdueAt: Instant | null,
+): FindingState {
   if (exempt) return 'exempt';
-  return dueEnd !== null && at >= dueEnd ? 'overdue' : 'pending';
+  return overdueAt !== null && at >= overdueAt ? 'overdue' : 'pending';
 }
 
 /** When a phase begins: its `starts`, never before the mandate's issuedAt. */
@@ -67,11 +99,18 @@ export function resolvePhaseState(
   if (at < phaseStart(doc, phase, zone)) return { ...base, state: 'upcoming' };
   const open = devices.pending + devices.overdue;
   const total = devices.pending + devices.overdue + devices.exempt + devices.resolved;
-  const dueEnd = phase.due ? endOfDay(phase.due, zone) : null;
+  const { overdueAt } = deadlineOf(phase, zone);
   let state: PhaseState = 'open';
   if (open === 0) state = 'met';
-  else if (dueEnd !== null && at >= dueEnd && devices.overdue > 0) state = 'missed';
-  return { ...base, state, ...(total === 0 ? { nothingCaught: true } : {}) };
+  else if (overdueAt !== null && at >= overdueAt && devices.overdue > 0) state = 'missed';
+  return {
+    ...base,
+    state,
+    ...(phase.grace && overdueAt !== null
+      ? { grace: phase.grace, graceEnds: formatInstant(overdueAt) }
+      : {}),
+    ...(total === 0 ? { nothingCaught: true } : {}),
+  };
 }
 
 /** State of an attest phase at T, from who must attest and when each first did. */

@@ -239,7 +239,7 @@ export function makeNotifier(deps: NotifierDeps) {
               owner: f.owner_id,
               name: people.get(f.owner_id)?.name ?? f.owner_id,
               device: f.device_id,
-              overdue: now >= ladder.dueEnd,
+              overdue: now >= ladder.overdueAt,
             })),
             link: baseUrl ? `${baseUrl}/console/#/dashboard` : null,
           },

@@ -37,7 +37,7 @@ import {
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { sameFields } from './device-import.write.js';
-import { emptyOutcome, loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
+import { emptyOutcome, loadActiveMandates, reevaluateDevicesAt } from './evaluation.service.js';
 import { advanceObservationClock, getObservationClock, getTimeZone } from './settings.service.js';
 
 /** At most this many check-ins in one request. */
@@ -237,11 +237,23 @@ async function applyCheckins(
   };
   const history: Parameters<typeof insertCheckins>[1] = [];
   const reports: Parameters<typeof recordSourceReports>[1] = [];
-  const touched = new Map<number, string[]>();
+  const touched = new Set<string>();
   let clockTo = floor;
   // In the order observed, so that two check-ins of one device apply one after the other.
   const order = items.map((_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
   const outcome = emptyOutcome();
+  // Changed devices are judged together, each at its own time.
+  const pending = new Map<string, number>();
+  const judgePending = async () => {
+    const r = await reevaluateDevicesAt(
+      tx,
+      [...pending].map(([id, at]) => ({ id, at })),
+      mandates,
+    );
+    outcome.opened += r.opened;
+    outcome.closed += r.closed;
+    pending.clear();
+  };
   for (const i of order) {
     const it = items[i]!;
     const id = found[i]!;
@@ -317,10 +329,12 @@ async function applyCheckins(
     if (before && sameFields<Device>(before, merged, DEVICE_FIELDS)) {
       answer.unchanged++;
       answer.items[i] = { device: id, outcome: 'unchanged', effectiveAt: formatInstant(at) };
-      touched.set(at, [...(touched.get(at) ?? []), id]);
+      touched.add(id);
       continue;
     }
     const row = deviceToRow(merged, { created: before?.createdAt ?? at, changed: at, seen: at });
+    // A device changed twice in one batch is judged after its first change, before its second.
+    if (pending.has(id)) await judgePending();
     if (before) await updateDevice(tx, row);
     else await insertDevices(tx, [row]);
     current.set(id, { ...merged, createdAt: before?.createdAt ?? at, changedAt: at });
@@ -331,11 +345,16 @@ async function applyCheckins(
       outcome: before ? 'applied' : 'created',
       effectiveAt: formatInstant(at),
     };
-    const r = await reevaluateDevices(tx, [id], at, mandates);
-    outcome.opened += r.opened;
-    outcome.closed += r.closed;
+    pending.set(id, at);
   }
-  for (const [at, ids] of touched) await touchDevices(tx, ids, at);
+  await judgePending();
+  // Last seen: each device's latest report in the batch (a change writes it too).
+  const byTime = new Map<number, string[]>();
+  for (const id of touched) {
+    const at = lastSeen.get(id)!;
+    byTime.set(at, [...(byTime.get(at) ?? []), id]);
+  }
+  for (const [at, ids] of byTime) await touchDevices(tx, ids, at);
   await recordSourceReports(tx, reports);
   await insertCheckins(tx, history);
   if (clockTo > floor) await advanceObservationClock(tx, clockTo);

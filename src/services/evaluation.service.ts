@@ -168,13 +168,30 @@ class FindingWriter {
 }
 
 /** Re-judges the devices given after a change that took effect at `at`. */
-export async function reevaluateDevices(
+export function reevaluateDevices(
   db: Db,
   deviceIds: string[],
   at: number,
   mandates: LoadedMandate[],
 ): Promise<EvalOutcome> {
-  if (deviceIds.length === 0 || mandates.length === 0) return emptyOutcome();
+  return reevaluateDevicesAt(
+    db,
+    deviceIds.map((id) => ({ id, at })),
+    mandates,
+  );
+}
+
+/**
+ * Re-judges devices each changed at its own time (a batch of check-ins), reading and writing
+ * once for all. Each device appears at most once.
+ */
+export async function reevaluateDevicesAt(
+  db: Db,
+  changes: { id: string; at: number }[],
+  mandates: LoadedMandate[],
+): Promise<EvalOutcome> {
+  if (changes.length === 0 || mandates.length === 0) return emptyOutcome();
+  const deviceIds = changes.map((c) => c.id);
   const devices = await getDevicesByIds(db, deviceIds);
   const owners = await getPeopleByIds(
     db,
@@ -194,7 +211,7 @@ export async function reevaluateDevices(
   for (const m of mandates) {
     const openOfMandate = open.get(m.id);
     const unknownOfMandate = unknown.get(m.id);
-    for (const id of deviceIds) {
+    for (const { id, at } of changes) {
       const d = devices.get(id);
       const owner = d?.owner ? (owners.get(d.owner) ?? null) : null;
       const verdict = judgeDevice(m.judge, d ?? null, owner);

@@ -11,7 +11,8 @@ import {
   type OrderState,
   type ShortageLine,
 } from '../domain/replacement.rules.js';
-import { endOfDay, formatInstant } from '../domain/time.js';
+import { formatInstant } from '../domain/time.js';
+import { resolveDeadlineOf } from '../domain/status.rules.js';
 import { unitPathAncestry } from '../domain/unit-path.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
@@ -143,7 +144,7 @@ export function makeReplacementReports(deps: { store: Store; clock: Clock }) {
         const line = judgeShortage({
           mandate: m.id,
           due,
-          dueEnd: due ? endOfDay(due, zone) : null,
+          dueEnd: resolveDeadlineOf(m.doc, zone).dueEnd,
           items: offered,
           ...(await countCaught(db, m.id, now, LIVE_STATES)),
           awaitingApproval: awaiting.filter((a) => a.mandate === m.id).reduce((n, a) => n + a.n, 0),

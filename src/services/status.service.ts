@@ -2,6 +2,7 @@ import type { Clock } from '../adapters/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { MandateDocument } from '../domain/mandate.model.js';
 import {
+  resolveDeadlineOf,
   attestPhaseState,
   findingState,
   forecast,
@@ -98,9 +99,8 @@ async function versionAt(
 function dueEndOf(
   doc: MandateDocument,
   zone: string,
-): { due: string | null; dueEnd: number | null } {
-  const due = doc.spec.phases.find((p) => p.requires === 'resolve')?.due ?? null;
-  return { due, dueEnd: due ? endOfDay(due, zone) : null };
+): { due: string | null; dueEnd: number | null; overdueAt: number | null } {
+  return resolveDeadlineOf(doc, zone);
 }
 
 /** What a mandate's notification ladder is and what it will send next (`GET /mandates/{id}/notify`). */
@@ -147,12 +147,12 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     const db = store.db;
     const loaded = await versionAt(db, m, at, zone);
     const doc = loaded.doc;
-    const { due, dueEnd } = dueEndOf(doc, zone);
+    const { due, dueEnd, overdueAt } = dueEndOf(doc, zone);
     const unit = o.unit;
     const agg = await aggregateDevices(db, m.id, at, at - 14 * DAY_MS, unit);
     const open = await aggregateOpen(db, m.id, at, unit);
     const nonExemptOpen = open.open - open.exempt;
-    const overdueNow = dueEnd !== null && at >= dueEnd;
+    const overdueNow = overdueAt !== null && at >= overdueAt;
     const undecided = await countUnknownAt(db, m.id, at, unit);
     const devices: DeviceCounts = {
       pending: overdueNow ? 0 : nonExemptOpen,
@@ -202,7 +202,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       phases,
       forecast: forecast(at, agg.recent, devices.pending + devices.overdue, dueEnd),
     };
-    if (o.byUnit) status.units = await byUnit(db, loaded, at, dueEnd, o.depth, unit);
+    if (o.byUnit) status.units = await byUnit(db, loaded, at, overdueAt, o.depth, unit);
     return status;
   }
 
@@ -210,7 +210,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     db: Db,
     m: LoadedMandate,
     at: number,
-    dueEnd: number | null,
+    overdueAt: number | null,
     depth?: number,
     within?: string,
   ): Promise<NonNullable<MandateStatus['units']>> {
@@ -259,7 +259,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         if (r.close_status === 'lost') g.devices.lost++;
         continue;
       }
-      const state = findingState(r.exempt === 1, at, dueEnd);
+      const state = findingState(r.exempt === 1, at, overdueAt);
       g.devices[state]++;
       if (state !== 'exempt') g.nonCompliant.add(r.owner_id);
     }
@@ -267,7 +267,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     for (const [u, n] of await countPeopleInScopeByUnit(db, m.judge.scope)) {
       if (inside(u)) group(cut(u)).inScope += n;
     }
-    const overdueNow = dueEnd !== null && at >= dueEnd;
+    const overdueNow = overdueAt !== null && at >= overdueAt;
     return [...groups.entries()]
       .map(([unit, g]) => ({
         unit,
@@ -391,7 +391,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       const zone = await getTimeZone(store.db);
       const m = await resolveMandate(id);
       const at = asOfInstant(o.asOf, zone);
-      const { dueEnd } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
+      const { overdueAt } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
       const rows = await listFindingsAt(store.db, m.id, at, {
         ...(o.device !== undefined ? { device: o.device } : {}),
         ...(o.owner !== undefined ? { owner: o.owner } : {}),
@@ -399,7 +399,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       const views = rows.map((r): FindingView => {
         const open = r.closed_at === null || r.closed_at > at;
         const state: FindingView['state'] = open
-          ? findingState(r.exempt === 1, at, dueEnd)
+          ? findingState(r.exempt === 1, at, overdueAt)
           : r.close_reason === 'transferred'
             ? 'transferred'
             : r.close_status === 'lost'

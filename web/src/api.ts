@@ -61,6 +61,8 @@ export interface Phase {
   state: 'upcoming' | 'open' | 'met' | 'missed';
   required?: number;
   attested?: number;
+  /** When the phase's grace ends: findings are overdue from then. */
+  graceEnds?: string;
 }
 
 export interface MandateStatus {
@@ -447,8 +449,9 @@ export const api = {
       'GET',
       `/status/series${query({ mandate, asOf })}`,
     ),
+  /** Every mandate's status as of a day (its 00:00 in the organisation's zone), or now with ''. */
   status: (asOf: string): Promise<MandateStatus[]> =>
-    call<MandateStatus[] | MandateStatus>('GET', `/status?asOf=${encodeURIComponent(asOf)}`).then(
-      (r) => (Array.isArray(r) ? r : [r]),
+    call<MandateStatus[] | MandateStatus>('GET', `/status${query({ asOf })}`).then((r) =>
+      Array.isArray(r) ? r : [r],
     ),
 };

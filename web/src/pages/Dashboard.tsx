@@ -3,8 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError, type MandateStatus } from '../api.js';
 import { MandateUnits } from './MandateUnits.js';
 
-const today = (): string => new Date().toISOString().slice(0, 10);
-
 const DAY = 86_400_000;
 
 /**
@@ -22,7 +20,8 @@ function daysLeft(due: string, asOf: string): number {
 /** The officer's overview: each mandate's counts, phases and forecast as of any day. */
 export function Dashboard({ attestAs }: { attestAs?: boolean }) {
   const { t, i18n } = useTranslation();
-  const [asOf, setAsOf] = useState(today());
+  // Empty: now, like `status` without --as-of; a day: its 00:00 in the organisation's zone.
+  const [asOf, setAsOf] = useState('');
   const [statuses, setStatuses] = useState<MandateStatus[] | null>(null);
   const [forbidden, setForbidden] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -53,14 +52,26 @@ export function Dashboard({ attestAs }: { attestAs?: boolean }) {
       <div className="bar-row">
         <h2 id="mandates-title">{t('mandates')}</h2>
         <label>
-          {t('asOf')}{' '}
-          <input
-            type="date"
-            value={asOf}
-            onChange={(e) => e.target.value && setAsOf(e.target.value)}
-          />
+          {t('asOf')} <input type="date" value={asOf} onChange={(e) => setAsOf(e.target.value)} />
         </label>
+        {asOf && (
+          <button type="button" onClick={() => setAsOf('')}>
+            {t('now')}
+          </button>
+        )}
       </div>
+      {statuses && statuses[0] && (
+        <p className="meta" data-showing={asOf ? 'day' : 'now'}>
+          {asOf
+            ? t('showingDay', { date: date(asOf) })
+            : t('showingNow', {
+                time: new Intl.DateTimeFormat(i18n.language, {
+                  dateStyle: 'long',
+                  timeStyle: 'short',
+                }).format(new Date(statuses[0].asOf)),
+              })}
+        </p>
+      )}
       {note && <p role="status">{note}</p>}
       {statuses === null ? (
         <p>{t('loading')}</p>
@@ -123,6 +134,7 @@ export function Dashboard({ attestAs }: { attestAs?: boolean }) {
                     <span className={`state ${p.state}`}>{t(`phase_${p.state}`)}</span>{' '}
                     {p.title ?? p.id}
                     {p.due ? ` — ${t('due', { date: date(p.due) })}` : ''}
+                    {p.graceEnds ? ` (${t('graceUntil', { date: date(p.graceEnds) })})` : ''}
                     {p.requires === 'attest'
                       ? ` (${t('attested', { attested: num.format(p.attested ?? 0), required: num.format(p.required ?? 0) })})`
                       : ''}
