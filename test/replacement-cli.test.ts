@@ -45,7 +45,7 @@ describeEachDatabase('replacement from the command line', (kind) => {
     const setItem = (cls: string, as: string) =>
       cli.run(
         ...['catalogue', 'set', 'aurora-phone', '--class', cls, '--platform', 'aurora'],
-        ...['--manufacturer', 'F+', '--model', 'R570E', '--as', as],
+        ...['--manufacturer', 'F+', '--model', 'R570E', '--purposes', 'personal', '--as', as],
       );
     const badItem = await setItem('phone', 'log1@x.org');
     expect(badItem.code).toBe(2);
@@ -54,7 +54,7 @@ describeEachDatabase('replacement from the command line', (kind) => {
     expect(asOfficer.code).toBe(1);
     expect(asOfficer.err).toContain('logistics');
     const ok = await setItem('smartphone', 'log1@x.org');
-    expect(ok.out).toBe('aurora-phone: F+ R570E (aurora)\n');
+    expect(ok.out).toBe('aurora-phone: F+ R570E (aurora), issued for personal use\n');
 
     const bad = await cli.run(
       'stock',

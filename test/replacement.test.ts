@@ -127,6 +127,8 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
         platform,
         manufacturer: 'Maker',
         model,
+        // Aurora phones are issued for personal use; the Android model keeps the default.
+        ...(id === 'aurora-phone' ? { purposes: ['Personal'] } : {}),
       });
       expect(r.statusCode, r.body).toBe(200);
     }
@@ -136,6 +138,10 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     expect(list.map((i) => [i.id, i.platform, i.offeredBy])).toEqual([
       ['android-phone', 'android', ['iphones']],
       ['aurora-phone', 'aurora', ['iphones']],
+    ]);
+    expect((list as unknown as { purposes: string[] }[]).map((i) => i.purposes)).toEqual([
+      ['official'],
+      ['personal'],
     ]);
   });
 
@@ -263,10 +269,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     await at('2023-03-15T11:30:00Z');
     const preview = await call('logistics', 'GET', `/api/v1/replacements/${id}/preview?swap=true`);
     expect(preview.statusCode, preview.body).toBe(200);
+    // Issued for personal use, the new phone opens nothing: the story ends compliant.
     const expected = {
-      opened: [
-        { mandate: 'smartphones', title: 'No smartphones for official business', device: 'S1' },
-      ],
+      opened: [],
       closed: expect.arrayContaining([
         expect.objectContaining({ mandate: 'iphones', device: 'd1', reason: 'device_inactive' }),
         expect.objectContaining({
@@ -303,8 +308,12 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     expect((await call('official1', 'GET', '/api/v1/devices/S1')).json()).toMatchObject({
       status: 'active',
       owner: 'p1',
-      purposes: ['official'],
+      purposes: ['personal'],
     });
+    const smart = (
+      await call('officer', 'GET', '/api/v1/findings?mandate=smartphones&owner=p1&asOf=2023-03-20')
+    ).json<{ device: string; closed: string | null }[]>();
+    expect(smart.filter((f) => f.closed === null)).toEqual([]);
     const findings = (
       await call('officer', 'GET', '/api/v1/findings?mandate=iphones&device=d1&asOf=2023-03-20')
     ).json<{ closed: string; state: string; closeReason: string }[]>();
@@ -730,4 +739,51 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       readOnly: false,
     };
   }
+
+  it('a unit that a mandate in force would catch is refused (409, naming it) unless an officer overrides with a reason', async () => {
+    await at('2023-04-20T09:00:00Z');
+    const unit = await call('logistics', 'POST', '/api/v1/stock', {
+      devices: [{ id: 'S-AND-2', item: 'android-phone', location: 'Depot B' }],
+    });
+    expect(unit.statusCode, unit.body).toBe(201);
+    const req = await call('official2', 'POST', '/api/v1/replacements', {
+      device: 'd2',
+      item: 'android-phone',
+    });
+    expect(req.statusCode, req.body).toBe(201);
+    const id = req.json<{ id: number }>().id;
+    const refused = await call('logistics', 'POST', `/api/v1/replacements/${id}/approve`, {
+      location: 'Depot B',
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<{ details: { value: string }[] }>().details.map((d) => d.value)).toEqual([
+      'smartphones',
+    ]);
+    const notOfficer = await call('logistics', 'POST', `/api/v1/replacements/${id}/approve`, {
+      location: 'Depot B',
+      override: 'needs Android apps',
+    });
+    expect(notOfficer.statusCode).toBe(403);
+    const ok = await call('officer', 'POST', `/api/v1/replacements/${id}/approve`, {
+      location: 'Depot B',
+      override: 'ministerial liaison, approved by the security office',
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({
+      state: 'approved',
+      override: {
+        reason: 'ministerial liaison, approved by the security office',
+        by: 'officer@x.org',
+      },
+    });
+    // Issuing follows the override made at approval.
+    const issued = await call('logistics', 'POST', `/api/v1/replacements/${id}/issue`, {});
+    expect(issued.statusCode, issued.body).toBe(200);
+    const audit = (await call('auditor', 'GET', '/api/v1/audit?limit=1000')).json<
+      { action: string; object: string }[]
+    >();
+    expect(audit.filter((a) => a.action === 'replacement.override')).toEqual([
+      expect.objectContaining({ object: `replacement/${id}` }),
+    ]);
+  });
 });

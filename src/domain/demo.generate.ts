@@ -4,7 +4,7 @@
  * weekly snapshots through March and early April, and the unit heads' attestations.
  */
 
-export const DEMO_VERSION = '3';
+export const DEMO_VERSION = '4';
 
 /** One weekly snapshot: the full people and devices files as observed that day. */
 export interface DemoSnapshot {

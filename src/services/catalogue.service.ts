@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import { parseCsv } from '../adapters/csv.js';
 import { visibilityOf, type Actor } from '../domain/access.policy.js';
-import { DEVICE_CLASSES, PLATFORMS, type Device } from '../domain/device.model.js';
+import { DEVICE_CLASSES, PLATFORMS, PURPOSES, type Device } from '../domain/device.model.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
 import { deviceToRow, getDevicesByIds, insertDevices } from '../store/devices.repository.js';
@@ -29,6 +29,8 @@ export interface CatalogueItemView {
   model: string;
   notes: string | null;
   active: boolean;
+  /** What a unit is issued for: `personal` keeps a replacement phone out of "no official smartphones". */
+  purposes: string[];
   offeredBy: string[];
   stock: { total: number; reserved: number; free: number };
 }
@@ -58,6 +60,14 @@ const catalogueFields = z.strictObject({
   model: z.string().trim().min(1, 'is required'),
   notes: z.string().trim().nullable().optional(),
   active: z.boolean().optional(),
+  purposes: z
+    .array(
+      z
+        .string()
+        .transform((s) => s.trim().toLowerCase())
+        .pipe(z.enum(PURPOSES)),
+    )
+    .optional(),
 });
 
 const textCell = z
@@ -84,6 +94,7 @@ export async function catalogueOf(db: Db): Promise<CatalogueItemView[]> {
       model: r.model,
       notes: r.notes,
       active: r.active === 1,
+      purposes: JSON.parse(r.purposes) as string[],
       offeredBy: offered.get(r.id) ?? [],
       stock: { total, reserved, free: total - reserved },
     };
@@ -225,6 +236,14 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
           active: f.active === false ? 0 : 1,
           created_at: before?.created_at ?? now,
           changed_at: now,
+          // Not given: as before, or for official business as issued until now.
+          purposes: JSON.stringify(
+            f.purposes
+              ? [...new Set(f.purposes)]
+              : before
+                ? JSON.parse(before.purposes)
+                : ['official'],
+          ),
         };
         await putCatalogueItem(tx, row, before !== undefined);
         await recordAudit(tx, now, {

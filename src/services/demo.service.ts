@@ -58,6 +58,8 @@ const DEMO_STOCK = {
       manufacturer: 'F+ tech',
       model: 'R570E',
       notes: 'Aurora OS, domestic; the default replacement',
+      // Issued for personal use: "no smartphones for official business" must not catch it.
+      purposes: ['personal'],
     },
     'android-phone': {
       class: 'smartphone',
@@ -65,6 +67,7 @@ const DEMO_STOCK = {
       manufacturer: 'Samsung',
       model: 'Galaxy A54',
       notes: 'Corporate profile under MDM; for staff who need Android apps',
+      purposes: ['personal'],
     },
   },
   units: [

@@ -173,6 +173,8 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
           closed_at: null,
           ended_at: null,
           reason: null,
+          override_reason: null,
+          override_by: null,
         });
         await steps.event(tx, actor, id, 'request', now, null, r.note?.trim() || null, r);
         return viewOf((await getOrder(tx, id))!);

@@ -16,6 +16,8 @@ import {
   type StoredDevice,
 } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
+import { getCatalogueItems } from '../store/stock.repository.js';
+import { judgeDevice } from '../domain/finding.rules.js';
 import {
   insertCustody,
   insertOrderEvent,
@@ -102,6 +104,73 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
     };
   }
 
+  /**
+   * DESIGN §11: the mandates in force that would catch the unit once it is the official's
+   * (active, theirs, issued for the catalogue item's purposes).
+   */
+  async function wouldCatch(
+    tx: Db,
+    unit: Device,
+    o: OrderRow,
+  ): Promise<{ issued: Device; catching: { mandate: string; title: string }[] }> {
+    const item = (await getCatalogueItems(tx, [o.item_id])).get(o.item_id);
+    const issued: Device = {
+      ...unit,
+      owner: o.person_id,
+      status: 'active',
+      ownership: 'corporate',
+      purposes: item ? (JSON.parse(item.purposes) as Device['purposes']) : ['official'],
+    };
+    const person = (await getPeopleByIds(tx, [o.person_id])).get(o.person_id) ?? null;
+    const catching = (await mandatesIn(tx))
+      .filter((m) => judgeDevice(m.judge, issued, person).caught)
+      .map((m) => ({ mandate: m.id, title: m.doc.metadata.title }));
+    return { issued, catching };
+  }
+
+  /**
+   * Refuses a unit that a mandate in force would catch (409, naming each mandate), unless an
+   * officer overrides it with a reason now, or did when approving; the override is kept on the
+   * order and audited.
+   */
+  async function checkCompliant(
+    tx: Db,
+    actor: Actor,
+    o: OrderRow,
+    unit: Device,
+    opts: StepOptions,
+    now: number,
+  ): Promise<Device> {
+    const { issued, catching } = await wouldCatch(tx, unit, o);
+    if (catching.length === 0 || (o.override_reason !== null && !opts.override)) return issued;
+    const reason = opts.override?.trim() ?? '';
+    if (!reason)
+      throw new AppError(
+        'conflict',
+        `unit ${unit.id} would be caught once issued to ${o.person_id} by ${catching.map((c) => `${c.title} (${c.mandate})`).join(', ')}: choose another model, or an officer overrides with a reason`,
+        catching.map((c) => ({
+          where: 'mandate',
+          value: c.mandate,
+          message: `${c.title} would open a finding for ${unit.id} (owner ${o.person_id})`,
+        })),
+      );
+    if (!actor.roles.has('officer'))
+      throw new AppError(
+        'forbidden',
+        'only an officer can override a mandate that would catch the unit',
+      );
+    await move(tx, o, { override_reason: reason, override_by: actor.email });
+    o.override_reason = reason;
+    o.override_by = actor.email;
+    await recordAudit(tx, now, {
+      actor: auditActor(actor),
+      action: 'replacement.override',
+      object: `replacement/${o.id}`,
+      change: { unit: unit.id, mandates: catching.map((c) => c.mandate), reason },
+    });
+    return issued;
+  }
+
   async function event(
     tx: Db,
     actor: Actor,
@@ -155,6 +224,8 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
         'conflict',
         `no unit of ${o.item_id} is free in stock${location ? ` at ${location}` : ''}: receive stock first`,
       );
+    const reserved = (await getDevicesByIds(tx, [unit.device_id])).get(unit.device_id);
+    if (reserved) await checkCompliant(tx, actor, o, reserved, opts, now);
     await move(tx, o, { state: 'approved', approved_at: now, new_device_id: unit.device_id });
     await event(tx, actor, o.id, 'approve', now, unit.location, opts.note ?? null, {
       reserved: unit.device_id,
@@ -213,18 +284,9 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
       throw new AppError('conflict', `${o.person_id} is no longer an active person`);
     const place = opts.place?.trim() || stock.location;
     const { createdAt: _c, changedAt: _ch, ...fields } = unit;
-    const changes: { before: StoredDevice; next: Device }[] = [
-      {
-        before: unit,
-        next: {
-          ...fields,
-          owner: o.person_id,
-          status: 'active',
-          ownership: 'corporate',
-          purposes: ['official'],
-        },
-      },
-    ];
+    // Issued for the catalogue item's purposes; refused if a mandate in force would catch it.
+    const issued = await checkCompliant(tx, actor, o, fields, opts, now);
+    const changes: { before: StoredDevice; next: Device }[] = [{ before: unit, next: issued }];
     const custody = [
       {
         device_id: unit.id,

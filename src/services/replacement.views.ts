@@ -22,6 +22,8 @@ export interface OrderView {
   closedAt: string | null;
   endedAt: string | null;
   reason: string | null;
+  /** An officer's override of a mandate that would catch the unit (DESIGN §11). */
+  override: { reason: string; by: string } | null;
   events?: { step: string; by: string; at: string; place: string | null; note: string | null }[];
 }
 
@@ -55,6 +57,8 @@ export function viewOf(r: OrderRow): OrderView {
     closedAt: t(r.closed_at),
     endedAt: t(r.ended_at),
     reason: r.reason,
+    override:
+      r.override_reason !== null ? { reason: r.override_reason, by: r.override_by ?? '' } : null,
   };
 }
 
@@ -69,4 +73,6 @@ export interface StepOptions {
   /** Reject or cancel: why. */
   reason?: string;
   note?: string;
+  /** Approve or issue, an officer only: why a unit a mandate in force would catch goes out anyway. */
+  override?: string;
 }

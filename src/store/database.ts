@@ -12,6 +12,7 @@ import { accountLanguageMigration } from './migrations/20261128T0500-account-lan
 import { replacementMigration } from './migrations/20261128T0600-replacement.js';
 import { sourcesMigration } from './migrations/20261201T0000-sources.js';
 import { unknownsMigration } from './migrations/20261201T0100-unknowns.js';
+import { replacementComplianceMigration } from './migrations/20261201T0200-replacement-compliance.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -105,6 +106,7 @@ async function migrate(store: Store): Promise<void> {
         '20261128T0600-replacement': replacementMigration(store.dialect),
         '20261201T0000-sources': sourcesMigration(store.dialect),
         '20261201T0100-unknowns': unknownsMigration(store.dialect),
+        '20261201T0200-replacement-compliance': replacementComplianceMigration(),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

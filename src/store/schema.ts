@@ -289,6 +289,8 @@ export interface CatalogueItemsTable {
   active: number;
   created_at: Ms;
   changed_at: Ms;
+  /** JSON list: the purposes a unit of this model is issued for. */
+  purposes: string;
 }
 
 /** A device waiting in stock (status `in_stock`) at a location, perhaps reserved by an order. */
@@ -324,6 +326,9 @@ export interface ReplacementOrdersTable {
   /** Rejected or cancelled at. */
   ended_at: Ms | null;
   reason: string | null;
+  /** An officer's override of a mandate that would catch the unit: why, and who. */
+  override_reason: string | null;
+  override_by: string | null;
 }
 
 export interface OrderEventsTable {

@@ -278,6 +278,8 @@ export interface CatalogueItem {
   model: string;
   notes: string | null;
   active: boolean;
+  /** What a unit is issued for. */
+  purposes: string[];
   offeredBy: string[];
   stock: { total: number; reserved: number; free: number };
 }

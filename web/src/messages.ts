@@ -352,6 +352,8 @@ export const messages = {
       replacementModel: 'Model',
       replacementRequested:
         'Replacement requested: logistics will approve it and tell you where to collect it.',
+      issuedFor: 'issued for {{purposes}}',
+      purposesIssued: 'Issued for',
       custody: 'Chain of custody',
       noCustody: 'No handover recorded.',
       sources: 'Reported by',
@@ -745,6 +747,8 @@ export const messages = {
       replacementModel: 'Модель',
       replacementRequested:
         'Заявка подана: логистика одобрит её и сообщит, где получить устройство.',
+      issuedFor: 'выдаётся для: {{purposes}}',
+      purposesIssued: 'Назначение',
       custody: 'Цепочка передачи',
       noCustody: 'Передачи не записаны.',
       sources: 'Источники сведений',

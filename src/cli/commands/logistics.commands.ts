@@ -94,6 +94,10 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
     .requiredOption('--manufacturer <text>', 'manufacturer')
     .requiredOption('--model <text>', 'model')
     .option('--notes <text>', 'notes')
+    .option(
+      '--purposes <list>',
+      'what a unit is issued for: official, personal, or both comma-separated (default: as before, else official)',
+    )
     .option('--withdrawn', 'no longer offered')
     .requiredOption('--as <email>', 'the logistics account making the change')
     .action(
@@ -105,6 +109,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
           manufacturer: string;
           model: string;
           notes?: string;
+          purposes?: string;
           withdrawn?: boolean;
           as: string;
         },
@@ -118,8 +123,18 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
             model: f.model,
             notes: f.notes ?? null,
             active: f.withdrawn !== true,
+            ...(f.purposes !== undefined
+              ? {
+                  purposes: f.purposes
+                    .split(/[,;]/)
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+                }
+              : {}),
           });
-          io.out(`${item.id}: ${item.manufacturer} ${item.model} (${item.platform})\n`);
+          io.out(
+            `${item.id}: ${item.manufacturer} ${item.model} (${item.platform}), issued for ${item.purposes.join(' and ')} use\n`,
+          );
         });
       },
     );

@@ -48,6 +48,12 @@ export const stepBody = {
     },
     location: { type: 'string', description: 'approve: the stock location to reserve from' },
     reason: { type: 'string', description: 'reject (required) or cancel: why' },
+    override: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'approve or issue, an officer only: why a unit that a mandate in force would catch is handed out all the same',
+    },
   },
 } as const;
 export const bulkBody = {
@@ -71,4 +77,5 @@ export type StepBody = {
   swap?: boolean;
   location?: string;
   reason?: string;
+  override?: string;
 };

@@ -39,6 +39,12 @@ export function CatalogueCard({
               <td>
                 {i.manufacturer} {i.model}
                 {i.notes ? ` · ${i.notes}` : ''}
+                <br />
+                <span className="meta" data-purposes={i.purposes.join(',')}>
+                  {t('issuedFor', {
+                    purposes: i.purposes.map((p) => t(`purpose_${p}`)).join(', '),
+                  })}
+                </span>
               </td>
               <td>{i.offeredBy.join(', ') || '—'}</td>
               <td>{i.active ? t('itemOffered') : t('itemWithdrawn')}</td>
@@ -54,6 +60,7 @@ export function CatalogueCard({
                           manufacturer: i.manufacturer,
                           model: i.model,
                           notes: i.notes,
+                          purposes: i.purposes,
                           active: !i.active,
                         })
                         .then(() => onDone(t('itemSaved', { id: i.id })), onFail)
@@ -199,14 +206,22 @@ function CatalogueForm({
     manufacturer: '',
     model: '',
     notes: '',
+    // Phones are issued for personal use by default: issued for official business, a
+    // smartphone is what "no smartphones for official business" forbids.
+    purposes: 'personal',
   });
   const set = (k: keyof typeof item) => (e: { target: { value: string } }) =>
     setItem({ ...item, [k]: e.target.value });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const { id, notes, ...rest } = item;
+    const { id, notes, purposes, ...rest } = item;
     void api
-      .putItem(id.trim(), { ...rest, notes: notes.trim() || null, active: true })
+      .putItem(id.trim(), {
+        ...rest,
+        notes: notes.trim() || null,
+        purposes: purposes.split(','),
+        active: true,
+      })
       .then(() => onDone(t('itemSaved', { id })), onFail);
   };
   return (
@@ -243,6 +258,19 @@ function CatalogueForm({
       </label>
       <label>
         {t('notes')} <input value={item.notes} onChange={set('notes')} />
+      </label>
+      <label>
+        {t('purposesIssued')}{' '}
+        <select value={item.purposes} onChange={set('purposes')}>
+          {['personal', 'official', 'official,personal'].map((p) => (
+            <option key={p} value={p}>
+              {p
+                .split(',')
+                .map((x) => t(`purpose_${x}`))
+                .join(', ')}
+            </option>
+          ))}
+        </select>
       </label>
       <button type="submit">{t('addItem')}</button>
     </form>
