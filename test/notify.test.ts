@@ -360,9 +360,16 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     expect(mail.map((m) => m.subject)).toEqual(['Status report: Replace iPhones — April 2, 2023']);
     const files = Object.fromEntries(mail[0]!.attachments.map((x) => [x.filename, x.content]));
     expect(Object.keys(files).sort()).toEqual([
+      'iphones-reported-2023-04-02-exemptions.csv',
       'iphones-reported-2023-04-02.csv',
       'iphones-reported-2023-04-02.pdf',
     ]);
+    // The third attachment is the register of exemptions, with its columns.
+    expect(
+      files['iphones-reported-2023-04-02-exemptions.csv']!.toString('utf8').split('\n')[0],
+    ).toBe(
+      'id,mandate,device,person,ground,reason,requestedBy,requestedAt,decidedBy,decidedAt,until,state',
+    );
     const status = await a.status.status('iphones-reported', { asOf: '2023-04-02' });
     expect(status.devices.overdue).toBe(2);
     const csv = files['iphones-reported-2023-04-02.csv']!.toString('utf8').split('\r\n');

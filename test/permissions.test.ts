@@ -313,6 +313,12 @@ const ROUTES: {
     needs: 'imports',
     body: [{ serial: 'nope' }],
   },
+  {
+    method: 'GET',
+    path: '/api/v1/attestations',
+    url: '/api/v1/attestations?format=csv',
+    needs: 'read',
+  },
   { method: 'GET', path: '/api/v1/audit', url: '/api/v1/audit', needs: 'audit.read' },
   { method: 'GET', path: '/api/v1/audit/verify', url: '/api/v1/audit/verify', needs: 'audit.read' },
 ];

@@ -1,5 +1,5 @@
 /** Text output for the CLI: aligned tables and CSV safe to open in a spreadsheet. */
-import { csvCell } from '../domain/csv-cell.js';
+import { csvCell, csvDocument } from '../domain/csv-cell.js';
 
 export { csvCell };
 
@@ -16,5 +16,5 @@ export function formatTable(header: string[], rows: string[][]): string {
 
 /** A CSV document with a header row. */
 export function formatCsv(header: string[], rows: string[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return csvDocument(header, rows);
 }

@@ -6,6 +6,7 @@ import { registerDataCommands } from './commands/data.commands.js';
 import { registerReadCommands } from './commands/read.commands.js';
 import { registerNotifyCommands } from './commands/notify.commands.js';
 import { registerLogisticsCommands } from './commands/logistics.commands.js';
+import { registerEvidenceCommands } from './commands/evidence.commands.js';
 import { registerServeCommands } from './commands/serve.commands.js';
 
 /** What commands share: where to write, which clock (tests fix it). */
@@ -38,6 +39,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerAccountCommands(program, ctx);
   registerNotifyCommands(program, ctx);
   registerLogisticsCommands(program, ctx);
+  registerEvidenceCommands(program, ctx);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -20,6 +20,9 @@ import type { makeStatusService } from '../services/status.service.js';
 import type { FindingAtRow } from '../store/status.repository.js';
 import { DateTime, Duration } from 'luxon';
 import { reportCsv, reportPdf } from '../adapters/report.js';
+import { exemptionRegisterAt } from '../services/exemption.service.js';
+import { exemptionRegisterCsv } from '../services/register.csv.js';
+import { listAttestations } from '../store/attestations.repository.js';
 import { resolvePhaseOf } from '../domain/mandate.model.js';
 import { getTimeZone } from '../services/settings.service.js';
 import type { Store } from '../store/database.js';
@@ -590,7 +593,7 @@ export function makeNotifier(deps: NotifierDeps) {
               ? undefined
               : await store.db
                   .selectFrom('reports')
-                  .select(['csv', 'pdf', 'day', 'mandate_id'])
+                  .select(['csv', 'pdf', 'day', 'mandate_id', 'register_csv'])
                   .where('id', '=', n.report_id)
                   .executeTakeFirst();
           await mailer.send({
@@ -612,6 +615,15 @@ export function makeNotifier(deps: NotifierDeps) {
                       content: Buffer.from(report.csv, 'utf8'),
                       contentType: 'text/csv; charset=utf-8',
                     },
+                    ...(report.register_csv !== null
+                      ? [
+                          {
+                            filename: `${report.mandate_id}-${report.day}-exemptions.csv`,
+                            content: Buffer.from(report.register_csv, 'utf8'),
+                            contentType: 'text/csv; charset=utf-8',
+                          },
+                        ]
+                      : []),
                   ],
                 }
               : {}),
@@ -671,11 +683,38 @@ export function makeNotifier(deps: NotifierDeps) {
       if (exists) continue;
       const s = await status.status(m.id, { asOf: day, byUnit: true, depth: 3 });
       const csv = reportCsv(s);
-      const pdf = await reportPdf(s, day, deps.language, new Date(now));
+      const register = await exemptionRegisterAt(store.db, m.id, at);
+      const attested = (await listAttestations(store.db, { mandate: m.id })).filter(
+        (a) => a.attested_at <= at,
+      );
+      const names = await getPeopleByIds(
+        store.db,
+        attested.map((a) => a.by_person_id),
+      );
+      const pdf = await reportPdf(s, day, deps.language, new Date(now), {
+        exemptions: register.filter((e) => e.state === 'approved'),
+        attestations: attested.map((a) => ({
+          phase: a.phase_id,
+          unit: a.unit,
+          person: a.person_id,
+          byName: names.get(a.by_person_id)?.name ?? a.by_person_id,
+          at: formatInstant(a.attested_at),
+          note: a.note,
+        })),
+      });
+      const registerCsv = exemptionRegisterCsv(register);
       made += await writeTransaction(store, async (tx) => {
         const inserted = await tx
           .insertInto('reports')
-          .values({ mandate_id: m.id, day, as_of: at, created_at: now, csv, pdf })
+          .values({
+            mandate_id: m.id,
+            day,
+            as_of: at,
+            created_at: now,
+            csv,
+            pdf,
+            register_csv: registerCsv,
+          })
           .onConflict((oc) => oc.columns(['mandate_id', 'day']).doNothing())
           .returning('id')
           .executeTakeFirst();

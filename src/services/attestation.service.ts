@@ -5,7 +5,13 @@ import { normaliseUnitPath } from '../domain/unit-path.js';
 import type { Store } from '../store/database.js';
 import { getMandate, getMandateVersion } from '../store/mandates.repository.js';
 import { isPersonInScope, listUnitsInScope } from '../store/scope.repository.js';
-import { getAttestation, insertAttestation } from '../store/attestations.repository.js';
+import {
+  getAttestation,
+  insertAttestation,
+  listAttestations,
+} from '../store/attestations.repository.js';
+import { getPeopleByIds } from '../store/people.repository.js';
+import { canSeeUnit, type Visibility } from '../domain/access.policy.js';
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { loadMandateVersion } from './evaluation.service.js';
@@ -21,10 +27,56 @@ export interface AttestInput {
   actor: string;
 }
 
+/** One attestation as the register lists it. */
+export interface AttestationView {
+  mandate: string;
+  phase: string;
+  unit: string | null;
+  person: string | null;
+  by: string;
+  byName: string;
+  at: string;
+  note: string | null;
+}
+
 /** Attestations: a unit head or a person states that a phase is done. */
 export function makeAttestationService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
   return {
+    /**
+     * The register of attestations within what the reader may see: a unit's (at or below the
+     * reader's units) or a person's (the reader themself), everything for org-wide readers.
+     */
+    async list(
+      visibility: Visibility,
+      f: { mandate?: string; phase?: string } = {},
+    ): Promise<AttestationView[]> {
+      if (f.mandate !== undefined && !(await getMandate(store.db, f.mandate)))
+        throw new AppError('not_found', `unknown mandate ${f.mandate}`, [
+          { where: 'mandate', value: f.mandate, message: 'no such mandate' },
+        ]);
+      const rows = (await listAttestations(store.db, f)).filter(
+        (r) =>
+          visibility.all ||
+          (r.unit !== null && canSeeUnit(visibility, r.unit)) ||
+          (r.person_id !== null && r.person_id === visibility.personId),
+      );
+      const people = await getPeopleByIds(
+        store.db,
+        rows.map((r) => r.by_person_id),
+      );
+      return rows.map((r) => ({
+        mandate: r.mandate_id,
+        phase: r.phase_id,
+        unit: r.unit,
+        person: r.person_id,
+        by: r.by_person_id,
+        byName: people.get(r.by_person_id)?.name ?? r.by_person_id,
+        at: formatInstant(r.attested_at),
+        note: r.note,
+      }));
+    },
+
     /** Records an attestation; attesting twice changes nothing. */
     async attest(i: AttestInput): Promise<{ created: boolean; attestedAt: string }> {
       return writeTransaction(store, async (tx) => {

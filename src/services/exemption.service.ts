@@ -11,6 +11,7 @@ import {
   startOfDay,
 } from '../domain/time.js';
 import type { Store } from '../store/database.js';
+import { getOpenFindings, hasOpenFindingOfOwner } from '../store/findings.repository.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
 import {
   getExemption,
@@ -77,6 +78,41 @@ function viewOf(r: ExemptionRow, now: number): ExemptionView {
 }
 
 const actorName = (a: Actor): string => `account:${a.accountId}`;
+
+/** What an exemption was at T: only decisions taken at or before T count. */
+function stateAt(r: ExemptionRow, at: number): ExemptionState {
+  if (r.revoked_at !== null && r.revoked_at <= at) return 'revoked';
+  if (r.approved_at !== null && r.approved_at <= at) return at >= r.ends_at ? 'lapsed' : 'approved';
+  if (r.state === 'rejected' && r.decided_at !== null && r.decided_at <= at) return 'rejected';
+  return 'requested';
+}
+
+/**
+ * The register of a mandate's exemptions as of T (for reports): those requested by then, in the
+ * state they had then, oldest first.
+ */
+export async function exemptionRegisterAt(
+  db: Db,
+  mandateId: string,
+  at: number,
+): Promise<ExemptionView[]> {
+  return (await listExemptions(db, mandateId))
+    .filter((r) => r.requested_at <= at)
+    .sort((a, b) => a.id - b.id)
+    .map((r) => {
+      const state = stateAt(r, at);
+      const decided = r.decided_at !== null && r.decided_at <= at;
+      return {
+        ...viewOf(r, at),
+        state,
+        decidedBy: decided ? r.decided_by : null,
+        decidedAt: decided ? formatInstant(r.decided_at!) : null,
+        approvedAt:
+          r.approved_at !== null && r.approved_at <= at ? formatInstant(r.approved_at) : null,
+        revokedAt: r.revoked_at !== null && r.revoked_at <= at ? formatInstant(r.revoked_at) : null,
+      };
+    });
+}
 
 /** Exemptions as a workflow: request, approve or reject, revoke; they lapse at the end of `until`. */
 export function makeExemptionService(deps: { store: Store; clock: Clock }) {
@@ -213,6 +249,16 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
           throw new AppError(
             'unprocessable',
             `${r.device ? `device ${r.device}` : `person ${personId}`} is outside the scope of ${m.id}`,
+          );
+        // DESIGN §11: an exemption is for what the mandate catches, not a blanket in advance.
+        const caught =
+          r.device !== undefined
+            ? (await getOpenFindings(tx, [m.id], [r.device])).get(m.id)?.has(r.device) === true
+            : await hasOpenFindingOfOwner(tx, m.id, personId);
+        if (!caught)
+          throw new AppError(
+            'unprocessable',
+            `${r.device !== undefined ? `device ${r.device}` : `person ${personId}`} is not caught by ${m.id}: there is nothing to exempt`,
           );
         const problems: Problem[] = [];
         if (!ex.grounds.includes(r.ground))

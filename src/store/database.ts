@@ -13,6 +13,7 @@ import { replacementMigration } from './migrations/20261128T0600-replacement.js'
 import { sourcesMigration } from './migrations/20261201T0000-sources.js';
 import { unknownsMigration } from './migrations/20261201T0100-unknowns.js';
 import { replacementComplianceMigration } from './migrations/20261201T0200-replacement-compliance.js';
+import { reportRegisterMigration } from './migrations/20261201T0300-report-register.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -107,6 +108,7 @@ async function migrate(store: Store): Promise<void> {
         '20261201T0000-sources': sourcesMigration(store.dialect),
         '20261201T0100-unknowns': unknownsMigration(store.dialect),
         '20261201T0200-replacement-compliance': replacementComplianceMigration(),
+        '20261201T0300-report-register': reportRegisterMigration(),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

@@ -104,3 +104,20 @@ export async function writeFindingChanges(
   }
   await insertMany(db, 'findings', opens);
 }
+
+/** Whether a mandate has an open finding for this owner. */
+export async function hasOpenFindingOfOwner(
+  db: Db,
+  mandateId: string,
+  ownerId: string,
+): Promise<boolean> {
+  const r = await db
+    .selectFrom('findings')
+    .select('id')
+    .where('mandate_id', '=', mandateId)
+    .where('owner_id', '=', ownerId)
+    .where('closed_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return r !== undefined;
+}

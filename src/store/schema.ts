@@ -277,6 +277,8 @@ export interface ReportsTable {
   created_at: Ms;
   csv: string;
   pdf: Uint8Array;
+  /** The register of exemptions as of the report's day (reports made before it have none). */
+  register_csv: string | null;
 }
 
 export interface CatalogueItemsTable {

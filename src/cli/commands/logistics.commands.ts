@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { App } from '../../app.js';
-import type { Actor } from '../../domain/access.policy.js';
 import { invalidInput } from '../../domain/errors.js';
 import { ORDER_STATES } from '../../domain/replacement.rules.js';
 import type { OrderView } from '../../services/replacement.service.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
-import { cliActor, positiveInt, withApp } from './shared.js';
+import { format, positiveInt, reader, withApp } from './shared.js';
 
 function readText(file: string): string {
   try {
@@ -17,30 +16,8 @@ function readText(file: string): string {
   }
 }
 
-/** Whoever runs the command line reads everything, as an auditor would. */
-function reader(): Actor {
-  return {
-    accountId: 0,
-    email: cliActor(),
-    auditName: cliActor(),
-    roles: new Set(['auditor']),
-    personId: null,
-    units: [],
-    readOnly: true,
-  };
-}
-
 /** Changes are made as an account (`--as EMAIL`), so its roles and the role rules apply. */
 const asAccount = (app: App, email: string) => app.accounts.actorForEmail(email);
-
-function format(flag: string | undefined): 'table' | 'csv' | 'json' {
-  const f = flag ?? 'table';
-  if (f !== 'table' && f !== 'csv' && f !== 'json')
-    throw invalidInput(`unknown format ${f}`, [
-      { where: '--format', value: f, message: 'use table, csv or json' },
-    ]);
-  return f;
-}
 
 const ORDER_COLUMNS = [
   'id',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createApp, databaseUrl, type App } from '../../app.js';
 import type { Config } from '../../config.js';
+import type { Actor } from '../../domain/access.policy.js';
 import { invalidInput } from '../../domain/errors.js';
 import type { CliContext } from '../main.js';
 
@@ -40,4 +41,27 @@ export function positiveInt(flag: string) {
 /** The actor recorded in the audit log for CLI changes. */
 export function cliActor(): string {
   return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+}
+
+/** Whoever runs the command line reads everything, as an auditor would. */
+export function reader(): Actor {
+  return {
+    accountId: 0,
+    email: cliActor(),
+    auditName: cliActor(),
+    roles: new Set(['auditor']),
+    personId: null,
+    units: [],
+    readOnly: true,
+  };
+}
+
+/** Reads `--format`: table (default), csv or json. */
+export function format(flag: string | undefined): 'table' | 'csv' | 'json' {
+  const f = flag ?? 'table';
+  if (f !== 'table' && f !== 'csv' && f !== 'json')
+    throw invalidInput(`unknown format ${f}`, [
+      { where: '--format', value: f, message: 'use table, csv or json' },
+    ]);
+  return f;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
+import { attestationRegisterCsv, exemptionRegisterCsv } from '../../services/register.csv.js';
 import { authorize, reader } from '../access.js';
 import { answers, exemptionSchema } from '../schemas.js';
 
@@ -84,22 +85,62 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
     },
   );
 
-  server.get<{ Querystring: { mandate?: string; state?: string } }>(
+  server.get<{ Querystring: { mandate?: string; state?: string; format?: 'json' | 'csv' } }>(
     '/api/v1/exemptions',
     {
       schema: {
         tags: ['exemptions'],
-        summary: 'Exemptions within your scope; `state=requested` is the approver queue',
+        summary:
+          'Exemptions within your scope; `state=requested` is the approver queue; `format=csv` is the register',
         response: answers({ type: 'array', items: exemptionSchema }),
         querystring: {
           type: 'object',
-          properties: { mandate: { type: 'string' }, state: { type: 'string' } },
+          properties: {
+            mandate: { type: 'string' },
+            state: { type: 'string' },
+            format: { type: 'string', enum: ['json', 'csv'] },
+          },
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { actor } = reader(req);
-      return app.exemptions.list(actor, req.query);
+      const list = await app.exemptions.list(actor, req.query);
+      if (req.query.format !== 'csv') return list;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="exemptions.csv"')
+        .send(exemptionRegisterCsv(list));
+    },
+  );
+
+  server.get<{ Querystring: { mandate?: string; phase?: string; format?: 'json' | 'csv' } }>(
+    '/api/v1/attestations',
+    {
+      schema: {
+        tags: ['attestations'],
+        summary:
+          'The register of attestations within your scope: unit or person, phase, by whom, when, note',
+        response: answers({ type: 'array', items: { type: 'object', additionalProperties: true } }),
+        querystring: {
+          type: 'object',
+          properties: {
+            mandate: { type: 'string' },
+            phase: { type: 'string' },
+            format: { type: 'string', enum: ['json', 'csv'] },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { visibility } = reader(req);
+      const { format: _f, ...f } = req.query;
+      const list = await app.attestations.list(visibility, f);
+      if (req.query.format !== 'csv') return list;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="attestations.csv"')
+        .send(attestationRegisterCsv(list));
     },
   );
 }

@@ -97,18 +97,19 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
-  server.get<{ Params: { id: number; format: 'pdf' | 'csv' } }>(
+  server.get<{ Params: { id: number; format: 'pdf' | 'csv' | 'register' } }>(
     '/api/v1/reports/:id/:format',
     {
       schema: {
         tags: ['reports'],
-        summary: 'One report as PDF or CSV',
+        summary:
+          'One report as PDF or CSV by unit, or `register`: its register of exemptions (CSV)',
         params: {
           type: 'object',
           required: ['id', 'format'],
           properties: {
             id: { type: 'integer', minimum: 1 },
-            format: { type: 'string', enum: ['pdf', 'csv'] },
+            format: { type: 'string', enum: ['pdf', 'csv', 'register'] },
           },
         },
       },
@@ -117,11 +118,21 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
       orgWide(req);
       const r = await app.notifier.report(req.params.id);
       if (!r) throw new AppError('not_found', `no report ${req.params.id}`);
-      const name = `${r.mandate_id}-${r.day}.${req.params.format}`;
+      const name =
+        req.params.format === 'register'
+          ? `${r.mandate_id}-${r.day}-exemptions.csv`
+          : `${r.mandate_id}-${r.day}.${req.params.format}`;
+      if (req.params.format === 'register' && r.register_csv === null)
+        throw new AppError(
+          'not_found',
+          `report ${req.params.id} was made before registers were kept`,
+        );
       void reply.header('content-disposition', `attachment; filename="${name}"`);
       if (req.params.format === 'pdf')
         return reply.type('application/pdf').send(Buffer.from(r.pdf));
-      return reply.type('text/csv; charset=utf-8').send(r.csv);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .send(req.params.format === 'register' ? r.register_csv : r.csv);
     },
   );
 }

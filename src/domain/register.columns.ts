@@ -1,0 +1,29 @@
+/** The evidence registers an oversight body asks for, as their CSV columns (DESIGN §7). */
+
+/** The register of exemptions: one row per exemption, whatever became of it. */
+export const EXEMPTION_COLUMNS = [
+  'id',
+  'mandate',
+  'device',
+  'person',
+  'ground',
+  'reason',
+  'requestedBy',
+  'requestedAt',
+  'decidedBy',
+  'decidedAt',
+  'until',
+  'state',
+] as const;
+
+/** The register of attestations: who stated what for which unit or person, when, with the note. */
+export const ATTESTATION_COLUMNS = [
+  'mandate',
+  'phase',
+  'unit',
+  'person',
+  'by',
+  'byName',
+  'at',
+  'note',
+] as const;
