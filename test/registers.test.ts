@@ -152,7 +152,7 @@ describeEachDatabase(
     });
 
     it('lists the register of attestations: unit, phase, by whom, when, note; scoped like everything', async () => {
-      const list = (await call('auditor', 'GET', '/api/v1/attestations?mandate=kas')).json();
+      const list = (await call('auditor', 'GET', '/api/v1/attestations?mandate=kas')).json<unknown>();
       expect(list).toEqual([
         {
           mandate: 'kas',
