@@ -331,6 +331,9 @@ export function makeNotifier(deps: NotifierDeps) {
           );
           const devices = await getDevicesByIds(tx, [...new Set(asks.map((a) => a.f.device_id))]);
           const heads = new Map<string, Recipient[]>();
+          // One message per person per finding and round: a supervisor who is also the unit
+          // head, or two steps due at once, gives one message; the other is kept as merged.
+          const told = new Map<number, Map<string, string>>();
           for (const { f, msg } of asks) {
             const owner = owners.get(f.owner_id);
             let to: Recipient[];
@@ -348,6 +351,11 @@ export function makeNotifier(deps: NotifierDeps) {
               }
               to = heads.get(f.unit)!;
             } else to = officerList;
+            const toldHere = told.get(f.id) ?? new Map<string, string>();
+            told.set(f.id, toldHere);
+            const merged = to.filter((r) => toldHere.has(r.key));
+            to = to.filter((r) => !toldHere.has(r.key));
+            for (const r of to) toldHere.set(r.key, msg.key);
             const device = devices.get(f.device_id);
             const link = baseUrl
               ? `${baseUrl}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
@@ -397,6 +405,21 @@ export function makeNotifier(deps: NotifierDeps) {
                 link,
               }),
             );
+            if (mailer)
+              for (const r of merged)
+                batch.push({
+                  ...base,
+                  recipient: r.key,
+                  address: r.address ?? '',
+                  channel: 'email',
+                  body: '',
+                  state: 'merged',
+                  error: `told once, with step ${toldHere.get(r.key)}`,
+                  attempts: 0,
+                  next_at: now,
+                  lease_until: null,
+                  sent_at: null,
+                });
           }
           return insertRows(tx, batch);
         });

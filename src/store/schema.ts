@@ -257,7 +257,8 @@ export interface NotificationsTable {
   language: string;
   subject: string;
   body: string;
-  state: 'queued' | 'sending' | 'sent' | 'dead';
+  /** `merged`: the person was told by another step of the same finding in the same round; never sent. */
+  state: 'queued' | 'sending' | 'sent' | 'dead' | 'merged';
   attempts: number;
   due_at: Ms;
   next_at: Ms;

@@ -13,7 +13,7 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
       owner?: string;
       mandate?: string;
       device?: string;
-      state?: 'queued' | 'sending' | 'sent' | 'dead';
+      state?: 'queued' | 'sending' | 'sent' | 'dead' | 'merged';
       channel?: 'email' | 'webhook';
       limit?: number;
     };
@@ -32,7 +32,7 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
             device: { type: 'string' },
             state: {
               type: 'string',
-              enum: ['queued', 'sending', 'sent', 'dead'],
+              enum: ['queued', 'sending', 'sent', 'dead', 'merged'],
               description: 'dead: given up after 6 attempts (the dead-letter list)',
             },
             channel: { type: 'string', enum: ['email', 'webhook'] },
