@@ -152,7 +152,9 @@ describeEachDatabase(
     });
 
     it('lists the register of attestations: unit, phase, by whom, when, note; scoped like everything', async () => {
-      const list = (await call('auditor', 'GET', '/api/v1/attestations?mandate=kas')).json<unknown>();
+      const list = (
+        await call('auditor', 'GET', '/api/v1/attestations?mandate=kas')
+      ).json<unknown>();
       expect(list).toEqual([
         {
           mandate: 'kas',

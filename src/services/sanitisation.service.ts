@@ -13,6 +13,7 @@ import {
 } from '../domain/replacement.rules.js';
 import { dayOf, formatInstant, isDay } from '../domain/time.js';
 import type { Store } from '../store/database.js';
+import { listCustody } from '../store/replacement.repository.js';
 import { getDevicesByIds, setDeviceStatus } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
 import {
@@ -51,7 +52,40 @@ export interface SanitisationView {
   verifierName: string | null;
   verifiedAt: string | null;
   state: 'recorded' | 'verified';
-  devices: { id: string; description: string }[];
+  /** NIST SP 800-88 Appendix G. */
+  technique: string;
+  verification: string;
+  destination: Destination;
+  operatorRole: string;
+  verifierRole: string | null;
+  devices: { id: string; description: string; mediaType: string; source: string }[];
+}
+
+/** Where the media go after sanitisation (Appendix G "post-sanitization destination"). */
+export const DESTINATIONS = [
+  'internal-reuse',
+  'external-reuse',
+  'recycling',
+  'manufacturer',
+  'destroyed',
+] as const;
+export type Destination = (typeof DESTINATIONS)[number];
+
+/** How the result was checked (Appendix G "verification method"). */
+export const VERIFICATIONS = ['full', 'quick-sampling', 'other'] as const;
+
+/** The technique a method usually means, when the operator names none. */
+const DEFAULT_TECHNIQUE: Record<SanitisationMethod, string> = {
+  clear: 'overwrite / factory reset',
+  purge: 'cryptographic erase',
+  destroy: 'shred',
+};
+
+/** The media type of a device, as Appendix G asks for it: `flash` (embedded), `disk`, `other`. */
+function mediaTypeOf(cls: string): string {
+  if (['smartphone', 'tablet', 'feature_phone'].includes(cls)) return 'flash';
+  if (['laptop', 'desktop'].includes(cls)) return 'disk';
+  return 'other';
 }
 
 const recordSchema = z.strictObject({
@@ -64,6 +98,13 @@ const recordSchema = z.strictObject({
   certificate: z.string().trim().min(1).max(100).optional(),
   place: z.string().trim().min(1).optional(),
   notes: z.string().trim().optional(),
+  technique: z.string().trim().min(1).max(200).optional(),
+  verification: z
+    .enum(VERIFICATIONS, { error: `must be one of ${VERIFICATIONS.join(', ')}` })
+    .optional(),
+  destination: z
+    .enum(DESTINATIONS, { error: `must be one of ${DESTINATIONS.join(', ')}` })
+    .optional(),
 });
 
 /** How the certificate names a device: what it is, so that the record stands on its own. */
@@ -90,6 +131,17 @@ function describe(d: {
 export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
 
+  /** Appendix G "source": who held the device before it came back (name and id), if anyone. */
+  async function previousOwner(db: Db, deviceId: string): Promise<string | null> {
+    const handback = (await listCustody(db, deviceId))
+      .filter((c) => c.kind === 'return' && c.from_party.startsWith('person:'))
+      .at(-1);
+    const id = handback?.from_party.slice('person:'.length);
+    if (!id) return null;
+    const p = (await getPeopleByIds(db, [id])).get(id);
+    return p ? `${p.name} (${id})` : id;
+  }
+
   async function nameOf(db: Db, actor: Actor): Promise<string> {
     if (!actor.personId) return actor.email;
     return (await getPeopleByIds(db, [actor.personId])).get(actor.personId)?.name ?? actor.email;
@@ -112,7 +164,18 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
       verifierName: r.verifier_name,
       verifiedAt: r.verified_at === null ? null : formatInstant(r.verified_at),
       state: r.state,
-      devices: devices.map((d) => ({ id: d.device_id, description: d.description })),
+      technique: r.technique ?? DEFAULT_TECHNIQUE[r.method as SanitisationMethod],
+      verification: r.verification ?? 'full',
+      destination: (r.destination ??
+        (r.method === 'destroy' ? 'destroyed' : 'internal-reuse')) as Destination,
+      operatorRole: r.operator_role ?? 'logistics',
+      verifierRole: r.verifier_role,
+      devices: devices.map((d) => ({
+        id: d.device_id,
+        description: d.description,
+        mediaType: d.media_type ?? 'other',
+        source: d.source ?? '',
+      })),
     };
   }
 
@@ -197,8 +260,20 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
             verifier_name: null,
             verified_at: null,
             state: 'recorded',
+            technique: r.technique ?? DEFAULT_TECHNIQUE[r.method],
+            verification: r.verification ?? 'full',
+            destination: r.destination ?? (r.method === 'destroy' ? 'destroyed' : 'internal-reuse'),
+            operator_role: [...actor.roles].join(', '),
+            verifier_role: null,
           },
-          r.devices.map((d) => ({ device_id: d, description: describe(devices.get(d)!) })),
+          await Promise.all(
+            r.devices.map(async (d) => ({
+              device_id: d,
+              description: describe(devices.get(d)!),
+              media_type: mediaTypeOf(devices.get(d)!.class),
+              source: await previousOwner(tx, d),
+            })),
+          ),
         );
         if (!r.certificate)
           await tx
@@ -253,6 +328,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
           !(await markVerified(tx, id, {
             verifier: actor.email,
             verifier_name: await nameOf(tx, actor),
+            verifier_role: [...actor.roles].join(', '),
             verified_at: now,
           }))
         )

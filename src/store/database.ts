@@ -14,6 +14,7 @@ import { sourcesMigration } from './migrations/20261201T0000-sources.js';
 import { unknownsMigration } from './migrations/20261201T0100-unknowns.js';
 import { replacementComplianceMigration } from './migrations/20261201T0200-replacement-compliance.js';
 import { reportRegisterMigration } from './migrations/20261201T0300-report-register.js';
+import { sanitisationAppendixGMigration } from './migrations/20261201T0400-sanitisation-appendix-g.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -109,6 +110,7 @@ async function migrate(store: Store): Promise<void> {
         '20261201T0100-unknowns': unknownsMigration(store.dialect),
         '20261201T0200-replacement-compliance': replacementComplianceMigration(),
         '20261201T0300-report-register': reportRegisterMigration(),
+        '20261201T0400-sanitisation-appendix-g': sanitisationAppendixGMigration(),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

@@ -61,10 +61,12 @@ export async function listSanitisations(db: Db, limit = 500): Promise<Sanitisati
 export async function sanitisedDevices(
   db: Db,
   id: number,
-): Promise<{ device_id: string; description: string }[]> {
+): Promise<
+  { device_id: string; description: string; media_type: string | null; source: string | null }[]
+> {
   return db
     .selectFrom('sanitised_devices')
-    .select(['device_id', 'description'])
+    .select(['device_id', 'description', 'media_type', 'source'])
     .where('sanitisation_id', '=', id)
     .orderBy('device_id')
     .execute();
@@ -104,7 +106,7 @@ export async function sanitisationsOfDevice(db: Db, deviceId: string): Promise<S
 export async function markVerified(
   db: Db,
   id: number,
-  set: { verifier: string; verifier_name: string; verified_at: number },
+  set: { verifier: string; verifier_name: string; verifier_role: string; verified_at: number },
 ): Promise<boolean> {
   const r = await db
     .updateTable('sanitisations')

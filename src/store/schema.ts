@@ -373,6 +373,12 @@ export interface SanitisationsTable {
   verifier_name: string | null;
   verified_at: Ms | null;
   state: 'recorded' | 'verified';
+  /** NIST SP 800-88 Appendix G: technique, verification method, destination, roles. */
+  technique: string | null;
+  verification: string | null;
+  destination: string | null;
+  operator_role: string | null;
+  verifier_role: string | null;
 }
 
 export interface SanitisedDevicesTable {
@@ -380,6 +386,9 @@ export interface SanitisedDevicesTable {
   device_id: string;
   /** The device as it was sanitised (class, model, serial, IMEI), for the certificate. */
   description: string;
+  /** Appendix G: the media type (flash memory, disk) and its source (the previous owner). */
+  media_type: string | null;
+  source: string | null;
 }
 
 export interface Database {

@@ -289,6 +289,12 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
     .option('--place <text>', 'where')
     .option('--certificate <number>', 'your own certificate number (default: SAN-YEAR-ID)')
     .option('--notes <text>', 'notes')
+    .option('--technique <text>', 'e.g. cryptographic erase, block erase, overwrite, shred')
+    .option('--verification <v>', 'full, quick-sampling or other (default: full)')
+    .option(
+      '--destination <d>',
+      'internal-reuse, external-reuse, recycling, manufacturer or destroyed (default by method)',
+    )
     .requiredOption('--as <email>', 'the operator')
     .action(
       async (
@@ -300,6 +306,9 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
           place?: string;
           certificate?: string;
           notes?: string;
+          technique?: string;
+          verification?: string;
+          destination?: string;
           as: string;
         },
         cmd: Command,
@@ -313,6 +322,9 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
             ...(f.place ? { place: f.place } : {}),
             ...(f.certificate ? { certificate: f.certificate } : {}),
             ...(f.notes ? { notes: f.notes } : {}),
+            ...(f.technique ? { technique: f.technique } : {}),
+            ...(f.verification ? { verification: f.verification } : {}),
+            ...(f.destination ? { destination: f.destination } : {}),
           });
           io.out(
             `${s.id} ${s.certificate} recorded: ${s.devices.length} devices, awaiting verification\n`,
