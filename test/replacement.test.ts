@@ -438,6 +438,14 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
         'S/N F2LX1',
         'Lev Operator',
         'Vera Verifier',
+        // NIST SP 800-88 Appendix G: type, source, technique, verification, destination, roles.
+        'flash memory',
+        'Irina Petrova (p1)',
+        'cryptographic erase',
+        'Verification method',
+        'Post-sanitization destination',
+        'internal reuse',
+        'Signature',
       ])
         expect(text).toContain(want);
     }
