@@ -8,6 +8,7 @@ const WORDS = {
     title: 'Status report',
     asOf: 'As of',
     due: 'due',
+    grace: 'grace until',
     noDue: 'no due date',
     version: 'version',
     devices: 'Devices',
@@ -36,6 +37,7 @@ const WORDS = {
     title: 'Отчёт о выполнении',
     asOf: 'По состоянию на',
     due: 'срок',
+    grace: 'отсрочка до',
     noDue: 'без срока',
     version: 'версия',
     devices: 'Устройства',
@@ -190,7 +192,7 @@ export async function reportPdf(
       .font('body')
       .fontSize(10)
       .text(
-        `${w.state[p.state]} — ${p.title ?? p.id}${p.due ? ` (${w.due} ${day(p.due, lang)})` : ''}${
+        `${w.state[p.state]} — ${p.title ?? p.id}${p.due ? ` (${w.due} ${day(p.due, lang)}${p.graceEnds ? `, ${w.grace} ${day(p.graceEnds, lang)}` : ''})` : ''}${
           p.required !== undefined ? ` · ${p.attested ?? 0} / ${p.required}` : ''
         }`,
       );

@@ -263,6 +263,8 @@ export interface Order {
   unit: string;
   item: string;
   newDevice: string | null;
+  /** An officer's override of a mandate that would catch the unit. */
+  override?: { reason: string; by: string } | null;
   requestedAt: string;
   issuedAt: string | null;
   returnedAt: string | null;

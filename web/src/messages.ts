@@ -354,6 +354,7 @@ export const messages = {
       replacementRequested:
         'Replacement requested: logistics will approve it and tell you where to collect it.',
       issuedFor: 'issued for {{purposes}}',
+      overridden: 'issued despite a mandate, by {{by}}: {{reason}}',
       purposesIssued: 'Issued for',
       custody: 'Chain of custody',
       noCustody: 'No handover recorded.',
@@ -750,6 +751,7 @@ export const messages = {
       replacementRequested:
         'Заявка подана: логистика одобрит её и сообщит, где получить устройство.',
       issuedFor: 'выдаётся для: {{purposes}}',
+      overridden: 'выдано вопреки поручению, решение {{by}}: {{reason}}',
       purposesIssued: 'Назначение',
       custody: 'Цепочка передачи',
       noCustody: 'Передачи не записаны.',

@@ -293,6 +293,12 @@ function OrderRow({
         {o.issuedAt && !o.confirmedAt && ['issued', 'returned', 'sanitised'].includes(o.state)
           ? ` · ${t('unconfirmed')}`
           : ''}
+        {o.override && (
+          <span className="warning" data-override title={o.override.reason}>
+            {' '}
+            · {t('overridden', { by: o.override.by, reason: o.override.reason })}
+          </span>
+        )}
       </td>
       <td>{o.newDevice ? <a href={deviceHref(o.newDevice)}>{o.newDevice}</a> : '—'}</td>
       <td className="actions">
