@@ -16,6 +16,7 @@ import { makeDemoService } from './services/demo.service.js';
 import { makeImportService } from './services/import.service.js';
 import { makeCheckinService } from './services/checkin.service.js';
 import { makeScimService } from './services/scim.service.js';
+import { makeCampaignService } from './services/campaign.service.js';
 import { makeMandateService } from './services/mandate.service.js';
 import { makeSettingsService } from './services/settings.service.js';
 import { makeStatusService } from './services/status.service.js';
@@ -30,6 +31,8 @@ export interface App {
   checkins: ReturnType<typeof makeCheckinService>;
   /** Directory sync over SCIM 2.0. */
   scim: ReturnType<typeof makeScimService>;
+  /** Declaration campaigns: the devices no system knows. */
+  campaigns: ReturnType<typeof makeCampaignService>;
   mandates: ReturnType<typeof makeMandateService>;
   status: ReturnType<typeof makeStatusService>;
   attestations: ReturnType<typeof makeAttestationService>;
@@ -72,6 +75,7 @@ export async function createApp(deps: {
     imports,
     checkins: makeCheckinService(base),
     scim: makeScimService(base),
+    campaigns: makeCampaignService(base),
     mandates,
     status,
     attestations: makeAttestationService(base),

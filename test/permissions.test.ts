@@ -17,7 +17,7 @@ spec:
 
 /** Every API route, the permission it must ask for, and a request that exercises it. */
 const ROUTES: {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   url: string;
   needs: Permission;
@@ -319,6 +319,34 @@ const ROUTES: {
     url: '/api/v1/attestations?format=csv',
     needs: 'read',
   },
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns',
+    url: '/api/v1/campaigns',
+    needs: 'campaigns.manage',
+    body: { id: 'c1' },
+  },
+  { method: 'GET', path: '/api/v1/campaigns', url: '/api/v1/campaigns', needs: 'read' },
+  { method: 'GET', path: '/api/v1/campaigns/{id}', url: '/api/v1/campaigns/nope', needs: 'read' },
+  {
+    method: 'GET',
+    path: '/api/v1/campaigns/{id}/people',
+    url: '/api/v1/campaigns/nope/people',
+    needs: 'read',
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/campaigns/{id}/declarations',
+    url: '/api/v1/campaigns/nope/declarations',
+    needs: 'declare',
+    body: { devices: [] },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/campaigns/{id}/declarations/{device}',
+    url: '/api/v1/campaigns/nope/declarations/d1',
+    needs: 'declare',
+  },
   { method: 'GET', path: '/api/v1/audit', url: '/api/v1/audit', needs: 'audit.read' },
   { method: 'GET', path: '/api/v1/audit/verify', url: '/api/v1/audit/verify', needs: 'audit.read' },
 ];
@@ -338,6 +366,8 @@ const HOLDERS: Record<Permission, string[]> = {
   logistics: ['logistics'],
   'sanitisation.verify': ['logistics', 'officer'],
   imports: ['admin', 'officer'],
+  'campaigns.manage': ['admin', 'officer'],
+  declare: ['official', 'unit-head', 'officer'],
 };
 // Counts: whoever sees everything, and unit heads for their own units.
 const COUNTS = ['admin', 'officer', 'logistics', 'auditor', 'unit-head'];

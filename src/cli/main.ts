@@ -7,6 +7,7 @@ import { registerReadCommands } from './commands/read.commands.js';
 import { registerNotifyCommands } from './commands/notify.commands.js';
 import { registerLogisticsCommands } from './commands/logistics.commands.js';
 import { registerEvidenceCommands } from './commands/evidence.commands.js';
+import { registerCampaignCommands } from './commands/campaign.commands.js';
 import { registerServeCommands } from './commands/serve.commands.js';
 
 /** What commands share: where to write, which clock (tests fix it). */
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerNotifyCommands(program, ctx);
   registerLogisticsCommands(program, ctx);
   registerEvidenceCommands(program, ctx);
+  registerCampaignCommands(program, ctx);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

@@ -32,7 +32,9 @@ export type Permission =
   | 'replacements.decide'
   | 'logistics'
   | 'sanitisation.verify'
-  | 'imports';
+  | 'imports'
+  | 'campaigns.manage'
+  | 'declare';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   read: ROLES,
@@ -53,6 +55,10 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'sanitisation.verify': ['logistics', 'officer'],
   /** Loading device exports and check-ins from other systems. */
   imports: ['admin', 'officer'],
+  /** Opening declaration campaigns. */
+  'campaigns.manage': ['admin', 'officer'],
+  /** Declaring one's own devices (an officer records paper forms). */
+  declare: ['official', 'unit-head', 'officer'],
 };
 
 /** Whether an actor's roles grant a permission; read-only tokens grant only reading. */

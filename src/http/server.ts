@@ -23,6 +23,7 @@ import { registerReplacementRoutes } from './routes/replacement.routes.js';
 import { registerSanitisationRoutes } from './routes/sanitisation.routes.js';
 import { registerImportRoutes } from './routes/imports.routes.js';
 import { registerScimRoutes } from './routes/scim.routes.js';
+import { registerCampaignRoutes } from './routes/campaigns.routes.js';
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
 export async function buildServer(
@@ -160,6 +161,7 @@ export async function buildServer(
   registerReplacementRoutes(server, app);
   registerSanitisationRoutes(server, app);
   registerImportRoutes(server, app);
+  registerCampaignRoutes(server, app);
   await registerScimRoutes(server, app);
   return server;
 }

@@ -101,6 +101,18 @@ async function receiveDemoStock(r: ReturnType<typeof makeReplacementService>): P
 }
 
 const TABLES = [
+  'declarations',
+  'campaign_people',
+  'campaigns',
+  'unknowns',
+  'device_sources',
+  'checkins',
+  'idempotency_keys',
+  'scim_identities',
+  'scim_groups',
+  'statements',
+  'notifications',
+  'reports',
   'catalogue_items',
   'stock_units',
   'replacement_orders',

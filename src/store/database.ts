@@ -15,6 +15,7 @@ import { unknownsMigration } from './migrations/20261201T0100-unknowns.js';
 import { replacementComplianceMigration } from './migrations/20261201T0200-replacement-compliance.js';
 import { reportRegisterMigration } from './migrations/20261201T0300-report-register.js';
 import { sanitisationAppendixGMigration } from './migrations/20261201T0400-sanitisation-appendix-g.js';
+import { campaignsMigration } from './migrations/20261201T0500-campaigns.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -111,6 +112,7 @@ async function migrate(store: Store): Promise<void> {
         '20261201T0200-replacement-compliance': replacementComplianceMigration(),
         '20261201T0300-report-register': reportRegisterMigration(),
         '20261201T0400-sanitisation-appendix-g': sanitisationAppendixGMigration(),
+        '20261201T0500-campaigns': campaignsMigration(store.dialect),
       }),
   };
   const migrator = new Migrator({ db: store.db, provider });

@@ -101,6 +101,44 @@ export interface ScimGroupsTable {
   changed_at: Ms;
 }
 
+export interface CampaignsTable {
+  id: string;
+  title: string;
+  /** JSON `{units, tags}`: the shape of a mandate's scope. */
+  scope: string;
+  due_day: string;
+  /** The end of the due day in the organisation's zone: declarations after it are late. */
+  due_end: Ms;
+  opened_at: Ms;
+  opened_by: string;
+}
+
+export interface CampaignPeopleTable {
+  campaign_id: string;
+  person_id: string;
+  started_at: Ms;
+  /** The person's statement that their list is complete, and who recorded it. */
+  confirmed_at: Ms | null;
+  confirmed_by: string | null;
+  /** 1: the person stated they use no device for work. */
+  uses_none: number;
+}
+
+export interface DeclarationsTable {
+  id: Generated<number>;
+  campaign_id: string;
+  person_id: string;
+  device_id: string;
+  declared_at: Ms;
+  declared_by: string;
+  /** 1: an officer recorded a paper form for the person. */
+  paper: number;
+  late: number;
+  /** 1: the declaration created the device; 0: it matched one already known. */
+  created_device: number;
+  withdrawn_at: Ms | null;
+}
+
 export interface MandatesTable {
   id: string;
   title: string;
@@ -415,6 +453,9 @@ export interface Database {
   scim_identities: ScimIdentitiesTable;
   scim_groups: ScimGroupsTable;
   mandates: MandatesTable;
+  campaigns: CampaignsTable;
+  campaign_people: CampaignPeopleTable;
+  declarations: DeclarationsTable;
   mandate_versions: MandateVersionsTable;
   mandate_events: MandateEventsTable;
   findings: FindingsTable;

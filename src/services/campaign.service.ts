@@ -1,0 +1,491 @@
+import { z } from 'zod';
+import type { Clock } from '../adapters/clock.js';
+import {
+  canSeePerson,
+  hasPermission,
+  visibilityOf,
+  type Actor,
+  type Visibility,
+} from '../domain/access.policy.js';
+import {
+  DEVICE_CLASSES,
+  OWNERSHIPS,
+  PLATFORMS,
+  PURPOSES,
+  type Device,
+} from '../domain/device.model.js';
+import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { isInScope, type Scope } from '../domain/scope.js';
+import { imeiKey, serialKey } from '../domain/source.normalise.js';
+import { endOfDay, formatInstant, isDay } from '../domain/time.js';
+import { cutUnitPath, normaliseUnitPath } from '../domain/unit-path.js';
+import {
+  getCampaign,
+  getCampaignPerson,
+  insertCampaign,
+  insertDeclaration,
+  listCampaignPeople,
+  listCampaigns,
+  listDeclarations,
+  putCampaignPerson,
+  withdrawDeclaration,
+  type CampaignRow,
+} from '../store/campaigns.repository.js';
+import type { Store } from '../store/database.js';
+import {
+  getDevicesByImeiKeys,
+  getDevicesBySerialKeys,
+  recordSourceReports,
+} from '../store/device-sources.repository.js';
+import {
+  deviceToRow,
+  getDevicesByIds,
+  insertDevices,
+  updateDevice,
+} from '../store/devices.repository.js';
+import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
+import { listPeopleInScope } from '../store/scope.repository.js';
+import type { Db } from '../store/schema.js';
+import { writeTransaction } from '../store/transaction.js';
+import { recordAudit } from './audit.service.js';
+import { loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
+import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
+const lower = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(values));
+const openSchema = z.strictObject({
+  id: slug,
+  title: z.string().trim().min(1, 'is required'),
+  scope: z
+    .strictObject({
+      units: z.array(z.string()).default([]),
+      tags: z.array(z.string()).default([]),
+    })
+    .default({ units: [], tags: [] }),
+  due: z.string().refine(isDay, 'must be a date YYYY-MM-DD'),
+});
+const declaredDevice = z.strictObject({
+  class: lower(DEVICE_CLASSES),
+  platform: lower(PLATFORMS),
+  manufacturer: z.string().trim().min(1).max(200).nullable().optional(),
+  model: z.string().trim().min(1).max(200).nullable().optional(),
+  ownership: lower(OWNERSHIPS),
+  purposes: z.array(lower(PURPOSES)).min(1).default(['official']),
+  serial: z.string().trim().min(1).max(200).nullable().optional(),
+  imei: z.string().trim().min(1).max(50).nullable().optional(),
+  osVersion: z.string().trim().min(1).max(50).nullable().optional(),
+});
+const declareSchema = z.strictObject({
+  /** An officer recording a paper form names the person. */
+  person: z.string().trim().min(1).optional(),
+  devices: z.array(declaredDevice).max(50).default([]),
+  /** The person's statement that the list is complete. */
+  complete: z.boolean().default(false),
+  /** The person states they use no device for work. */
+  none: z.boolean().default(false),
+});
+
+/** A campaign's progress, within what the reader may see. */
+export interface CampaignStatus {
+  id: string;
+  title: string;
+  due: string;
+  scope: { units: string[]; tags: string[] };
+  openedAt: string;
+  people: number;
+  confirmed: number;
+  notStarted: number;
+  inProgress: number;
+  devicesDeclared: number;
+  late: number;
+  units?: {
+    unit: string;
+    people: number;
+    confirmed: number;
+    notStarted: number;
+    inProgress: number;
+  }[];
+}
+
+export type DeclarationState = 'not-started' | 'in-progress' | 'confirmed';
+
+/** One person's standing in a campaign. */
+export interface CampaignPersonView {
+  person: string;
+  name: string;
+  unit: string;
+  state: DeclarationState;
+  declared: number;
+  usesNone: boolean;
+  confirmedAt: string | null;
+  late: boolean;
+}
+
+function scopeOf(c: CampaignRow): Scope {
+  const s = JSON.parse(c.scope) as { units: string[]; tags: string[] };
+  return {
+    units: s.units,
+    tags: new Set(s.tags),
+    excludePeople: new Set(),
+    excludeTags: new Set(),
+  };
+}
+
+const problemsOf = (e: z.ZodError, prefix = ''): Problem[] =>
+  e.issues.map((i) => ({ where: `${prefix}${i.path.join('.')}` || '(body)', message: i.message }));
+
+/**
+ * Declaration campaigns: everyone in scope states, by a due date, every device they use for
+ * work, or that they use none, and confirms the list is complete. Declared devices are inventory
+ * from that moment (source `declaration:CAMPAIGN`), so mandates catch them at once.
+ */
+export function makeCampaignService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+
+  async function campaignOf(db: Db, id: string): Promise<CampaignRow> {
+    const c = await getCampaign(db, id);
+    if (!c) throw new AppError('not_found', `no campaign ${id}`);
+    return c;
+  }
+
+  /** The people in scope whom the reader may see, with their progress. */
+  async function standing(db: Db, c: CampaignRow, v: Visibility): Promise<CampaignPersonView[]> {
+    const ids = await listPeopleInScope(db, scopeOf(c));
+    const people = await getPeopleByIds(db, ids);
+    const rows = new Map((await listCampaignPeople(db, c.id)).map((r) => [r.person_id, r]));
+    const declared = new Map<string, { n: number; late: boolean }>();
+    for (const d of await listDeclarations(db, c.id)) {
+      const x = declared.get(d.person_id) ?? { n: 0, late: false };
+      declared.set(d.person_id, { n: x.n + 1, late: x.late || d.late === 1 });
+    }
+    const out: CampaignPersonView[] = [];
+    for (const id of ids) {
+      const p = people.get(id);
+      if (!p || !canSeePerson(v, p)) continue;
+      const r = rows.get(id);
+      const d = declared.get(id) ?? { n: 0, late: false };
+      const confirmedAt = r?.confirmed_at ?? null;
+      out.push({
+        person: id,
+        name: p.name,
+        unit: p.unit,
+        state: confirmedAt !== null ? 'confirmed' : r || d.n > 0 ? 'in-progress' : 'not-started',
+        declared: d.n,
+        usesNone: r?.uses_none === 1,
+        confirmedAt: confirmedAt === null ? null : formatInstant(confirmedAt),
+        late: d.late || (confirmedAt !== null && confirmedAt >= c.due_end),
+      });
+    }
+    return out.sort((a, b) =>
+      a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.person < b.person ? -1 : 1,
+    );
+  }
+
+  function summary(c: CampaignRow, list: CampaignPersonView[]): CampaignStatus {
+    const s = JSON.parse(c.scope) as { units: string[]; tags: string[] };
+    return {
+      id: c.id,
+      title: c.title,
+      due: c.due_day,
+      scope: s,
+      openedAt: formatInstant(c.opened_at),
+      people: list.length,
+      confirmed: list.filter((p) => p.state === 'confirmed').length,
+      notStarted: list.filter((p) => p.state === 'not-started').length,
+      inProgress: list.filter((p) => p.state === 'in-progress').length,
+      devicesDeclared: list.reduce((n, p) => n + p.declared, 0),
+      late: list.filter((p) => p.late).length,
+    };
+  }
+
+  return {
+    /** Opens a campaign (officer or admin). */
+    async open(actor: Actor, body: unknown): Promise<CampaignStatus> {
+      if (!hasPermission(actor, 'campaigns.manage'))
+        throw new AppError('forbidden', 'opening a campaign needs the officer or admin role');
+      const parsed = openSchema.safeParse(body);
+      if (!parsed.success) throw invalidInput('the campaign is refused', problemsOf(parsed.error));
+      const f = parsed.data;
+      const problems: Problem[] = [];
+      const units = f.scope.units.map((u, i) => {
+        const p = normaliseUnitPath(u);
+        if (!p)
+          problems.push({ where: `scope.units.${i}`, value: u, message: 'is not a unit path' });
+        return p ?? '';
+      });
+      if (problems.length > 0) throw invalidInput('the campaign is refused', problems);
+      return writeTransaction(store, async (tx) => {
+        if (await getCampaign(tx, f.id))
+          throw new AppError('conflict', `campaign ${f.id} exists already`);
+        const now = clock.now();
+        const zone = await getTimeZone(tx);
+        const row = {
+          id: f.id,
+          title: f.title,
+          scope: JSON.stringify({ units, tags: f.scope.tags.map((t) => t.trim().toLowerCase()) }),
+          due_day: f.due,
+          due_end: endOfDay(f.due, zone),
+          opened_at: now,
+          opened_by: actor.email,
+        };
+        await insertCampaign(tx, row);
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'campaign.open',
+          object: `campaign/${f.id}`,
+          change: { title: f.title, scope: JSON.parse(row.scope) as object, due: f.due },
+        });
+        return summary(row, await standing(tx, row, visibilityOf(actor)));
+      });
+    },
+
+    /** Every campaign with its progress within the reader's scope. */
+    async list(actor: Actor): Promise<CampaignStatus[]> {
+      const v = visibilityOf(actor);
+      const out: CampaignStatus[] = [];
+      for (const c of await listCampaigns(store.db))
+        out.push(summary(c, await standing(store.db, c, v)));
+      return out;
+    },
+
+    /** One campaign's progress; with `byUnit`, per unit cut to `depth` levels. */
+    async status(
+      actor: Actor,
+      id: string,
+      o: { byUnit?: boolean; depth?: number } = {},
+    ): Promise<CampaignStatus> {
+      const c = await campaignOf(store.db, id);
+      const list = await standing(store.db, c, visibilityOf(actor));
+      const s = summary(c, list);
+      if (o.byUnit) {
+        const groups = new Map<
+          string,
+          {
+            unit: string;
+            people: number;
+            confirmed: number;
+            notStarted: number;
+            inProgress: number;
+          }
+        >();
+        for (const p of list) {
+          const unit = o.depth ? cutUnitPath(p.unit, o.depth) : p.unit;
+          const g = groups.get(unit) ?? {
+            unit,
+            people: 0,
+            confirmed: 0,
+            notStarted: 0,
+            inProgress: 0,
+          };
+          g.people++;
+          if (p.state === 'confirmed') g.confirmed++;
+          else if (p.state === 'not-started') g.notStarted++;
+          else g.inProgress++;
+          groups.set(unit, g);
+        }
+        s.units = [...groups.values()].sort((a, b) => (a.unit < b.unit ? -1 : 1));
+      }
+      return s;
+    },
+
+    /** The people of a campaign the reader may see, optionally in one state. */
+    async people(actor: Actor, id: string, state?: string): Promise<CampaignPersonView[]> {
+      const c = await campaignOf(store.db, id);
+      const list = await standing(store.db, c, visibilityOf(actor));
+      return state ? list.filter((p) => p.state === state) : list;
+    },
+
+    /**
+     * Declares devices (and/or that the list is complete, or that none is used) for oneself; an
+     * officer records a paper form by naming the person. Each device becomes inventory owned by
+     * the declarer at this moment; a serial or IMEI already known updates that device instead.
+     */
+    async declare(
+      actor: Actor,
+      id: string,
+      body: unknown,
+    ): Promise<{ devices: string[]; confirmed: boolean; late: boolean }> {
+      const parsed = declareSchema.safeParse(body);
+      if (!parsed.success)
+        throw invalidInput('the declaration is refused', problemsOf(parsed.error));
+      const f = parsed.data;
+      return writeTransaction(store, async (tx) => {
+        const c = await campaignOf(tx, id);
+        const paper = f.person !== undefined && f.person !== actor.personId;
+        const personId = f.person ?? actor.personId;
+        if (!personId)
+          throw new AppError(
+            'forbidden',
+            'your account is not linked to a person: nothing to declare',
+          );
+        if (paper && !actor.roles.has('officer'))
+          throw new AppError(
+            'forbidden',
+            'nobody declares for someone else, except an officer recording a paper form',
+          );
+        const person: StoredPerson | undefined = (await getPeopleByIds(tx, [personId])).get(
+          personId,
+        );
+        if (!person || !isInScope(person, scopeOf(c)) || !canSeePerson(visibilityOf(actor), person))
+          throw new AppError('not_found', `campaign ${id} asks nothing of ${personId}`);
+        if (f.none && f.devices.length > 0)
+          throw invalidInput('the declaration is refused', [
+            { where: 'none', message: 'cannot state no device while declaring devices' },
+          ]);
+        const now = clock.now();
+        await checkObservationTime(tx, now, now, 'the declaration');
+        const late = now >= c.due_end;
+        const by = actor.email;
+        const serials = await getDevicesBySerialKeys(
+          tx,
+          f.devices.flatMap((d) => (serialKey(d.serial) ? [serialKey(d.serial)!] : [])),
+        );
+        const imeis = await getDevicesByImeiKeys(
+          tx,
+          f.devices.flatMap((d) => (imeiKey(d.imei) ? [imeiKey(d.imei)!] : [])),
+        );
+        const mine = await listDeclarations(tx, c.id, personId);
+        const problems: Problem[] = [];
+        const ids: string[] = [];
+        let n = mine.filter((d) => d.created_device === 1).length;
+        for (const [i, d] of f.devices.entries()) {
+          const known =
+            (serialKey(d.serial) ? serials.get(serialKey(d.serial)!) : undefined) ??
+            (imeiKey(d.imei) ? imeis.get(imeiKey(d.imei)!) : undefined);
+          if (known && known.owner !== null && known.owner !== personId) {
+            problems.push({
+              where: `devices.${i}.serial`,
+              value: d.serial ?? d.imei ?? '',
+              message: 'is recorded as someone else’s device',
+            });
+            continue;
+          }
+          const next: Device = {
+            id: known?.id ?? `${c.id}:${personId}:${++n}`,
+            owner: personId,
+            class: d.class,
+            platform: d.platform,
+            osVersion: d.osVersion ?? known?.osVersion ?? null,
+            manufacturer: d.manufacturer ?? known?.manufacturer ?? null,
+            model: d.model ?? known?.model ?? null,
+            serial: d.serial ?? known?.serial ?? null,
+            imei: d.imei ?? known?.imei ?? null,
+            ownership: d.ownership,
+            purposes: d.purposes,
+            status: 'active',
+            apps: known?.apps ?? [],
+          };
+          const row = deviceToRow(next, {
+            created: known?.createdAt ?? now,
+            changed: now,
+            seen: now,
+          });
+          if (known) await updateDevice(tx, row);
+          else if ((await getDevicesByIds(tx, [next.id])).has(next.id))
+            throw new AppError('conflict', `device ${next.id} exists already`);
+          else await insertDevices(tx, [row]);
+          await insertDeclaration(tx, {
+            campaign_id: c.id,
+            person_id: personId,
+            device_id: next.id,
+            declared_at: now,
+            declared_by: by,
+            paper: paper ? 1 : 0,
+            late: late ? 1 : 0,
+            created_device: known ? 0 : 1,
+            withdrawn_at: null,
+          });
+          ids.push(next.id);
+        }
+        if (problems.length > 0) throw invalidInput('the declaration is refused', problems);
+        await recordSourceReports(
+          tx,
+          ids.map((d) => ({
+            device_id: d,
+            source: `declaration:${c.id}`,
+            source_id: null,
+            last_seen_at: now,
+            not_reported_since: null,
+            last_contact: null,
+          })),
+        );
+        const before = await getCampaignPerson(tx, c.id, personId);
+        const confirm = f.complete || f.none;
+        await putCampaignPerson(
+          tx,
+          {
+            campaign_id: c.id,
+            person_id: personId,
+            started_at: before?.started_at ?? now,
+            confirmed_at: confirm ? now : (before?.confirmed_at ?? null),
+            confirmed_by: confirm ? by : (before?.confirmed_by ?? null),
+            uses_none: f.none ? 1 : ids.length > 0 ? 0 : (before?.uses_none ?? 0),
+          },
+          before !== undefined,
+        );
+        await advanceObservationClock(tx, now);
+        await reevaluateDevices(tx, ids, now, await loadActiveMandates(tx, await getTimeZone(tx)));
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: paper ? 'campaign.declare.paper' : 'campaign.declare',
+          object: `campaign/${c.id}/person/${personId}`,
+          change: { devices: ids, complete: f.complete, none: f.none, late },
+        });
+        return {
+          devices: ids,
+          confirmed: confirm || (before?.confirmed_at ?? null) !== null,
+          late,
+        };
+      });
+    },
+
+    /** Takes back a wrongly declared device before the due date: a device it created is retired. */
+    async takeBack(actor: Actor, id: string, deviceId: string): Promise<void> {
+      await writeTransaction(store, async (tx) => {
+        const c = await campaignOf(tx, id);
+        const d = (await listDeclarations(tx, c.id)).find((x) => x.device_id === deviceId);
+        const mineOrPaper = d && (d.person_id === actor.personId || actor.roles.has('officer'));
+        if (!d || !mineOrPaper)
+          throw new AppError('not_found', `no declaration of ${deviceId} in ${id}`);
+        const now = clock.now();
+        if (now >= c.due_end)
+          throw new AppError(
+            'conflict',
+            `campaign ${id} is past its due date: a declaration can no longer be taken back`,
+          );
+        await checkObservationTime(tx, now, now, 'the take-back');
+        await withdrawDeclaration(tx, d.id, now);
+        if (d.created_device === 1) {
+          const dev = (await getDevicesByIds(tx, [deviceId])).get(deviceId);
+          if (dev) {
+            const { createdAt, changedAt: _c, ...fields } = dev;
+            await updateDevice(
+              tx,
+              deviceToRow(
+                { ...fields, status: 'retired', owner: null },
+                { created: createdAt, changed: now, seen: now },
+              ),
+            );
+            await advanceObservationClock(tx, now);
+            await reevaluateDevices(
+              tx,
+              [deviceId],
+              now,
+              await loadActiveMandates(tx, await getTimeZone(tx)),
+            );
+          }
+        }
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'campaign.take-back',
+          object: `campaign/${c.id}/device/${deviceId}`,
+          change: { person: d.person_id },
+        });
+      });
+    },
+  };
+}

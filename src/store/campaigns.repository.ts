@@ -1,0 +1,87 @@
+import type { Selectable } from 'kysely';
+import type { CampaignPeopleTable, CampaignsTable, Db, DeclarationsTable } from './schema.js';
+
+export type CampaignRow = Selectable<CampaignsTable>;
+export type CampaignPersonRow = Selectable<CampaignPeopleTable>;
+export type DeclarationRow = Selectable<DeclarationsTable>;
+
+export async function getCampaign(db: Db, id: string): Promise<CampaignRow | undefined> {
+  return db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listCampaigns(db: Db): Promise<CampaignRow[]> {
+  return db
+    .selectFrom('campaigns')
+    .selectAll()
+    .orderBy('opened_at', 'desc')
+    .orderBy('id')
+    .execute();
+}
+
+export async function insertCampaign(db: Db, row: CampaignsTable): Promise<void> {
+  await db.insertInto('campaigns').values(row).execute();
+}
+
+/** Every person's progress in a campaign (only those who did something have a row). */
+export async function listCampaignPeople(db: Db, campaignId: string): Promise<CampaignPersonRow[]> {
+  return db
+    .selectFrom('campaign_people')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .execute();
+}
+
+export async function getCampaignPerson(
+  db: Db,
+  campaignId: string,
+  personId: string,
+): Promise<CampaignPersonRow | undefined> {
+  return db
+    .selectFrom('campaign_people')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+}
+
+export async function putCampaignPerson(
+  db: Db,
+  row: CampaignPeopleTable,
+  exists: boolean,
+): Promise<void> {
+  if (exists)
+    await db
+      .updateTable('campaign_people')
+      .set({
+        confirmed_at: row.confirmed_at,
+        confirmed_by: row.confirmed_by,
+        uses_none: row.uses_none,
+      })
+      .where('campaign_id', '=', row.campaign_id)
+      .where('person_id', '=', row.person_id)
+      .execute();
+  else await db.insertInto('campaign_people').values(row).execute();
+}
+
+/** Declarations of a campaign still standing (not taken back), optionally of one person. */
+export async function listDeclarations(
+  db: Db,
+  campaignId: string,
+  personId?: string,
+): Promise<DeclarationRow[]> {
+  let q = db
+    .selectFrom('declarations')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('withdrawn_at', 'is', null);
+  if (personId !== undefined) q = q.where('person_id', '=', personId);
+  return q.orderBy('id').execute();
+}
+
+export async function insertDeclaration(db: Db, row: Omit<DeclarationsTable, 'id'>): Promise<void> {
+  await db.insertInto('declarations').values(row).execute();
+}
+
+export async function withdrawDeclaration(db: Db, id: number, at: number): Promise<void> {
+  await db.updateTable('declarations').set({ withdrawn_at: at }).where('id', '=', id).execute();
+}
