@@ -102,7 +102,7 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
     );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('4 people');
-    const s = (await call('officer', 'GET', '/api/v1/campaigns/devices-2023')).json();
+    const s = (await call('officer', 'GET', '/api/v1/campaigns/devices-2023')).json<unknown>();
     expect(s).toMatchObject({
       people: 4,
       confirmed: 0,
@@ -121,7 +121,9 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
     });
     expect(r.statusCode, r.body).toBe(201);
     const [id] = r.json<{ devices: string[] }>().devices;
-    const dev = (await call('officer', 'GET', `/api/v1/devices/${encodeURIComponent(id!)}`)).json();
+    const dev = (
+      await call('officer', 'GET', `/api/v1/devices/${encodeURIComponent(id!)}`)
+    ).json<unknown>();
     expect(dev).toMatchObject({
       owner: 'p1',
       platform: 'ios',
