@@ -120,6 +120,8 @@ export interface CampaignPersonView {
   unit: string;
   state: DeclarationState;
   declared: number;
+  /** The devices declared, by id. */
+  devices: string[];
   usesNone: boolean;
   confirmedAt: string | null;
   late: boolean;
@@ -157,17 +159,21 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
     const ids = await listPeopleInScope(db, scopeOf(c));
     const people = await getPeopleByIds(db, ids);
     const rows = new Map((await listCampaignPeople(db, c.id)).map((r) => [r.person_id, r]));
-    const declared = new Map<string, { n: number; late: boolean }>();
+    const declared = new Map<string, { n: number; late: boolean; devices: string[] }>();
     for (const d of await listDeclarations(db, c.id)) {
-      const x = declared.get(d.person_id) ?? { n: 0, late: false };
-      declared.set(d.person_id, { n: x.n + 1, late: x.late || d.late === 1 });
+      const x = declared.get(d.person_id) ?? { n: 0, late: false, devices: [] };
+      declared.set(d.person_id, {
+        n: x.n + 1,
+        late: x.late || d.late === 1,
+        devices: [...x.devices, d.device_id],
+      });
     }
     const out: CampaignPersonView[] = [];
     for (const id of ids) {
       const p = people.get(id);
       if (!p || !canSeePerson(v, p)) continue;
       const r = rows.get(id);
-      const d = declared.get(id) ?? { n: 0, late: false };
+      const d = declared.get(id) ?? { n: 0, late: false, devices: [] };
       const confirmedAt = r?.confirmed_at ?? null;
       out.push({
         person: id,
@@ -175,6 +181,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
         unit: p.unit,
         state: confirmedAt !== null ? 'confirmed' : r || d.n > 0 ? 'in-progress' : 'not-started',
         declared: d.n,
+        devices: d.devices,
         usesNone: r?.uses_none === 1,
         confirmedAt: confirmedAt === null ? null : formatInstant(confirmedAt),
         late: d.late || (confirmedAt !== null && confirmedAt >= c.due_end),

@@ -13,6 +13,7 @@ import { MyPage } from './pages/MyPage.js';
 import { Messages } from './pages/Notifications.js';
 import { People } from './pages/People.js';
 import { SignIn } from './pages/SignIn.js';
+import { Campaigns } from './pages/Campaigns.js';
 
 type Page =
   | 'dashboard'
@@ -24,6 +25,7 @@ type Page =
   | 'audit'
   | 'messages'
   | 'logistics'
+  | 'campaigns'
   | 'mine';
 
 /** The pages a set of roles may open, in menu order. */
@@ -35,6 +37,7 @@ function pagesFor(roles: string[]): Page[] {
   if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head'))
     pages.push('findings', 'people', 'devices');
   if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('logistics');
+  if (has('admin', 'officer', 'auditor', 'unit-head')) pages.push('campaigns');
   if (has('official')) pages.push('mine');
   pages.push('exemptions');
   if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('messages');
@@ -137,6 +140,8 @@ export function App() {
           <Messages />
         ) : page === 'logistics' ? (
           <Logistics canHandle={me.roles.includes('logistics')} me={me.email} />
+        ) : page === 'campaigns' ? (
+          <Campaigns />
         ) : page === 'audit' ? (
           <Audit />
         ) : page === 'mine' ? (

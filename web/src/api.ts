@@ -127,6 +127,32 @@ export interface Device {
   }[];
 }
 
+/** A declaration campaign with its progress within your scope. */
+export interface Campaign {
+  id: string;
+  title: string;
+  due: string;
+  people: number;
+  confirmed: number;
+  notStarted: number;
+  inProgress: number;
+  devicesDeclared: number;
+  late: number;
+}
+
+/** One person's standing in a campaign. */
+export interface CampaignPerson {
+  person: string;
+  name: string;
+  unit: string;
+  state: 'not-started' | 'in-progress' | 'confirmed';
+  declared: number;
+  devices: string[];
+  usesNone: boolean;
+  confirmedAt: string | null;
+  late: boolean;
+}
+
 export interface Mandate {
   id: string;
   title: string;
@@ -347,6 +373,34 @@ export type StepOptions = { swap?: boolean; place?: string; reason?: string; loc
 
 export const api = {
   catalogue: () => call<CatalogueItem[]>('GET', '/catalogue'),
+  campaigns: () => call<Campaign[]>('GET', '/campaigns'),
+  campaignPeople: (id: string, state?: string) =>
+    call<CampaignPerson[]>('GET', `/campaigns/${encodeURIComponent(id)}/people${query({ state })}`),
+  declare: (
+    id: string,
+    body: {
+      devices?: {
+        class: string;
+        platform: string;
+        manufacturer: string | null;
+        model: string | null;
+        ownership: string;
+        serial: string | null;
+      }[];
+      complete?: boolean;
+      none?: boolean;
+    },
+  ) =>
+    call<{ devices: string[]; confirmed: boolean; late: boolean }>(
+      'POST',
+      `/campaigns/${encodeURIComponent(id)}/declarations`,
+      body,
+    ),
+  takeBack: (id: string, device: string) =>
+    call<unknown>(
+      'DELETE',
+      `/campaigns/${encodeURIComponent(id)}/declarations/${encodeURIComponent(device)}`,
+    ),
   stock: () => call<StockLine[]>('GET', '/stock'),
   putItem: (id: string, item: Omit<CatalogueItem, 'id' | 'offeredBy' | 'stock'>) =>
     call<CatalogueItem>('PUT', `/catalogue/${encodeURIComponent(id)}`, item),

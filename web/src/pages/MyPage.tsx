@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NotificationLog } from './Notifications.js';
 import { api, type CatalogueItem, type Finding, type Mandate, type Order } from '../api.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
+import { CampaignTasks } from './CampaignTask.js';
 
 interface Asked {
   mandate: Mandate;
@@ -48,6 +49,7 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
     <section aria-labelledby="mine-title">
       <h2 id="mine-title">{t('myPage')}</h2>
       {message && <p role="status">{message}</p>}
+      <CampaignTasks onChange={load} />
       {asked === null ? (
         <p>{t('loading')}</p>
       ) : asked.length === 0 ? (

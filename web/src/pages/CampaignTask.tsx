@@ -1,0 +1,209 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { DEVICE_CLASSES, PLATFORMS } from '../../../src/domain/device.model.js';
+import { api, type Campaign, type CampaignPerson } from '../api.js';
+import { deviceHref } from './People.js';
+import { platformName } from './Devices.js';
+
+/** The makers most often declared first: a phone is usually one of these. */
+const MAKERS = ['Apple', 'Samsung', 'Xiaomi', 'Huawei', 'Google', 'Honor', 'F+ tech', 'Nokia'];
+
+/**
+ * A declaration campaign as a task on the official's own page: what is asked and by when, a
+ * short form per device, the list so far, "I use no device for work" and "my list is complete".
+ */
+export function CampaignTasks({ onChange }: { onChange?: () => void }) {
+  const { t, i18n } = useTranslation();
+  const date = (d: string) =>
+    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
+  const [asked, setAsked] = useState<{ campaign: Campaign; me: CampaignPerson }[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const load = useCallback(() => {
+    void api.campaigns().then(
+      async (list) => {
+        const mine = await Promise.all(
+          list
+            .filter((c) => c.people > 0)
+            .map(async (c) => ({ campaign: c, me: (await api.campaignPeople(c.id))[0] })),
+        );
+        setAsked(
+          mine.filter((m): m is { campaign: Campaign; me: CampaignPerson } => m.me !== undefined),
+        );
+      },
+      () => setAsked([]),
+    );
+  }, []);
+  useEffect(load, [load]);
+  // A declared device may be caught at once: the page's other tasks are read again too.
+  const done = (text: string) => {
+    setMessage(text);
+    load();
+    onChange?.();
+  };
+  const fail = (e: Error) => setMessage(e.message);
+  if (asked.length === 0) return null;
+  return (
+    <>
+      {message && <p role="status">{message}</p>}
+      {asked.map(({ campaign: c, me }) => (
+        <article key={c.id} className="card" data-campaign={c.id} aria-labelledby={`cmp-${c.id}`}>
+          <h3 id={`cmp-${c.id}`}>{c.title}</h3>
+          <p>
+            {t('declareBy', { date: date(c.due) })} ·{' '}
+            <strong data-declaration-state={me.state}>{t(`declaration_${me.state}`)}</strong>
+            {me.late && ` · ${t('declarationLate')}`}
+          </p>
+          {me.devices.length > 0 ? (
+            <ul>
+              {me.devices.map((d) => (
+                <li key={d} data-declared={d}>
+                  <a href={deviceHref(d)}>{d}</a>{' '}
+                  {me.state !== 'confirmed' && (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void api.takeBack(c.id, d).then(() => done(t('declarationTakenBack')), fail)
+                      }
+                    >
+                      {t('takeBack')}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{me.usesNone ? t('usesNoDevice') : t('nothingDeclared')}</p>
+          )}
+          {me.state !== 'confirmed' && (
+            <>
+              <DeclareDevice
+                campaign={c.id}
+                onDone={() => done(t('deviceDeclared'))}
+                onFail={fail}
+              />
+              <div className="actions">
+                {me.devices.length === 0 && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void api
+                        .declare(c.id, { none: true })
+                        .then(() => done(t('declarationConfirmed')), fail)
+                    }
+                  >
+                    {t('useNoDevice')}
+                  </button>
+                )}
+                {me.devices.length > 0 && (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      window.confirm(t('confirmListComplete')) &&
+                      void api
+                        .declare(c.id, { complete: true })
+                        .then(() => done(t('declarationConfirmed')), fail)
+                    }
+                  >
+                    {t('listComplete')}
+                  </button>
+                )}
+              </div>
+            </>
+          )}
+        </article>
+      ))}
+    </>
+  );
+}
+
+function DeclareDevice({
+  campaign,
+  onDone,
+  onFail,
+}: {
+  campaign: string;
+  onDone: () => void;
+  onFail: (e: Error) => void;
+}) {
+  const { t } = useTranslation();
+  const empty = {
+    class: 'smartphone',
+    platform: 'ios',
+    manufacturer: 'Apple',
+    model: '',
+    ownership: 'personal',
+    serial: '',
+  };
+  const [d, setD] = useState(empty);
+  const set = (k: keyof typeof d) => (e: { target: { value: string } }) =>
+    setD({ ...d, [k]: e.target.value });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void api
+      .declare(campaign, {
+        devices: [
+          {
+            class: d.class,
+            platform: d.platform,
+            manufacturer: d.manufacturer || null,
+            model: d.model || null,
+            ownership: d.ownership,
+            serial: d.serial || null,
+          },
+        ],
+      })
+      .then(() => {
+        setD(empty);
+        onDone();
+      }, onFail);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label={t('declareDevice')}>
+      <label>
+        {t('class')}{' '}
+        <select value={d.class} onChange={set('class')}>
+          {DEVICE_CLASSES.map((c) => (
+            <option key={c} value={c}>
+              {t(`class_${c}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('platform')}{' '}
+        <select value={d.platform} onChange={set('platform')}>
+          {PLATFORMS.map((p) => (
+            <option key={p} value={p}>
+              {platformName(t, p)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('manufacturer')}{' '}
+        <input list="makers" value={d.manufacturer} onChange={set('manufacturer')} />
+        <datalist id="makers">
+          {MAKERS.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+      </label>
+      <label>
+        {t('model')} <input value={d.model} onChange={set('model')} />
+      </label>
+      <label>
+        {t('ownership')}{' '}
+        <select value={d.ownership} onChange={set('ownership')}>
+          <option value="personal">{t('ownership_personal')}</option>
+          <option value="corporate">{t('ownership_corporate')}</option>
+        </select>
+      </label>
+      <label>
+        {t('serialOptional')} <input value={d.serial} onChange={set('serial')} />
+      </label>
+      <button type="submit">{t('declareDevice')}</button>
+    </form>
+  );
+}

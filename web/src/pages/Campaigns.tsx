@@ -1,0 +1,116 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { csvDocument } from '../../../src/domain/csv-cell.js';
+import { api, type Campaign, type CampaignPerson } from '../api.js';
+import { personHref } from './People.js';
+
+/** Declaration campaigns: progress per campaign and per person, within the reader's scope. */
+export function Campaigns() {
+  const { t, i18n } = useTranslation();
+  const [list, setList] = useState<Campaign[] | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  useEffect(() => {
+    void api.campaigns().then(setList, () => setList([]));
+  }, []);
+  const num = new Intl.NumberFormat(i18n.language);
+  if (list === null) return <p>{t('loading')}</p>;
+  return (
+    <section aria-labelledby="campaigns-title">
+      <h2 id="campaigns-title">{t('page_campaigns')}</h2>
+      {list.length === 0 && <p>{t('noCampaigns')}</p>}
+      {list.map((c) => (
+        <article key={c.id} className="card" data-campaign={c.id} aria-labelledby={`c-${c.id}`}>
+          <h3 id={`c-${c.id}`}>{c.title}</h3>
+          <p className="meta">
+            <code>{c.id}</code> · {t('declareByShort', { date: c.due })}
+          </p>
+          <div
+            className="progress"
+            role="img"
+            aria-label={t('confirmedShare', { confirmed: c.confirmed, people: c.people })}
+          >
+            <div
+              style={{ width: `${c.people ? Math.round((c.confirmed / c.people) * 100) : 100}%` }}
+            />
+          </div>
+          <dl className="counts">
+            {(
+              [
+                'people',
+                'confirmed',
+                'inProgress',
+                'notStarted',
+                'devicesDeclared',
+                'late',
+              ] as const
+            ).map((k) => (
+              <div key={k}>
+                <dt>{t(`campaign_${k}`)}</dt>
+                <dd data-count={k}>{num.format(c[k])}</dd>
+              </div>
+            ))}
+          </dl>
+          <button type="button" onClick={() => setOpen(open === c.id ? null : c.id)}>
+            {open === c.id ? t('hidePeople') : t('showPeople')}
+          </button>
+          {open === c.id && <CampaignPeople campaign={c.id} />}
+        </article>
+      ))}
+    </section>
+  );
+}
+
+function CampaignPeople({ campaign }: { campaign: string }) {
+  const { t } = useTranslation();
+  const [people, setPeople] = useState<CampaignPerson[] | null>(null);
+  useEffect(() => {
+    void api.campaignPeople(campaign).then(setPeople, () => setPeople([]));
+  }, [campaign]);
+  if (people === null) return <p>{t('loading')}</p>;
+  const columns = ['person', 'name', 'unit', 'state', 'declared', 'confirmedAt', 'late'] as const;
+  const exportCsv = () => {
+    const text = csvDocument(
+      columns,
+      people.map((p) => columns.map((c) => String(p[c] ?? ''))),
+    );
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
+    a.download = `campaign-${campaign}.csv`;
+    a.click();
+  };
+  // Who has not started first, then who has not confirmed.
+  const order = { 'not-started': 0, 'in-progress': 1, confirmed: 2 } as const;
+  const sorted = [...people].sort((a, b) => order[a.state] - order[b.state]);
+  return (
+    <>
+      <button type="button" onClick={exportCsv}>
+        {t('exportCsv')}
+      </button>
+      <table data-campaign-people={campaign}>
+        <thead>
+          <tr>
+            <th scope="col">{t('personName')}</th>
+            <th scope="col">{t('unit')}</th>
+            <th scope="col">{t('state')}</th>
+            <th scope="col">{t('campaign_devicesDeclared')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((p) => (
+            <tr key={p.person} data-person={p.person}>
+              <td>
+                <a href={personHref(p.person)}>{p.name}</a>
+              </td>
+              <td title={p.unit}>{p.unit.split('/').at(-1)}</td>
+              <td data-declaration-state={p.state}>
+                {t(`declaration_${p.state}`)}
+                {p.late ? ` · ${t('declarationLate')}` : ''}
+              </td>
+              <td>{p.usesNone ? t('usesNone') : p.declared}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
