@@ -258,4 +258,43 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
     );
     expect(cliStatus.people).toBe(4);
   });
+
+  it('a unit head attests for the unit only when everyone has confirmed, or names the rest with a reason', async () => {
+    const refused = await call('head', 'POST', '/api/v1/campaigns/devices-2023/attestations', {
+      unit: 'Admin/Policy',
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<{ details: { value: string }[] }>().details.map((d) => d.value)).toEqual([
+      'p3',
+    ]);
+    expect(
+      (
+        await call('anna', 'POST', '/api/v1/campaigns/devices-2023/attestations', {
+          unit: 'Admin/Policy',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const ok = await call('head', 'POST', '/api/v1/campaigns/devices-2023/attestations', {
+      unit: 'Admin/Policy',
+      exceptions: [{ person: 'p3', reason: 'on leave until April' }],
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const s = (await call('officer', 'GET', '/api/v1/campaigns/devices-2023')).json<{
+      attestations: unknown[];
+    }>();
+    expect(s.attestations).toEqual([
+      expect.objectContaining({
+        unit: 'Admin/Policy',
+        by: 'h1',
+        exceptions: [{ person: 'p3', reason: 'on leave until April' }],
+      }),
+    ]);
+    expect(
+      (
+        await call('head', 'POST', '/api/v1/campaigns/devices-2023/attestations', {
+          unit: 'Admin/Policy',
+        })
+      ).statusCode,
+    ).toBe(409);
+  });
 });

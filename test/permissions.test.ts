@@ -342,6 +342,13 @@ const ROUTES: {
     body: { devices: [] },
   },
   {
+    method: 'POST',
+    path: '/api/v1/campaigns/{id}/attestations',
+    url: '/api/v1/campaigns/nope/attestations',
+    needs: 'attest',
+    body: { unit: 'Org/A' },
+  },
+  {
     method: 'DELETE',
     path: '/api/v1/campaigns/{id}/declarations/{device}',
     url: '/api/v1/campaigns/nope/declarations/d1',

@@ -21,7 +21,10 @@ import { endOfDay, formatInstant, isDay } from '../domain/time.js';
 import { cutUnitPath, normaliseUnitPath } from '../domain/unit-path.js';
 import {
   getCampaign,
+  getCampaignAttestation,
   getCampaignPerson,
+  insertCampaignAttestation,
+  listCampaignAttestations,
   insertCampaign,
   insertDeclaration,
   listCampaignPeople,
@@ -108,6 +111,13 @@ export interface CampaignStatus {
     confirmed: number;
     notStarted: number;
     inProgress: number;
+  }[];
+  /** Unit heads' statements that every person of their unit has declared. */
+  attestations: {
+    unit: string;
+    by: string;
+    at: string;
+    exceptions: { person: string; reason: string }[];
   }[];
 }
 
@@ -206,7 +216,18 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       inProgress: list.filter((p) => p.state === 'in-progress').length,
       devicesDeclared: list.reduce((n, p) => n + p.declared, 0),
       late: list.filter((p) => p.late).length,
+      attestations: [],
     };
+  }
+
+  async function withAttestations(db: Db, s: CampaignStatus): Promise<CampaignStatus> {
+    s.attestations = (await listCampaignAttestations(db, s.id)).map((a) => ({
+      unit: a.unit,
+      by: a.by_person_id,
+      at: formatInstant(a.attested_at),
+      exceptions: JSON.parse(a.exceptions) as { person: string; reason: string }[],
+    }));
+    return s;
   }
 
   return {
@@ -267,7 +288,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
     ): Promise<CampaignStatus> {
       const c = await campaignOf(store.db, id);
       const list = await standing(store.db, c, visibilityOf(actor));
-      const s = summary(c, list);
+      const s = await withAttestations(store.db, summary(c, list));
       if (o.byUnit) {
         const groups = new Map<
           string,
@@ -447,6 +468,90 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           confirmed: confirm || (before?.confirmed_at ?? null) !== null,
           late,
         };
+      });
+    },
+
+    /**
+     * A unit head states that every person of their unit (and below) has declared: only when all
+     * have confirmed, or the rest are named with a reason. Once per unit and campaign.
+     */
+    async attest(
+      actor: Actor,
+      id: string,
+      body: unknown,
+    ): Promise<{ unit: string; at: string; exceptions: { person: string; reason: string }[] }> {
+      const parsed = z
+        .strictObject({
+          unit: z.string().min(1),
+          exceptions: z
+            .array(
+              z.strictObject({
+                person: z.string().trim().min(1),
+                reason: z.string().trim().min(1, 'is required'),
+              }),
+            )
+            .default([]),
+          note: z.string().trim().max(2000).optional(),
+        })
+        .safeParse(body);
+      if (!parsed.success)
+        throw invalidInput('the attestation is refused', problemsOf(parsed.error));
+      const f = parsed.data;
+      const unit = normaliseUnitPath(f.unit);
+      if (!unit)
+        throw invalidInput('the attestation is refused', [
+          { where: 'unit', value: f.unit, message: 'is not a unit path' },
+        ]);
+      return writeTransaction(store, async (tx) => {
+        const c = await campaignOf(tx, id);
+        const v = visibilityOf(actor);
+        if (
+          !actor.roles.has('unit-head') ||
+          !actor.units.some((u) => u === unit) ||
+          !actor.personId
+        )
+          throw new AppError('forbidden', `only the head of ${unit} attests for it`);
+        if (await getCampaignAttestation(tx, c.id, unit))
+          throw new AppError('conflict', `${unit} has attested for ${id} already`);
+        const inUnit = (await standing(tx, c, v)).filter(
+          (p) => p.unit === unit || p.unit.startsWith(`${unit}/`),
+        );
+        const open = inUnit.filter((p) => p.state !== 'confirmed');
+        const named = new Map(f.exceptions.map((e) => [e.person, e.reason]));
+        const problems: Problem[] = [];
+        for (const p of open)
+          if (!named.has(p.person))
+            problems.push({
+              where: 'exceptions',
+              value: p.person,
+              message: `${p.name} has not confirmed: name them with a reason, or wait`,
+            });
+        f.exceptions.forEach((e, i) => {
+          if (!open.some((p) => p.person === e.person))
+            problems.push({
+              where: `exceptions.${i}.person`,
+              value: e.person,
+              message: 'is not someone of the unit who has not confirmed',
+            });
+        });
+        if (problems.length > 0)
+          throw new AppError('conflict', `not every person of ${unit} has declared`, problems);
+        const now = clock.now();
+        await insertCampaignAttestation(tx, {
+          campaign_id: c.id,
+          unit,
+          by_person_id: actor.personId,
+          attested_at: now,
+          exceptions: JSON.stringify(f.exceptions),
+          note: f.note ?? null,
+        });
+        await recordAudit(tx, now, {
+          actor: `account:${actor.accountId}`,
+          action: 'campaign.attest',
+          object: `campaign/${c.id}/unit/${unit}`,
+          change: { exceptions: f.exceptions, note: f.note ?? null },
+        });
+        return { unit, at: formatInstant(now), exceptions: f.exceptions };
       });
     },
 

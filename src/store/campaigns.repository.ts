@@ -1,5 +1,11 @@
 import type { Selectable } from 'kysely';
-import type { CampaignPeopleTable, CampaignsTable, Db, DeclarationsTable } from './schema.js';
+import type {
+  CampaignAttestationsTable,
+  CampaignPeopleTable,
+  CampaignsTable,
+  Db,
+  DeclarationsTable,
+} from './schema.js';
 
 export type CampaignRow = Selectable<CampaignsTable>;
 export type CampaignPersonRow = Selectable<CampaignPeopleTable>;
@@ -84,4 +90,37 @@ export async function insertDeclaration(db: Db, row: Omit<DeclarationsTable, 'id
 
 export async function withdrawDeclaration(db: Db, id: number, at: number): Promise<void> {
   await db.updateTable('declarations').set({ withdrawn_at: at }).where('id', '=', id).execute();
+}
+
+/** A unit's attestation for a campaign, if any. */
+export async function getCampaignAttestation(
+  db: Db,
+  campaignId: string,
+  unit: string,
+): Promise<CampaignAttestationsTable | undefined> {
+  return db
+    .selectFrom('campaign_attestations')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('unit', '=', unit)
+    .executeTakeFirst();
+}
+
+export async function listCampaignAttestations(
+  db: Db,
+  campaignId: string,
+): Promise<CampaignAttestationsTable[]> {
+  return db
+    .selectFrom('campaign_attestations')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .orderBy('unit')
+    .execute();
+}
+
+export async function insertCampaignAttestation(
+  db: Db,
+  row: CampaignAttestationsTable,
+): Promise<void> {
+  await db.insertInto('campaign_attestations').values(row).execute();
 }

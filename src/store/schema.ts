@@ -139,6 +139,17 @@ export interface DeclarationsTable {
   withdrawn_at: Ms | null;
 }
 
+/** A unit head's statement that every person of the unit has declared (or why not). */
+export interface CampaignAttestationsTable {
+  campaign_id: string;
+  unit: string;
+  by_person_id: string;
+  attested_at: Ms;
+  /** JSON `[{person, reason}]`: people who have not confirmed, named with a reason. */
+  exceptions: string;
+  note: string | null;
+}
+
 export interface MandatesTable {
   id: string;
   title: string;
@@ -454,6 +465,7 @@ export interface Database {
   scim_groups: ScimGroupsTable;
   mandates: MandatesTable;
   campaigns: CampaignsTable;
+  campaign_attestations: CampaignAttestationsTable;
   campaign_people: CampaignPeopleTable;
   declarations: DeclarationsTable;
   mandate_versions: MandateVersionsTable;

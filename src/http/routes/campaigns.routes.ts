@@ -98,6 +98,23 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
       return reply.code(201).send(await c.declare(actor, req.params.id, req.body));
     },
   );
+  server.post<{ Params: { id: string }; Body: unknown }>(
+    '/api/v1/campaigns/:id/attestations',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary:
+          'A unit head attests `{unit, exceptions: [{person, reason}], note}` that every person of the unit has declared (409 naming who has not)',
+        params: idParam,
+        body,
+        response: answers(open, 201),
+      },
+    },
+    async (req, reply) => {
+      const actor = authorize(req, 'attest');
+      return reply.code(201).send(await c.attest(actor, req.params.id, req.body));
+    },
+  );
   server.delete<{ Params: { id: string; device: string } }>(
     '/api/v1/campaigns/:id/declarations/:device',
     {

@@ -43,6 +43,16 @@ export function campaignsMigration(dialect: 'sqlite' | 'postgres'): Migration {
         .addColumn('withdrawn_at', ms)
         .execute();
       await db.schema
+        .createTable('campaign_attestations')
+        .addColumn('campaign_id', 'text', (c) => c.notNull())
+        .addColumn('unit', 'text', (c) => c.notNull())
+        .addColumn('by_person_id', 'text', (c) => c.notNull())
+        .addColumn('attested_at', ms, (c) => c.notNull())
+        .addColumn('exceptions', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addPrimaryKeyConstraint('campaign_attestations_pk', ['campaign_id', 'unit'])
+        .execute();
+      await db.schema
         .createIndex('declarations_campaign_person')
         .on('declarations')
         .columns(['campaign_id', 'person_id'])
