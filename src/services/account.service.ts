@@ -97,6 +97,42 @@ function checkNewAccount(
   return { email, roles, units, problems };
 }
 
+/** Creates an account and its audit entry in the same transaction; `actor` null: the account itself. */
+async function createAccount(
+  tx: Parameters<Parameters<typeof writeTransaction>[1]>[0],
+  now: number,
+  a: {
+    email: string;
+    roles: string[];
+    units: string[];
+    personId: string | null;
+    passwordHash: string | null;
+    oidc?: { issuer: string; subject: string };
+  },
+  actor: string | null,
+  via?: object,
+): Promise<AccountRow> {
+  const id = await insertAccount(tx, {
+    email: a.email,
+    password_hash: a.passwordHash,
+    roles: JSON.stringify(a.roles),
+    units: JSON.stringify(a.units),
+    person_id: a.personId,
+    disabled: 0,
+    oidc_issuer: a.oidc?.issuer ?? null,
+    oidc_subject: a.oidc?.subject ?? null,
+    created_at: now,
+    language: null,
+  });
+  await recordAudit(tx, now, {
+    actor: actor ?? `account:${id}`,
+    action: 'account.create',
+    object: `account/${id}`,
+    change: { email: a.email, roles: a.roles, units: a.units, personId: a.personId, ...via },
+  });
+  return (await getAccountById(tx, id))!;
+}
+
 function viewOf(a: AccountRow): AccountView {
   return {
     id: a.id,
@@ -137,32 +173,20 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
       const personId = (await getActivePeopleByEmail(tx, [email])).get(email);
       if (!personId || (await getAnyAccountOfPerson(tx, personId))) return undefined;
       const now = clock.now();
-      const accountId = await insertAccount(tx, {
-        email,
-        password_hash: null,
-        roles: JSON.stringify(['official']),
-        units: JSON.stringify([]),
-        person_id: personId,
-        disabled: 0,
-        oidc_issuer: id.issuer,
-        oidc_subject: id.subject,
-        created_at: now,
-        language: null,
-      });
-      await recordAudit(tx, now, {
-        actor: `account:${accountId}`,
-        action: 'account.create',
-        object: `account/${accountId}`,
-        change: {
+      return createAccount(
+        tx,
+        now,
+        {
           email,
           roles: ['official'],
+          units: [],
           personId,
-          via: 'sso',
-          issuer: id.issuer,
-          subject: id.subject,
+          passwordHash: null,
+          oidc: { issuer: id.issuer, subject: id.subject },
         },
-      });
-      return getAccountById(tx, accountId);
+        null,
+        { via: 'sso', issuer: id.issuer, subject: id.subject },
+      );
     });
   }
 
@@ -219,25 +243,14 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
             { where: 'email', value: email, message: 'taken' },
           ]);
         const now = clock.now();
-        const id = await insertAccount(tx, {
-          email,
-          password_hash: hash,
-          roles: JSON.stringify(roles),
-          units: JSON.stringify(units),
-          person_id: input.personId ?? null,
-          disabled: 0,
-          oidc_issuer: null,
-          oidc_subject: null,
-          created_at: now,
-          language: null,
-        });
-        await recordAudit(tx, now, {
-          actor,
-          action: 'account.create',
-          object: `account/${id}`,
-          change: { email, roles, units, personId: input.personId ?? null },
-        });
-        return viewOf((await getAccountById(tx, id))!);
+        return viewOf(
+          await createAccount(
+            tx,
+            now,
+            { email, roles, units, personId: input.personId ?? null, passwordHash: hash },
+            actor,
+          ),
+        );
       });
     },
 
@@ -341,31 +354,23 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
         const now = clock.now();
         const out: AccountView[] = [];
         for (const r of rows) {
-          const id = await insertAccount(tx, {
-            email: r.email,
-            password_hash: null,
-            roles: JSON.stringify(r.roles),
-            units: JSON.stringify(r.units),
-            person_id: r.person,
-            disabled: 0,
-            oidc_issuer: null,
-            oidc_subject: null,
-            created_at: now,
-            language: null,
-          });
-          await recordAudit(tx, now, {
-            actor,
-            action: 'account.create',
-            object: `account/${id}`,
-            change: {
-              email: r.email,
-              roles: r.roles,
-              units: r.units,
-              personId: r.person,
-              via: fileName,
-            },
-          });
-          out.push(viewOf((await getAccountById(tx, id))!));
+          out.push(
+            viewOf(
+              await createAccount(
+                tx,
+                now,
+                {
+                  email: r.email,
+                  roles: r.roles,
+                  units: r.units,
+                  personId: r.person,
+                  passwordHash: null,
+                },
+                actor,
+                { via: fileName },
+              ),
+            ),
+          );
         }
         return out;
       });

@@ -37,6 +37,7 @@ import {
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { sameFields } from './device-import.write.js';
+import { mergeReport } from './source-import.js';
 import { emptyOutcome, loadActiveMandates, reevaluateDevicesAt } from './evaluation.service.js';
 import { advanceObservationClock, getObservationClock, getTimeZone } from './settings.service.js';
 
@@ -292,27 +293,7 @@ async function applyCheckins(
     }
     if (it.apps) raw.apps = it.apps.join(';');
     const f = normaliseSourceRow(raw);
-    const merged: Device = {
-      id,
-      owner: before?.owner ?? null,
-      class: f.class ?? before?.class ?? 'other',
-      platform: f.platform ?? before?.platform ?? 'other',
-      osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
-      manufacturer: f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
-      model: f.model !== undefined ? f.model : (before?.model ?? null),
-      serial:
-        before?.serial && serialKey(before.serial) === serialKey(it.serial)
-          ? before.serial
-          : it.serial?.trim() || before?.serial || null,
-      imei:
-        before?.imei && imeiKey(before.imei) === imeiKey(it.imei)
-          ? before.imei
-          : it.imei?.trim() || before?.imei || null,
-      ownership: f.ownership ?? before?.ownership ?? null,
-      purposes: before ? before.purposes : ['official'],
-      status: f.status ?? before?.status ?? 'active',
-      apps: f.apps ?? before?.apps ?? [],
-    };
+    const merged = mergeReport(id, before, f, it.serial, it.imei);
     if (it.owner !== undefined) merged.owner = it.owner.trim() || null;
     else if (it.ownerEmail !== undefined)
       merged.owner = emails.get(it.ownerEmail.trim().toLowerCase()) ?? null;

@@ -2,7 +2,12 @@ import type { CsvTable } from '../adapters/csv.js';
 import type { Device } from '../domain/device.model.js';
 import type { Problem } from '../domain/errors.js';
 import { identifyingColumns, rawRowReader, type SourceLayout } from '../domain/source.formats.js';
-import { imeiKey, normaliseSourceRow, serialKey } from '../domain/source.normalise.js';
+import {
+  imeiKey,
+  normaliseSourceRow,
+  serialKey,
+  type SourceFields,
+} from '../domain/source.normalise.js';
 import {
   getActivePeopleByEmail,
   getDevicesByImeiKeys,
@@ -37,6 +42,44 @@ export interface SourceImportState {
   emails: Map<string, string> | null;
   /** No device was stored before the file: nothing to look up. */
   nothingStored?: boolean;
+}
+
+/**
+ * A device as a source's report leaves it: the fields the report carries over what is stored.
+ * Identifiers are never cleared by a report that lacks them, and kept as written when they
+ * match; a device first met through a source is used for official business, a known one keeps
+ * the purposes phaseout recorded (statements, replacements issued for personal use).
+ */
+export function mergeReport(
+  id: string,
+  before: Device | undefined,
+  f: SourceFields,
+  serial: string | null | undefined,
+  imei: string | null | undefined,
+): Device {
+  const s = serial?.trim() || null;
+  const m = imei?.trim() || null;
+  return {
+    id,
+    owner: before?.owner ?? null,
+    class: f.class ?? before?.class ?? 'other',
+    platform: f.platform ?? before?.platform ?? 'other',
+    osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
+    manufacturer: f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
+    model: f.model !== undefined ? f.model : (before?.model ?? null),
+    serial:
+      before?.serial && s && serialKey(before.serial) === serialKey(s)
+        ? before.serial
+        : (s ?? before?.serial ?? null),
+    imei:
+      before?.imei && m && imeiKey(before.imei) === imeiKey(m)
+        ? before.imei
+        : (m ?? before?.imei ?? null),
+    ownership: f.ownership ?? before?.ownership ?? null,
+    purposes: before ? before.purposes : ['official'],
+    status: f.status ?? before?.status ?? 'active',
+    apps: f.apps ?? before?.apps ?? [],
+  };
 }
 
 /** Problems with a source file's header: it must name a way to identify a device. */
@@ -145,30 +188,7 @@ export async function importSourceChunk(
     for (const k of keys) st.seen.set(k, r.line);
     if (st.problems.length > 0) continue;
     const f = normaliseSourceRow(r.raw, hints);
-    const merged: Device = {
-      id,
-      owner: before?.owner ?? null,
-      class: f.class ?? before?.class ?? 'other',
-      platform: f.platform ?? before?.platform ?? 'other',
-      osVersion: f.osVersion !== undefined ? f.osVersion : (before?.osVersion ?? null),
-      manufacturer: f.manufacturer !== undefined ? f.manufacturer : (before?.manufacturer ?? null),
-      model: f.model !== undefined ? f.model : (before?.model ?? null),
-      // Identifiers are never cleared by a source that lacks them.
-      serial:
-        r.sKey && before?.serial && serialKey(before.serial) === r.sKey
-          ? before.serial
-          : (r.serial ?? before?.serial ?? null),
-      imei:
-        r.iKey && before?.imei && imeiKey(before.imei) === r.iKey
-          ? before.imei
-          : (r.imei ?? before?.imei ?? null),
-      ownership: f.ownership ?? before?.ownership ?? null,
-      // A device first met through a source is used for official business; a known one keeps
-      // the purposes phaseout recorded (statements, replacements issued for personal use).
-      purposes: before ? before.purposes : ['official'],
-      status: f.status ?? before?.status ?? 'active',
-      apps: f.apps ?? before?.apps ?? [],
-    };
+    const merged = mergeReport(id, before, f, r.serial, r.imei);
     if (r.raw.ownerEmail !== undefined) {
       const email = r.raw.ownerEmail.trim().toLowerCase();
       const owner = email ? emails.get(email) : undefined;
