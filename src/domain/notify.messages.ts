@@ -151,3 +151,44 @@ export function composeReport(
     text: `Status of "${f.mandateTitle}" as of ${d}: pending ${c.pending}, overdue ${c.overdue}, exempt ${c.exempt}, resolved ${c.resolved}; people not compliant: ${f.people.nonCompliant}. The PDF and the CSV are attached.`,
   };
 }
+
+/** What a declaration campaign message says: whose declaration, which campaign, by when. */
+export interface CampaignMessageFacts {
+  kind: 'remind' | 'escalate';
+  campaignTitle: string;
+  person: { id: string; name: string };
+  due: string;
+  link: string | null;
+}
+
+/** Subject and text of a declaration reminder or escalation, in the recipient's language. */
+export function composeCampaignMessage(
+  f: CampaignMessageFacts,
+  lang: Language,
+): { subject: string; text: string } {
+  const due = day(f.due, lang);
+  const link = f.link
+    ? lang === 'ru'
+      ? `\n\nПодробнее: ${f.link}`
+      : `\n\nDetails: ${f.link}`
+    : '';
+  if (lang === 'ru')
+    return f.kind === 'remind'
+      ? {
+          subject: `Напоминание: ${f.campaignTitle} — срок ${due}`,
+          text: `Укажите все устройства, которые вы используете для работы, и подтвердите, что список полон, до ${due} включительно («${f.campaignTitle}»).${link}`,
+        }
+      : {
+          subject: `Не подтверждено: ${f.person.name} — ${f.campaignTitle}`,
+          text: `${f.person.name} (${f.person.id}) не подтвердил(а) декларацию устройств «${f.campaignTitle}»; срок истёк ${due}.${link}`,
+        };
+  return f.kind === 'remind'
+    ? {
+        subject: `Reminder: ${f.campaignTitle} — due ${due}`,
+        text: `Please declare every device you use for work and confirm that your list is complete by the end of ${due} ("${f.campaignTitle}").${link}`,
+      }
+    : {
+        subject: `Not confirmed: ${f.person.name} — ${f.campaignTitle}`,
+        text: `${f.person.name} (${f.person.id}) has not confirmed their declaration of devices for "${f.campaignTitle}"; it was due ${due}.${link}`,
+      };
+}

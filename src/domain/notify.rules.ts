@@ -32,7 +32,16 @@ export interface Ladder {
 export function ladderOf(doc: MandateDocument, zone: string): Ladder | null {
   const due = resolvePhaseOf(doc)?.due;
   if (!due) return null;
-  const notify = notifyOf(doc);
+  return ladderForDue(due, notifyOf(doc), zone, resolveDeadlineOf(doc, zone).overdueAt!);
+}
+
+/** The ladder for a due day and a `notify` section (a mandate's, or a campaign's defaults). */
+export function ladderForDue(
+  due: string,
+  notify: ReturnType<typeof notifyOf>,
+  zone: string,
+  overdueAt = endOfDay(due, zone),
+): Ladder {
   const dueStart = startOfDay(due, zone);
   const reminders: LadderStep[] = notify.remind.map((r) => ({
     id: `remind-${r}`,
@@ -52,7 +61,7 @@ export function ladderOf(doc: MandateDocument, zone: string): Ladder | null {
   return {
     dueStart,
     dueEnd: endOfDay(due, zone),
-    overdueAt: resolveDeadlineOf(doc, zone).overdueAt!,
+    overdueAt,
     steps: [...reminders, ...escalations],
     digest: notify.digest,
   };

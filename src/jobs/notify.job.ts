@@ -6,13 +6,22 @@ import type { Mailer } from '../adapters/mail.js';
 import type { Webhook } from '../adapters/webhook.js';
 import {
   composeDigest,
+  composeCampaignMessage,
   composeMessage,
   composeCollect,
   composeReceipt,
   composeReport,
   type Language,
 } from '../domain/notify.messages.js';
-import { dueMessages, ladderOf, type DueMessage, type Ladder } from '../domain/notify.rules.js';
+import {
+  dueMessages,
+  ladderForDue,
+  ladderOf,
+  type DueMessage,
+  type Ladder,
+} from '../domain/notify.rules.js';
+import { listCampaignPeople, listCampaigns } from '../store/campaigns.repository.js';
+import { listPeopleInScope } from '../store/scope.repository.js';
 import { addDuration, dayOf, formatInstant, startOfDay } from '../domain/time.js';
 import { isAtOrBelow, unitPathAncestry } from '../domain/unit-path.js';
 import { loadActiveMandates, type LoadedMandate } from '../services/evaluation.service.js';
@@ -23,7 +32,7 @@ import { reportCsv, reportPdf } from '../adapters/report.js';
 import { exemptionRegisterAt } from '../services/exemption.service.js';
 import { exemptionRegisterCsv } from '../services/register.csv.js';
 import { listAttestations } from '../store/attestations.repository.js';
-import { resolvePhaseOf } from '../domain/mandate.model.js';
+import { DEFAULT_NOTIFY, resolvePhaseOf } from '../domain/mandate.model.js';
 import { getTimeZone } from '../services/settings.service.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
@@ -283,6 +292,127 @@ export function makeNotifier(deps: NotifierDeps) {
     return n;
   }
 
+  /**
+   * Declaration campaigns: people in scope who have not confirmed are reminded before the due
+   * date and escalated after it, with the default ladder, exactly once per person, step and
+   * recipient (the outbox's unique key), like findings.
+   */
+  async function planCampaignMessages(
+    now: number,
+    zone: string,
+    officerList: Recipient[],
+  ): Promise<number> {
+    let planned = 0;
+    for (const c of await listCampaigns(store.db)) {
+      const ladder = ladderForDue(c.due_day, DEFAULT_NOTIFY, zone);
+      const scope = JSON.parse(c.scope) as { units: string[]; tags: string[] };
+      const ids = await listPeopleInScope(store.db, {
+        units: scope.units,
+        tags: new Set(scope.tags),
+        excludePeople: new Set(),
+        excludeTags: new Set(),
+      });
+      const confirmed = new Map(
+        (await listCampaignPeople(store.db, c.id)).map((r) => [r.person_id, r.confirmed_at]),
+      );
+      const prefix = `campaign:${c.id}:`;
+      const done = new Set(
+        (
+          await store.db
+            .selectFrom('notifications')
+            .select('step')
+            .where('finding_id', '=', 0)
+            .where('step', 'like', `${prefix}%`)
+            .execute()
+        ).map((r) => r.step),
+      );
+      const asks = ids.flatMap((person) =>
+        dueMessages(
+          ladder,
+          { opened: c.opened_at, closed: confirmed.get(person) ?? null, exemptAt: () => false },
+          now,
+          zone,
+        )
+          .map((msg) => ({ person, msg, step: `${prefix}${person}:${msg.key}` }))
+          .filter((a) => !done.has(a.step)),
+      );
+      for (const part of chunks(asks, 2000)) {
+        planned += await writeTransaction(store, async (tx) => {
+          const people = await getPeopleByIds(tx, [...new Set(part.map((a) => a.person))]);
+          const supervisors = await getPeopleByIds(
+            tx,
+            [...people.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
+          );
+          const rows: Omit<NotificationsTable, 'id'>[] = [];
+          for (const { person, msg, step } of part) {
+            const p = people.get(person);
+            let to: Recipient[];
+            if (msg.to === 'official') to = personRecipient(p, person);
+            else if (msg.to === 'supervisor')
+              to = personRecipient(
+                p?.supervisor ? supervisors.get(p.supervisor) : undefined,
+                p?.supervisor ?? null,
+              );
+            else if (msg.to === 'unit-head') {
+              const head = p ? await unitHead(tx, p.unit) : null;
+              to = personRecipient(
+                head ? (await getPeopleByIds(tx, [head])).get(head) : undefined,
+                head,
+              );
+            } else to = officerList;
+            const link = baseUrl
+              ? `${baseUrl}/console/#/${msg.to === 'official' ? 'mine' : 'campaigns'}`
+              : null;
+            const compose = (language: Language) =>
+              composeCampaignMessage(
+                {
+                  kind: msg.to === 'official' ? 'remind' : 'escalate',
+                  campaignTitle: c.title,
+                  person: { id: person, name: p?.name ?? person },
+                  due: c.due_day,
+                  link,
+                },
+                language,
+              );
+            const text = compose(deps.language);
+            rows.push(
+              ...outboxRows(
+                {
+                  finding_id: 0,
+                  mandate_id: `campaign:${c.id}`,
+                  device_id: '',
+                  owner_id: person,
+                  step,
+                  language: deps.language,
+                  subject: text.subject,
+                  due_at: msg.at,
+                  created_at: now,
+                  report_id: null,
+                },
+                to,
+                compose,
+                {
+                  event: msg.to === 'official' ? 'declaration-reminder' : 'declaration-escalation',
+                  campaign: c.id,
+                  person,
+                  step: msg.key,
+                  to: msg.to,
+                  recipients: to.map((r) => ({ id: r.key, email: r.address })),
+                  due: c.due_day,
+                  subject: text.subject,
+                  text: text.text,
+                  link,
+                },
+              ),
+            );
+          }
+          return insertRows(tx, rows);
+        });
+      }
+    }
+    return planned;
+  }
+
   async function plan(now = clock.now()): Promise<number> {
     if (!enabled) return 0;
     const zone = await getTimeZone(store.db);
@@ -425,7 +555,11 @@ export function makeNotifier(deps: NotifierDeps) {
         });
       }
     }
-    return planned + (await planOrderMessages(now));
+    return (
+      planned +
+      (await planOrderMessages(now)) +
+      (await planCampaignMessages(now, zone, officerList))
+    );
   }
 
   /**

@@ -1,0 +1,64 @@
+import { expect, it } from 'vitest';
+import { fixedClock } from '../src/adapters/clock.js';
+import { createApp } from '../src/app.js';
+import { buildPerson, peopleCsv } from './helpers/builders.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+describeEachDatabase('declarations are chased like findings', (kind) => {
+  it('reminds who has not confirmed before the due date, escalates after it, once each', async () => {
+    const url = await createTestDatabase(kind);
+    const cli = makeCli(url, '2023-03-01T08:00:00Z');
+    await cli.run(
+      'import',
+      'people',
+      cli.file(
+        peopleCsv([
+          buildPerson({ id: 'p1', unit: 'Org/A', email: 'p1@x.org', supervisor: 's1' }),
+          buildPerson({ id: 'p2', unit: 'Org/A', email: 'p2@x.org', supervisor: 's1' }),
+          buildPerson({ id: 's1', unit: 'Org', email: 's1@x.org' }),
+        ]),
+      ),
+      '--observed-at',
+      '2023-03-01',
+    );
+    const clock = fixedClock(Date.parse('2023-03-02T08:00:00Z'));
+    const app = await createApp({
+      dbUrl: url,
+      clock,
+      config: { oidc: null, mail: { url: 'smtp://127.0.0.1:1', from: 'phaseout@x.org' } },
+    });
+    await app.accounts.addUser({ email: 'officer@x.org', roles: ['officer'] }, 'test');
+    await app.accounts.addUser({ email: 'p2@x.org', roles: ['official'], personId: 'p2' }, 'test');
+    const officer = await app.accounts.actorForEmail('officer@x.org');
+    await app.campaigns.open(officer, {
+      id: 'c1',
+      title: 'Declare your devices',
+      scope: { units: ['Org/A'] },
+      due: '2023-03-10',
+    });
+    clock.set(Date.parse('2023-03-05T08:00:00Z'));
+    await app.campaigns.declare(await app.accounts.actorForEmail('p2@x.org'), 'c1', { none: true });
+    const rows = () =>
+      app.store.db
+        .selectFrom('notifications')
+        .select(['step', 'recipient', 'subject'])
+        .where('mandate_id', '=', 'campaign:c1')
+        .orderBy('id')
+        .execute();
+    clock.set(Date.parse('2023-03-08T06:00:00Z'));
+    await app.notifier.plan(clock.now());
+    expect((await rows()).map((r) => [r.step, r.recipient])).toEqual([
+      ['campaign:c1:p1:remind-P3D#0', 'p1'],
+    ]);
+    expect((await rows())[0]!.subject).toBe('Reminder: Declare your devices — due March 10, 2023');
+    clock.set(Date.parse('2023-03-12T06:00:00Z'));
+    await app.notifier.plan(clock.now());
+    await app.notifier.plan(clock.now());
+    expect((await rows()).map((r) => [r.step, r.recipient])).toEqual([
+      ['campaign:c1:p1:remind-P3D#0', 'p1'],
+      ['campaign:c1:p1:escalate-P1D-supervisor#0', 's1'],
+    ]);
+    await app.close();
+  });
+});
