@@ -516,6 +516,8 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
         const inUnit = (await standing(tx, c, v)).filter(
           (p) => p.unit === unit || p.unit.startsWith(`${unit}/`),
         );
+        if (inUnit.length === 0)
+          throw new AppError('conflict', `campaign ${id} asks nobody of ${unit} to declare`);
         const open = inUnit.filter((p) => p.state !== 'confirmed');
         const named = new Map(f.exceptions.map((e) => [e.person, e.reason]));
         const problems: Problem[] = [];

@@ -271,10 +271,11 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     const officerActor = await app.accounts.actorForEmail('officer@demo.phaseout');
     const me = await app.accounts.actorForEmail('official@demo.phaseout');
     const person = (await app.directory.person(officerActor, me.personId!)).unit;
+    const head = await app.accounts.actorForEmail('unithead@demo.phaseout');
     await app.campaigns.open(officerActor, {
       id: 'devices-e2e',
       title: 'Declare every device you use for work',
-      scope: { units: [person] },
+      scope: { units: [person, ...head.units] },
       due: new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10),
     });
     const p = await signInAs('official');
@@ -310,6 +311,17 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await card.getByRole('button', { name: 'Show people' }).click();
     await expect.poll(() => card.locator('[data-declaration-state]').count()).toBe(s.people);
     await page.screenshot({ path: join(SHOTS, 'campaigns.png'), fullPage: true });
+
+    // The unit head attests for the unit, naming those who have not confirmed with a reason.
+    const h = await signInAs('unithead');
+    await h.getByRole('link', { name: 'Declarations' }).click();
+    const attest = h.locator(`[data-campaign="devices-e2e"] [data-attest="${head.units[0]}"]`);
+    await expect.poll(() => attest.count()).toBe(1);
+    await attest.getByLabel(/^Reason for those/).fill('on leave, paper forms pending');
+    await attest.getByRole('button', { name: /^Attest/ }).click();
+    await expect.poll(() => h.locator(`[data-attested="${head.units[0]}"]`).count()).toBe(1);
+    expect((await app.campaigns.status(officerActor, 'devices-e2e')).attestations).toHaveLength(1);
+    await h.context().close();
   });
   it('finds devices by model and class, and shows a device with its owner and findings over time', async () => {
     await page.getByRole('link', { name: 'Devices' }).click();

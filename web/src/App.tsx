@@ -141,7 +141,7 @@ export function App() {
         ) : page === 'logistics' ? (
           <Logistics canHandle={me.roles.includes('logistics')} me={me.email} />
         ) : page === 'campaigns' ? (
-          <Campaigns />
+          <Campaigns attestUnits={me.roles.includes('unit-head') ? me.units : []} />
         ) : page === 'audit' ? (
           <Audit />
         ) : page === 'mine' ? (

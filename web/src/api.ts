@@ -138,6 +138,12 @@ export interface Campaign {
   inProgress: number;
   devicesDeclared: number;
   late: number;
+  attestations?: {
+    unit: string;
+    by: string;
+    at: string;
+    exceptions: { person: string; reason: string }[];
+  }[];
 }
 
 /** One person's standing in a campaign. */
@@ -374,6 +380,7 @@ export type StepOptions = { swap?: boolean; place?: string; reason?: string; loc
 export const api = {
   catalogue: () => call<CatalogueItem[]>('GET', '/catalogue'),
   campaigns: () => call<Campaign[]>('GET', '/campaigns'),
+  campaign: (id: string) => call<Campaign>('GET', `/campaigns/${encodeURIComponent(id)}`),
   campaignPeople: (id: string, state?: string) =>
     call<CampaignPerson[]>('GET', `/campaigns/${encodeURIComponent(id)}/people${query({ state })}`),
   declare: (
@@ -396,6 +403,10 @@ export const api = {
       `/campaigns/${encodeURIComponent(id)}/declarations`,
       body,
     ),
+  attestCampaign: (
+    id: string,
+    body: { unit: string; exceptions: { person: string; reason: string }[] },
+  ) => call<{ unit: string }>('POST', `/campaigns/${encodeURIComponent(id)}/attestations`, body),
   takeBack: (id: string, device: string) =>
     call<unknown>(
       'DELETE',

@@ -5,18 +5,25 @@ import { api, type Campaign, type CampaignPerson } from '../api.js';
 import { personHref } from './People.js';
 
 /** Declaration campaigns: progress per campaign and per person, within the reader's scope. */
-export function Campaigns() {
+export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
   const { t, i18n } = useTranslation();
   const [list, setList] = useState<Campaign[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  useEffect(() => {
-    void api.campaigns().then(setList, () => setList([]));
-  }, []);
+  const [note, setNote] = useState<string | null>(null);
+  const load = () =>
+    void api.campaigns().then(
+      (l) =>
+        // The list has no attestations: each campaign's page has them.
+        Promise.all(l.map((c) => api.campaign(c.id))).then(setList, () => setList(l)),
+      () => setList([]),
+    );
+  useEffect(load, []);
   const num = new Intl.NumberFormat(i18n.language);
   if (list === null) return <p>{t('loading')}</p>;
   return (
     <section aria-labelledby="campaigns-title">
       <h2 id="campaigns-title">{t('page_campaigns')}</h2>
+      {note && <p role="status">{note}</p>}
       {list.length === 0 && <p>{t('noCampaigns')}</p>}
       {list.map((c) => (
         <article key={c.id} className="card" data-campaign={c.id} aria-labelledby={`c-${c.id}`}>
@@ -50,6 +57,26 @@ export function Campaigns() {
               </div>
             ))}
           </dl>
+          {(c.attestations ?? []).map((a) => (
+            <p key={a.unit} data-attested={a.unit}>
+              {t('campaignAttested', { unit: a.unit, by: a.by })}
+              {a.exceptions.length > 0 &&
+                ` (${t('campaignExceptions', { people: a.exceptions.map((e) => `${e.person}: ${e.reason}`).join('; ') })})`}
+            </p>
+          ))}
+          {attestUnits
+            .filter((u) => !(c.attestations ?? []).some((a) => a.unit === u))
+            .map((u) => (
+              <AttestUnit
+                key={u}
+                campaign={c.id}
+                unit={u}
+                onDone={(text) => {
+                  setNote(text);
+                  load();
+                }}
+              />
+            ))}
           <button type="button" onClick={() => setOpen(open === c.id ? null : c.id)}>
             {open === c.id ? t('hidePeople') : t('showPeople')}
           </button>
@@ -112,5 +139,46 @@ function CampaignPeople({ campaign }: { campaign: string }) {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** A unit head attests for their unit: everyone has declared, or those who have not are named. */
+function AttestUnit({
+  campaign,
+  unit,
+  onDone,
+}: {
+  campaign: string;
+  unit: string;
+  onDone: (text: string) => void;
+}) {
+  const { t } = useTranslation();
+  const [reason, setReason] = useState('');
+  const attest = async () => {
+    const open = reason.trim()
+      ? (await api.campaignPeople(campaign)).filter(
+          (p) => p.state !== 'confirmed' && (p.unit === unit || p.unit.startsWith(`${unit}/`)),
+        )
+      : [];
+    api
+      .attestCampaign(campaign, {
+        unit,
+        exceptions: open.map((p) => ({ person: p.person, reason: reason.trim() })),
+      })
+      .then(
+        () => onDone(t('campaignAttestedNow', { unit })),
+        (e: Error) => onDone(e.message),
+      );
+  };
+  return (
+    <div className="inline-form" data-attest={unit}>
+      <label>
+        {t('campaignExceptionReason')}{' '}
+        <input value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="button" onClick={() => void attest()}>
+        {t('campaignAttest', { unit: unit.split('/').at(-1) })}
+      </button>
+    </div>
   );
 }
