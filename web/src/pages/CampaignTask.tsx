@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEVICE_CLASSES, PLATFORMS } from '../../../src/domain/device.model.js';
+import { DeviceKindFields } from './DeviceKindFields.js';
 import { api, type Campaign, type CampaignPerson } from '../api.js';
 import { deviceHref } from './People.js';
-import { platformName } from './Devices.js';
 
 /** The makers most often declared first: a phone is usually one of these. */
 const MAKERS = ['Apple', 'Samsung', 'Xiaomi', 'Huawei', 'Google', 'Honor', 'F+ tech', 'Nokia'];
@@ -161,26 +160,7 @@ function DeclareDevice({
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label={t('declareDevice')}>
-      <label>
-        {t('class')}{' '}
-        <select value={d.class} onChange={set('class')}>
-          {DEVICE_CLASSES.map((c) => (
-            <option key={c} value={c}>
-              {t(`class_${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('platform')}{' '}
-        <select value={d.platform} onChange={set('platform')}>
-          {PLATFORMS.map((p) => (
-            <option key={p} value={p}>
-              {platformName(t, p)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DeviceKindFields cls={d.class} platform={d.platform} onChange={set} />
       <label>
         {t('manufacturer')}{' '}
         <input list="makers" value={d.manufacturer} onChange={set('manufacturer')} />

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeviceKindFields } from './DeviceKindFields.js';
 import { api, type CatalogueItem, type StockLine } from '../api.js';
-import { DEVICE_CLASSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { platformName } from './Devices.js';
 
 /** The catalogue of models: offered by which mandates, added, changed and withdrawn here. */
@@ -229,26 +229,7 @@ function CatalogueForm({
       <label>
         {t('itemId')} <input required value={item.id} onChange={set('id')} />
       </label>
-      <label>
-        {t('class')}{' '}
-        <select value={item.class} onChange={set('class')}>
-          {DEVICE_CLASSES.map((c) => (
-            <option key={c} value={c}>
-              {t(`class_${c}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('platform')}{' '}
-        <select value={item.platform} onChange={set('platform')}>
-          {PLATFORMS.map((p) => (
-            <option key={p} value={p}>
-              {platformName(t, p)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DeviceKindFields cls={item.class} platform={item.platform} onChange={set} />
       <label>
         {t('manufacturer')}{' '}
         <input required value={item.manufacturer} onChange={set('manufacturer')} />
