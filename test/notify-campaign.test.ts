@@ -61,4 +61,52 @@ describeEachDatabase('declarations are chased like findings', (kind) => {
     ]);
     await app.close();
   });
+
+  it('a campaign may carry its own ladder; a bad duration is refused', async () => {
+    const url = await createTestDatabase(kind);
+    const cli = makeCli(url, '2023-03-01T08:00:00Z');
+    await cli.run(
+      'import',
+      'people',
+      cli.file(peopleCsv([buildPerson({ id: 'p1', unit: 'Org/A', email: 'p1@x.org' })])),
+      '--observed-at',
+      '2023-03-01',
+    );
+    const clock = fixedClock(Date.parse('2023-03-02T08:00:00Z'));
+    const app = await createApp({
+      dbUrl: url,
+      clock,
+      config: { oidc: null, mail: { url: 'smtp://127.0.0.1:1', from: 'phaseout@x.org' } },
+    });
+    await app.accounts.addUser({ email: 'officer@x.org', roles: ['officer'] }, 'test');
+    const officer = await app.accounts.actorForEmail('officer@x.org');
+    await expect(
+      app.campaigns.open(officer, {
+        id: 'bad',
+        title: 'T',
+        due: '2023-03-10',
+        notify: { remind: ['a week'] },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+    await app.campaigns.open(officer, {
+      id: 'c2',
+      title: 'Declare',
+      scope: { units: ['Org'] },
+      due: '2023-03-10',
+      notify: { remind: ['P1D'], escalate: [] },
+    });
+    clock.set(Date.parse('2023-03-08T06:00:00Z'));
+    await app.notifier.plan(clock.now());
+    clock.set(Date.parse('2023-03-09T06:00:00Z'));
+    await app.notifier.plan(clock.now());
+    clock.set(Date.parse('2023-03-14T06:00:00Z'));
+    await app.notifier.plan(clock.now());
+    const steps = await app.store.db
+      .selectFrom('notifications')
+      .select('step')
+      .where('mandate_id', '=', 'campaign:c2')
+      .execute();
+    expect(steps.map((s) => s.step)).toEqual(['campaign:c2:p1:remind-P1D#0']);
+    await app.close();
+  });
 });

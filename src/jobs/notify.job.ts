@@ -32,7 +32,7 @@ import { reportCsv, reportPdf } from '../adapters/report.js';
 import { exemptionRegisterAt } from '../services/exemption.service.js';
 import { exemptionRegisterCsv } from '../services/register.csv.js';
 import { listAttestations } from '../store/attestations.repository.js';
-import { DEFAULT_NOTIFY, resolvePhaseOf } from '../domain/mandate.model.js';
+import { DEFAULT_NOTIFY, resolvePhaseOf, type Notify } from '../domain/mandate.model.js';
 import { getTimeZone } from '../services/settings.service.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
@@ -304,7 +304,11 @@ export function makeNotifier(deps: NotifierDeps) {
   ): Promise<number> {
     let planned = 0;
     for (const c of await listCampaigns(store.db)) {
-      const ladder = ladderForDue(c.due_day, DEFAULT_NOTIFY, zone);
+      const ladder = ladderForDue(
+        c.due_day,
+        c.notify ? (JSON.parse(c.notify) as Notify) : DEFAULT_NOTIFY,
+        zone,
+      );
       const scope = JSON.parse(c.scope) as { units: string[]; tags: string[] };
       const ids = await listPeopleInScope(store.db, {
         units: scope.units,

@@ -17,7 +17,8 @@ import {
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import { isInScope, type Scope } from '../domain/scope.js';
 import { imeiKey, serialKey } from '../domain/source.normalise.js';
-import { endOfDay, formatInstant, isDay } from '../domain/time.js';
+import { endOfDay, formatInstant, isDay, parseDuration } from '../domain/time.js';
+import { notifySchema } from '../domain/mandate.model.js';
 import { cutUnitPath, normaliseUnitPath } from '../domain/unit-path.js';
 import {
   getCampaign,
@@ -70,6 +71,8 @@ const openSchema = z.strictObject({
     })
     .default({ units: [], tags: [] }),
   due: z.string().refine(isDay, 'must be a date YYYY-MM-DD'),
+  /** The campaign's own ladder, in a mandate's `notify` shape; without one, the defaults. */
+  notify: notifySchema.optional(),
 });
 const declaredDevice = z.strictObject({
   class: lower(DEVICE_CLASSES),
@@ -245,6 +248,16 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           problems.push({ where: `scope.units.${i}`, value: u, message: 'is not a unit path' });
         return p ?? '';
       });
+      const durations = [
+        ...(f.notify?.remind ?? []).map((d, i) => [d, `notify.remind.${i}`] as const),
+        ...(f.notify?.escalate ?? []).flatMap((e, i) => [
+          [e.after, `notify.escalate.${i}.after`] as const,
+          ...(e.repeat ? [[e.repeat, `notify.escalate.${i}.repeat`] as const] : []),
+        ]),
+      ];
+      for (const [d, where] of durations)
+        if (parseDuration(d) === null)
+          problems.push({ where, value: d, message: 'is not an ISO 8601 duration (such as P3D)' });
       if (problems.length > 0) throw invalidInput('the campaign is refused', problems);
       return writeTransaction(store, async (tx) => {
         if (await getCampaign(tx, f.id))
@@ -259,6 +272,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           due_end: endOfDay(f.due, zone),
           opened_at: now,
           opened_by: actor.email,
+          notify: f.notify ? JSON.stringify(f.notify) : null,
         };
         await insertCampaign(tx, row);
         await recordAudit(tx, now, {

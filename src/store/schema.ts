@@ -111,6 +111,8 @@ export interface CampaignsTable {
   due_end: Ms;
   opened_at: Ms;
   opened_by: string;
+  /** JSON: the campaign's own reminders and escalations (a mandate's `notify` shape); null: the defaults. */
+  notify: string | null;
 }
 
 export interface CampaignPeopleTable {

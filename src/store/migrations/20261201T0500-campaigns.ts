@@ -18,6 +18,7 @@ export function campaignsMigration(dialect: 'sqlite' | 'postgres'): Migration {
         .addColumn('due_end', ms, (c) => c.notNull())
         .addColumn('opened_at', ms, (c) => c.notNull())
         .addColumn('opened_by', 'text', (c) => c.notNull())
+        .addColumn('notify', 'text')
         .execute();
       await db.schema
         .createTable('campaign_people')
