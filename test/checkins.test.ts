@@ -13,6 +13,20 @@ spec:
   phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
 `;
 
+/** A batch by serial (another case), by IMEI (spaced) and of a device not known yet. */
+const BATCH = [
+  { serial: 'ser-1', observedAt: '2023-03-05T10:00:00Z', osVersion: '14' },
+  { imei: '35 000000 000000 2', observedAt: '2023-03-05T11:00:00Z' },
+  {
+    serial: 'NEW-3',
+    observedAt: '2023-03-06T09:30:00Z',
+    os: 'iOS',
+    osVersion: '16.3',
+    model: 'iPhone15,2',
+    ownerEmail: 'P1@x.org',
+  },
+];
+
 interface Answer {
   received: number;
   created: number;
@@ -69,21 +83,7 @@ describeEachDatabase('check-ins: batches, idempotency, stale reports', (kind) =>
   afterAll(() => api.close());
 
   it('applies a batch: matches by serial (any case) and IMEI, creates the unknown, opens findings at their time', async () => {
-    const r = await post(
-      [
-        { serial: 'ser-1', observedAt: '2023-03-05T10:00:00Z', osVersion: '14' },
-        { imei: '35 000000 000000 2', observedAt: '2023-03-05T11:00:00Z' },
-        {
-          serial: 'NEW-3',
-          observedAt: '2023-03-06T09:30:00Z',
-          os: 'iOS',
-          osVersion: '16.3',
-          model: 'iPhone15,2',
-          ownerEmail: 'P1@x.org',
-        },
-      ],
-      { 'idempotency-key': 'batch-1' },
-    );
+    const r = await post(BATCH, { 'idempotency-key': 'batch-1' });
     expect(r.statusCode, r.body).toBe(200);
     const a = r.json<Answer>();
     expect(a).toMatchObject({ received: 3, created: 1, applied: 1, unchanged: 1, stale: 0 });
@@ -120,21 +120,7 @@ describeEachDatabase('check-ins: batches, idempotency, stale reports', (kind) =>
 
   it('the same key and body give the same answer and apply nothing twice; another body with that key is 409', async () => {
     const audit = (await api.app.audit.verify()).entries;
-    const again = await post(
-      [
-        { serial: 'ser-1', observedAt: '2023-03-05T10:00:00Z', osVersion: '14' },
-        { imei: '35 000000 000000 2', observedAt: '2023-03-05T11:00:00Z' },
-        {
-          serial: 'NEW-3',
-          observedAt: '2023-03-06T09:30:00Z',
-          os: 'iOS',
-          osVersion: '16.3',
-          model: 'iPhone15,2',
-          ownerEmail: 'P1@x.org',
-        },
-      ],
-      { 'idempotency-key': 'batch-1' },
-    );
+    const again = await post(BATCH, { 'idempotency-key': 'batch-1' });
     expect(again.statusCode).toBe(200);
     expect(again.json<Answer>()).toMatchObject({ created: 1, applied: 1 });
     expect((await api.app.audit.verify()).entries).toBe(audit);

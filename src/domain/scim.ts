@@ -33,6 +33,17 @@ export class ScimError extends AppError {
 
 export type Json = Record<string, unknown>;
 
+/** A SCIM ListResponse (RFC 7644 §3.4.2). */
+export function listResponse(resources: object[], total = resources.length, startIndex = 1): Json {
+  return {
+    schemas: [SCIM.list],
+    totalResults: total,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}
+
 /** A scalar as text; objects and absent values are empty. */
 export function asText(v: unknown): string {
   return typeof v === 'string'

@@ -290,7 +290,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       const v = visibilityOf(actor);
       const out: CampaignStatus[] = [];
       for (const c of await listCampaigns(store.db))
-        out.push(summary(c, await standing(store.db, c, v)));
+        out.push(await withAttestations(store.db, summary(c, await standing(store.db, c, v))));
       return out;
     },
 

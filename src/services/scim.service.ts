@@ -5,6 +5,7 @@ import {
   applyPatch,
   asText,
   getAttr,
+  listResponse,
   parseFilter,
   readUser,
   SCIM,
@@ -46,14 +47,6 @@ import { storePerson } from './person.write.js';
 
 /** Where a user without a department is placed, so that the console shows them, not hides them. */
 export const UNASSIGNED = 'Unassigned';
-
-const list = (resources: Json[], total: number, startIndex: number): Json => ({
-  schemas: [SCIM.list],
-  totalResults: total,
-  startIndex,
-  itemsPerPage: resources.length,
-  Resources: resources,
-});
 
 /**
  * Directory sync over SCIM 2.0: users are people (employeeNumber = person id, else matched by
@@ -301,11 +294,15 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
             );
           else throw new ScimError(400, 'invalidFilter', `filtering on ${f.attr} is not supported`);
           const p = id ? await personOf(db, id).catch(() => undefined) : undefined;
-          if (!p) return list([], 0, start);
-          if (found.length > 0 && found[0]!.id !== p.id) return list([], 0, start);
+          if (!p) return listResponse([], 0, start);
+          if (found.length > 0 && found[0]!.id !== p.id) return listResponse([], 0, start);
           found[0] = p;
         }
-        return list(await Promise.all(found.map((p) => userOf(db, p))), found.length, start);
+        return listResponse(
+          await Promise.all(found.map((p) => userOf(db, p))),
+          found.length,
+          start,
+        );
       }
       const page = await listIdentities(db, start - 1, count);
       const people = await getPeopleByIds(
@@ -317,7 +314,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
         const p = people.get(r.person_id);
         if (p) resources.push(await userOf(db, p));
       }
-      return list(resources, page.total, start);
+      return listResponse(resources, page.total, start);
     },
 
     async getUser(id: string): Promise<Json> {
@@ -405,7 +402,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
       }
       const resources = [];
       for (const g of groups) resources.push(await groupResource(store.db, g, withMembers));
-      return list(resources, resources.length, 1);
+      return listResponse(resources, resources.length, 1);
     },
 
     async getGroup(id: string, excludedAttributes?: string): Promise<Json> {

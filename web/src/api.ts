@@ -380,7 +380,6 @@ export type StepOptions = { swap?: boolean; place?: string; reason?: string; loc
 export const api = {
   catalogue: () => call<CatalogueItem[]>('GET', '/catalogue'),
   campaigns: () => call<Campaign[]>('GET', '/campaigns'),
-  campaign: (id: string) => call<Campaign>('GET', `/campaigns/${encodeURIComponent(id)}`),
   campaignPeople: (id: string, state?: string) =>
     call<CampaignPerson[]>('GET', `/campaigns/${encodeURIComponent(id)}/people${query({ state })}`),
   declare: (

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { App } from '../../app.js';
 import { hasPermission, type Actor } from '../../domain/access.policy.js';
 import { AppError } from '../../domain/errors.js';
-import { SCIM, ScimError, type Json } from '../../domain/scim.js';
+import { listResponse, SCIM, ScimError, type Json } from '../../domain/scim.js';
 import {
   SCIM_RESOURCE_TYPES,
   SCIM_SCHEMAS,
@@ -107,30 +107,18 @@ export async function registerScimRoutes(server: FastifyInstance, app: App): Pro
       type P = { Params: { id: string } };
 
       scim.get('/ServiceProviderConfig', hide, () => SCIM_SERVICE_PROVIDER_CONFIG);
-      scim.get('/Schemas', hide, () => ({
-        schemas: [SCIM.list],
-        totalResults: SCIM_SCHEMAS.length,
-        startIndex: 1,
-        itemsPerPage: SCIM_SCHEMAS.length,
-        Resources: SCIM_SCHEMAS,
-      }));
-      scim.get<P>('/Schemas/:id', hide, (req) => {
-        const found = SCIM_SCHEMAS.find((x) => x.id === req.params.id);
-        if (!found) throw new ScimError(404, null, `no schema ${req.params.id}`);
-        return found;
-      });
-      scim.get('/ResourceTypes', hide, () => ({
-        schemas: [SCIM.list],
-        totalResults: SCIM_RESOURCE_TYPES.length,
-        startIndex: 1,
-        itemsPerPage: SCIM_RESOURCE_TYPES.length,
-        Resources: SCIM_RESOURCE_TYPES,
-      }));
-      scim.get<P>('/ResourceTypes/:id', hide, (req) => {
-        const found = SCIM_RESOURCE_TYPES.find((x) => x.id === req.params.id);
-        if (!found) throw new ScimError(404, null, `no resource type ${req.params.id}`);
-        return found;
-      });
+      // The schemas and resource types: listed, and one by id.
+      for (const [path, items, what] of [
+        ['/Schemas', SCIM_SCHEMAS, 'schema'],
+        ['/ResourceTypes', SCIM_RESOURCE_TYPES, 'resource type'],
+      ] as const) {
+        scim.get(path, hide, () => listResponse([...items]));
+        scim.get<P>(`${path}/:id`, hide, (req) => {
+          const found = (items as readonly { id: string }[]).find((x) => x.id === req.params.id);
+          if (!found) throw new ScimError(404, null, `no ${what} ${req.params.id}`);
+          return found;
+        });
+      }
 
       const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v));
       scim.get<Q>('/Users', hide, (req) =>

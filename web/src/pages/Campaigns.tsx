@@ -10,13 +10,7 @@ export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
   const [list, setList] = useState<Campaign[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const load = () =>
-    void api.campaigns().then(
-      (l) =>
-        // The list has no attestations: each campaign's page has them.
-        Promise.all(l.map((c) => api.campaign(c.id))).then(setList, () => setList(l)),
-      () => setList([]),
-    );
+  const load = () => void api.campaigns().then(setList, () => setList([]));
   useEffect(load, []);
   const num = new Intl.NumberFormat(i18n.language);
   if (list === null) return <p>{t('loading')}</p>;
