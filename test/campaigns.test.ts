@@ -297,4 +297,62 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
       ).statusCode,
     ).toBe(409);
   });
+
+  it('the CLI opens a campaign with its own reminders and escalations, and refuses a bad ladder (exit 2)', async () => {
+    cli.at('2023-03-12T10:00:00Z');
+    const open = (id: string, ...ladder: string[]) =>
+      cli.run(
+        ...['campaigns', 'open', id, '--title', 'Phones', '--unit', 'Admin/Policy'],
+        ...['--due', '2023-03-20', '--as', 'officer@x.org', ...ladder],
+      );
+    const r = await open('phones', '--remind', 'P5D, P1D', '--escalate', 'P1D:unit-head:P3D');
+    expect(r.code, r.err).toBe(0);
+    const row = await api.app.store.db
+      .selectFrom('campaigns')
+      .select('notify')
+      .where('id', '=', 'phones')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(row.notify!)).toMatchObject({
+      remind: ['P5D', 'P1D'],
+      escalate: [{ after: 'P1D', to: 'unit-head', repeat: 'P3D' }],
+    });
+    const noRecipient = await open('phones-2', '--escalate', 'P1D');
+    expect(noRecipient.code).toBe(2);
+    expect(noRecipient.err).toContain('--escalate');
+    const badDuration = await open('phones-3', '--remind', 'soon');
+    expect(badDuration.code).toBe(2);
+    expect(badDuration.err).toContain('notify.remind.0');
+    const list = await cli.run('campaigns', 'list');
+    expect(list.out).toContain('phones');
+    expect(list.out).not.toContain('phones-2');
+  });
+
+  it('suggests the models most often declared, only those three people or more declared, to those asked', async () => {
+    api.at('2023-03-13T09:00:00Z');
+    await signIn();
+    const pixel = { ...IPHONE, platform: 'android', manufacturer: 'Google', model: 'Pixel 8' };
+    const declare = (who: string, device: object, person?: string) =>
+      call(who, 'POST', '/api/v1/campaigns/phones/declarations', {
+        devices: [{ ...device, serial: null }],
+        ...(person ? { person } : {}),
+      });
+    expect((await declare('anna', pixel)).statusCode).toBe(201);
+    expect((await declare('boris', pixel)).statusCode).toBe(201);
+    expect((await declare('boris', IPHONE)).statusCode).toBe(201);
+    const two = await call('anna', 'GET', '/api/v1/campaigns/phones/models');
+    expect(two.json()).toEqual([]);
+    expect((await declare('officer', pixel, 'p3')).statusCode).toBe(201);
+    const three = await call('anna', 'GET', '/api/v1/campaigns/phones/models');
+    expect(three.json()).toEqual([
+      {
+        class: 'smartphone',
+        platform: 'android',
+        manufacturer: 'Google',
+        model: 'Pixel 8',
+        people: 3,
+      },
+    ]);
+    expect((await call('outsider', 'GET', '/api/v1/campaigns/phones/models')).statusCode).toBe(404);
+    expect((await call('officer', 'GET', '/api/v1/campaigns/nope/models')).statusCode).toBe(404);
+  });
 });

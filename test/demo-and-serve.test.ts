@@ -41,6 +41,37 @@ describe('the demo organisation and the first served page', () => {
     expect(kaspersky.phases[0]!.metAt).toBe('2023-03-14T10:00:00.000Z');
   });
 
+  it('declares the directorate’s own iPhones in March: what the iPhone order catches is what was declared, from that moment', async () => {
+    const officer = await app.accounts.actorForEmail('officer@demo.phaseout');
+    const c = await app.campaigns.status(officer, 'dpd-devices-2023');
+    expect(c.people).toBeGreaterThan(500);
+    expect(c.confirmed / c.people).toBeGreaterThan(0.8);
+    expect(c.late).toBeGreaterThan(0);
+    expect(c.notStarted).toBeGreaterThan(0);
+    expect(c.inProgress).toBeGreaterThan(0);
+    expect(c.devicesDeclared).toBeGreaterThan(200);
+    expect(c.attestations).toHaveLength(3);
+    const before = await app.status.status('kremlin-iphone-2023', { asOf: '2023-02-28' });
+    expect(before.devices.pending + before.devices.resolved).toBe(0);
+    const findings = await app.store.db
+      .selectFrom('findings as f')
+      .innerJoin('declarations as d', 'd.device_id', 'f.device_id')
+      .select(['f.device_id', 'f.opened_at', 'd.declared_at'])
+      .where('f.mandate_id', '=', 'kremlin-iphone-2023')
+      .orderBy('f.opened_at')
+      .execute();
+    const all = await app.store.db
+      .selectFrom('findings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('mandate_id', '=', 'kremlin-iphone-2023')
+      .executeTakeFirstOrThrow();
+    expect(findings.length).toBeGreaterThan(200);
+    expect(findings.length).toBe(Number(all.n));
+    const first = new Map<string, number>();
+    for (const f of findings) if (!first.has(f.device_id)) first.set(f.device_id, f.opened_at);
+    for (const f of findings) expect(first.get(f.device_id)).toBe(f.declared_at);
+  });
+
   it('refuses to load over other data', async () => {
     const other = await createTestDatabase('sqlite');
     const cli = makeCli(other);

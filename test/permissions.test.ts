@@ -330,6 +330,12 @@ const ROUTES: {
   { method: 'GET', path: '/api/v1/campaigns/{id}', url: '/api/v1/campaigns/nope', needs: 'read' },
   {
     method: 'GET',
+    path: '/api/v1/campaigns/{id}/models',
+    url: '/api/v1/campaigns/nope/models',
+    needs: 'read',
+  },
+  {
+    method: 'GET',
     path: '/api/v1/campaigns/{id}/people',
     url: '/api/v1/campaigns/nope/people',
     needs: 'read',

@@ -32,6 +32,11 @@ const WORDS = {
     exemptCol: ['Device or person', 'Ground', 'Until', 'Approved by'],
     attestCol: ['Phase', 'Unit or person', 'By', 'When', 'Note'],
     registerNote: 'The register of every exemption is attached as CSV.',
+    declarations: 'Declarations',
+    campaignLine:
+      '{title} — due {due}: {confirmed} of {people} confirmed ({late} late), {inProgress} in progress, {notStarted} not started; {devices} devices declared',
+    campaignCol: ['Unit', 'People', 'Confirmed', 'In progress', 'Not started'],
+    campaignAttested: 'Attested by the unit head: {units}',
   },
   ru: {
     title: 'Отчёт о выполнении',
@@ -61,6 +66,11 @@ const WORDS = {
     exemptCol: ['Устройство или лицо', 'Основание', 'До', 'Одобрил'],
     attestCol: ['Этап', 'Подразделение или лицо', 'Кто', 'Когда', 'Примечание'],
     registerNote: 'Реестр всех исключений приложен в CSV.',
+    declarations: 'Декларации устройств',
+    campaignLine:
+      '{title} — срок {due}: подтвердили {confirmed} из {people} (с опозданием {late}), в процессе {inProgress}, не начали {notStarted}; заявлено устройств: {devices}',
+    campaignCol: ['Подразделение', 'Людей', 'Подтвердили', 'В процессе', 'Не начали'],
+    campaignAttested: 'Подтвердили руководители: {units}',
   },
 } as const;
 
@@ -81,7 +91,33 @@ export interface ReportEvidence {
     at: string;
     note: string | null;
   }[];
+  /** Declaration campaigns asking people of the mandate's scope, with their progress. */
+  campaigns?: ReportCampaign[];
 }
+
+/** A declaration campaign's progress as the report shows it. */
+export interface ReportCampaign {
+  id: string;
+  title: string;
+  due: string;
+  people: number;
+  confirmed: number;
+  inProgress: number;
+  notStarted: number;
+  late: number;
+  devicesDeclared: number;
+  units?: {
+    unit: string;
+    people: number;
+    confirmed: number;
+    inProgress: number;
+    notStarted: number;
+  }[];
+  attestations: { unit: string }[];
+}
+
+const fill = (template: string, values: Record<string, string>): string =>
+  template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
 
 const day = (iso: string, lang: Language) =>
   new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(
@@ -291,6 +327,52 @@ export async function reportPdf(
       w.noAttestations,
     );
     doc.font('body').fontSize(9).fillColor('#555').text(w.registerNote, 50);
+    if (evidence.campaigns && evidence.campaigns.length > 0) {
+      doc.moveDown().font('bold').fontSize(13).fillColor('#000').text(w.declarations, 50);
+      doc.moveDown(0.3);
+      for (const c of evidence.campaigns) {
+        doc
+          .font('body')
+          .fontSize(10)
+          .text(
+            fill(w.campaignLine, {
+              title: c.title,
+              due: day(c.due, lang),
+              confirmed: num.format(c.confirmed),
+              people: num.format(c.people),
+              late: num.format(c.late),
+              inProgress: num.format(c.inProgress),
+              notStarted: num.format(c.notStarted),
+              devices: num.format(c.devicesDeclared),
+            }),
+            50,
+          )
+          .moveDown(0.3);
+        table(
+          w.campaignCol,
+          [215, 70, 70, 70, 70],
+          (c.units ?? [])
+            .slice(0, MAX_UNIT_ROWS)
+            .map((u) => [
+              u.unit,
+              num.format(u.people),
+              num.format(u.confirmed),
+              num.format(u.inProgress),
+              num.format(u.notStarted),
+            ]),
+          '',
+        );
+        if (c.attestations.length > 0)
+          doc
+            .font('body')
+            .fontSize(9)
+            .text(
+              fill(w.campaignAttested, { units: c.attestations.map((a) => a.unit).join('; ') }),
+              50,
+            )
+            .moveDown();
+      }
+    }
   }
   doc
     .moveDown()

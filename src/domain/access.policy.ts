@@ -18,6 +18,9 @@ export interface Actor {
   auditName?: string;
 }
 
+/** How the audit chain names an actor: its account, or a name of its own (the demo, the CLI). */
+export const auditActor = (a: Actor): string => a.auditName ?? `account:${a.accountId}`;
+
 /** Everything a caller may do; each route asks for exactly one of these. */
 export type Permission =
   | 'read'

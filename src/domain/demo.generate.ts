@@ -1,10 +1,12 @@
 /**
  * The demo organisation: the March 2023 story, generated deterministically.
  * A presidential administration, its officials and their devices, three mandates,
- * weekly snapshots through March and early April, and the unit heads' attestations.
+ * weekly snapshots through March and early April, and the unit heads' attestations. The
+ * domestic-policy officials' own iPhones are in no register: they become known when the officials
+ * declare them in the March declaration campaign, and only then does the iPhone order catch them.
  */
 
-export const DEMO_VERSION = '4';
+export const DEMO_VERSION = '5';
 
 /** One weekly snapshot: the full people and devices files as observed that day. */
 export interface DemoSnapshot {
@@ -21,13 +23,46 @@ export interface DemoAttestation {
   by: string;
 }
 
+/** One official's declaration: their own devices, and whether they confirm the list complete. */
+export interface DemoDeclaration {
+  at: string;
+  person: string;
+  email: string;
+  devices: {
+    class: string;
+    platform: string;
+    manufacturer: string;
+    model: string;
+    osVersion: string;
+    serial: string;
+    ownership: 'personal';
+    purposes: string[];
+  }[];
+  complete: boolean;
+}
+
+/** The declaration campaign: who is asked, by when, and the heads who answer for their units. */
+export interface DemoCampaign {
+  id: string;
+  title: string;
+  units: string[];
+  due: string;
+  openedAt: string;
+  declarations: DemoDeclaration[];
+  /** Department heads who attest, naming those who never confirmed. */
+  attestations: { at: string; unit: string; by: string }[];
+}
+
 export interface DemoScript {
   baseline: DemoSnapshot;
   mandatesYaml: string;
   appliedAt: string;
   snapshots: DemoSnapshot[];
   attestations: DemoAttestation[];
+  campaign: DemoCampaign;
 }
+
+export const DEMO_CAMPAIGN = 'dpd-devices-2023';
 
 /** A small seeded generator (mulberry32): the same seed gives the same demo. */
 export function seededRandom(seed: number): () => number {
@@ -133,6 +168,8 @@ interface DemoPerson {
 
 interface DemoDevice {
   id: string;
+  /** The order of creation: fixed whatever the id becomes. */
+  seq: number;
   owner: string;
   class: string;
   platform: string;
@@ -140,9 +177,12 @@ interface DemoDevice {
   manufacturer: string;
   model: string;
   serial: string;
+  ownership: 'corporate' | 'personal';
   purposes: string[];
   status: string;
   apps: string[];
+  /** A personal device in no register: it enters the snapshots after it was declared, on this day. */
+  declaredOn?: string;
 }
 
 function csvCell(v: string): string {
@@ -169,10 +209,14 @@ function peopleCsv(people: DemoPerson[]): string {
   return [head, ...rows].join('\n') + '\n';
 }
 
-function devicesCsv(devices: DemoDevice[]): string {
+/** The register as observed on a day: personal devices only once they were declared before it. */
+function devicesCsv(devices: DemoDevice[], observedAt: string): string {
   const head =
     'id,owner,class,platform,os_version,manufacturer,model,serial,imei,ownership,purposes,status,apps';
-  const rows = devices.map((d) =>
+  const known = devices.filter(
+    (d) => d.ownership === 'corporate' || (d.declaredOn !== undefined && d.declaredOn < observedAt),
+  );
+  const rows = known.map((d) =>
     [
       d.id,
       d.owner,
@@ -183,7 +227,7 @@ function devicesCsv(devices: DemoDevice[]): string {
       d.model,
       d.serial,
       '',
-      'corporate',
+      d.ownership,
       d.purposes.join(';'),
       d.status,
       d.apps.join(';'),
@@ -300,10 +344,12 @@ export function generateDemo(seed = 20230301): DemoScript {
     model: string,
     purposes: string[],
     apps: string[] = [],
+    ownership: DemoDevice['ownership'] = 'corporate',
   ): DemoDevice => {
     dn++;
     const d: DemoDevice = {
       id: `D${String(dn).padStart(6, '0')}`,
+      seq: dn,
       owner,
       class: cls,
       platform,
@@ -319,6 +365,7 @@ export function generateDemo(seed = 20230301): DemoScript {
           : pick(['Samsung', 'Xiaomi', 'Lenovo', 'HP']),
       model,
       serial: `SN${(100000 + dn * 7919) % 999983}`,
+      ownership,
       purposes,
       status: 'active',
       apps,
@@ -336,6 +383,9 @@ export function generateDemo(seed = 20230301): DemoScript {
         ? pick(['iPhone 12', 'iPhone 13', 'iPhone 14'])
         : pick(['Galaxy S22', 'Redmi Note 11']),
       rnd() < 0.8 ? ['official', 'personal'] : ['personal'],
+      [],
+      // The domestic-policy officials' iPhones are their own: no register knows them.
+      iphone && inDpd(p) ? 'personal' : 'corporate',
     );
     if (rnd() < 0.25)
       newDevice(p.id, 'tablet', rnd() < 0.6 ? 'ipados' : 'android', 'Tablet', ['official']);
@@ -351,10 +401,19 @@ export function generateDemo(seed = 20230301): DemoScript {
       );
     }
   }
+  const dpdStaff = people.filter((p) => inDpd(p) && !p.headOf);
+  const leavers = new Set([dpdStaff[7]!.id, dpdStaff[45]!.id, dpdStaff[160]!.id]);
+  const movers = new Set([dpdStaff[12]!.id, dpdStaff[99]!.id]);
+  const campaign = planCampaign(
+    people.filter(inDpd),
+    devices,
+    (p) => leavers.has(p.id) || movers.has(p.id),
+    rnd,
+  );
   const baseline = {
     observedAt: '2023-02-27',
     peopleCsv: peopleCsv(people),
-    devicesCsv: devicesCsv(devices),
+    devicesCsv: devicesCsv(devices, '2023-02-27'),
   };
 
   // Who replaces their iPhone in which week; about one in twelve never does.
@@ -366,19 +425,15 @@ export function generateDemo(seed = 20230301): DemoScript {
     '2023-04-03',
     '2023-04-10',
   ];
-  const iphones = devices.filter(
-    (d) =>
-      d.platform === 'ios' &&
-      people[Number(d.owner.slice(1)) - 1] &&
-      inDpd(people[Number(d.owner.slice(1)) - 1]!),
-  );
+  // Only declared iPhones can be handed in: the others stay unknown, in their owners' pockets.
+  const iphones = devices.filter((d) => d.platform === 'ios' && d.declaredOn !== undefined);
   const replaceWeek = new Map<string, number>();
   for (const d of iphones) {
     const r = rnd();
-    replaceWeek.set(
-      d.id,
-      r < 0.1 ? 0 : r < 0.32 ? 1 : r < 0.55 ? 2 : r < 0.78 ? 3 : r < 0.86 ? 4 : r < 0.9 ? 5 : -1,
-    );
+    const planned =
+      r < 0.1 ? 0 : r < 0.32 ? 1 : r < 0.55 ? 2 : r < 0.78 ? 3 : r < 0.86 ? 4 : r < 0.9 ? 5 : -1;
+    const known = weeks.findIndex((w) => w > d.declaredOn!);
+    replaceWeek.set(d.id, planned === -1 || known === -1 ? -1 : Math.max(planned, known));
   }
   const kasperskyWeek = new Map<string, number>();
   for (const d of devices.filter((x) => x.apps.includes('kaspersky-endpoint'))) {
@@ -392,21 +447,18 @@ export function generateDemo(seed = 20230301): DemoScript {
     const r = rnd();
     restrictWeek.set(d.id, r < 0.3 ? 3 : r < 0.6 ? 4 : r < 0.75 ? 5 : -1);
   }
-  const dpdStaff = people.filter((p) => inDpd(p) && !p.headOf);
-  const leavers = new Set([dpdStaff[7]!.id, dpdStaff[45]!.id, dpdStaff[160]!.id]);
-  const movers = new Set([dpdStaff[12]!.id, dpdStaff[99]!.id]);
   const snapshots: DemoSnapshot[] = [];
   weeks.forEach((observedAt, w) => {
     for (const d of [...devices]) {
       if (replaceWeek.get(d.id) === w && d.status === 'active') {
         const owner = d.owner;
-        if (w === 2 && Number(d.id.slice(1)) % 9 === 0) {
+        if (w === 2 && d.seq % 9 === 0) {
           d.status = 'lost';
         } else {
           d.status = 'retired';
           d.owner = '';
         }
-        const aurora = Number(d.id.slice(1)) % 3 !== 0;
+        const aurora = d.seq % 3 !== 0;
         newDevice(
           owner,
           'smartphone',
@@ -424,13 +476,19 @@ export function generateDemo(seed = 20230301): DemoScript {
         if (movers.has(p.id)) p.unit = `${ROOT}/Staff Directorate/Personnel Department`;
     if (w === 3) {
       // One iPhone handed from one domestic-policy official to another: a transfer, not progress.
-      const handed = iphones.find((d) => d.status === 'active' && replaceWeek.get(d.id) === -1);
+      const handed = iphones.find(
+        (d) => d.status === 'active' && replaceWeek.get(d.id) === -1 && d.declaredOn! < observedAt,
+      );
       const receiver = dpdStaff.find(
         (p) => p.active && !movers.has(p.id) && p.id !== handed?.owner,
       );
       if (handed && receiver) handed.owner = receiver.id;
     }
-    snapshots.push({ observedAt, peopleCsv: peopleCsv(people), devicesCsv: devicesCsv(devices) });
+    snapshots.push({
+      observedAt,
+      peopleCsv: peopleCsv(people),
+      devicesCsv: devicesCsv(devices, observedAt),
+    });
   });
 
   const attestations: DemoAttestation[] = [];
@@ -458,5 +516,67 @@ export function generateDemo(seed = 20230301): DemoScript {
     appliedAt: '2023-02-28T09:00:00',
     snapshots,
     attestations,
+    campaign,
+  };
+}
+
+const ON_TIME = ['03-01', '03-02', '03-03', '03-07', '03-08', '03-09', '03-10'];
+const LATE = ['03-14', '03-15', '03-16', '03-17', '03-21', '03-22'];
+
+/**
+ * The declaration campaign of the Domestic Policy Directorate, opened on 1 March 2023 and due on
+ * the 10th: about four in five confirm by then, one in ten late, the rest start and stop or never
+ * answer. Declarations fall on days without a register snapshot (Mondays), between 07:00 and 16:00.
+ * Each declared device takes the id the declaration gives it; the undeclared stay unknown.
+ */
+function planCampaign(
+  asked: DemoPerson[],
+  devices: DemoDevice[],
+  leavesInMarch: (p: DemoPerson) => boolean,
+  rnd: () => number,
+): DemoCampaign {
+  const declarations: DemoDeclaration[] = [];
+  for (const p of asked) {
+    const own = devices.filter((d) => d.owner === p.id && d.ownership === 'personal');
+    const r = rnd();
+    const kind = r < 0.8 ? 'on-time' : r < 0.9 ? 'late' : r < 0.95 ? 'started' : 'never';
+    const days = kind === 'late' && !leavesInMarch(p) ? LATE : ON_TIME;
+    const day = `2023-${days[Math.floor(rnd() * days.length)]!}`;
+    const time = `${String(7 + Math.floor(rnd() * 9)).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}`;
+    if (kind === 'never' || (kind === 'started' && own.length === 0)) continue;
+    own.forEach((d, i) => {
+      d.id = `${DEMO_CAMPAIGN}:${p.id}:${i + 1}`;
+      d.declaredOn = day;
+    });
+    declarations.push({
+      at: `${day}T${time}:00`,
+      person: p.id,
+      email: p.email,
+      devices: own.map((d) => ({
+        class: d.class,
+        platform: d.platform,
+        manufacturer: d.manufacturer,
+        model: d.model,
+        osVersion: d.osVersion,
+        serial: d.serial,
+        ownership: 'personal' as const,
+        purposes: d.purposes,
+      })),
+      complete: kind !== 'started',
+    });
+  }
+  declarations.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const departments = asked.filter((p) => p.headOf && p.headOf.split('/').length === 3);
+  return {
+    id: DEMO_CAMPAIGN,
+    title: 'Declare every device you use for work',
+    units: [DPD],
+    due: '2023-03-10',
+    openedAt: '2023-03-01T06:00:00',
+    declarations,
+    // Three of the five department heads answer for their units; two never do.
+    attestations: departments
+      .filter((_, i) => i === 1 || i === 2 || i === 3)
+      .map((h) => ({ at: '2023-03-24T15:00:00', unit: h.headOf, by: h.id })),
   };
 }

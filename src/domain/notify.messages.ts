@@ -136,19 +136,32 @@ export function composeReport(
     day: string;
     devices: { pending: number; overdue: number; exempt: number; resolved: number };
     people: { nonCompliant: number };
+    /** Declaration campaigns asking people of the mandate's scope. */
+    campaigns?: readonly {
+      title: string;
+      due: string;
+      people: number;
+      confirmed: number;
+      late: number;
+    }[];
   },
   lang: Language,
 ): { subject: string; text: string } {
   const d = day(f.day, lang);
   const c = f.devices;
+  const campaigns = (f.campaigns ?? []).map((x) =>
+    lang === 'ru'
+      ? `\nДекларация «${x.title}» (срок ${day(x.due, lang)}): подтвердили ${x.confirmed} из ${x.people}, из них с опозданием ${x.late}.`
+      : `\nDeclaration "${x.title}" (due ${day(x.due, lang)}): ${x.confirmed} of ${x.people} confirmed, ${x.late} of them late.`,
+  );
   if (lang === 'ru')
     return {
       subject: `Отчёт: ${f.mandateTitle} — ${d}`,
-      text: `Отчёт о выполнении распоряжения «${f.mandateTitle}» по состоянию на ${d}: ожидается ${c.pending}, просрочено ${c.overdue}, исключений ${c.exempt}, выполнено ${c.resolved}; людей не выполнили: ${f.people.nonCompliant}. PDF и CSV во вложении.`,
+      text: `Отчёт о выполнении распоряжения «${f.mandateTitle}» по состоянию на ${d}: ожидается ${c.pending}, просрочено ${c.overdue}, исключений ${c.exempt}, выполнено ${c.resolved}; людей не выполнили: ${f.people.nonCompliant}.${campaigns.join('')}\nPDF и CSV во вложении.`,
     };
   return {
     subject: `Status report: ${f.mandateTitle} — ${d}`,
-    text: `Status of "${f.mandateTitle}" as of ${d}: pending ${c.pending}, overdue ${c.overdue}, exempt ${c.exempt}, resolved ${c.resolved}; people not compliant: ${f.people.nonCompliant}. The PDF and the CSV are attached.`,
+    text: `Status of "${f.mandateTitle}" as of ${d}: pending ${c.pending}, overdue ${c.overdue}, exempt ${c.exempt}, resolved ${c.resolved}; people not compliant: ${f.people.nonCompliant}.${campaigns.join('')}\nThe PDF and the CSV are attached.`,
   };
 }
 

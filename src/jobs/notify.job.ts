@@ -29,7 +29,9 @@ import type { makeStatusService } from '../services/status.service.js';
 import type { FindingAtRow } from '../store/status.repository.js';
 import { DateTime, Duration } from 'luxon';
 import { reportCsv, reportPdf } from '../adapters/report.js';
+import { campaignsForReport } from '../services/campaign.service.js';
 import { exemptionRegisterAt } from '../services/exemption.service.js';
+import { scopeOf } from '../domain/scope.js';
 import { exemptionRegisterCsv } from '../services/register.csv.js';
 import { listAttestations } from '../store/attestations.repository.js';
 import { DEFAULT_NOTIFY, resolvePhaseOf, type Notify } from '../domain/mandate.model.js';
@@ -852,7 +854,9 @@ export function makeNotifier(deps: NotifierDeps) {
         store.db,
         attested.map((a) => a.by_person_id),
       );
+      const campaigns = await campaignsForReport(store.db, scopeOf(m.doc), at);
       const pdf = await reportPdf(s, day, deps.language, new Date(now), {
+        campaigns,
         exemptions: register.filter((e) => e.state === 'approved'),
         attestations: attested.map((a) => ({
           phase: a.phase_id,
@@ -883,7 +887,13 @@ export function makeNotifier(deps: NotifierDeps) {
         const id = Number(inserted.id);
         const compose = (language: Language) =>
           composeReport(
-            { mandateTitle: m.doc.metadata.title, day, devices: s.devices, people: s.people },
+            {
+              mandateTitle: m.doc.metadata.title,
+              day,
+              devices: s.devices,
+              people: s.people,
+              campaigns,
+            },
             language,
           );
         const text = compose(deps.language);
@@ -918,6 +928,17 @@ export function makeNotifier(deps: NotifierDeps) {
                 report: id,
                 devices: s.devices,
                 people: s.people,
+                campaigns: campaigns.map((c) => ({
+                  id: c.id,
+                  title: c.title,
+                  due: c.due,
+                  people: c.people,
+                  confirmed: c.confirmed,
+                  inProgress: c.inProgress,
+                  notStarted: c.notStarted,
+                  late: c.late,
+                  devicesDeclared: c.devicesDeclared,
+                })),
                 subject: text.subject,
                 links,
               },

@@ -2,7 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Clock } from '../adapters/clock.js';
 import type { OidcIdentity } from '../adapters/oidc.js';
-import { hasPermission, ROLES, type Actor, type Role } from '../domain/access.policy.js';
+import {
+  auditActor,
+  hasPermission,
+  ROLES,
+  type Actor,
+  type Role,
+} from '../domain/access.policy.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import { addDuration, formatInstant, parseDuration } from '../domain/time.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
@@ -264,7 +270,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           .where('id', '=', actor.accountId)
           .execute();
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'account.language',
           object: `account/${actor.accountId}`,
           change: { language },
@@ -462,7 +468,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
         const now = clock.now();
         await endSessions(tx, now, { id: hashSecret(session) });
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'auth.logout',
           object: `account/${actor.accountId}`,
           change: {},

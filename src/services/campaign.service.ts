@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import {
+  auditActor,
   canSeePerson,
   hasPermission,
   visibilityOf,
@@ -34,6 +35,9 @@ import {
   putCampaignPerson,
   withdrawDeclaration,
   type CampaignRow,
+  listDeclaredModels,
+  type DeclaredModel,
+  type DeclarationRow,
 } from '../store/campaigns.repository.js';
 import type { Store } from '../store/database.js';
 import {
@@ -154,6 +158,119 @@ const problemsOf = (e: z.ZodError, prefix = ''): Problem[] =>
   e.issues.map((i) => ({ where: `${prefix}${i.path.join('.')}` || '(body)', message: i.message }));
 
 /**
+ * The people in scope whom the reader may see, with their progress; `asOf` counts only what
+ * was declared and confirmed by then (and not yet taken back).
+ */
+async function standing(
+  db: Db,
+  c: CampaignRow,
+  v: Visibility,
+  asOf?: number,
+): Promise<CampaignPersonView[]> {
+  const ids = await listPeopleInScope(db, scopeOf(c));
+  const people = await getPeopleByIds(db, ids);
+  const by = (t: number | null): boolean => t !== null && (asOf === undefined || t <= asOf);
+  const rows = new Map(
+    (await listCampaignPeople(db, c.id))
+      .filter((r) => by(r.started_at))
+      .map((r) => [
+        r.person_id,
+        { ...r, confirmed_at: by(r.confirmed_at) ? r.confirmed_at : null },
+      ]),
+  );
+  const declared = new Map<string, { n: number; late: boolean; devices: string[] }>();
+  const standingAt = (d: DeclarationRow): boolean =>
+    by(d.declared_at) && (d.withdrawn_at === null || (asOf !== undefined && d.withdrawn_at > asOf));
+  for (const d of (await listDeclarations(db, c.id, undefined, asOf !== undefined)).filter(
+    standingAt,
+  )) {
+    const x = declared.get(d.person_id) ?? { n: 0, late: false, devices: [] };
+    declared.set(d.person_id, {
+      n: x.n + 1,
+      late: x.late || d.late === 1,
+      devices: [...x.devices, d.device_id],
+    });
+  }
+  const out: CampaignPersonView[] = [];
+  for (const id of ids) {
+    const p = people.get(id);
+    if (!p || !canSeePerson(v, p)) continue;
+    const r = rows.get(id);
+    const d = declared.get(id) ?? { n: 0, late: false, devices: [] };
+    const confirmedAt = r?.confirmed_at ?? null;
+    out.push({
+      person: id,
+      name: p.name,
+      unit: p.unit,
+      state: confirmedAt !== null ? 'confirmed' : r || d.n > 0 ? 'in-progress' : 'not-started',
+      declared: d.n,
+      devices: d.devices,
+      usesNone: r?.uses_none === 1,
+      confirmedAt: confirmedAt === null ? null : formatInstant(confirmedAt),
+      late: d.late || (confirmedAt !== null && confirmedAt >= c.due_end),
+    });
+  }
+  return out.sort((a, b) =>
+    a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.person < b.person ? -1 : 1,
+  );
+}
+
+function summary(c: CampaignRow, list: CampaignPersonView[]): CampaignStatus {
+  const s = JSON.parse(c.scope) as { units: string[]; tags: string[] };
+  return {
+    id: c.id,
+    title: c.title,
+    due: c.due_day,
+    scope: s,
+    openedAt: formatInstant(c.opened_at),
+    people: list.length,
+    confirmed: list.filter((p) => p.state === 'confirmed').length,
+    notStarted: list.filter((p) => p.state === 'not-started').length,
+    inProgress: list.filter((p) => p.state === 'in-progress').length,
+    devicesDeclared: list.reduce((n, p) => n + p.declared, 0),
+    late: list.filter((p) => p.late).length,
+    attestations: [],
+  };
+}
+
+/** Progress per unit, unit paths cut to `depth` levels. */
+function byUnit(list: CampaignPersonView[], depth?: number): NonNullable<CampaignStatus['units']> {
+  const groups = new Map<string, NonNullable<CampaignStatus['units']>[number]>();
+  for (const p of list) {
+    const unit = depth ? cutUnitPath(p.unit, depth) : p.unit;
+    const g = groups.get(unit) ?? { unit, people: 0, confirmed: 0, notStarted: 0, inProgress: 0 };
+    g.people++;
+    if (p.state === 'confirmed') g.confirmed++;
+    else if (p.state === 'not-started') g.notStarted++;
+    else g.inProgress++;
+    groups.set(unit, g);
+  }
+  return [...groups.values()].sort((a, b) => (a.unit < b.unit ? -1 : 1));
+}
+
+/**
+ * The campaigns a mandate's report shows: those opened by `at` that ask someone of the mandate's
+ * scope, with the progress of those people as of `at`, per unit to three levels.
+ */
+export async function campaignsForReport(
+  db: Db,
+  mandateScope: Scope,
+  at: number,
+): Promise<CampaignStatus[]> {
+  const inMandate = new Set(await listPeopleInScope(db, mandateScope));
+  const out: CampaignStatus[] = [];
+  for (const c of await listCampaigns(db)) {
+    if (c.opened_at > at) continue;
+    const list = (await standing(db, c, { all: true, units: [], personId: null }, at)).filter((p) =>
+      inMandate.has(p.person),
+    );
+    if (list.length === 0) continue;
+    out.push({ ...summary(c, list), units: byUnit(list, 3) });
+  }
+  return out;
+}
+
+/**
  * Declaration campaigns: everyone in scope states, by a due date, every device they use for
  * work, or that they use none, and confirms the list is complete. Declared devices are inventory
  * from that moment (source `declaration:CAMPAIGN`), so mandates catch them at once.
@@ -165,62 +282,6 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
     const c = await getCampaign(db, id);
     if (!c) throw new AppError('not_found', `no campaign ${id}`);
     return c;
-  }
-
-  /** The people in scope whom the reader may see, with their progress. */
-  async function standing(db: Db, c: CampaignRow, v: Visibility): Promise<CampaignPersonView[]> {
-    const ids = await listPeopleInScope(db, scopeOf(c));
-    const people = await getPeopleByIds(db, ids);
-    const rows = new Map((await listCampaignPeople(db, c.id)).map((r) => [r.person_id, r]));
-    const declared = new Map<string, { n: number; late: boolean; devices: string[] }>();
-    for (const d of await listDeclarations(db, c.id)) {
-      const x = declared.get(d.person_id) ?? { n: 0, late: false, devices: [] };
-      declared.set(d.person_id, {
-        n: x.n + 1,
-        late: x.late || d.late === 1,
-        devices: [...x.devices, d.device_id],
-      });
-    }
-    const out: CampaignPersonView[] = [];
-    for (const id of ids) {
-      const p = people.get(id);
-      if (!p || !canSeePerson(v, p)) continue;
-      const r = rows.get(id);
-      const d = declared.get(id) ?? { n: 0, late: false, devices: [] };
-      const confirmedAt = r?.confirmed_at ?? null;
-      out.push({
-        person: id,
-        name: p.name,
-        unit: p.unit,
-        state: confirmedAt !== null ? 'confirmed' : r || d.n > 0 ? 'in-progress' : 'not-started',
-        declared: d.n,
-        devices: d.devices,
-        usesNone: r?.uses_none === 1,
-        confirmedAt: confirmedAt === null ? null : formatInstant(confirmedAt),
-        late: d.late || (confirmedAt !== null && confirmedAt >= c.due_end),
-      });
-    }
-    return out.sort((a, b) =>
-      a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.person < b.person ? -1 : 1,
-    );
-  }
-
-  function summary(c: CampaignRow, list: CampaignPersonView[]): CampaignStatus {
-    const s = JSON.parse(c.scope) as { units: string[]; tags: string[] };
-    return {
-      id: c.id,
-      title: c.title,
-      due: c.due_day,
-      scope: s,
-      openedAt: formatInstant(c.opened_at),
-      people: list.length,
-      confirmed: list.filter((p) => p.state === 'confirmed').length,
-      notStarted: list.filter((p) => p.state === 'not-started').length,
-      inProgress: list.filter((p) => p.state === 'in-progress').length,
-      devicesDeclared: list.reduce((n, p) => n + p.declared, 0),
-      late: list.filter((p) => p.late).length,
-      attestations: [],
-    };
   }
 
   async function withAttestations(db: Db, s: CampaignStatus): Promise<CampaignStatus> {
@@ -276,7 +337,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
         };
         await insertCampaign(tx, row);
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'campaign.open',
           object: `campaign/${f.id}`,
           change: { title: f.title, scope: JSON.parse(row.scope) as object, due: f.due },
@@ -303,35 +364,20 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       const c = await campaignOf(store.db, id);
       const list = await standing(store.db, c, visibilityOf(actor));
       const s = await withAttestations(store.db, summary(c, list));
-      if (o.byUnit) {
-        const groups = new Map<
-          string,
-          {
-            unit: string;
-            people: number;
-            confirmed: number;
-            notStarted: number;
-            inProgress: number;
-          }
-        >();
-        for (const p of list) {
-          const unit = o.depth ? cutUnitPath(p.unit, o.depth) : p.unit;
-          const g = groups.get(unit) ?? {
-            unit,
-            people: 0,
-            confirmed: 0,
-            notStarted: 0,
-            inProgress: 0,
-          };
-          g.people++;
-          if (p.state === 'confirmed') g.confirmed++;
-          else if (p.state === 'not-started') g.notStarted++;
-          else g.inProgress++;
-          groups.set(unit, g);
-        }
-        s.units = [...groups.values()].sort((a, b) => (a.unit < b.unit ? -1 : 1));
-      }
+      if (o.byUnit) s.units = byUnit(list, o.depth);
       return s;
+    },
+
+    /**
+     * The models most often declared in a campaign, for the declaration form's suggestions: to
+     * anyone the campaign asks or who sees some of its people; only models declared by three
+     * people or more, so that no suggestion points at one person.
+     */
+    async models(actor: Actor, id: string): Promise<DeclaredModel[]> {
+      const c = await campaignOf(store.db, id);
+      if ((await standing(store.db, c, visibilityOf(actor))).length === 0)
+        throw new AppError('not_found', `no campaign ${id}`);
+      return listDeclaredModels(store.db, c.id, 3, 20);
     },
 
     /** The people of a campaign the reader may see, optionally in one state. */
@@ -472,7 +518,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
         await advanceObservationClock(tx, now);
         await reevaluateDevices(tx, ids, now, await loadActiveMandates(tx, await getTimeZone(tx)));
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: paper ? 'campaign.declare.paper' : 'campaign.declare',
           object: `campaign/${c.id}/person/${personId}`,
           change: { devices: ids, complete: f.complete, none: f.none, late },
@@ -562,7 +608,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           note: f.note ?? null,
         });
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'campaign.attest',
           object: `campaign/${c.id}/unit/${unit}`,
           change: { exceptions: f.exceptions, note: f.note ?? null },
@@ -608,7 +654,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           }
         }
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'campaign.take-back',
           object: `campaign/${c.id}/device/${deviceId}`,
           change: { person: d.person_id },

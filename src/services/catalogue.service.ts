@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import { parseCsv } from '../adapters/csv.js';
-import { visibilityOf, type Actor } from '../domain/access.policy.js';
+import { auditActor, visibilityOf, type Actor } from '../domain/access.policy.js';
 import { DEVICE_CLASSES, PLATFORMS, PURPOSES, type Device } from '../domain/device.model.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
@@ -19,7 +19,7 @@ import type { Db } from '../store/schema.js';
 import { Rollback, writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { advanceObservationClock, checkObservationTime } from './settings.service.js';
-import { auditActor, need, problemsOf, replaceMandates } from './replacement.common.js';
+import { need, problemsOf, replaceMandates } from './replacement.common.js';
 
 export interface CatalogueItemView {
   id: string;

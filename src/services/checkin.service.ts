@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
-import type { Actor } from '../domain/access.policy.js';
+import { auditActor, type Actor } from '../domain/access.policy.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { DEVICE_FIELDS, type Device } from '../domain/device.model.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
@@ -129,7 +129,7 @@ export function makeCheckinService(deps: { store: Store; clock: Clock }) {
         }
         const answer = await applyCheckins(tx, parsed.data, source, now);
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'device.checkin',
           object: `source/${source}`,
           change: {

@@ -7,7 +7,9 @@ import type { Store } from '../store/database.js';
 import { getSetting, putSetting } from '../store/settings.repository.js';
 import { getUnitHeads } from '../store/units.repository.js';
 import { makeAccountService } from './account.service.js';
+import type { Actor, Role } from '../domain/access.policy.js';
 import { makeAttestationService } from './attestation.service.js';
+import { makeCampaignService } from './campaign.service.js';
 import { makeStatusService } from './status.service.js';
 import { makeImportService } from './import.service.js';
 import { makeMandateService } from './mandate.service.js';
@@ -27,7 +29,10 @@ export const DEMO_ACCOUNTS = [
   { email: 'auditor@demo.phaseout', role: 'auditor', password: 'demo-auditor-pass' },
 ] as const;
 
-/** The unit head heads the Elections Department; the official is one of its stragglers. */
+/**
+ * The unit head heads the Elections Department; the official is one of its stragglers, whose
+ * declared iPhone is caught by both the iPhone order and "no smartphones for official business".
+ */
 async function createDemoAccounts(store: Store, clock: Clock): Promise<void> {
   const accounts = makeAccountService({ store, clock });
   const heads = await getUnitHeads(store.db, [ELECTIONS]);
@@ -36,9 +41,17 @@ async function createDemoAccounts(store: Store, clock: Clock): Promise<void> {
     states: ['overdue'],
     unit: ELECTIONS,
   });
+  const restricted = new Set(
+    (
+      await status.findings('no-official-smartphones', {
+        states: ['pending', 'overdue'],
+        unit: ELECTIONS,
+      })
+    ).map((f) => f.device),
+  );
   const people: Record<string, string | null> = {
     'unit-head': heads.get(ELECTIONS) ?? null,
-    official: stragglers[0]?.owner ?? null,
+    official: (stragglers.find((f) => restricted.has(f.device)) ?? stragglers[0])?.owner ?? null,
   };
   for (const a of DEMO_ACCOUNTS) {
     await accounts.addUser(
@@ -77,16 +90,21 @@ const DEMO_STOCK = {
   ],
 } as const;
 
-async function receiveDemoStock(r: ReturnType<typeof makeReplacementService>): Promise<void> {
-  const actor = {
+/** The demo acts in a role, for a person where one acts; the audit chain names it `demo`. */
+function demoActor(role: Role, personId: string | null = null, email = DEMO_ACTOR): Actor {
+  return {
     accountId: 0,
-    email: DEMO_ACTOR,
+    email,
     auditName: DEMO_ACTOR,
-    roles: new Set(['logistics'] as const),
-    personId: null,
+    roles: new Set([role]),
+    personId,
     units: [],
     readOnly: false,
   };
+}
+
+async function receiveDemoStock(r: ReturnType<typeof makeReplacementService>): Promise<void> {
+  const actor = demoActor('logistics');
   for (const [id, item] of Object.entries(DEMO_STOCK.items)) await r.putItem(actor, id, item);
   const n = new Map<string, number>();
   const devices = DEMO_STOCK.units.flatMap((u) =>
@@ -175,6 +193,8 @@ export function makeDemoService(deps: { store: Store }) {
       const imports = makeImportService({ store, clock });
       const mandates = makeMandateService({ store, clock });
       const attestations = makeAttestationService({ store, clock });
+      const campaigns = makeCampaignService({ store, clock });
+      const { campaign } = script;
       const importSnapshot = async (s: {
         observedAt: string;
         peopleCsv: string;
@@ -209,6 +229,42 @@ export function makeDemoService(deps: { store: Store }) {
             await receiveDemoStock(makeReplacementService({ store, clock }));
           },
         },
+        {
+          t: at(campaign.openedAt),
+          run: async () => {
+            clock.set(at(campaign.openedAt));
+            await campaigns.open(demoActor('officer'), {
+              id: campaign.id,
+              title: campaign.title,
+              scope: { units: campaign.units },
+              due: campaign.due,
+            });
+          },
+        },
+        ...campaign.declarations.map((d) => ({
+          t: at(d.at),
+          run: async () => {
+            clock.set(at(d.at));
+            await campaigns.declare(demoActor('official', d.person, d.email), campaign.id, {
+              devices: d.devices,
+              complete: d.complete,
+            });
+          },
+        })),
+        ...campaign.attestations.map((a) => ({
+          t: at(a.at),
+          run: async () => {
+            clock.set(at(a.at));
+            const head = { ...demoActor('unit-head', a.by), units: [a.unit] };
+            const open = await campaigns.people(head, campaign.id);
+            await campaigns.attest(head, campaign.id, {
+              unit: a.unit,
+              exceptions: open
+                .filter((p) => p.state !== 'confirmed')
+                .map((p) => ({ person: p.person, reason: 'has not answered two reminders' })),
+            });
+          },
+        })),
         ...script.attestations.map((a) => ({
           t: at(a.at),
           run: async () => {

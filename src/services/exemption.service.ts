@@ -1,5 +1,11 @@
 import type { Clock } from '../adapters/clock.js';
-import { canSeePerson, hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
+import {
+  auditActor,
+  canSeePerson,
+  hasPermission,
+  visibilityOf,
+  type Actor,
+} from '../domain/access.policy.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import { isInScope } from '../domain/scope.js';
 import {
@@ -77,8 +83,6 @@ function viewOf(r: ExemptionRow, now: number): ExemptionView {
   };
 }
 
-const actorName = (a: Actor): string => `account:${a.accountId}`;
-
 /** What an exemption was at T: only decisions taken at or before T count. */
 function stateAt(r: ExemptionRow, at: number): ExemptionState {
   if (r.revoked_at !== null && r.revoked_at <= at) return 'revoked';
@@ -145,7 +149,7 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
     if (!hasPermission(actor, 'exemptions.decide') || !actor.roles.has(approver)) {
       throw new AppError('forbidden', `deciding exemptions of ${m.id} needs the ${approver} role`);
     }
-    if (e.requested_by === actorName(actor))
+    if (e.requested_by === auditActor(actor))
       throw new AppError('forbidden', 'the requester cannot decide their own request');
     if (
       actor.personId !== null &&
@@ -175,7 +179,7 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
         await updateExemption(tx, id, {
           state: 'revoked',
           revoked_at: now,
-          decided_by: actorName(actor),
+          decided_by: auditActor(actor),
           decided_at: now,
         });
       } else {
@@ -185,13 +189,13 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
           throw new AppError('conflict', `exemption ${id} ends ${e.until_day}, which has passed`);
         await updateExemption(tx, id, {
           state: to,
-          decided_by: actorName(actor),
+          decided_by: auditActor(actor),
           decided_at: now,
           ...(to === 'approved' ? { approved_at: now } : {}),
         });
       }
       await recordAudit(tx, now, {
-        actor: actorName(actor),
+        actor: auditActor(actor),
         action: `exemption.${to === 'approved' ? 'approve' : to === 'rejected' ? 'reject' : 'revoke'}`,
         object: `exemption/${id}`,
         change: { state: to },
@@ -295,7 +299,7 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
           ends_at: endsAt,
           reason: r.reason.trim(),
           state: 'requested',
-          requested_by: actorName(actor),
+          requested_by: auditActor(actor),
           requested_at: now,
           decided_by: null,
           approved_at: null,
@@ -303,7 +307,7 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
           revoked_at: null,
         });
         await recordAudit(tx, now, {
-          actor: actorName(actor),
+          actor: auditActor(actor),
           action: 'exemption.request',
           object: `exemption/${id}`,
           change: r,

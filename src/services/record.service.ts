@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import {
+  auditActor,
   canSeeDevice,
   canSeePerson,
   hasPermission,
@@ -142,7 +143,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
         });
         await afterWrite(tx, now, [id]);
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'device.no-official-use',
           object: `device/${id}`,
           change: { by: owner.id, note: note ?? null },
@@ -235,7 +236,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
         else await insertDevices(tx, [row]);
         await afterWrite(tx, now, [id]);
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: before ? 'device.update' : 'device.create',
           object: `device/${id}`,
           change: next,
@@ -298,7 +299,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
         const next = { ...base, ...parsed.data, id };
         const now = clock.now();
         await storePerson(tx, before, next, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: before ? 'person.update' : 'person.create',
         });
         return { ...next, changedAt: new Date(now).toISOString(), etag: etagOf(next) };

@@ -5,9 +5,6 @@ import type { Db } from '../store/schema.js';
 import { loadActiveMandates, type LoadedMandate } from './evaluation.service.js';
 import { getTimeZone } from './settings.service.js';
 
-/** How the audit chain names an actor: its account, or a name of its own (the demo). */
-export const auditActor = (a: Actor): string => a.auditName ?? `account:${a.accountId}`;
-
 /** Refuses an actor without a permission, saying why. */
 export function need(actor: Actor, p: Permission, why: string): void {
   if (!hasPermission(actor, p)) throw new AppError('forbidden', why);

@@ -1,5 +1,5 @@
 import type { Clock } from '../adapters/clock.js';
-import { hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
+import { auditActor, hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
 import type { Device } from '../domain/device.model.js';
 import { AppError, invalidInput } from '../domain/errors.js';
 import {
@@ -37,7 +37,7 @@ import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { loadActiveMandates, reevaluateDevices, type LoadedMandate } from './evaluation.service.js';
 import { advanceObservationClock, getTimeZone } from './settings.service.js';
-import { auditActor, need } from './replacement.common.js';
+import { need } from './replacement.common.js';
 import type { HandoverEffect, StepOptions } from './replacement.views.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
-import { hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
+import { auditActor, hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import {
   SANITISATION_METHODS,
@@ -282,7 +282,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
             .where('id', '=', id)
             .execute();
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'sanitisation.record',
           object: `sanitisation/${id}`,
           change: r,
@@ -369,14 +369,14 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
             note: s.certificate,
           });
           await recordAudit(tx, now, {
-            actor: `account:${actor.accountId}`,
+            actor: auditActor(actor),
             action: 'replacement.sanitise',
             object: `replacement/${o.id}`,
             change: { sanitisation: id, certificate: s.certificate, state },
           });
         }
         await recordAudit(tx, now, {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'sanitisation.verify',
           object: `sanitisation/${id}`,
           change: { certificate: s.certificate, devices: ids, status: statusAfter(method) },

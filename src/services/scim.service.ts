@@ -1,5 +1,5 @@
 import type { Clock } from '../adapters/clock.js';
-import type { Actor } from '../domain/access.policy.js';
+import { auditActor, type Actor } from '../domain/access.policy.js';
 import type { Person } from '../domain/person.model.js';
 import {
   applyPatch,
@@ -143,7 +143,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
       tags: before?.tags ?? [],
       active: u.active ?? true,
     };
-    const who = `account:${actor.accountId}`;
+    const who = auditActor(actor);
     try {
       await storePerson(tx, before, next, now, { actor: who, action: `scim.user.${mode}` });
     } catch (err) {
@@ -213,7 +213,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
       if (tags.length === p.tags.length && tags.every((t, i) => t === p.tags[i])) continue;
       const { createdAt: _c, changedAt: _ch, ...fields } = p;
       await storePerson(tx, p, { ...fields, tags }, now, {
-        actor: `account:${actor.accountId}`,
+        actor: auditActor(actor),
         action: 'scim.group.member',
       });
     }
@@ -259,7 +259,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
     );
     await retag(tx, actor, [...wanted], tag, null);
     await recordAudit(tx, now, {
-      actor: `account:${actor.accountId}`,
+      actor: auditActor(actor),
       action: before ? 'scim.group.update' : 'scim.group.create',
       object: `group/${id}`,
       change: { displayName, members: [...wanted].sort() },
@@ -361,7 +361,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
         const before = await personOf(tx, id);
         const now = clock.now();
         const { createdAt: _c, changedAt: _ch, ...fields } = before;
-        const who = `account:${actor.accountId}`;
+        const who = auditActor(actor);
         if (before.active) {
           await storePerson(tx, before, { ...fields, active: false }, now, {
             actor: who,
@@ -456,7 +456,7 @@ export function makeScimService(deps: { store: Store; clock: Clock }) {
         await retag(tx, actor, await getPeopleWithTag(tx, g.tag), null, g.tag);
         await deleteGroup(tx, id);
         await recordAudit(tx, clock.now(), {
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           action: 'scim.group.delete',
           object: `group/${id}`,
           change: {},

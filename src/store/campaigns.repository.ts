@@ -69,19 +69,69 @@ export async function putCampaignPerson(
   else await db.insertInto('campaign_people').values(row).execute();
 }
 
-/** Declarations of a campaign still standing (not taken back), optionally of one person. */
+/**
+ * Declarations of a campaign still standing (not taken back), optionally of one person; with
+ * `withdrawn`, those taken back too (to count them as of an earlier moment).
+ */
 export async function listDeclarations(
   db: Db,
   campaignId: string,
   personId?: string,
+  withdrawn = false,
 ): Promise<DeclarationRow[]> {
-  let q = db
-    .selectFrom('declarations')
-    .selectAll()
-    .where('campaign_id', '=', campaignId)
-    .where('withdrawn_at', 'is', null);
+  let q = db.selectFrom('declarations').selectAll().where('campaign_id', '=', campaignId);
+  if (!withdrawn) q = q.where('withdrawn_at', 'is', null);
   if (personId !== undefined) q = q.where('person_id', '=', personId);
   return q.orderBy('id').execute();
+}
+
+/** A model declared in a campaign and by how many people: the most declared first. */
+export interface DeclaredModel {
+  class: string;
+  platform: string;
+  manufacturer: string;
+  model: string;
+  people: number;
+}
+
+/**
+ * The models declared in a campaign by at least `minPeople` different people (so that no answer
+ * points at one person), most declared first.
+ */
+export async function listDeclaredModels(
+  db: Db,
+  campaignId: string,
+  minPeople: number,
+  limit: number,
+): Promise<DeclaredModel[]> {
+  const rows = await db
+    .selectFrom('declarations as x')
+    .innerJoin('devices as d', 'd.id', 'x.device_id')
+    .select((eb) => [
+      'd.class',
+      'd.platform',
+      'd.manufacturer',
+      'd.model',
+      eb.fn.count<number>('x.person_id').distinct().as('people'),
+    ])
+    .where('x.campaign_id', '=', campaignId)
+    .where('x.withdrawn_at', 'is', null)
+    .where('d.manufacturer', 'is not', null)
+    .where('d.model', 'is not', null)
+    .groupBy(['d.class', 'd.platform', 'd.manufacturer', 'd.model'])
+    .having((eb) => eb.fn.count('x.person_id').distinct(), '>=', minPeople)
+    .orderBy('people', 'desc')
+    .orderBy('d.manufacturer')
+    .orderBy('d.model')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    class: r.class,
+    platform: r.platform,
+    manufacturer: r.manufacturer!,
+    model: r.model!,
+    people: Number(r.people),
+  }));
 }
 
 export async function insertDeclaration(db: Db, row: Omit<DeclarationsTable, 'id'>): Promise<void> {

@@ -146,6 +146,15 @@ export interface Campaign {
   }[];
 }
 
+/** A model declared in a campaign by three people or more: the form suggests these first. */
+export interface DeclaredModel {
+  class: string;
+  platform: string;
+  manufacturer: string;
+  model: string;
+  people: number;
+}
+
 /** One person's standing in a campaign. */
 export interface CampaignPerson {
   person: string;
@@ -382,6 +391,8 @@ export const api = {
   campaigns: () => call<Campaign[]>('GET', '/campaigns'),
   campaignPeople: (id: string, state?: string) =>
     call<CampaignPerson[]>('GET', `/campaigns/${encodeURIComponent(id)}/people${query({ state })}`),
+  campaignModels: (id: string) =>
+    call<DeclaredModel[]>('GET', `/campaigns/${encodeURIComponent(id)}/models`),
   declare: (
     id: string,
     body: {

@@ -1,9 +1,23 @@
 import type { Command } from 'commander';
+import { invalidInput } from '../../domain/errors.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
 import { positiveInt, reader, withApp } from './shared.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `--escalate AFTER:TO[:REPEAT]`, as in a mandate's notify section (P3D:unit-head:P7D). */
+function escalation(
+  value: string,
+  previous: { after: string; to: string; repeat?: string }[] = [],
+) {
+  const [after, to, repeat, ...rest] = value.split(':');
+  if (!after || !to || rest.length > 0)
+    throw invalidInput('--escalate must be AFTER:TO[:REPEAT], such as P3D:unit-head:P7D', [
+      { where: '--escalate', value, message: 'must be AFTER:TO[:REPEAT]' },
+    ]);
+  return [...previous, { after, to, ...(repeat ? { repeat } : {}) }];
+}
 
 /** `campaigns open|status|list`: declaration campaigns. */
 export function registerCampaignCommands(program: Command, ctx: CliContext): void {
@@ -19,19 +33,47 @@ export function registerCampaignCommands(program: Command, ctx: CliContext): voi
     .option('--unit <path>', 'a unit and everything below (repeatable; none: everyone)', collect)
     .option('--tag <tag>', 'people with this tag (repeatable)', collect)
     .requiredOption('--due <day>', 'the due date, YYYY-MM-DD in the organisation’s time zone')
+    .option(
+      '--remind <durations>',
+      'reminders before the due date, comma-separated (P7D,P1D); without --remind and --escalate the defaults apply',
+    )
+    .option(
+      '--escalate <after:to[:repeat]>',
+      'an escalation after the due date to supervisor, unit-head or officers (repeatable), such as P3D:unit-head:P7D',
+      escalation,
+    )
     .requiredOption('--as <email>', 'the officer opening it')
     .action(
       async (
         id: string,
-        f: { title: string; unit?: string[]; tag?: string[]; due: string; as: string },
+        f: {
+          title: string;
+          unit?: string[];
+          tag?: string[];
+          due: string;
+          remind?: string;
+          escalate?: { after: string; to: string; repeat?: string }[];
+          as: string;
+        },
         cmd: Command,
       ) => {
         await withApp(cmd, ctx, async (app) => {
+          const notify =
+            f.remind !== undefined || f.escalate !== undefined
+              ? {
+                  remind: (f.remind ?? '')
+                    .split(',')
+                    .map((d) => d.trim())
+                    .filter(Boolean),
+                  escalate: f.escalate ?? [],
+                }
+              : undefined;
           const s = await app.campaigns.open(await app.accounts.actorForEmail(f.as), {
             id,
             title: f.title,
             scope: { units: f.unit ?? [], tags: f.tag ?? [] },
             due: f.due,
+            ...(notify ? { notify } : {}),
           });
           io.out(`opened ${s.id}: ${s.people} people asked to declare by ${s.due}\n`);
         });

@@ -81,6 +81,32 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     },
     async (req) => c.people(reader(req).actor, req.params.id, req.query.state),
   );
+  server.get<{ Params: { id: string } }>(
+    '/api/v1/campaigns/:id/models',
+    {
+      schema: {
+        tags: ['campaigns'],
+        summary:
+          'The models most often declared in a campaign (by three people or more), for the declaration form',
+        params: idParam,
+        response: answers({
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['class', 'platform', 'manufacturer', 'model', 'people'],
+            properties: {
+              class: { type: 'string' },
+              platform: { type: 'string' },
+              manufacturer: { type: 'string' },
+              model: { type: 'string' },
+              people: { type: 'integer' },
+            },
+          },
+        }),
+      },
+    },
+    async (req) => c.models(reader(req).actor, req.params.id),
+  );
   server.post<{ Params: { id: string }; Body: unknown }>(
     '/api/v1/campaigns/:id/declarations',
     {

@@ -1,3 +1,4 @@
+import { auditActor } from '../../domain/access.policy.js';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { SOURCE_FORMATS, type SourceFormatName } from '../../domain/source.formats.js';
@@ -87,7 +88,7 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
           });
         const o = {
           fileName: `${kind}.csv`,
-          actor: `account:${actor.accountId}`,
+          actor: auditActor(actor),
           dryRun: q.dryRun === true,
           ignoreUnknown: q.ignoreUnknown === true,
           sync: q.sync === true,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { AppError } from '../../domain/errors.js';
-import type { Visibility } from '../../domain/access.policy.js';
+import { auditActor, type Visibility } from '../../domain/access.policy.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { authorize, reader } from '../access.js';
 import { answers, findingSchema, mandateSchema, statusSchema } from '../schemas.js';
@@ -125,7 +125,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
       const { yaml, effectiveAt, ...flags } = req.body;
       return app.mandates.apply(yaml, {
         fileName: 'request',
-        actor: `account:${actor.accountId}`,
+        actor: auditActor(actor),
         ...flags,
         ...(effectiveAt !== undefined ? { effectiveAt } : {}),
       });
@@ -145,7 +145,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
       const actor = authorize(req, 'mandates.write');
       const at = req.body?.effectiveAt;
       return app.mandates.withdraw(req.params.id, {
-        actor: `account:${actor.accountId}`,
+        actor: auditActor(actor),
         ...(at !== undefined ? { effectiveAt: at } : {}),
       });
     },
@@ -295,7 +295,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
         mandate: b.mandate,
         phase: b.phase,
         by: actor.personId,
-        actor: `account:${actor.accountId}`,
+        actor: auditActor(actor),
         ...(b.unit !== undefined ? { unit: b.unit } : {}),
         ...(b.person !== undefined ? { person: b.person } : {}),
         ...(b.note !== undefined ? { note: b.note } : {}),

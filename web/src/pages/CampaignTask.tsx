@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
-import { api, type Campaign, type CampaignPerson } from '../api.js';
+import { api, type Campaign, type CampaignPerson, type DeclaredModel } from '../api.js';
 import { deviceHref } from './People.js';
 
-/** The makers most often declared first: a phone is usually one of these. */
+/** Makers suggested after those already declared in the campaign: a phone is usually one of these. */
 const MAKERS = ['Apple', 'Samsung', 'Xiaomi', 'Huawei', 'Google', 'Honor', 'F+ tech', 'Nokia'];
 
 /**
@@ -136,8 +136,29 @@ function DeclareDevice({
     serial: '',
   };
   const [d, setD] = useState(empty);
+  // The models most often declared in this campaign come first; picking one fills in the rest.
+  const [models, setModels] = useState<DeclaredModel[]>([]);
+  useEffect(() => {
+    void api.campaignModels(campaign).then(setModels, () => setModels([]));
+  }, [campaign]);
+  const makers = [...new Set([...models.map((m) => m.manufacturer), ...MAKERS])];
   const set = (k: keyof typeof d) => (e: { target: { value: string } }) =>
     setD({ ...d, [k]: e.target.value });
+  const setModel = (e: { target: { value: string } }) => {
+    const model = e.target.value;
+    const known = models.find((m) => m.model === model);
+    setD(
+      known
+        ? {
+            ...d,
+            model,
+            class: known.class,
+            platform: known.platform,
+            manufacturer: known.manufacturer,
+          }
+        : { ...d, model },
+    );
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void api
@@ -163,15 +184,22 @@ function DeclareDevice({
       <DeviceKindFields cls={d.class} platform={d.platform} onChange={set} />
       <label>
         {t('manufacturer')}{' '}
-        <input list="makers" value={d.manufacturer} onChange={set('manufacturer')} />
-        <datalist id="makers">
-          {MAKERS.map((m) => (
+        <input list={`makers-${campaign}`} value={d.manufacturer} onChange={set('manufacturer')} />
+        <datalist id={`makers-${campaign}`}>
+          {makers.map((m) => (
             <option key={m} value={m} />
           ))}
         </datalist>
       </label>
       <label>
-        {t('model')} <input value={d.model} onChange={set('model')} />
+        {t('model')} <input list={`models-${campaign}`} value={d.model} onChange={setModel} />
+        <datalist id={`models-${campaign}`}>
+          {models.map((m) => (
+            <option key={`${m.manufacturer} ${m.model}`} value={m.model}>
+              {m.manufacturer} {m.model}
+            </option>
+          ))}
+        </datalist>
       </label>
       <label>
         {t('ownership')}{' '}

@@ -2,14 +2,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { api, type Custody, type Device, type Mandate } from '../api.js';
-import { deviceHref, personHref } from './People.js';
+import { deviceHref, personHref, platformName } from './People.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 import { UnitField } from './UnitField.js';
-
-/** Platforms are names (iOS, Aurora…) except "other", which is a word of the console's language. */
-export const platformName = (t: (k: string) => string, p: string) =>
-  p === 'other' ? t('platform_other') : p;
 
 /** Search devices by id, model or manufacturer, class, platform, status and unit; a device's own page. */
 export function Devices({ mandates, selected }: { mandates: Mandate[]; selected: string | null }) {

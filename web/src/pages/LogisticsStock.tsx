@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
 import { api, type CatalogueItem, type StockLine } from '../api.js';
-import { platformName } from './Devices.js';
+import { platformName } from './People.js';
 
 /** The catalogue of models: offered by which mandates, added, changed and withdrawn here. */
 export function CatalogueCard({

@@ -6,6 +6,10 @@ import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 
 export const personHref = (id: string) => `#/people/${encodeURIComponent(id)}`;
+/** Platforms are names (iOS, Aurora…) except "other", which is a word of the console's language. */
+export const platformName = (t: (k: string) => string, p: string) =>
+  p === 'other' ? t('platform_other') : p;
+
 export const deviceHref = (id: string) => `#/devices/${encodeURIComponent(id)}`;
 
 /** Search people by name, id or email, within a unit, active or not; a person's own page. */
@@ -108,8 +112,9 @@ function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
       <ul>
         {devices.map((d) => (
           <li key={d.id}>
-            <a href={deviceHref(d.id)}>{d.id}</a> · {d.class} · {d.platform}{' '}
-            {d.model ? `· ${d.model}` : ''} · {t(`status_${d.status}`)}
+            <a href={deviceHref(d.id)}>{d.id}</a> · {t(`class_${d.class}`)} ·{' '}
+            {platformName(t, d.platform)} {d.model ? `· ${d.model}` : ''} ·{' '}
+            {t(`status_${d.status}`)}
           </li>
         ))}
       </ul>
