@@ -1,6 +1,29 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of DESIGN §9 kept apart: each may import only the layers below it. The domain is
+ * pure rules; adapters speak to the outside world with domain types; the store is SQL; services
+ * combine them; jobs, http and the cli are the ways in. The console shares only the domain and
+ * Node-free adapters.
+ */
+const layer = (files, forbidden) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `(^|/)(${forbidden.join('|')})/`,
+            message: `this layer must not import from ${forbidden.join(', ')} (DESIGN §9)`,
+          },
+        ],
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-output/**', 'bin/**', '**/*.cjs'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -16,6 +39,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  layer(['src/domain/**'], ['adapters', 'store', 'services', 'jobs', 'http', 'cli']),
+  layer(['src/adapters/**'], ['store', 'services', 'jobs', 'http', 'cli']),
+  layer(['src/store/**'], ['adapters', 'services', 'jobs', 'http', 'cli']),
+  layer(['src/services/**'], ['jobs', 'http', 'cli']),
+  layer(['src/jobs/**'], ['http', 'cli']),
+  layer(['src/http/**'], ['cli']),
+  layer(['web/src/**'], ['src/store', 'src/services', 'src/jobs', 'src/http', 'src/cli']),
   {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,

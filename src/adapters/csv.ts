@@ -2,11 +2,9 @@ import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { invalidInput, type Problem } from '../domain/errors.js';
 
-/** A CSV file read into a header and rows, each row with its line number. */
-export interface CsvTable {
-  header: string[];
-  rows: { line: number; cells: string[] }[];
-}
+import type { CsvTable } from '../domain/import.rules.js';
+
+export type { CsvTable };
 
 export interface CsvOptions {
   delimiter?: string;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MandateStatus } from '../services/status.service.js';
+import type { MandateStatus } from '../domain/status.rules.js';
 import { reportCsv, reportPdf } from './report.js';
 
 const STATUS: MandateStatus = {
@@ -29,7 +29,7 @@ describe('reports', () => {
   it('writes the CSV with the whole organisation first and cells made safe for spreadsheets', () => {
     const lines = reportCsv(STATUS).split('\r\n');
     expect(lines[1]).toBe('m1,2023-04-02T00:00:00.000Z,,0,61,3,1218,1883,60,2');
-    expect(lines[2]).toBe("m1,2023-04-02T00:00:00.000Z,'=cmd,0,61,3,1218,1883,60,2");
+    expect(lines[2]).toBe(`m1,2023-04-02T00:00:00.000Z,"'=cmd",0,61,3,1218,1883,60,2`);
   });
 
   it.skipIf(!existsSync('/usr/bin/pdftotext'))(

@@ -1,7 +1,7 @@
 import { newPdf } from './pdf.js';
-import { csvCell } from '../domain/csv-cell.js';
+import { writeCsv } from './csv-write.js';
 import type { Language } from '../domain/notify.messages.js';
-import type { MandateStatus } from '../services/status.service.js';
+import type { MandateStatus } from '../domain/status.rules.js';
 
 const WORDS = {
   en: {
@@ -138,34 +138,32 @@ export function reportCsv(s: MandateStatus): string {
     'peopleNonCompliant',
     'unknown',
   ];
-  const line = (unit: string, d: MandateStatus['devices'], p: MandateStatus['people']) =>
+  const line = (unit: string, d: MandateStatus['devices'], p: MandateStatus['people']) => [
+    s.mandate,
+    s.asOf,
+    unit,
+    d.pending,
+    d.overdue,
+    d.exempt,
+    d.resolved,
+    p.inScope,
+    p.nonCompliant,
+    d.unknown,
+  ];
+  return writeCsv(
+    head,
     [
-      s.mandate,
-      s.asOf,
-      unit,
-      d.pending,
-      d.overdue,
-      d.exempt,
-      d.resolved,
-      p.inScope,
-      p.nonCompliant,
-      d.unknown,
-    ]
-      .map((v) => csvCell(String(v)))
-      .join(',');
-  return [
-    head.join(','),
-    line('', s.devices, s.people),
-    ...(s.units ?? []).map((u) =>
-      line(u.unit, u.devices, {
-        ...s.people,
-        inScope: u.people.inScope,
-        nonCompliant: u.people.nonCompliant,
-      }),
-    ),
-  ]
-    .join('\r\n')
-    .concat('\r\n');
+      line('', s.devices, s.people),
+      ...(s.units ?? []).map((u) =>
+        line(u.unit, u.devices, {
+          ...s.people,
+          inScope: u.people.inScope,
+          nonCompliant: u.people.nonCompliant,
+        }),
+      ),
+    ],
+    '\r\n',
+  );
 }
 
 const MAX_UNIT_ROWS = 300;

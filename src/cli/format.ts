@@ -1,7 +1,5 @@
 /** Text output for the CLI: aligned tables and CSV safe to open in a spreadsheet. */
-import { csvCell, csvDocument } from '../domain/csv-cell.js';
-
-export { csvCell };
+import { writeCsv } from '../adapters/csv-write.js';
 
 /** Aligns rows under a header. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -16,5 +14,5 @@ export function formatTable(header: string[], rows: string[][]): string {
 
 /** A CSV document with a header row. */
 export function formatCsv(header: string[], rows: string[][]): string {
-  return csvDocument(header, rows);
+  return writeCsv(header, rows);
 }

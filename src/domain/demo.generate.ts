@@ -8,11 +8,17 @@
 
 export const DEMO_VERSION = '5';
 
+/** A file's content before it is written as CSV: its header and rows. */
+export interface DemoFile {
+  header: string[];
+  rows: string[][];
+}
+
 /** One weekly snapshot: the full people and devices files as observed that day. */
 export interface DemoSnapshot {
   observedAt: string;
-  peopleCsv: string;
-  devicesCsv: string;
+  people: DemoFile;
+  devices: DemoFile;
 }
 
 export interface DemoAttestation {
@@ -185,57 +191,68 @@ interface DemoDevice {
   declaredOn?: string;
 }
 
-function csvCell(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-function peopleCsv(people: DemoPerson[]): string {
-  const head = 'id,name,email,unit,title,supervisor,tags,head_of,active';
-  const rows = people.map((p) =>
-    [
-      p.id,
-      p.name,
-      p.email,
-      p.unit,
-      p.title,
-      p.supervisor,
-      p.tags.join(';'),
-      p.headOf,
-      String(p.active),
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return [head, ...rows].join('\n') + '\n';
+function peopleFile(people: DemoPerson[]): DemoFile {
+  const header = [
+    'id',
+    'name',
+    'email',
+    'unit',
+    'title',
+    'supervisor',
+    'tags',
+    'head_of',
+    'active',
+  ];
+  const rows = people.map((p) => [
+    p.id,
+    p.name,
+    p.email,
+    p.unit,
+    p.title,
+    p.supervisor,
+    p.tags.join(';'),
+    p.headOf,
+    String(p.active),
+  ]);
+  return { header, rows };
 }
 
 /** The register as observed on a day: personal devices only once they were declared before it. */
-function devicesCsv(devices: DemoDevice[], observedAt: string): string {
-  const head =
-    'id,owner,class,platform,os_version,manufacturer,model,serial,imei,ownership,purposes,status,apps';
+function devicesFile(devices: DemoDevice[], observedAt: string): DemoFile {
+  const header = [
+    'id',
+    'owner',
+    'class',
+    'platform',
+    'os_version',
+    'manufacturer',
+    'model',
+    'serial',
+    'imei',
+    'ownership',
+    'purposes',
+    'status',
+    'apps',
+  ];
   const known = devices.filter(
     (d) => d.ownership === 'corporate' || (d.declaredOn !== undefined && d.declaredOn < observedAt),
   );
-  const rows = known.map((d) =>
-    [
-      d.id,
-      d.owner,
-      d.class,
-      d.platform,
-      d.osVersion,
-      d.manufacturer,
-      d.model,
-      d.serial,
-      '',
-      d.ownership,
-      d.purposes.join(';'),
-      d.status,
-      d.apps.join(';'),
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return [head, ...rows].join('\n') + '\n';
+  const rows = known.map((d) => [
+    d.id,
+    d.owner,
+    d.class,
+    d.platform,
+    d.osVersion,
+    d.manufacturer,
+    d.model,
+    d.serial,
+    '',
+    d.ownership,
+    d.purposes.join(';'),
+    d.status,
+    d.apps.join(';'),
+  ]);
+  return { header, rows };
 }
 
 export const DEMO_MANDATES = `# The three mandates of the demo: the March 2023 story.
@@ -412,8 +429,8 @@ export function generateDemo(seed = 20230301): DemoScript {
   );
   const baseline = {
     observedAt: '2023-02-27',
-    peopleCsv: peopleCsv(people),
-    devicesCsv: devicesCsv(devices, '2023-02-27'),
+    people: peopleFile(people),
+    devices: devicesFile(devices, '2023-02-27'),
   };
 
   // Who replaces their iPhone in which week; about one in twelve never does.
@@ -486,8 +503,8 @@ export function generateDemo(seed = 20230301): DemoScript {
     }
     snapshots.push({
       observedAt,
-      peopleCsv: peopleCsv(people),
-      devicesCsv: devicesCsv(devices, observedAt),
+      people: peopleFile(people),
+      devices: devicesFile(devices, observedAt),
     });
   });
 

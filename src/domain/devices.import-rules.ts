@@ -1,4 +1,3 @@
-import type { CsvTable } from '../adapters/csv.js';
 import {
   DEVICE_CLASSES,
   DEVICE_STATUSES,
@@ -8,7 +7,14 @@ import {
   type Device,
 } from './device.model.js';
 import type { Problem } from './errors.js';
-import { checkHeader, readId, readList, readText, RowProblems } from './import.rules.js';
+import {
+  checkHeader,
+  readId,
+  readList,
+  readText,
+  RowProblems,
+  type CsvTable,
+} from './import.rules.js';
 
 export const DEVICE_COLUMNS = [
   'id',

@@ -2,6 +2,12 @@ import type { Problem } from './errors.js';
 
 /** Shared checks for CSV rows: ids, lists, enumerations, booleans. */
 
+/** A CSV file read into a header and rows, each row with its line number. */
+export interface CsvTable {
+  header: string[];
+  rows: { line: number; cells: string[] }[];
+}
+
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
 /** Trims an id; null with a reason when it is empty or has control characters. */

@@ -1,4 +1,3 @@
-import type { CsvTable } from '../adapters/csv.js';
 import type { Problem } from './errors.js';
 import {
   cellReader,
@@ -7,6 +6,7 @@ import {
   readList,
   readText,
   RowProblems,
+  type CsvTable,
 } from './import.rules.js';
 import type { Person } from './person.model.js';
 import { normaliseUnitPath } from './unit-path.js';

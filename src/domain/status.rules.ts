@@ -167,3 +167,20 @@ export function forecast(
     onTrack: dueEnd === null ? true : projected <= dueEnd,
   };
 }
+
+/** The object of `status --json` (DESIGN §7). */
+export interface MandateStatus {
+  mandate: string;
+  title: string;
+  version: number;
+  asOf: string;
+  /** Present when the counts are limited to one unit and below. */
+  unit?: string;
+  due: string | null;
+  withdrawnAt?: string;
+  devices: DeviceCounts;
+  people: PeopleCounts;
+  phases: PhaseStatus[];
+  forecast: Forecast;
+  units?: { unit: string; devices: DeviceCounts; people: PeopleCounts }[];
+}

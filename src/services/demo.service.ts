@@ -1,5 +1,11 @@
 import { fixedClock, type Clock } from '../adapters/clock.js';
-import { DEMO_VERSION, generateDemo } from '../domain/demo.generate.js';
+import { writeCsv } from '../adapters/csv-write.js';
+import {
+  DEMO_VERSION,
+  generateDemo,
+  type DemoFile,
+  type DemoSnapshot,
+} from '../domain/demo.generate.js';
 import { AppError } from '../domain/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { countAuditByActor } from '../store/audit.repository.js';
@@ -195,18 +201,15 @@ export function makeDemoService(deps: { store: Store }) {
       const attestations = makeAttestationService({ store, clock });
       const campaigns = makeCampaignService({ store, clock });
       const { campaign } = script;
-      const importSnapshot = async (s: {
-        observedAt: string;
-        peopleCsv: string;
-        devicesCsv: string;
-      }): Promise<void> => {
+      const importSnapshot = async (s: DemoSnapshot): Promise<void> => {
         clock.set(at(s.observedAt) + 18 * 3_600_000);
         const common = { observedAt: s.observedAt, actor: DEMO_ACTOR };
-        await imports.importPeople(Buffer.from(s.peopleCsv), {
+        const csv = (f: DemoFile) => Buffer.from(writeCsv(f.header, f.rows));
+        await imports.importPeople(csv(s.people), {
           ...common,
           fileName: `people-${s.observedAt}.csv`,
         });
-        await imports.importDevices(Buffer.from(s.devicesCsv), {
+        await imports.importDevices(csv(s.devices), {
           ...common,
           fileName: `devices-${s.observedAt}.csv`,
         });

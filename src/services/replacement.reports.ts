@@ -1,6 +1,6 @@
 import type { Clock } from '../adapters/clock.js';
 import { canSeeDevice, visibilityOf, type Actor } from '../domain/access.policy.js';
-import { csvCell } from '../domain/csv-cell.js';
+import { writeCsv } from '../adapters/csv-write.js';
 import { AppError } from '../domain/errors.js';
 import { resolvePhaseOf } from '../domain/mandate.model.js';
 import {
@@ -55,8 +55,11 @@ export function makeReplacementReports(deps: { store: Store; clock: Clock }) {
         'endedAt',
         'reason',
       ] as const;
-      const lines = orders.map((o) => cols.map((c) => csvCell(String(o[c] ?? ''))).join(','));
-      return [cols.join(','), ...lines].join('\r\n').concat('\r\n');
+      return writeCsv(
+        cols,
+        orders.map((o) => cols.map((c) => o[c])),
+        '\r\n',
+      );
     },
 
     /** Orders counted by unit (cut to `depth` levels) and state, within the actor's scope. */
@@ -94,13 +97,11 @@ export function makeReplacementReports(deps: { store: Store; clock: Clock }) {
     },
 
     byUnitCsv(rows: { unit: string; counts: Record<OrderState, number>; total: number }[]): string {
-      const head = ['unit', ...ORDER_STATES, 'total'];
-      const lines = rows.map((r) =>
-        [r.unit, ...ORDER_STATES.map((s) => String(r.counts[s])), String(r.total)]
-          .map(csvCell)
-          .join(','),
+      return writeCsv(
+        ['unit', ...ORDER_STATES, 'total'],
+        rows.map((r) => [r.unit, ...ORDER_STATES.map((s) => r.counts[s]), r.total]),
+        '\r\n',
       );
-      return [head.join(','), ...lines].join('\r\n').concat('\r\n');
     },
 
     /** A device's chain of custody, oldest first. */

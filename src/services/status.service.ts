@@ -8,8 +8,8 @@ import {
   forecast,
   resolvePhaseState,
   type DeviceCounts,
-  type Forecast,
   type PeopleCounts,
+  type MandateStatus,
   type PhaseStatus,
 } from '../domain/status.rules.js';
 import { ladderOf, plannedSteps, type Recipient } from '../domain/notify.rules.js';
@@ -42,22 +42,7 @@ import { loadMandateVersion, type LoadedMandate } from './evaluation.service.js'
 import { countUnknownAt, listUnknownsAt } from '../store/unknowns.repository.js';
 import { getTimeZone, readTime } from './settings.service.js';
 
-/** The object of `status --json` (DESIGN §7). */
-export interface MandateStatus {
-  mandate: string;
-  title: string;
-  version: number;
-  asOf: string;
-  /** Present when the counts are limited to one unit and below. */
-  unit?: string;
-  due: string | null;
-  withdrawnAt?: string;
-  devices: DeviceCounts;
-  people: PeopleCounts;
-  phases: PhaseStatus[];
-  forecast: Forecast;
-  units?: { unit: string; devices: DeviceCounts; people: PeopleCounts }[];
-}
+export type { MandateStatus };
 
 export interface StatusOptions {
   asOf?: string;

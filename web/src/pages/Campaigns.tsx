@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { csvDocument } from '../../../src/domain/csv-cell.js';
+import { writeCsv } from '../../../src/adapters/csv-write.js';
 import { api, type Campaign, type CampaignPerson } from '../api.js';
 import { personHref } from './People.js';
 
@@ -90,9 +90,9 @@ function CampaignPeople({ campaign }: { campaign: string }) {
   if (people === null) return <p>{t('loading')}</p>;
   const columns = ['person', 'name', 'unit', 'state', 'declared', 'confirmedAt', 'late'] as const;
   const exportCsv = () => {
-    const text = csvDocument(
+    const text = writeCsv(
       columns,
-      people.map((p) => columns.map((c) => String(p[c] ?? ''))),
+      people.map((p) => columns.map((c) => p[c])),
     );
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { deviceHref, personHref } from './People.js';
 import { UnitField } from './UnitField.js';
 import { useTranslation } from 'react-i18next';
-import { csvCell as cell } from '../../../src/domain/csv-cell.js';
+import { writeCsv } from '../../../src/adapters/csv-write.js';
 import {
   FINDING_COLUMNS as COLUMNS,
   FINDING_STATES as STATES,
@@ -39,11 +39,10 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
     };
   }, [mandate, state, unit, asOf]);
   const exportCsv = () => {
-    const text =
-      [
-        COLUMNS.join(','),
-        ...(rows ?? []).map((r) => COLUMNS.map((c) => cell(r[c] ?? '')).join(',')),
-      ].join('\n') + '\n';
+    const text = writeCsv(
+      COLUMNS,
+      (rows ?? []).map((r) => COLUMNS.map((c) => r[c])),
+    );
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
     a.download = `findings-${mandate}.csv`;
