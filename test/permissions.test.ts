@@ -381,6 +381,9 @@ const HOLDERS: Record<Permission, string[]> = {
   imports: ['admin', 'officer'],
   'campaigns.manage': ['admin', 'officer'],
   declare: ['official', 'unit-head', 'officer'],
+  'act-for-others': ['officer'],
+  'attest-unit': ['unit-head'],
+  'mandates.override': ['officer'],
 };
 // Counts: whoever sees everything, and unit heads for their own units.
 const COUNTS = ['admin', 'officer', 'logistics', 'auditor', 'unit-head'];
@@ -436,6 +439,36 @@ describeEachDatabase('the permission matrix: every route × every role', (kind) 
       });
       expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
     }
+  });
+
+  it('tells each account what it may do and how far it sees, so the console asks instead of knowing roles', async () => {
+    for (const role of ROLES) {
+      const caller = await api.login(`${role}@x.org`, 'long enough pw');
+      const me = (await api.call(caller, { method: 'GET', url: '/api/v1/auth/me' })).json<{
+        capabilities: string[];
+        sees: string;
+      }>();
+      const want = Object.entries(HOLDERS)
+        .filter(([, roles]) => roles.includes(role))
+        .map(([p]) => p);
+      expect(new Set(me.capabilities), role).toEqual(new Set(want));
+      expect(me.sees, role).toBe(
+        role === 'official' ? 'self' : role === 'unit-head' ? 'units' : 'all',
+      );
+    }
+    const token = await api.app.accounts.createToken(
+      { email: 'officer@x.org', name: 'ro', readOnly: true },
+      'test',
+    );
+    const me = await api.server.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${token.token}` },
+    });
+    expect(me.json<{ capabilities: string[] }>().capabilities.sort()).toEqual([
+      'audit.read',
+      'read',
+    ]);
   });
 
   for (const role of ROLES) {

@@ -37,7 +37,10 @@ export type Permission =
   | 'sanitisation.verify'
   | 'imports'
   | 'campaigns.manage'
-  | 'declare';
+  | 'declare'
+  | 'act-for-others'
+  | 'attest-unit'
+  | 'mandates.override';
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   read: ROLES,
@@ -62,7 +65,24 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'campaigns.manage': ['admin', 'officer'],
   /** Declaring one's own devices (an officer records paper forms). */
   declare: ['official', 'unit-head', 'officer'],
+  /**
+   * Acting for another person: recording their paper declaration or taking one back, asking for
+   * an exemption or a replacement on their behalf.
+   */
+  'act-for-others': ['officer'],
+  /** Answering for a unit: a campaign's "every person of my unit has declared". */
+  'attest-unit': ['unit-head'],
+  /** Issuing a unit that a mandate would catch, with a reason. */
+  'mandates.override': ['officer'],
 };
+
+/** Every permission, in the order the policy lists them. */
+export const PERMISSIONS = Object.keys(GRANTS) as Permission[];
+
+/** What an actor may do: the console shows what these allow, and nothing else. */
+export function capabilitiesOf(actor: Actor): Permission[] {
+  return PERMISSIONS.filter((p) => hasPermission(actor, p));
+}
 
 /** Whether an actor's roles grant a permission; read-only tokens grant only reading. */
 export function hasPermission(actor: Actor, p: Permission): boolean {
@@ -88,6 +108,12 @@ export function visibilityOf(actor: Actor): Visibility {
     units: actor.roles.has('unit-head') ? actor.units : [],
     personId: actor.roles.has('official') || actor.roles.has('unit-head') ? actor.personId : null,
   };
+}
+
+/** How far an actor sees, in one word: the whole organisation, some units, or only themself. */
+export function reachOf(actor: Actor): 'all' | 'units' | 'self' {
+  const v = visibilityOf(actor);
+  return v.all ? 'all' : v.units.length > 0 ? 'units' : 'self';
 }
 
 /** Whether a person (by id and unit) is visible. */

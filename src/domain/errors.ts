@@ -31,6 +31,31 @@ export class AppError extends Error {
   }
 }
 
+/** What a schema library reports about one complaint (zod's issue shape). */
+interface SchemaIssue {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+}
+
+/**
+ * The one way a schema's complaints become problems: each at its path (dotted, under `prefix`),
+ * or at `whole` when it is about the whole input; `hint` adds to a message.
+ */
+export function problemsOf(
+  err: { issues: readonly SchemaIssue[] },
+  o: { prefix?: string; whole?: string; hint?: (issue: SchemaIssue) => string | undefined } = {},
+): Problem[] {
+  return err.issues.map((i) => {
+    const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const where = [o.prefix ?? '', ...path].filter((x) => x !== '').join('.');
+    return {
+      where: where || (o.whole ?? '(body)'),
+      message: `${i.message}${o.hint?.(i) ?? ''}`,
+    };
+  });
+}
+
 /** Refused input with every problem listed. */
 export function invalidInput(message: string, problems: Problem[] = []): AppError {
   return new AppError('invalid_input', message, problems);

@@ -1,6 +1,6 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { invalidInput, type Problem } from './errors.js';
+import { invalidInput, problemsOf, type Problem } from './errors.js';
 import { PLATFORMS, OWNERSHIPS } from './device.model.js';
 import type { FormatHints, RawSourceRow } from './source.normalise.js';
 
@@ -176,13 +176,13 @@ export function parseSourceMap(text: string, fileName: string): SourceLayout {
   if (!parsed.success) {
     throw invalidInput(
       `${fileName} is not a source map`,
-      parsed.error.issues.map((i) => ({
-        where: `${fileName}: ${i.path.join('.') || '(document)'}`,
-        message:
+      problemsOf(parsed.error, {
+        whole: '(document)',
+        hint: (i) =>
           i.code === 'invalid_value' || i.code === 'invalid_key'
-            ? `${i.message} (fields: ${RAW_KEYS.join(', ')})`
-            : i.message,
-      })),
+            ? ` (fields: ${RAW_KEYS.join(', ')})`
+            : undefined,
+      }).map((p) => ({ ...p, where: `${fileName}: ${p.where}` })),
     );
   }
   const m = parsed.data;

@@ -71,6 +71,11 @@ export interface Forecast {
   onTrack: boolean;
 }
 
+/** Whether a deadline has passed at T: from the end of the due day plus grace (DESIGN §5). */
+export function isOverdue(at: Instant, overdueAt: Instant | null): boolean {
+  return overdueAt !== null && at >= overdueAt;
+}
+
 /** The state of a finding open at T (DESIGN §5); `overdueAt` is the due day's end plus grace. */
 export function findingState(
   exempt: boolean,
@@ -78,7 +83,7 @@ export function findingState(
   overdueAt: Instant | null,
 ): FindingState {
   if (exempt) return 'exempt';
-  return overdueAt !== null && at >= overdueAt ? 'overdue' : 'pending';
+  return isOverdue(at, overdueAt) ? 'overdue' : 'pending';
 }
 
 /** When a phase begins: its `starts`, never before the mandate's issuedAt. */
@@ -102,7 +107,7 @@ export function resolvePhaseState(
   const { overdueAt } = deadlineOf(phase, zone);
   let state: PhaseState = 'open';
   if (open === 0) state = 'met';
-  else if (overdueAt !== null && at >= overdueAt && devices.overdue > 0) state = 'missed';
+  else if (isOverdue(at, overdueAt) && devices.overdue > 0) state = 'missed';
   return {
     ...base,
     state,

@@ -35,6 +35,7 @@ import { scopeOf } from '../domain/scope.js';
 import { exemptionRegisterCsv } from '../services/register.csv.js';
 import { listAttestations } from '../store/attestations.repository.js';
 import { DEFAULT_NOTIFY, resolvePhaseOf, type Notify } from '../domain/mandate.model.js';
+import { isOverdue } from '../domain/status.rules.js';
 import { getTimeZone } from '../services/settings.service.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
@@ -253,7 +254,7 @@ export function makeNotifier(deps: NotifierDeps) {
               owner: f.owner_id,
               name: people.get(f.owner_id)?.name ?? f.owner_id,
               device: f.device_id,
-              overdue: now >= ladder.overdueAt,
+              overdue: isOverdue(now, ladder.overdueAt),
             })),
             link: baseUrl ? `${baseUrl}/console/#/dashboard` : null,
           },

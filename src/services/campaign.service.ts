@@ -15,8 +15,9 @@ import {
   PURPOSES,
   type Device,
 } from '../domain/device.model.js';
-import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { AppError, invalidInput, problemsOf, type Problem } from '../domain/errors.js';
 import { isInScope, type Scope } from '../domain/scope.js';
+import { isOverdue } from '../domain/status.rules.js';
 import { imeiKey, serialKey } from '../domain/source.normalise.js';
 import { endOfDay, formatInstant, isDay, parseDuration } from '../domain/time.js';
 import { notifySchema } from '../domain/mandate.model.js';
@@ -154,9 +155,6 @@ function scopeOf(c: CampaignRow): Scope {
   };
 }
 
-const problemsOf = (e: z.ZodError, prefix = ''): Problem[] =>
-  e.issues.map((i) => ({ where: `${prefix}${i.path.join('.')}` || '(body)', message: i.message }));
-
 /**
  * The people in scope whom the reader may see, with their progress; `asOf` counts only what
  * was declared and confirmed by then (and not yet taken back).
@@ -207,7 +205,7 @@ async function standing(
       devices: d.devices,
       usesNone: r?.uses_none === 1,
       confirmedAt: confirmedAt === null ? null : formatInstant(confirmedAt),
-      late: d.late || (confirmedAt !== null && confirmedAt >= c.due_end),
+      late: d.late || (confirmedAt !== null && isOverdue(confirmedAt, c.due_end)),
     });
   }
   return out.sort((a, b) =>
@@ -410,7 +408,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             'forbidden',
             'your account is not linked to a person: nothing to declare',
           );
-        if (paper && !actor.roles.has('officer'))
+        if (paper && !hasPermission(actor, 'act-for-others'))
           throw new AppError(
             'forbidden',
             'nobody declares for someone else, except an officer recording a paper form',
@@ -426,7 +424,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           ]);
         const now = clock.now();
         await checkObservationTime(tx, now, now, 'the declaration');
-        const late = now >= c.due_end;
+        const late = isOverdue(now, c.due_end);
         const by = actor.email;
         const serials = await getDevicesBySerialKeys(
           tx,
@@ -566,7 +564,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
         const c = await campaignOf(tx, id);
         const v = visibilityOf(actor);
         if (
-          !actor.roles.has('unit-head') ||
+          !hasPermission(actor, 'attest-unit') ||
           !actor.units.some((u) => u === unit) ||
           !actor.personId
         )
@@ -622,11 +620,12 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       await writeTransaction(store, async (tx) => {
         const c = await campaignOf(tx, id);
         const d = (await listDeclarations(tx, c.id)).find((x) => x.device_id === deviceId);
-        const mineOrPaper = d && (d.person_id === actor.personId || actor.roles.has('officer'));
+        const mineOrPaper =
+          d && (d.person_id === actor.personId || hasPermission(actor, 'act-for-others'));
         if (!d || !mineOrPaper)
           throw new AppError('not_found', `no declaration of ${deviceId} in ${id}`);
         const now = clock.now();
-        if (now >= c.due_end)
+        if (isOverdue(now, c.due_end))
           throw new AppError(
             'conflict',
             `campaign ${id} is past its due date: a declaration can no longer be taken back`,

@@ -3,7 +3,7 @@ import type { Clock } from '../adapters/clock.js';
 import { parseCsv } from '../adapters/csv.js';
 import { auditActor, visibilityOf, type Actor } from '../domain/access.policy.js';
 import { DEVICE_CLASSES, PLATFORMS, PURPOSES, type Device } from '../domain/device.model.js';
-import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { AppError, invalidInput, problemsOf, type Problem } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
 import { deviceToRow, getDevicesByIds, insertDevices } from '../store/devices.repository.js';
 import { insertCustody } from '../store/replacement.repository.js';
@@ -19,7 +19,7 @@ import type { Db } from '../store/schema.js';
 import { Rollback, writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { advanceObservationClock, checkObservationTime } from './settings.service.js';
-import { need, problemsOf, replaceMandates } from './replacement.common.js';
+import { need, replaceMandates } from './replacement.common.js';
 
 export interface CatalogueItemView {
   id: string;
@@ -122,7 +122,7 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
     const parsed: { where: string; u: z.infer<typeof row> }[] = [];
     for (const { where, raw } of units) {
       const r = row.safeParse(raw);
-      if (!r.success) problems.push(...problemsOf(r.error, where));
+      if (!r.success) problems.push(...problemsOf(r.error, { prefix: where }));
       else parsed.push({ where, u: r.data });
     }
     if (units.length === 0) problems.push({ where: 'devices', message: 'no unit to receive' });
@@ -217,7 +217,7 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
       const idOk = slug.safeParse(id);
       const parsed = catalogueFields.safeParse(body);
       const problems = [
-        ...(idOk.success ? [] : problemsOf(idOk.error, 'id')),
+        ...(idOk.success ? [] : problemsOf(idOk.error, { prefix: 'id' })),
         ...(parsed.success ? [] : problemsOf(parsed.error)),
       ];
       if (problems.length > 0 || !parsed.success || !idOk.success)

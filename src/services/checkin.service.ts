@@ -4,7 +4,7 @@ import type { Clock } from '../adapters/clock.js';
 import { auditActor, type Actor } from '../domain/access.policy.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { DEVICE_FIELDS, type Device } from '../domain/device.model.js';
-import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { AppError, invalidInput, problemsOf, type Problem } from '../domain/errors.js';
 import {
   imeiKey,
   normaliseSourceRow,
@@ -105,11 +105,10 @@ export function makeCheckinService(deps: { store: Store; clock: Clock }) {
       if (!parsed.success)
         throw invalidInput(
           'the check-ins are refused; nothing was applied',
-          parsed.error.issues.map((i) => ({
-            where: i.path.length
-              ? `[${i.path.join('].')}${i.path.length > 1 ? '' : ']'}`
-              : '(body)',
-            message: i.message,
+          // The body is a list: its items are named `[1]`, `[1].serial`.
+          problemsOf(parsed.error).map((p) => ({
+            ...p,
+            where: p.where.replace(/^(\d+)/, '[$1]'),
           })),
         );
       const source = o.source?.trim() || 'checkin';

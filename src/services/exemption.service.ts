@@ -239,11 +239,7 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
         const person = (await getPeopleByIds(tx, [personId])).get(personId);
         if (!person || !canSeePerson(v, person))
           throw new AppError('not_found', `no person ${personId}`);
-        if (
-          !actor.roles.has('officer') &&
-          !actor.roles.has('admin') &&
-          actor.personId !== person.id
-        ) {
+        if (!hasPermission(actor, 'act-for-others') && actor.personId !== person.id) {
           throw new AppError('forbidden', 'an official may request exemptions only for themselves');
         }
         const ex = m.doc.spec.exemptions;

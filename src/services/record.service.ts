@@ -16,7 +16,7 @@ import {
   PURPOSES,
   type Device,
 } from '../domain/device.model.js';
-import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { AppError, invalidInput, problemsOf } from '../domain/errors.js';
 import type { Person } from '../domain/person.model.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
 import type { Store } from '../store/database.js';
@@ -82,10 +82,6 @@ const personFields = z.strictObject({
   tags: z.array(z.string().trim().toLowerCase().min(1)),
   active: z.boolean(),
 });
-
-function problemsOf(err: z.ZodError): Problem[] {
-  return err.issues.map((i) => ({ where: i.path.join('.') || '(body)', message: i.message }));
-}
 
 type Mode = 'create' | 'replace' | 'patch';
 

@@ -1,6 +1,5 @@
 import { hasPermission, type Actor, type Permission } from '../domain/access.policy.js';
-import { AppError, type Problem } from '../domain/errors.js';
-import type { z } from 'zod';
+import { AppError } from '../domain/errors.js';
 import type { Db } from '../store/schema.js';
 import { loadActiveMandates, type LoadedMandate } from './evaluation.service.js';
 import { getTimeZone } from './settings.service.js';
@@ -15,12 +14,4 @@ export async function replaceMandates(db: Db): Promise<LoadedMandate[]> {
   return (await loadActiveMandates(db, await getTimeZone(db))).filter(
     (m) => m.doc.spec.action === 'replace',
   );
-}
-
-/** A schema's complaints as problems, each at its field (under `prefix`). */
-export function problemsOf(err: z.ZodError, prefix = ''): Problem[] {
-  return err.issues.map((i) => ({
-    where: [prefix, ...i.path].filter((x) => x !== '').join('.') || '(body)',
-    message: i.message,
-  }));
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../adapters/clock.js';
 import { parseCsv } from '../adapters/csv.js';
-import { canSeeDevice, visibilityOf, type Actor } from '../domain/access.policy.js';
+import { canSeeDevice, hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import {
   LIVE_STATES,
@@ -108,7 +108,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
             'unprocessable',
             `device ${r.device} has no owner: no mandate catches it`,
           );
-        if (!actor.roles.has('officer') && actor.personId !== owner.id)
+        if (!hasPermission(actor, 'act-for-others') && actor.personId !== owner.id)
           throw new AppError(
             'forbidden',
             'an official may request replacements only for their own devices',

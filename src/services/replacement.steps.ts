@@ -154,7 +154,7 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
           message: `${c.title} would open a finding for ${unit.id} (owner ${o.person_id})`,
         })),
       );
-    if (!actor.roles.has('officer'))
+    if (!hasPermission(actor, 'mandates.override'))
       throw new AppError(
         'forbidden',
         'only an officer can override a mandate that would catch the unit',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import { auditActor, hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
-import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { AppError, invalidInput, problemsOf, type Problem } from '../domain/errors.js';
 import {
   SANITISATION_METHODS,
   certificateNumber,
@@ -205,13 +205,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
         throw new AppError('forbidden', 'recording sanitisation needs the logistics role');
       const parsed = recordSchema.safeParse(body);
       if (!parsed.success)
-        throw invalidInput(
-          'the sanitisation record is refused',
-          parsed.error.issues.map((i) => ({
-            where: i.path.join('.') || '(body)',
-            message: i.message,
-          })),
-        );
+        throw invalidInput('the sanitisation record is refused', problemsOf(parsed.error));
       const r = parsed.data;
       return writeTransaction(store, async (tx) => {
         const now = clock.now();

@@ -5,6 +5,7 @@ import {
   resolveDeadlineOf,
   attestPhaseState,
   findingState,
+  isOverdue,
   forecast,
   resolvePhaseState,
   type DeviceCounts,
@@ -137,7 +138,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     const agg = await aggregateDevices(db, m.id, at, at - 14 * DAY_MS, unit);
     const open = await aggregateOpen(db, m.id, at, unit);
     const nonExemptOpen = open.open - open.exempt;
-    const overdueNow = overdueAt !== null && at >= overdueAt;
+    const overdueNow = isOverdue(at, overdueAt);
     const undecided = await countUnknownAt(db, m.id, at, unit);
     const devices: DeviceCounts = {
       pending: overdueNow ? 0 : nonExemptOpen,
@@ -252,7 +253,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     for (const [u, n] of await countPeopleInScopeByUnit(db, m.judge.scope)) {
       if (inside(u)) group(cut(u)).inScope += n;
     }
-    const overdueNow = overdueAt !== null && at >= overdueAt;
+    const overdueNow = isOverdue(at, overdueAt);
     return [...groups.entries()]
       .map(([unit, g]) => ({
         unit,

@@ -254,6 +254,17 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       .poll(() => p.getByRole('status').innerText())
       .toMatch(/Your (attestation is recorded|unit had attested this phase already)\./);
     await p.screenshot({ path: join(SHOTS, 'unit-head.png'), fullPage: true });
+    // A unit head is asked to declare too: their own page shows their task, not their unit's.
+    await p.getByRole('link', { name: 'My page' }).click();
+    await expect.poll(() => p.locator('[data-campaign="dpd-devices-2023"]').count()).toBe(1);
+    const me = await app.accounts.actorForEmail('unithead@demo.phaseout');
+    const mine = await app.status.findings('kremlin-iphone-2023', {
+      owner: me.personId!,
+      states: ['pending', 'overdue', 'exempt'],
+    });
+    await expect
+      .poll(() => p.locator('article', { hasText: 'Replace iPhones' }).count())
+      .toBe(mine.length);
     await p.context().close();
   });
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { Permission } from '../../src/domain/access.policy.js';
 import { api, type Mandate, type Me } from './api.js';
 import { setLanguage, type Language } from './i18n.js';
 import { Audit } from './pages/Audit.js';
@@ -28,20 +29,19 @@ type Page =
   | 'campaigns'
   | 'mine';
 
-/** The pages a set of roles may open, in menu order. */
-function pagesFor(roles: string[]): Page[] {
-  const has = (...r: string[]) => r.some((x) => roles.includes(x));
+/** The pages an account may open, in menu order: from what the server says it may do and see. */
+function pagesFor(me: Me): Page[] {
+  const can = (p: Permission) => me.capabilities.includes(p);
   const pages: Page[] = [];
-  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head')) pages.push('dashboard');
-  if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('mandates');
-  if (has('admin', 'officer', 'auditor', 'logistics', 'unit-head'))
-    pages.push('findings', 'people', 'devices');
-  if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('logistics');
-  if (has('admin', 'officer', 'auditor', 'unit-head')) pages.push('campaigns');
-  if (has('official')) pages.push('mine');
+  if (me.sees !== 'self') pages.push('dashboard');
+  if (me.sees === 'all') pages.push('mandates');
+  if (me.sees !== 'self') pages.push('findings', 'people', 'devices');
+  if (me.sees === 'all') pages.push('logistics');
+  if (can('campaigns.manage') || can('attest-unit') || can('audit.read')) pages.push('campaigns');
+  if (me.personId !== null && can('declare')) pages.push('mine');
   pages.push('exemptions');
-  if (has('admin', 'officer', 'auditor', 'logistics')) pages.push('messages');
-  if (has('admin', 'officer', 'auditor')) pages.push('audit');
+  if (me.sees === 'all') pages.push('messages');
+  if (can('audit.read')) pages.push('audit');
   return pages;
 }
 
@@ -73,7 +73,8 @@ export function App() {
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  const pages = me ? pagesFor(me.roles) : [];
+  const pages = me ? pagesFor(me) : [];
+  const can = (p: Permission) => me?.capabilities.includes(p) ?? false;
   const page: Page | undefined = (pages as string[]).includes(where.name)
     ? (where.name as Page)
     : pages[0];
@@ -121,7 +122,7 @@ export function App() {
         ) : page === 'mandates' ? (
           <Mandates
             mandates={mandates}
-            canApply={me.roles.some((r) => r === 'admin' || r === 'officer')}
+            canApply={can('mandates.write')}
             onApplied={() => void api.mandates().then(setMandates)}
           />
         ) : page === 'people' ? (
@@ -132,22 +133,22 @@ export function App() {
           <Findings mandates={mandates} />
         ) : page === 'exemptions' ? (
           <Exemptions
-            canDecide={me.roles.some((r) => ['admin', 'officer', 'unit-head'].includes(r))}
-            canRequest={me.roles.includes('officer')}
+            canDecide={can('exemptions.decide')}
+            canRequest={can('act-for-others')}
             mandates={mandates}
           />
         ) : page === 'messages' ? (
           <Messages />
         ) : page === 'logistics' ? (
-          <Logistics canHandle={me.roles.includes('logistics')} me={me.email} />
+          <Logistics canHandle={can('logistics')} me={me.email} />
         ) : page === 'campaigns' ? (
-          <Campaigns attestUnits={me.roles.includes('unit-head') ? me.units : []} />
+          <Campaigns attestUnits={can('attest-unit') ? me.units : []} />
         ) : page === 'audit' ? (
           <Audit />
         ) : page === 'mine' ? (
-          <MyPage mandates={mandates.filter((m) => !m.withdrawnAt)} />
+          <MyPage mandates={mandates.filter((m) => !m.withdrawnAt)} personId={me.personId ?? ''} />
         ) : (
-          <Dashboard attestAs={me.roles.includes('unit-head')} />
+          <Dashboard attestAs={can('attest-unit')} />
         )}
       </main>
     </>

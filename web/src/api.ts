@@ -1,3 +1,4 @@
+import type { Permission } from '../../src/domain/access.policy.js';
 /** The console's calls to the phaseout API: same origin, session cookie, CSRF header on writes. */
 
 let csrf: string | null = null;
@@ -50,6 +51,10 @@ export interface Me {
   roles: string[];
   personId: string | null;
   units: string[];
+  /** What the account may do: the server's access policy decides, the console only follows. */
+  capabilities: Permission[];
+  /** How far the account sees: the whole organisation, some units, or only itself. */
+  sees: 'all' | 'units' | 'self';
   csrfToken: string | null;
 }
 

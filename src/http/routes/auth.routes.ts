@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
+import { capabilitiesOf, reachOf } from '../../domain/access.policy.js';
 import { AppError } from '../../domain/errors.js';
 import { authorize, SESSION_COOKIE } from '../access.js';
 
@@ -74,7 +75,13 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
 
   server.get(
     '/api/v1/auth/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in account and its CSRF token' } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'The signed-in account, its CSRF token, what it may do (`capabilities`: the permissions of the access policy) and how far it sees (`sees`: all, units or self)',
+      },
+    },
     (req) => {
       const actor = authorize(req, 'read');
       return {
@@ -83,6 +90,8 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
         roles: [...actor.roles],
         personId: actor.personId,
         units: actor.units,
+        capabilities: capabilitiesOf(actor),
+        sees: reachOf(actor),
         csrfToken: req.csrf,
       };
     },

@@ -11,7 +11,7 @@ const MAKERS = ['Apple', 'Samsung', 'Xiaomi', 'Huawei', 'Google', 'Honor', 'F+ t
  * A declaration campaign as a task on the official's own page: what is asked and by when, a
  * short form per device, the list so far, "I use no device for work" and "my list is complete".
  */
-export function CampaignTasks({ onChange }: { onChange?: () => void }) {
+export function CampaignTasks({ personId, onChange }: { personId: string; onChange?: () => void }) {
   const { t, i18n } = useTranslation();
   const date = (d: string) =>
     new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
@@ -25,7 +25,10 @@ export function CampaignTasks({ onChange }: { onChange?: () => void }) {
         const mine = await Promise.all(
           list
             .filter((c) => c.people > 0)
-            .map(async (c) => ({ campaign: c, me: (await api.campaignPeople(c.id))[0] })),
+            .map(async (c) => ({
+              campaign: c,
+              me: (await api.campaignPeople(c.id)).find((p) => p.person === personId),
+            })),
         );
         setAsked(
           mine.filter((m): m is { campaign: Campaign; me: CampaignPerson } => m.me !== undefined),
@@ -33,7 +36,7 @@ export function CampaignTasks({ onChange }: { onChange?: () => void }) {
       },
       () => setAsked([]),
     );
-  }, []);
+  }, [personId]);
   useEffect(load, [load]);
   // A declared device may be caught at once: the page's other tasks are read again too.
   const done = (text: string) => {

@@ -10,8 +10,11 @@ interface Asked {
   finding: Finding;
 }
 
-/** What is asked of me, for which device, by when; and what I can do about it. */
-export function MyPage({ mandates }: { mandates: Mandate[] }) {
+/**
+ * What is asked of me (the person the account is linked to), for which device, by when; and what
+ * I can do about it. A unit head sees their own page too, not their unit's.
+ */
+export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: string }) {
   const { t, i18n } = useTranslation();
   const [asked, setAsked] = useState<Asked[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -19,19 +22,22 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
   const [orders, setOrders] = useState<Order[]>([]);
   const [catalogue, setCatalogue] = useState<CatalogueItem[]>([]);
   const load = useCallback(() => {
-    void api.orders().then(setOrders, () => setOrders([]));
+    void api.orders().then(
+      (os) => setOrders(os.filter((o) => o.person === personId)),
+      () => setOrders([]),
+    );
     void api.catalogue().then(setCatalogue, () => setCatalogue([]));
     void Promise.all(
       mandates.map((m) =>
         api
-          .findings(m.id, { state: 'pending,overdue,exempt' })
+          .findings(m.id, { state: 'pending,overdue,exempt', owner: personId })
           .then((fs) => fs.map((finding) => ({ mandate: m, finding }))),
       ),
     ).then(
       (all) => setAsked(all.flat()),
       () => setAsked([]),
     );
-  }, [mandates]);
+  }, [mandates, personId]);
   useEffect(load, [load]);
   const date = (d: string) =>
     new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
@@ -49,7 +55,7 @@ export function MyPage({ mandates }: { mandates: Mandate[] }) {
     <section aria-labelledby="mine-title">
       <h2 id="mine-title">{t('myPage')}</h2>
       {message && <p role="status">{message}</p>}
-      <CampaignTasks onChange={load} />
+      <CampaignTasks personId={personId} onChange={load} />
       {asked === null ? (
         <p>{t('loading')}</p>
       ) : asked.length === 0 ? (
