@@ -7,12 +7,21 @@ import tseslint from 'typescript-eslint';
  * combine them; jobs, http and the cli are the ways in. The console shares only the domain and
  * Node-free adapters.
  */
-const layer = (files, forbidden) => ({
+const layer = (files, forbidden, sqlAllowed = false) => ({
   files,
   rules: {
     'no-restricted-imports': [
       'error',
       {
+        paths: sqlAllowed
+          ? []
+          : [
+              {
+                name: 'kysely',
+                importNames: ['sql'],
+                message: 'SQL lives in src/store (DESIGN §9)',
+              },
+            ],
         patterns: [
           {
             regex: `(^|/)(${forbidden.join('|')})/`,
@@ -41,11 +50,27 @@ export default tseslint.config(
   },
   layer(['src/domain/**'], ['adapters', 'store', 'services', 'jobs', 'http', 'cli']),
   layer(['src/adapters/**'], ['store', 'services', 'jobs', 'http', 'cli']),
-  layer(['src/store/**'], ['adapters', 'services', 'jobs', 'http', 'cli']),
+  layer(['src/store/**'], ['adapters', 'services', 'jobs', 'http', 'cli'], true),
   layer(['src/services/**'], ['jobs', 'http', 'cli']),
   layer(['src/jobs/**'], ['http', 'cli']),
   layer(['src/http/**'], ['cli']),
   layer(['web/src/**'], ['src/store', 'src/services', 'src/jobs', 'src/http', 'src/cli']),
+  {
+    // Queries are built only in the store: everywhere else asks a repository.
+    files: ['src/**'],
+    ignores: ['src/store/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'mergeInto'].map(
+          (property) => ({
+            property,
+            message: 'SQL lives in src/store (DESIGN §9): call a repository',
+          }),
+        ),
+      ],
+    },
+  },
   {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseMandateFile } from './mandate.parse.js';
-import { dueMessages, ladderOf, plannedSteps, type FindingLife } from './notify.rules.js';
+import {
+  dueMessages,
+  ladderOf,
+  orderMessageDue,
+  plannedSteps,
+  tellOnce,
+  type FindingLife,
+} from './notify.rules.js';
 import { parseInstant } from './time.js';
 
 const ZONE = 'Europe/Moscow';
@@ -151,5 +158,35 @@ describe('the preview long after the due date', () => {
       ['escalate-P7D-officers', '2023-06-03T21:00:00.000Z'],
       ['escalate-P7D-officers', '2023-06-10T21:00:00.000Z'],
     ]);
+  });
+});
+
+describe('what an official is told about a replacement order', () => {
+  const day = 86_400_000;
+  const issued = Date.parse('2023-03-10T10:00:00Z');
+  const order = { id: 7, state: 'issued', approved_at: issued - day, issued_at: issued };
+  it('once approved: where to collect; after the handover only the latest receipt step due', () => {
+    expect(orderMessageDue({ ...order, state: 'approved', issued_at: null }, issued)).toEqual({
+      key: 'order-7:collect',
+      at: issued - day,
+    });
+    expect(orderMessageDue(order, issued + day - 1)).toBeNull();
+    expect(orderMessageDue(order, issued + day)?.key).toBe('order-7:receipt-P1D');
+    expect(orderMessageDue(order, issued + 5 * day)?.key).toBe('order-7:receipt-P3D');
+    expect(orderMessageDue(order, issued + 30 * day)).toEqual({
+      key: 'order-7:receipt-P7D',
+      at: issued + 7 * day,
+    });
+  });
+  it('tells each person once per round: a second step to the same person is merged', () => {
+    const told = new Map<string, string>();
+    const boss = { key: 'p9', address: 'boss@x.org', language: null };
+    const head = { key: 'p8', address: 'head@x.org', language: null };
+    expect(tellOnce(told, [boss], 'escalate-P1D-supervisor#0')).toEqual({ to: [boss], merged: [] });
+    expect(tellOnce(told, [boss, head], 'escalate-P3D-unit-head#0')).toEqual({
+      to: [head],
+      merged: [boss],
+    });
+    expect(told.get('p9')).toBe('escalate-P1D-supervisor#0');
   });
 });

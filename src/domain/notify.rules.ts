@@ -1,6 +1,7 @@
 import { Duration } from 'luxon';
 import { notifyOf, resolvePhaseOf, type MandateDocument } from './mandate.model.js';
-import { addDuration, endOfDay, startOfDay, type Instant } from './time.js';
+import { addDuration, DAY_MS, endOfDay, startOfDay, type Instant } from './time.js';
+import type { Language } from './notify.messages.js';
 import { resolveDeadlineOf } from './status.rules.js';
 
 export type Recipient = 'official' | 'supervisor' | 'unit-head' | 'officers';
@@ -173,4 +174,48 @@ export function plannedSteps(
     }
   }
   return out.sort((a, b) => a.at - b.at);
+}
+
+/** Someone a message is addressed to: a person (by id) or an officer's account. */
+export interface Addressee {
+  key: string;
+  address: string | null;
+  /** The language the recipient's account reads in, if they have one and chose. */
+  language: Language | null;
+}
+
+/**
+ * One message per person per finding and round: of `to`, those not yet told (now told, with
+ * `step`), and those told already by another step of the same round (kept as merged, not sent).
+ */
+export function tellOnce(
+  told: Map<string, string>,
+  to: readonly Addressee[],
+  step: string,
+): { to: Addressee[]; merged: Addressee[] } {
+  const merged = to.filter((r) => told.has(r.key));
+  const fresh = to.filter((r) => !told.has(r.key));
+  for (const r of fresh) told.set(r.key, step);
+  return { to: fresh, merged };
+}
+
+/** Days after a handover on which an unconfirmed receipt is reminded. */
+export const RECEIPT_STEPS = [1, 3, 7] as const;
+
+/**
+ * What an official is told about a replacement order by `now`: once when it is approved (what is
+ * reserved and where), then to confirm receipt 1, 3 and 7 days after the handover — only the
+ * latest step that has fallen due.
+ */
+export function orderMessageDue(
+  o: { id: number; state: string; approved_at: number | null; issued_at: number | null },
+  now: Instant,
+): { key: string; at: Instant } | null {
+  if (o.state === 'approved')
+    return o.approved_at === null ? null : { key: `order-${o.id}:collect`, at: o.approved_at };
+  if (o.issued_at === null) return null;
+  const step = [...RECEIPT_STEPS].reverse().find((d) => o.issued_at! + d * DAY_MS <= now);
+  return step === undefined
+    ? null
+    : { key: `order-${o.id}:receipt-P${step}D`, at: o.issued_at + step * DAY_MS };
 }

@@ -264,11 +264,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
     async setLanguage(actor: Actor, language: 'en' | 'ru'): Promise<void> {
       await writeTransaction(store, async (tx) => {
         const now = clock.now();
-        await tx
-          .updateTable('accounts')
-          .set({ language })
-          .where('id', '=', actor.accountId)
-          .execute();
+        await updateAccount(tx, actor.accountId, { language });
         await recordAudit(tx, now, {
           actor: auditActor(actor),
           action: 'account.language',

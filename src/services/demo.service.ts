@@ -9,6 +9,7 @@ import {
 import { AppError } from '../domain/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { countAuditByActor } from '../store/audit.repository.js';
+import { clearAllTables, countPeopleAndDevices, hasAnyPerson } from '../store/demo.repository.js';
 import type { Store } from '../store/database.js';
 import { getSetting, putSetting } from '../store/settings.repository.js';
 import { getUnitHeads } from '../store/units.repository.js';
@@ -124,42 +125,6 @@ async function receiveDemoStock(r: ReturnType<typeof makeReplacementService>): P
   await r.receive(actor, { devices });
 }
 
-const TABLES = [
-  'declarations',
-  'campaign_people',
-  'campaigns',
-  'unknowns',
-  'device_sources',
-  'checkins',
-  'idempotency_keys',
-  'scim_identities',
-  'scim_groups',
-  'statements',
-  'notifications',
-  'reports',
-  'catalogue_items',
-  'stock_units',
-  'replacement_orders',
-  'order_events',
-  'custody_events',
-  'sanitised_devices',
-  'sanitisations',
-  'accounts',
-  'sessions',
-  'api_tokens',
-  'findings',
-  'attestations',
-  'exemptions',
-  'mandate_events',
-  'mandate_versions',
-  'mandates',
-  'devices',
-  'people',
-  'units',
-  'audit_log',
-  'settings',
-] as const;
-
 /**
  * Loads the demo into an empty database, or reloads its own; refuses a database with other data.
  * The demo replays March 2023 on a clock of its own, so its history reads as it happened.
@@ -170,8 +135,7 @@ export function makeDemoService(deps: { store: Store }) {
   async function holdsOnlyDemo(): Promise<'empty' | 'demo' | 'other'> {
     const actors = await countAuditByActor(store.db);
     if (actors.length === 0) {
-      const people = await store.db.selectFrom('people').select('id').limit(1).execute();
-      return people.length === 0 ? 'empty' : 'other';
+      return (await hasAnyPerson(store.db)) ? 'other' : 'empty';
     }
     if (actors.every((a) => a.actor === DEMO_ACTOR)) return 'demo';
     return 'other';
@@ -190,9 +154,9 @@ export function makeDemoService(deps: { store: Store }) {
         );
       }
       if (state === 'demo' && (await getSetting(store.db, 'demo_version')) === DEMO_VERSION) {
-        return { loaded: false, ...(await counts()) };
+        return { loaded: false, ...(await countPeopleAndDevices(store.db)) };
       }
-      if (state === 'demo') for (const t of TABLES) await store.db.deleteFrom(t).execute();
+      if (state === 'demo') await clearAllTables(store.db);
       const script = generateDemo();
       const clock = fixedClock(0);
       const at = (text: string): number => parseInstant(text, 'UTC')!;
@@ -285,19 +249,7 @@ export function makeDemoService(deps: { store: Store }) {
       for (const e of events) await e.run();
       await createDemoAccounts(store, clock);
       await putSetting(store.db, 'demo_version', DEMO_VERSION);
-      return { loaded: true, ...(await counts()) };
+      return { loaded: true, ...(await countPeopleAndDevices(store.db)) };
     },
   };
-
-  async function counts(): Promise<{ people: number; devices: number }> {
-    const p = await store.db
-      .selectFrom('people')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirst();
-    const d = await store.db
-      .selectFrom('devices')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirst();
-    return { people: Number(p?.n ?? 0), devices: Number(d?.n ?? 0) };
-  }
 }

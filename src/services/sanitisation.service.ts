@@ -30,6 +30,7 @@ import {
   listSanitisations,
   markVerified,
   sanitisedDevices,
+  setCertificateNumber,
   type SanitisationRow,
 } from '../store/sanitisation.repository.js';
 import type { Db } from '../store/schema.js';
@@ -270,11 +271,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
           ),
         );
         if (!r.certificate)
-          await tx
-            .updateTable('sanitisations')
-            .set({ certificate: certificateNumber(id, r.performedOn) })
-            .where('id', '=', id)
-            .execute();
+          await setCertificateNumber(tx, id, certificateNumber(id, r.performedOn));
         await recordAudit(tx, now, {
           actor: auditActor(actor),
           action: 'sanitisation.record',

@@ -154,3 +154,28 @@ export async function getAnyAccountOfPerson(
 ): Promise<AccountRow | undefined> {
   return db.selectFrom('accounts').selectAll().where('person_id', '=', personId).executeTakeFirst();
 }
+
+/** Enabled accounts with the officer role: their address and language. */
+export async function listOfficerAddresses(
+  db: Db,
+): Promise<{ email: string; language: string | null }[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['email', 'roles', 'language'])
+    .where('disabled', '=', 0)
+    .execute();
+  return rows
+    .filter((a) => (JSON.parse(a.roles) as string[]).includes('officer'))
+    .map((a) => ({ email: a.email, language: a.language }));
+}
+
+/** The language each linked person's account reads in, where one is set. */
+export async function listPersonLanguages(db: Db): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('accounts')
+    .select(['person_id', 'language'])
+    .where('person_id', 'is not', null)
+    .where('language', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.person_id!, r.language!]));
+}

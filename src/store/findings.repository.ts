@@ -121,3 +121,13 @@ export async function hasOpenFindingOfOwner(
     .executeTakeFirst();
   return r !== undefined;
 }
+
+/** When a finding closed, if it has. */
+export async function getFindingClosedAt(db: Db, id: number): Promise<number | null> {
+  const f = await db
+    .selectFrom('findings')
+    .select('closed_at')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return f?.closed_at ?? null;
+}

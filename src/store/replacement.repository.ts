@@ -225,3 +225,45 @@ export async function workflowDevices(db: Db, deviceIds: string[]): Promise<Set<
   }
   return out;
 }
+
+/** Orders an official is to be told about: approved (collect), or issued and not yet confirmed. */
+export async function listOrdersToTell(db: Db) {
+  return db
+    .selectFrom('replacement_orders as o')
+    .leftJoin('stock_units as s', 's.device_id', 'o.new_device_id')
+    .select([
+      'o.id',
+      'o.finding_id',
+      'o.mandate_id',
+      'o.old_device_id',
+      'o.person_id',
+      'o.new_device_id',
+      'o.state',
+      'o.approved_at',
+      'o.issued_at',
+      's.location',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('o.state', '=', 'approved'),
+        eb.and([
+          eb('o.issued_at', 'is not', null),
+          eb('o.confirmed_at', 'is', null),
+          eb('o.state', 'in', ['issued', 'returned', 'sanitised']),
+        ]),
+      ]),
+    )
+    .execute();
+}
+
+/** An order's state and whether its receipt is confirmed. */
+export async function getOrderProgress(
+  db: Db,
+  id: number,
+): Promise<{ state: string; confirmed_at: number | null } | undefined> {
+  return db
+    .selectFrom('replacement_orders')
+    .select(['state', 'confirmed_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}

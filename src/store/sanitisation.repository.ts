@@ -116,3 +116,8 @@ export async function markVerified(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Gives a record the certificate number made from its id (when none was given). */
+export async function setCertificateNumber(db: Db, id: number, certificate: string): Promise<void> {
+  await db.updateTable('sanitisations').set({ certificate }).where('id', '=', id).execute();
+}

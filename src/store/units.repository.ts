@@ -64,3 +64,24 @@ export async function getUnitHeads(db: Db, paths: string[]): Promise<Map<string,
   }
   return out;
 }
+
+/** The nearest head of a unit: its own, else its parent's, up to the root. */
+export async function getNearestHead(db: Db, unit: string): Promise<string | null> {
+  const chain = unitPathAncestry(unit);
+  const heads = await getUnitHeads(db, [...chain]);
+  for (const u of [...chain].reverse()) {
+    const head = heads.get(u);
+    if (head) return head;
+  }
+  return null;
+}
+
+/** Every unit with a head: the head and the unit's path. */
+export async function listHeadedUnits(db: Db): Promise<{ path: string; head: string }[]> {
+  const rows = await db
+    .selectFrom('units')
+    .select(['path', 'head_person_id'])
+    .where('head_person_id', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ path: r.path, head: r.head_person_id! }));
+}
