@@ -154,3 +154,16 @@ export const findingSchema = object(
 export function answers(ok: unknown, code = 200) {
   return { [code]: ok, '4xx': errorSchema, '5xx': errorSchema };
 }
+
+/**
+ * A success documented by what it is (its exact shape is not yet in the shared contract: the
+ * answer is serialised as it is), and the errors.
+ */
+export function described(description: string, code = 200) {
+  return { [code]: { description }, '4xx': errorSchema, '5xx': errorSchema };
+}
+
+/** No content on success (204), and the errors. */
+export function answersNothing(description: string) {
+  return { 204: { description, type: 'null' }, '4xx': errorSchema, '5xx': errorSchema };
+}

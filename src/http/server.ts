@@ -47,7 +47,9 @@ export async function buildServer(
         version: '1',
         description:
           'Sign in with POST /api/v1/auth/login (session cookie; send x-csrf-token on writes) or use `Authorization: Bearer TOKEN`. Errors are { error, message, requestId }.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       },
+      servers: [{ url: '/', description: 'The phaseout server that serves this document' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },

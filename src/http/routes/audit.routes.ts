@@ -1,3 +1,4 @@
+import { described } from '../schemas.js';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { authorize } from '../access.js';
@@ -8,6 +9,8 @@ export function registerAuditRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/audit',
     {
       schema: {
+        operationId: 'listAudit',
+        response: described('Audit entries with the cursor of the next page'),
         tags: ['audit'],
         summary: 'Audit entries in sequence order from a cursor',
         querystring: {
@@ -29,6 +32,8 @@ export function registerAuditRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/audit/verify',
     {
       schema: {
+        operationId: 'verifyAudit',
+        response: described('Whether the chain holds, its head, and the first broken entry if any'),
         tags: ['audit'],
         summary: 'Recompute the chain; names the first broken entry and the head',
       },

@@ -1,3 +1,4 @@
+import { answers, described } from '../schemas.js';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { capabilitiesOf, reachOf } from '../../domain/access.policy.js';
@@ -13,6 +14,9 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     {
       config: { public: true },
       schema: {
+        operationId: 'signIn',
+        security: [],
+        response: described('Signed in: the session cookie is set'),
         tags: ['auth'],
         summary:
           'Sign in with email and password; sets an HttpOnly, SameSite=Strict session cookie',
@@ -39,21 +43,21 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     {
       config: { public: true },
       schema: {
+        operationId: 'signInMethods',
+        security: [],
         tags: ['auth'],
         summary: 'How one may sign in here: password, and single sign-on when configured',
-        response: {
-          200: {
-            type: 'object',
-            required: ['password', 'sso'],
-            properties: {
-              password: { type: 'boolean' },
-              sso: {
-                type: ['string', 'null'],
-                description: 'Where the single sign-on starts, or null when not configured',
-              },
+        response: answers({
+          type: 'object',
+          required: ['password', 'sso'],
+          properties: {
+            password: { type: 'boolean' },
+            sso: {
+              type: ['string', 'null'],
+              description: 'Where the single sign-on starts, or null when not configured',
             },
           },
-        },
+        }),
       },
     },
     () => ({ password: true, sso: app.sso ? '/auth/oidc/login' : null }),
@@ -61,7 +65,14 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
 
   server.post(
     '/api/v1/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session' } },
+    {
+      schema: {
+        operationId: 'signOut',
+        response: described('Signed out: the session has ended'),
+        tags: ['auth'],
+        summary: 'End this session',
+      },
+    },
     async (req, reply) => {
       const actor = authorize(req, 'read');
       const session = req.cookies[SESSION_COOKIE];
@@ -77,6 +88,10 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/auth/me',
     {
       schema: {
+        operationId: 'whoAmI',
+        response: described(
+          'The account: email, roles, personId, units, capabilities, sees, csrfToken',
+        ),
         tags: ['auth'],
         summary:
           'The signed-in account, its CSRF token, what it may do (`capabilities`: the permissions of the access policy) and how far it sees (`sees`: all, units or self)',
@@ -101,6 +116,8 @@ export function registerAuthRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/auth/me/language',
     {
       schema: {
+        operationId: 'setMyLanguage',
+        response: described('The language is kept'),
         tags: ['auth'],
         summary: 'The language you read in; reminders and escalations to you come in it',
         body: {

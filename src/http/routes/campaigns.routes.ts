@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { authorize, reader } from '../access.js';
-import { answers } from '../schemas.js';
+import { answers, answersNothing } from '../schemas.js';
 
 const open = { type: 'object', additionalProperties: true } as const;
 const idParam = {
@@ -18,6 +18,7 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns',
     {
       schema: {
+        operationId: 'openCampaign',
         tags: ['campaigns'],
         summary:
           'Open a declaration campaign `{id, title, scope: {units, tags}, due}` (officer, admin)',
@@ -35,6 +36,7 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns',
     {
       schema: {
+        operationId: 'listCampaigns',
         tags: ['campaigns'],
         summary: 'Every campaign with its progress within your scope',
         response: answers({ type: 'array', items: open }),
@@ -46,6 +48,7 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns/:id',
     {
       schema: {
+        operationId: 'getCampaign',
         tags: ['campaigns'],
         summary:
           'A campaign: people, confirmed, notStarted, inProgress, devicesDeclared, late (within your scope); `byUnit` adds units',
@@ -67,6 +70,7 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns/:id/people',
     {
       schema: {
+        operationId: 'listCampaignPeople',
         tags: ['campaigns'],
         summary: 'The people of a campaign within your scope, optionally by state',
         params: idParam,
@@ -85,6 +89,7 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns/:id/models',
     {
       schema: {
+        operationId: 'listDeclaredModels',
         tags: ['campaigns'],
         summary:
           'The models most often declared in a campaign (by three people or more), for the declaration form',
@@ -111,6 +116,7 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns/:id/declarations',
     {
       schema: {
+        operationId: 'declareDevices',
         tags: ['campaigns'],
         summary:
           'Declare devices `{devices: [{class, platform, manufacturer, model, ownership, purposes, serial, imei}], complete, none}` for yourself; an officer names `person` to record a paper form',
@@ -128,6 +134,7 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns/:id/attestations',
     {
       schema: {
+        operationId: 'attestCampaign',
         tags: ['campaigns'],
         summary:
           'A unit head attests `{unit, exceptions: [{person, reason}], note}` that every person of the unit has declared (409 naming who has not)',
@@ -145,6 +152,8 @@ export function registerCampaignRoutes(server: FastifyInstance, app: App): void 
     '/api/v1/campaigns/:id/declarations/:device',
     {
       schema: {
+        operationId: 'takeBackDeclaration',
+        response: answersNothing('Taken back'),
         tags: ['campaigns'],
         summary: 'Take back a wrongly declared device before the due date',
         params: {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { authorize, reader } from '../access.js';
-import { answers } from '../schemas.js';
+import { answers, described } from '../schemas.js';
 import { open, str } from './replacement.schemas.js';
 
 /** The catalogue of replacement models and the stock of them. */
@@ -11,6 +11,7 @@ export function registerCatalogueRoutes(server: FastifyInstance, app: App): void
     '/api/v1/catalogue',
     {
       schema: {
+        operationId: 'listCatalogue',
         tags: ['replacement'],
         summary: 'Catalogue items, the mandates that offer them, and their stock',
         response: answers({ type: 'array', items: open({ id: str, model: str }) }),
@@ -23,6 +24,8 @@ export function registerCatalogueRoutes(server: FastifyInstance, app: App): void
     '/api/v1/catalogue/:id',
     {
       schema: {
+        operationId: 'putCatalogueItem',
+        response: described('The item as stored'),
         tags: ['replacement'],
         summary:
           'Create or change a catalogue item (class, platform, manufacturer, model, notes, active)',
@@ -37,6 +40,8 @@ export function registerCatalogueRoutes(server: FastifyInstance, app: App): void
     '/api/v1/stock',
     {
       schema: {
+        operationId: 'listStock',
+        response: described('Stock per item and location'),
         tags: ['replacement'],
         summary: 'Stock units per catalogue item and location: total, reserved, free',
       },
@@ -54,6 +59,8 @@ export function registerCatalogueRoutes(server: FastifyInstance, app: App): void
     '/api/v1/stock',
     {
       schema: {
+        operationId: 'receiveStock',
+        response: described('The units received'),
         tags: ['replacement'],
         summary:
           'Receive stock: `devices` [{id, item, location, serial, imei}] or `csv` with those columns; all or nothing',

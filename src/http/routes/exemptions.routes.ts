@@ -25,6 +25,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
     '/api/v1/exemptions',
     {
       schema: {
+        operationId: 'requestExemption',
         tags: ['exemptions'],
         summary: 'Request an exemption for one device or one person',
         response: answers(exemptionSchema, 201),
@@ -56,6 +57,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
       `/api/v1/exemptions/:id/${action}`,
       {
         schema: {
+          operationId: `${action}Exemption`,
           tags: ['exemptions'],
           summary: `${action[0]!.toUpperCase()}${action.slice(1)} an exemption`,
           response: answers(exemptionSchema),
@@ -73,6 +75,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
     '/api/v1/exemptions/:id',
     {
       schema: {
+        operationId: 'getExemption',
         tags: ['exemptions'],
         summary: 'One exemption',
         response: answers(exemptionSchema),
@@ -89,6 +92,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
     '/api/v1/exemptions',
     {
       schema: {
+        operationId: 'listExemptions',
         tags: ['exemptions'],
         summary:
           'Exemptions within your scope; `state=requested` is the approver queue; `format=csv` is the register',
@@ -118,6 +122,7 @@ export function registerExemptionRoutes(server: FastifyInstance, app: App): void
     '/api/v1/attestations',
     {
       schema: {
+        operationId: 'listAttestations',
         tags: ['attestations'],
         summary:
           'The register of attestations within your scope: unit or person, phase, by whom, when, note',

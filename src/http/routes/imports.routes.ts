@@ -70,6 +70,7 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
       {
         bodyLimit: IMPORT_LIMIT,
         schema: {
+          operationId: kind === 'devices' ? 'importDevices' : 'importPeople',
           tags: ['imports'],
           summary:
             kind === 'devices'
@@ -112,6 +113,7 @@ export function registerImportRoutes(server: FastifyInstance, app: App): void {
     {
       bodyLimit: 8 * 1024 * 1024,
       schema: {
+        operationId: 'checkIn',
         tags: ['imports'],
         summary:
           'Device check-ins: a JSON array of at most 1,000 `{serial | imei | id, observedAt, …fields}`; `Idempotency-Key` makes a retry safe',

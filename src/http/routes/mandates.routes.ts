@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import { auditActor, type Visibility } from '../../domain/access.policy.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { authorize, reader } from '../access.js';
-import { answers, findingSchema, mandateSchema, statusSchema } from '../schemas.js';
+import { answers, findingSchema, mandateSchema, statusSchema, described } from '../schemas.js';
 
 /**
  * The unit whose counts a caller may ask for: anyone who sees everything, any unit; a unit head,
@@ -42,6 +42,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/mandates',
     {
       schema: {
+        operationId: 'listMandates',
         tags: ['mandates'],
         summary: 'Every mandate with its current version',
         response: answers({ type: 'array', items: mandateSchema }),
@@ -57,6 +58,8 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/mandates/:id',
     {
       schema: {
+        operationId: 'getMandate',
+        response: described('The mandate with its versions and their documents'),
         tags: ['mandates'],
         summary: 'One mandate with its versions and their documents',
         params: idParam,
@@ -75,6 +78,8 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/mandates/:id/notify',
     {
       schema: {
+        operationId: 'getMandateLadder',
+        response: described('The ladder and the messages it will send'),
         tags: ['mandates'],
         summary:
           'The notification ladder (reminders, escalations, digest) and what it will send from asOf, per step and day, within your scope',
@@ -105,6 +110,10 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/mandates/apply',
     {
       schema: {
+        operationId: 'applyMandates',
+        response: described(
+          'What the application did (or, in a dry run, would do): per mandate, findings opened and closed',
+        ),
         tags: ['mandates'],
         summary: 'Apply mandate YAML (all or nothing); dryRun shows what would open and close',
         body: {
@@ -136,6 +145,8 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/mandates/:id/withdraw',
     {
       schema: {
+        operationId: 'withdrawMandate',
+        response: described('The mandate is withdrawn; how many findings closed'),
         tags: ['mandates'],
         summary: 'Withdraw a mandate: its open findings close',
         params: idParam,
@@ -163,6 +174,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/status',
     {
       schema: {
+        operationId: 'getStatus',
         tags: ['status'],
         summary:
           'The objects of `status --json`, as of any moment; `unit` limits the counts to a unit and below (unit heads: one of theirs)',
@@ -197,6 +209,8 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/status/series',
     {
       schema: {
+        operationId: 'getStatusSeries',
+        response: described('Open devices per day'),
         tags: ['status'],
         summary: 'Open devices day by day from the mandate’s issue to asOf: the burn-down',
         querystring: {
@@ -233,6 +247,7 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/findings',
     {
       schema: {
+        operationId: 'listFindings',
         tags: ['findings'],
         summary: 'Findings opened by a moment with their state then, within your scope',
         response: answers({ type: 'array', items: findingSchema }),
@@ -270,6 +285,8 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/attestations',
     {
       schema: {
+        operationId: 'attestPhase',
+        response: described('The attestation as recorded'),
         tags: ['attestations'],
         summary: 'Attest a phase for a unit you head, or for yourself',
         body: {

@@ -1,3 +1,4 @@
+import { described } from '../schemas.js';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { formatInstant } from '../../domain/time.js';
@@ -21,6 +22,8 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/notifications',
     {
       schema: {
+        operationId: 'listNotifications',
+        response: described('Messages, newest first, without their bodies'),
         tags: ['notifications'],
         summary:
           'Reminders and escalations planned and sent, newest first: per person (owner), per finding (mandate + device), the dead-letter list (state=dead)',
@@ -78,6 +81,8 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/reports',
     {
       schema: {
+        operationId: 'listReports',
+        response: described('Kept reports, newest first'),
         tags: ['reports'],
         summary: 'Recurring status reports kept for download (mandate `reports`), newest first',
         querystring: { type: 'object', properties: { mandate: { type: 'string' } } },
@@ -101,6 +106,8 @@ export function registerNotifyRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/reports/:id/:format',
     {
       schema: {
+        operationId: 'getReport',
+        response: described('The report as PDF, or CSV'),
         tags: ['reports'],
         summary:
           'One report as PDF or CSV by unit, or `register`: its register of exemptions (CSV)',

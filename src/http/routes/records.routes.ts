@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { authorize, reader } from '../access.js';
-import { answers, deviceSchema, pageOf, personSchema } from '../schemas.js';
+import { answers, deviceSchema, pageOf, personSchema, described } from '../schemas.js';
 
 const idParam = {
   type: 'object',
@@ -27,8 +27,10 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
       `/api/v1/${kind}`,
       {
         schema: {
+          operationId: kind === 'devices' ? 'createDevice' : 'createPerson',
           tags: [kind],
           summary: `Create a ${noun} (takes effect now)`,
+          response: described(`The ${noun} as created, with its ETag`, 201),
           body: {
             type: 'object',
             required: ['id'],
@@ -50,8 +52,10 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
         method,
         url: `/api/v1/${kind}/:id`,
         schema: {
+          operationId: `${method === 'PUT' ? 'replace' : 'update'}${kind === 'devices' ? 'Device' : 'Person'}`,
           tags: [kind],
           summary: `${method === 'PUT' ? 'Replace' : 'Change some fields of'} a ${noun}; needs If-Match with its ETag (428 without, 412 when stale)`,
+          response: described(`The ${noun} as stored, with its new ETag`),
           params: idParam,
           body: anyBody,
         },
@@ -76,6 +80,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/devices/:id',
     {
       schema: {
+        operationId: 'getDevice',
         tags: ['devices'],
         summary: 'One device (404 when missing or out of scope)',
         response: answers(deviceSchema),
@@ -105,6 +110,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/devices',
     {
       schema: {
+        operationId: 'listDevices',
         tags: ['devices'],
         summary: 'Devices with filters; `next` is the cursor for the following page',
         response: answers(pageOf(deviceSchema)),
@@ -135,6 +141,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/people/:id',
     {
       schema: {
+        operationId: 'getPerson',
         tags: ['people'],
         summary: 'One person (404 when missing or out of scope)',
         response: answers(personSchema),
@@ -162,6 +169,7 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/people',
     {
       schema: {
+        operationId: 'listPeople',
         tags: ['people'],
         summary: 'People with filters; `next` is the cursor for the following page',
         response: answers(pageOf(personSchema)),
@@ -187,6 +195,8 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
     '/api/v1/devices/:id/no-official-use',
     {
       schema: {
+        operationId: 'stateNoOfficialUse',
+        response: described('The statement as kept, and the findings it closed'),
         tags: ['devices'],
         summary: 'As its owner, state that a device is no longer used for official business',
         params: idParam,
@@ -200,7 +210,14 @@ export function registerRecordRoutes(server: FastifyInstance, app: App): void {
 
   server.get(
     '/api/v1/units',
-    { schema: { tags: ['units'], summary: 'Units within your scope, with their heads' } },
+    {
+      schema: {
+        operationId: 'listUnits',
+        response: described('Units with their heads'),
+        tags: ['units'],
+        summary: 'Units within your scope, with their heads',
+      },
+    },
     async (req) => {
       const { actor } = reader(req);
       return app.directory.units(actor);

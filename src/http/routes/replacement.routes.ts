@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import type { Permission } from '../../domain/access.policy.js';
 import { authorize, reader } from '../access.js';
-import { answers } from '../schemas.js';
+import { answers, described } from '../schemas.js';
 import {
   bulkBody,
   effectSchema,
@@ -32,6 +32,8 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     '/api/v1/replacements',
     {
       schema: {
+        operationId: 'listReplacements',
+        response: described('Orders, newest first'),
         tags: ['replacement'],
         summary:
           'Replacement orders within your scope, newest first; `state` may list several (a,b); `unconfirmed=true`: issued and not confirmed by the official; `format=csv`',
@@ -76,6 +78,8 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     '/api/v1/replacements/by-unit',
     {
       schema: {
+        operationId: 'countReplacementsByUnit',
+        response: described('Orders by unit and state'),
         tags: ['replacement'],
         summary: 'Orders counted by unit (cut to `depth` levels) and state, within your scope',
         querystring: {
@@ -102,6 +106,8 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     '/api/v1/replacements/shortage',
     {
       schema: {
+        operationId: 'getReplacementShortage',
+        response: described('Per mandate: caught devices, stock and what is short'),
         tags: ['replacement'],
         summary:
           'Per mandate that asks for replacements: caught devices without an order and requests awaiting approval against free stock; a warning when the due date cannot be met',
@@ -114,6 +120,7 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     '/api/v1/replacements',
     {
       schema: {
+        operationId: 'requestReplacement',
         tags: ['replacement'],
         summary: 'Request one of the offered models for a device a mandate caught',
         response: answers(orderSchema, 201),
@@ -136,6 +143,7 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     '/api/v1/replacements/:id',
     {
       schema: {
+        operationId: 'getReplacement',
         tags: ['replacement'],
         summary: 'One order with its steps (who, when, where)',
         params: idParam,
@@ -198,7 +206,14 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     server.post<{ Params: { id: number }; Body: StepBody | undefined }>(
       `/api/v1/replacements/:id/${step}`,
       {
-        schema: { tags: ['replacement'], summary, params: idParam, body: stepBody },
+        schema: {
+          operationId: `${step}Replacement`,
+          tags: ['replacement'],
+          summary,
+          params: idParam,
+          body: stepBody,
+          response: described('The order after the step'),
+        },
         // A step may be posted without a body.
         preValidation: (req, _reply, done) => {
           req.body ??= {};
@@ -213,6 +228,7 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     '/api/v1/replacements/:id/preview',
     {
       schema: {
+        operationId: 'previewIssue',
         tags: ['replacement'],
         summary:
           'What issuing (with `swap`: and taking the old device back) would open and close, without doing it',
@@ -233,6 +249,8 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
       `/api/v1/replacements/bulk/${step}`,
       {
         schema: {
+          operationId: `bulk${step[0]!.toUpperCase()}${step.slice(1)}Replacements`,
+          response: described('Every order after the step'),
           tags: ['replacement'],
           summary: `${step[0]!.toUpperCase()}${step.slice(1)} many orders at once (orders, old devices, or a CSV): all or nothing, every refused entry listed`,
           body: bulkBody,
@@ -258,6 +276,8 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     '/api/v1/devices/:id/custody',
     {
       schema: {
+        operationId: 'getCustody',
+        response: described('Every handover of the device, oldest first'),
         tags: ['devices'],
         summary:
           'A device’s chain of custody: every handover (from, to, place, time, who recorded it)',

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { SANITISATION_METHODS } from '../../domain/replacement.rules.js';
 import { authorize, reader } from '../access.js';
-import { answers } from '../schemas.js';
+import { answers, described } from '../schemas.js';
 import { idParam, sanitisationSchema } from './replacement.schemas.js';
 
 /** Sanitisation records (NIST SP 800-88), their verification and certificates. */
@@ -12,6 +12,7 @@ export function registerSanitisationRoutes(server: FastifyInstance, app: App): v
     '/api/v1/sanitisations',
     {
       schema: {
+        operationId: 'listSanitisations',
         tags: ['replacement'],
         summary: 'Sanitisation records, newest first',
         response: answers({ type: 'array', items: sanitisationSchema }),
@@ -24,6 +25,7 @@ export function registerSanitisationRoutes(server: FastifyInstance, app: App): v
     '/api/v1/sanitisations',
     {
       schema: {
+        operationId: 'recordSanitisation',
         tags: ['replacement'],
         summary: `Record a sanitisation (NIST SP 800-88: ${SANITISATION_METHODS.join(', ')}) of one device or a batch; you are the operator, someone else verifies`,
         body: { type: 'object', additionalProperties: true },
@@ -41,6 +43,7 @@ export function registerSanitisationRoutes(server: FastifyInstance, app: App): v
     '/api/v1/sanitisations/:id',
     {
       schema: {
+        operationId: 'getSanitisation',
         tags: ['replacement'],
         summary: 'One sanitisation record',
         params: idParam,
@@ -54,6 +57,7 @@ export function registerSanitisationRoutes(server: FastifyInstance, app: App): v
     '/api/v1/sanitisations/:id/verify',
     {
       schema: {
+        operationId: 'verifySanitisation',
         tags: ['replacement'],
         summary:
           'Verify a sanitisation record (not its operator): its devices become wiped or destroyed',
@@ -68,6 +72,8 @@ export function registerSanitisationRoutes(server: FastifyInstance, app: App): v
     '/api/v1/sanitisations/:id/certificate',
     {
       schema: {
+        operationId: 'getSanitisationCertificate',
+        response: described('The certificate as PDF'),
         tags: ['replacement'],
         summary: 'The certificate of sanitisation of a verified record, as PDF',
         params: idParam,
