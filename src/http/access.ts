@@ -75,8 +75,9 @@ export function registerAccess(server: FastifyInstance, app: App): void {
     req.csrf = found.csrf;
   });
 
-  // Cookie-authenticated writes must echo the session's CSRF token (from sign-in or /auth/me).
-  server.addHook('preHandler', (req, _reply, done) => {
+  // Cookie-authenticated writes must echo the session's CSRF token (from sign-in or /auth/me),
+  // checked before the request itself is.
+  server.addHook('preValidation', (req, _reply, done) => {
     if (req.via !== 'session' || SAFE.has(req.method)) return done();
     const sent = req.headers['x-csrf-token'] ?? (req.body as { _csrf?: string } | undefined)?._csrf;
     if (sent === req.csrf) return done();

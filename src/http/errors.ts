@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../domain/errors.js';
 
 /** HTTP status by error code. */
@@ -28,6 +29,21 @@ export function handleError(
     return;
   }
   const fe = err as FastifyError;
+  if (fe.validation && hasZodFastifySchemaValidationErrors(fe)) {
+    // A contract route: every problem at its field, as services report theirs.
+    const part = fe.validationContext === 'body' ? '' : `${fe.validationContext ?? ''}.`;
+    void reply.status(400).send({
+      error: 'invalid_input',
+      message: 'the request is refused',
+      requestId: req.id,
+      details: fe.validation.map((v) => ({
+        where:
+          `${part}${v.instancePath.slice(1).replace(/\//g, '.')}`.replace(/\.$/, '') || '(body)',
+        message: v.message ?? 'is not valid',
+      })),
+    });
+    return;
+  }
   if (fe.validation || (fe.statusCode && fe.statusCode < 500)) {
     void reply
       .status(fe.statusCode ?? 400)

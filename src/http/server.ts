@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import { openApiTransform } from './contract.js';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
@@ -40,6 +41,7 @@ export async function buildServer(
   await server.register(cookie);
   await server.register(formbody);
   await server.register(swagger, {
+    transform: openApiTransform,
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -163,7 +165,7 @@ export async function buildServer(
   registerReplacementRoutes(server, app);
   registerSanitisationRoutes(server, app);
   registerImportRoutes(server, app);
-  registerCampaignRoutes(server, app);
+  await registerCampaignRoutes(server, app);
   await registerScimRoutes(server, app);
   return server;
 }

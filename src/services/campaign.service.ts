@@ -1,4 +1,11 @@
-import { z } from 'zod';
+import {
+  CampaignAttestation,
+  Declaration,
+  OpenCampaign,
+  type CampaignPerson,
+  type CampaignStatus,
+  type DeclarationState,
+} from '../contract/campaigns.js';
 import type { Clock } from '../adapters/clock.js';
 import {
   auditActor,
@@ -8,19 +15,12 @@ import {
   type Actor,
   type Visibility,
 } from '../domain/access.policy.js';
-import {
-  DEVICE_CLASSES,
-  OWNERSHIPS,
-  PLATFORMS,
-  PURPOSES,
-  type Device,
-} from '../domain/device.model.js';
+import type { Device } from '../domain/device.model.js';
 import { AppError, invalidInput, problemsOf, type Problem } from '../domain/errors.js';
 import { isInScope, type Scope } from '../domain/scope.js';
 import { isOverdue } from '../domain/status.rules.js';
 import { imeiKey, serialKey } from '../domain/source.normalise.js';
-import { endOfDay, formatInstant, isDay, parseDuration } from '../domain/time.js';
-import { notifySchema } from '../domain/mandate.model.js';
+import { endOfDay, formatInstant, parseDuration } from '../domain/time.js';
 import { cutUnitPath, normaliseUnitPath } from '../domain/unit-path.js';
 import {
   getCampaign,
@@ -60,90 +60,9 @@ import { recordAudit } from './audit.service.js';
 import { loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
 import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
-const lower = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .pipe(z.enum(values));
-const openSchema = z.strictObject({
-  id: slug,
-  title: z.string().trim().min(1, 'is required'),
-  scope: z
-    .strictObject({
-      units: z.array(z.string()).default([]),
-      tags: z.array(z.string()).default([]),
-    })
-    .default({ units: [], tags: [] }),
-  due: z.string().refine(isDay, 'must be a date YYYY-MM-DD'),
-  /** The campaign's own ladder, in a mandate's `notify` shape; without one, the defaults. */
-  notify: notifySchema.optional(),
-});
-const declaredDevice = z.strictObject({
-  class: lower(DEVICE_CLASSES),
-  platform: lower(PLATFORMS),
-  manufacturer: z.string().trim().min(1).max(200).nullable().optional(),
-  model: z.string().trim().min(1).max(200).nullable().optional(),
-  ownership: lower(OWNERSHIPS),
-  purposes: z.array(lower(PURPOSES)).min(1).default(['official']),
-  serial: z.string().trim().min(1).max(200).nullable().optional(),
-  imei: z.string().trim().min(1).max(50).nullable().optional(),
-  osVersion: z.string().trim().min(1).max(50).nullable().optional(),
-});
-const declareSchema = z.strictObject({
-  /** An officer recording a paper form names the person. */
-  person: z.string().trim().min(1).optional(),
-  devices: z.array(declaredDevice).max(50).default([]),
-  /** The person's statement that the list is complete. */
-  complete: z.boolean().default(false),
-  /** The person states they use no device for work. */
-  none: z.boolean().default(false),
-});
-
-/** A campaign's progress, within what the reader may see. */
-export interface CampaignStatus {
-  id: string;
-  title: string;
-  due: string;
-  scope: { units: string[]; tags: string[] };
-  openedAt: string;
-  people: number;
-  confirmed: number;
-  notStarted: number;
-  inProgress: number;
-  devicesDeclared: number;
-  late: number;
-  units?: {
-    unit: string;
-    people: number;
-    confirmed: number;
-    notStarted: number;
-    inProgress: number;
-  }[];
-  /** Unit heads' statements that every person of their unit has declared. */
-  attestations: {
-    unit: string;
-    by: string;
-    at: string;
-    exceptions: { person: string; reason: string }[];
-  }[];
-}
-
-export type DeclarationState = 'not-started' | 'in-progress' | 'confirmed';
-
+export type { CampaignStatus, DeclarationState };
 /** One person's standing in a campaign. */
-export interface CampaignPersonView {
-  person: string;
-  name: string;
-  unit: string;
-  state: DeclarationState;
-  declared: number;
-  /** The devices declared, by id. */
-  devices: string[];
-  usesNone: boolean;
-  confirmedAt: string | null;
-  late: boolean;
-}
+export type CampaignPersonView = CampaignPerson;
 
 function scopeOf(c: CampaignRow): Scope {
   const s = JSON.parse(c.scope) as { units: string[]; tags: string[] };
@@ -297,7 +216,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
     async open(actor: Actor, body: unknown): Promise<CampaignStatus> {
       if (!hasPermission(actor, 'campaigns.manage'))
         throw new AppError('forbidden', 'opening a campaign needs the officer or admin role');
-      const parsed = openSchema.safeParse(body);
+      const parsed = OpenCampaign.safeParse(body);
       if (!parsed.success) throw invalidInput('the campaign is refused', problemsOf(parsed.error));
       const f = parsed.data;
       const problems: Problem[] = [];
@@ -395,7 +314,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       id: string,
       body: unknown,
     ): Promise<{ devices: string[]; confirmed: boolean; late: boolean }> {
-      const parsed = declareSchema.safeParse(body);
+      const parsed = Declaration.safeParse(body);
       if (!parsed.success)
         throw invalidInput('the declaration is refused', problemsOf(parsed.error));
       const f = parsed.data;
@@ -538,20 +457,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       id: string,
       body: unknown,
     ): Promise<{ unit: string; at: string; exceptions: { person: string; reason: string }[] }> {
-      const parsed = z
-        .strictObject({
-          unit: z.string().min(1),
-          exceptions: z
-            .array(
-              z.strictObject({
-                person: z.string().trim().min(1),
-                reason: z.string().trim().min(1, 'is required'),
-              }),
-            )
-            .default([]),
-          note: z.string().trim().max(2000).optional(),
-        })
-        .safeParse(body);
+      const parsed = CampaignAttestation.safeParse(body);
       if (!parsed.success)
         throw invalidInput('the attestation is refused', problemsOf(parsed.error));
       const f = parsed.data;

@@ -21,7 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** One request to `/api/v1` with the session's CSRF token; a refusal becomes an `ApiError`. */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
@@ -132,47 +133,6 @@ export interface Device {
   }[];
 }
 
-/** A declaration campaign with its progress within your scope. */
-export interface Campaign {
-  id: string;
-  title: string;
-  due: string;
-  people: number;
-  confirmed: number;
-  notStarted: number;
-  inProgress: number;
-  devicesDeclared: number;
-  late: number;
-  attestations?: {
-    unit: string;
-    by: string;
-    at: string;
-    exceptions: { person: string; reason: string }[];
-  }[];
-}
-
-/** A model declared in a campaign by three people or more: the form suggests these first. */
-export interface DeclaredModel {
-  class: string;
-  platform: string;
-  manufacturer: string;
-  model: string;
-  people: number;
-}
-
-/** One person's standing in a campaign. */
-export interface CampaignPerson {
-  person: string;
-  name: string;
-  unit: string;
-  state: 'not-started' | 'in-progress' | 'confirmed';
-  declared: number;
-  devices: string[];
-  usesNone: boolean;
-  confirmedAt: string | null;
-  late: boolean;
-}
-
 export interface Mandate {
   id: string;
   title: string;
@@ -224,7 +184,7 @@ export interface Verify {
   broken?: { seq: number; reason: string };
 }
 
-const query = (params: Record<string, string | undefined>): string => {
+export const query = (params: Record<string, string | undefined>): string => {
   const q = new URLSearchParams(
     Object.entries(params).filter((e): e is [string, string] => !!e[1]),
   ).toString();
@@ -393,40 +353,6 @@ export type StepOptions = { swap?: boolean; place?: string; reason?: string; loc
 
 export const api = {
   catalogue: () => call<CatalogueItem[]>('GET', '/catalogue'),
-  campaigns: () => call<Campaign[]>('GET', '/campaigns'),
-  campaignPeople: (id: string, state?: string) =>
-    call<CampaignPerson[]>('GET', `/campaigns/${encodeURIComponent(id)}/people${query({ state })}`),
-  campaignModels: (id: string) =>
-    call<DeclaredModel[]>('GET', `/campaigns/${encodeURIComponent(id)}/models`),
-  declare: (
-    id: string,
-    body: {
-      devices?: {
-        class: string;
-        platform: string;
-        manufacturer: string | null;
-        model: string | null;
-        ownership: string;
-        serial: string | null;
-      }[];
-      complete?: boolean;
-      none?: boolean;
-    },
-  ) =>
-    call<{ devices: string[]; confirmed: boolean; late: boolean }>(
-      'POST',
-      `/campaigns/${encodeURIComponent(id)}/declarations`,
-      body,
-    ),
-  attestCampaign: (
-    id: string,
-    body: { unit: string; exceptions: { person: string; reason: string }[] },
-  ) => call<{ unit: string }>('POST', `/campaigns/${encodeURIComponent(id)}/attestations`, body),
-  takeBack: (id: string, device: string) =>
-    call<unknown>(
-      'DELETE',
-      `/campaigns/${encodeURIComponent(id)}/declarations/${encodeURIComponent(device)}`,
-    ),
   stock: () => call<StockLine[]>('GET', '/stock'),
   putItem: (id: string, item: Omit<CatalogueItem, 'id' | 'offeredBy' | 'stock'>) =>
     call<CatalogueItem>('PUT', `/catalogue/${encodeURIComponent(id)}`, item),

@@ -1,7 +1,13 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
-import { api, type Campaign, type CampaignPerson, type DeclaredModel } from '../api.js';
+import {
+  campaignOps as ops,
+  type CampaignPerson,
+  type CampaignStatus as Campaign,
+  type DeclaredModel,
+} from '../../../src/contract/campaigns.js';
+import { request } from '../client.js';
 import { deviceHref } from './People.js';
 
 /** Makers suggested after those already declared in the campaign: a phone is usually one of these. */
@@ -20,14 +26,16 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
   const [asked, setAsked] = useState<{ campaign: Campaign; me: CampaignPerson }[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const load = useCallback(() => {
-    void api.campaigns().then(
+    void request(ops.listCampaigns, {}).then(
       async (list) => {
         const mine = await Promise.all(
           list
             .filter((c) => c.people > 0)
             .map(async (c) => ({
               campaign: c,
-              me: (await api.campaignPeople(c.id)).find((p) => p.person === personId),
+              me: (await request(ops.listCampaignPeople, { params: { id: c.id } })).find(
+                (p) => p.person === personId,
+              ),
             })),
         );
         setAsked(
@@ -66,7 +74,9 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
                     <button
                       type="button"
                       onClick={() =>
-                        void api.takeBack(c.id, d).then(() => done(t('declarationTakenBack')), fail)
+                        void request(ops.takeBackDeclaration, {
+                          params: { id: c.id, device: d },
+                        }).then(() => done(t('declarationTakenBack')), fail)
                       }
                     >
                       {t('takeBack')}
@@ -90,9 +100,10 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
                   <button
                     type="button"
                     onClick={() =>
-                      void api
-                        .declare(c.id, { none: true })
-                        .then(() => done(t('declarationConfirmed')), fail)
+                      void request(ops.declareDevices, {
+                        params: { id: c.id },
+                        body: { none: true },
+                      }).then(() => done(t('declarationConfirmed')), fail)
                     }
                   >
                     {t('useNoDevice')}
@@ -103,9 +114,10 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
                     type="button"
                     onClick={() =>
                       window.confirm(t('confirmListComplete')) &&
-                      void api
-                        .declare(c.id, { complete: true })
-                        .then(() => done(t('declarationConfirmed')), fail)
+                      void request(ops.declareDevices, {
+                        params: { id: c.id },
+                        body: { complete: true },
+                      }).then(() => done(t('declarationConfirmed')), fail)
                     }
                   >
                     {t('listComplete')}
@@ -142,7 +154,9 @@ function DeclareDevice({
   // The models most often declared in this campaign come first; picking one fills in the rest.
   const [models, setModels] = useState<DeclaredModel[]>([]);
   useEffect(() => {
-    void api.campaignModels(campaign).then(setModels, () => setModels([]));
+    void request(ops.listDeclaredModels, { params: { id: campaign } }).then(setModels, () =>
+      setModels([]),
+    );
   }, [campaign]);
   const makers = [...new Set([...models.map((m) => m.manufacturer), ...MAKERS])];
   const set = (k: keyof typeof d) => (e: { target: { value: string } }) =>
@@ -164,8 +178,9 @@ function DeclareDevice({
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void api
-      .declare(campaign, {
+    void request(ops.declareDevices, {
+      params: { id: campaign },
+      body: {
         devices: [
           {
             class: d.class,
@@ -176,11 +191,11 @@ function DeclareDevice({
             serial: d.serial || null,
           },
         ],
-      })
-      .then(() => {
-        setD(empty);
-        onDone();
-      }, onFail);
+      },
+    }).then(() => {
+      setD(empty);
+      onDone();
+    }, onFail);
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label={t('declareDevice')}>

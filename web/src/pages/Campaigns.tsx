@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { writeCsv } from '../../../src/adapters/csv-write.js';
-import { api, type Campaign, type CampaignPerson } from '../api.js';
+import {
+  campaignOps as ops,
+  type CampaignPerson,
+  type CampaignStatus as Campaign,
+} from '../../../src/contract/campaigns.js';
+import { request } from '../client.js';
 import { personHref } from './People.js';
 
 /** Declaration campaigns: progress per campaign and per person, within the reader's scope. */
@@ -10,7 +15,7 @@ export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
   const [list, setList] = useState<Campaign[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const load = () => void api.campaigns().then(setList, () => setList([]));
+  const load = () => void request(ops.listCampaigns, {}).then(setList, () => setList([]));
   useEffect(load, []);
   const num = new Intl.NumberFormat(i18n.language);
   if (list === null) return <p>{t('loading')}</p>;
@@ -85,7 +90,9 @@ function CampaignPeople({ campaign }: { campaign: string }) {
   const { t } = useTranslation();
   const [people, setPeople] = useState<CampaignPerson[] | null>(null);
   useEffect(() => {
-    void api.campaignPeople(campaign).then(setPeople, () => setPeople([]));
+    void request(ops.listCampaignPeople, { params: { id: campaign } }).then(setPeople, () =>
+      setPeople([]),
+    );
   }, [campaign]);
   if (people === null) return <p>{t('loading')}</p>;
   const columns = ['person', 'name', 'unit', 'state', 'declared', 'confirmedAt', 'late'] as const;
@@ -150,19 +157,17 @@ function AttestUnit({
   const [reason, setReason] = useState('');
   const attest = async () => {
     const open = reason.trim()
-      ? (await api.campaignPeople(campaign)).filter(
+      ? (await request(ops.listCampaignPeople, { params: { id: campaign } })).filter(
           (p) => p.state !== 'confirmed' && (p.unit === unit || p.unit.startsWith(`${unit}/`)),
         )
       : [];
-    api
-      .attestCampaign(campaign, {
-        unit,
-        exceptions: open.map((p) => ({ person: p.person, reason: reason.trim() })),
-      })
-      .then(
-        () => onDone(t('campaignAttestedNow', { unit })),
-        (e: Error) => onDone(e.message),
-      );
+    request(ops.attestCampaign, {
+      params: { id: campaign },
+      body: { unit, exceptions: open.map((p) => ({ person: p.person, reason: reason.trim() })) },
+    }).then(
+      () => onDone(t('campaignAttestedNow', { unit })),
+      (e: Error) => onDone(e.message),
+    );
   };
   return (
     <div className="inline-form" data-attest={unit}>

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The API's contract, written once: each operation's method, path, request and answer schemas
+ * (zod). The server registers its routes from these (`http/contract.ts`, a Fastify type
+ * provider), services return the inferred types, and the console calls through one typed client
+ * (`web/src/client.ts`). Free of Node APIs: the console bundles it.
+ */
+
+/** One problem in a request: where it is and why it is wrong. */
+export const Problem = z.object({
+  where: z.string(),
+  message: z.string(),
+  value: z.string().optional(),
+});
+
+/** Every error answer: a stable code, a message, the request's id, and the problems. */
+export const ErrorBody = z.object({
+  error: z
+    .string()
+    .meta({ description: 'a code: invalid_input, not_found, conflict, forbidden, …' }),
+  message: z.string(),
+  requestId: z.string(),
+  details: z.array(Problem).optional(),
+});
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Operation<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  operationId: string;
+  method: Method;
+  /** With `{name}` parameters, as OpenAPI writes them. */
+  path: string;
+  summary: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** The success status and what it answers (`z.null()` with 204). */
+  status: 200 | 201 | 204;
+  response: R;
+  /** A short description of the success answer. */
+  answers: string;
+}
+
+/** Declares an operation, keeping its schemas' types. */
+export function operation<
+  P extends z.ZodType = z.ZodNever,
+  Q extends z.ZodType = z.ZodNever,
+  B extends z.ZodType = z.ZodNever,
+  R extends z.ZodType = z.ZodType,
+>(op: Operation<P, Q, B, R>): Operation<P, Q, B, R> {
+  return op;
+}
+
+/** What an operation takes, as its caller writes it. */
+export type Input<O> =
+  O extends Operation<infer P, infer Q, infer B, z.ZodType>
+    ? ([P] extends [z.ZodNever] ? object : { params: z.input<P> }) &
+        ([Q] extends [z.ZodNever] ? object : { query?: z.input<Q> }) &
+        ([B] extends [z.ZodNever] ? object : { body: z.input<B> })
+    : never;
+
+/** What an operation answers. */
+export type Output<O> =
+  O extends Operation<z.ZodType, z.ZodType, z.ZodType, infer R> ? z.output<R> : never;
+
+/** A path with its `{name}` parameters filled in, each encoded. */
+export function pathOf(path: string, params: Record<string, unknown> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(params[k])));
+}

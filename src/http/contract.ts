@@ -1,0 +1,100 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { ErrorBody, type Operation } from '../contract/operation.js';
+import type { Actor, Permission } from '../domain/access.policy.js';
+import { authorize } from './access.js';
+
+type Parts<O> =
+  O extends Operation<infer P, infer Q, infer B, infer R> ? { P: P; Q: Q; B: B; R: R } : never;
+
+/** The request of an operation as its handler sees it: params, query and body already checked. */
+export type ContractRequest<O extends Operation> = FastifyRequest<{
+  Params: z.output<Parts<O>['P']>;
+  Querystring: z.output<Parts<O>['Q']>;
+  Body: z.output<Parts<O>['B']>;
+}>;
+
+/** A handler answers what the operation's response schema takes, for the actor authorised. */
+export type ContractHandler<O extends Operation> = (
+  req: ContractRequest<O>,
+  actor: Actor,
+  reply: FastifyReply,
+) => Promise<z.input<Parts<O>['R']>>;
+
+type Add = <O extends Operation>(
+  op: O,
+  permission: Permission,
+  handler: ContractHandler<O>,
+) => void;
+
+/** `/a/{id}` → `/a/:id`. */
+const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/**
+ * Registers routes from the contract in a scope of their own whose validator and serializer are
+ * zod's (fastify-type-provider-zod): the caller is authorised for the route's permission first,
+ * then the request is checked and typed by the operation's schemas, the answer serialised by its
+ * response schema, errors by the one error body.
+ */
+export async function registerContractRoutes(
+  server: FastifyInstance,
+  routes: (add: Add) => void,
+): Promise<void> {
+  await server.register((scope, _opts, done) => {
+    scope.setValidatorCompiler(validatorCompiler);
+    scope.setSerializerCompiler(serializerCompiler);
+    const typed = scope.withTypeProvider<ZodTypeProvider>();
+    routes((op, permission, handler) => {
+      typed.route({
+        // Who asks comes first: 401 and 403 before any complaint about the request.
+        preValidation: (req, _reply, done) => {
+          authorize(req, permission);
+          done();
+        },
+        method: op.method,
+        url: fastifyPath(op.path),
+        schema: {
+          operationId: op.operationId,
+          summary: op.summary,
+          tags: op.tags,
+          ...(op.params ? { params: op.params } : {}),
+          ...(op.query ? { querystring: op.query } : {}),
+          ...(op.body ? { body: op.body } : {}),
+          response: {
+            [op.status]: op.response.meta({ description: op.answers }),
+            '4xx': ErrorBody,
+            '5xx': ErrorBody,
+          },
+        },
+        handler: async (req, reply) => {
+          const answer = await handler(req as ContractRequest<typeof op>, req.actor!, reply);
+          if (op.status === 204) return reply.code(204).send();
+          return reply.code(op.status).send(answer);
+        },
+      });
+    });
+    done();
+  });
+}
+
+/** Whether a route's schema is written in zod (a contract route) rather than JSON Schema. */
+function isZodSchema(s: unknown): boolean {
+  return typeof s === 'object' && s !== null && '_zod' in s;
+}
+
+/**
+ * The OpenAPI transform: contract routes' zod schemas become JSON Schema; routes still written in
+ * JSON Schema pass as they are.
+ */
+export const openApiTransform: typeof jsonSchemaTransform = (doc) => {
+  const s = doc.schema as Record<string, unknown> | undefined;
+  const response = (s?.response ?? {}) as Record<string, unknown>;
+  const parts = s ? [s.params, s.querystring, s.body, ...Object.values(response)] : [];
+  return parts.some(isZodSchema) ? jsonSchemaTransform(doc) : { schema: doc.schema, url: doc.url };
+};
