@@ -20,12 +20,15 @@ export type ContractRequest<O extends Operation> = FastifyRequest<{
   Body: z.output<Parts<O>['B']>;
 }>;
 
-/** A handler answers what the operation's response schema takes, for the actor authorised. */
+/**
+ * A handler answers what the operation's response schema takes, for the actor authorised; or
+ * sends another representation itself (CSV, PDF) and answers the reply.
+ */
 export type ContractHandler<O extends Operation> = (
   req: ContractRequest<O>,
   actor: Actor,
   reply: FastifyReply,
-) => Promise<z.input<Parts<O>['R']>>;
+) => Promise<z.input<Parts<O>['R']> | FastifyReply>;
 
 type Add = <O extends Operation>(
   op: O,
@@ -74,6 +77,7 @@ export async function registerContractRoutes(
         },
         handler: async (req, reply) => {
           const answer = await handler(req as ContractRequest<typeof op>, req.actor!, reply);
+          if (answer === reply) return reply;
           if (op.status === 204) return reply.code(204).send();
           return reply.code(op.status).send(answer);
         },

@@ -71,26 +71,6 @@ export const personSchema = object(
 export const pageOf = (item: unknown) =>
   object({ items: { type: 'array', items: item }, next: strOrNull }, ['items', 'next']);
 
-export const exemptionSchema = object(
-  {
-    id: int,
-    mandate: str,
-    device: strOrNull,
-    person: strOrNull,
-    ground: str,
-    until: str,
-    reason: str,
-    state: { type: 'string', enum: ['requested', 'approved', 'rejected', 'revoked', 'lapsed'] },
-    requestedBy: str,
-    requestedAt: str,
-    decidedBy: strOrNull,
-    approvedAt: strOrNull,
-    decidedAt: strOrNull,
-    revokedAt: strOrNull,
-  },
-  ['id', 'mandate', 'state'],
-);
-
 const counts = (keys: string[]) => object(Object.fromEntries(keys.map((k) => [k, int])), keys);
 const deviceCounts = counts(['pending', 'overdue', 'exempt', 'resolved', 'lost', 'unknown']);
 const peopleCounts = counts(['inScope', 'affected', 'nonCompliant', 'overdue']);

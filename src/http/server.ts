@@ -157,7 +157,7 @@ export async function buildServer(
   registerAuthRoutes(server, app);
   registerMandateRoutes(server, app);
   registerRecordRoutes(server, app);
-  registerExemptionRoutes(server, app);
+  await registerExemptionRoutes(server, app);
   registerAuditRoutes(server, app);
   registerSsoRoutes(server, app);
   registerNotifyRoutes(server, app);

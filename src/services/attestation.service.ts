@@ -1,4 +1,5 @@
 import type { Clock } from '../adapters/clock.js';
+import type { Attestation } from '../contract/exemptions.js';
 import { AppError, invalidInput } from '../domain/errors.js';
 import { formatInstant } from '../domain/time.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
@@ -28,16 +29,8 @@ export interface AttestInput {
 }
 
 /** One attestation as the register lists it. */
-export interface AttestationView {
-  mandate: string;
-  phase: string;
-  unit: string | null;
-  person: string | null;
-  by: string;
-  byName: string;
-  at: string;
-  note: string | null;
-}
+/** A unit's or a person's statement that a phase is done, as the API shows it. */
+export type AttestationView = Attestation;
 
 /** Attestations: a unit head or a person states that a phase is done. */
 export function makeAttestationService(deps: { store: Store; clock: Clock }) {

@@ -1,4 +1,5 @@
 import type { Clock } from '../adapters/clock.js';
+import type { Exemption, ExemptionRequest, ExemptionState } from '../contract/exemptions.js';
 import {
   auditActor,
   canSeePerson,
@@ -34,33 +35,9 @@ import { recordAudit } from './audit.service.js';
 import { loadMandateVersion, type LoadedMandate } from './evaluation.service.js';
 import { getTimeZone } from './settings.service.js';
 
-export interface ExemptionRequest {
-  mandate: string;
-  device?: string;
-  person?: string;
-  ground: string;
-  until: string;
-  reason: string;
-}
-
-export type ExemptionState = 'requested' | 'approved' | 'rejected' | 'revoked' | 'lapsed';
-
-export interface ExemptionView {
-  id: number;
-  mandate: string;
-  device: string | null;
-  person: string | null;
-  ground: string;
-  until: string;
-  reason: string;
-  state: ExemptionState;
-  requestedBy: string;
-  requestedAt: string;
-  decidedBy: string | null;
-  approvedAt: string | null;
-  decidedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ExemptionRequest, ExemptionState };
+/** An exemption as the API shows it. */
+export type ExemptionView = Exemption;
 
 function viewOf(r: ExemptionRow, now: number): ExemptionView {
   const state = r.state === 'approved' && now >= r.ends_at ? 'lapsed' : (r.state as ExemptionState);

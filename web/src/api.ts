@@ -156,18 +156,6 @@ export interface Finding {
   reason?: string;
 }
 
-export interface Exemption {
-  id: number;
-  mandate: string;
-  device: string | null;
-  person: string | null;
-  ground: string;
-  until: string;
-  reason: string;
-  state: string;
-  requestedBy: string;
-}
-
 export interface AuditEntry {
   seq: number;
   at: string;
@@ -432,17 +420,6 @@ export const api = {
     mandate: string,
     f: { state?: string; unit?: string; asOf?: string; device?: string; owner?: string } = {},
   ) => call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
-  exemptions: (state?: string) => call<Exemption[]>('GET', `/exemptions${query({ state })}`),
-  requestExemption: (body: {
-    mandate: string;
-    device?: string;
-    person?: string;
-    ground: string;
-    until: string;
-    reason: string;
-  }) => call<Exemption>('POST', '/exemptions', body),
-  decide: (id: number, action: 'approve' | 'reject' | 'revoke') =>
-    call<Exemption>('POST', `/exemptions/${id}/${action}`),
   noOfficialUse: (device: string) =>
     call<unknown>('POST', `/devices/${encodeURIComponent(device)}/no-official-use`, {}),
   audit: (after = 0) => call<AuditEntry[]>('GET', `/audit?after=${after}&limit=200`),

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Exemption, type Mandate } from '../api.js';
+import { exemptionOps as ops, type Exemption } from '../../../src/contract/exemptions.js';
+import type { Mandate } from '../api.js';
+import { request } from '../client.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 
 /** The approver's queue, and every exemption with its state; decisions in one click. */
@@ -17,11 +19,11 @@ export function Exemptions({
   const [items, setItems] = useState<Exemption[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
-    api.exemptions().then(setItems, () => setItems([]));
+    request(ops.listExemptions, {}).then(setItems, () => setItems([]));
   }, []);
   useEffect(load, [load]);
   const act = (id: number, action: 'approve' | 'reject' | 'revoke') =>
-    api.decide(id, action).then(
+    request(ops[`${action}Exemption`], { params: { id } }).then(
       () => {
         setError(null);
         load();
@@ -129,7 +131,7 @@ function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => 
   if (mandates.length === 0) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    api.requestExemption({ mandate, [kind]: subject, ...terms }).then(
+    request(ops.requestExemption, { body: { mandate, [kind]: subject, ...terms } }).then(
       () => {
         setMessage(t('exemptionRequested'));
         onDone();

@@ -4,6 +4,8 @@ import { NotificationLog } from './Notifications.js';
 import { api, type CatalogueItem, type Finding, type Mandate, type Order } from '../api.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 import { CampaignTasks } from './CampaignTask.js';
+import { exemptionOps } from '../../../src/contract/exemptions.js';
+import { request } from '../client.js';
 
 interface Asked {
   mandate: Mandate;
@@ -174,16 +176,12 @@ function ExemptionForm({ asked, onDone }: { asked: Asked; onDone: (message: stri
   const [error, setError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    api
-      .requestExemption({
-        mandate: asked.mandate.id,
-        device: asked.finding.device,
-        ...terms,
-      })
-      .then(
-        () => onDone(t('exemptionRequested')),
-        (err: Error) => setError(err.message),
-      );
+    request(exemptionOps.requestExemption, {
+      body: { mandate: asked.mandate.id, device: asked.finding.device, ...terms },
+    }).then(
+      () => onDone(t('exemptionRequested')),
+      (err: Error) => setError(err.message),
+    );
   };
   return (
     <form className="inline-form" onSubmit={submit} aria-label={t('requestExemption')}>
