@@ -22,25 +22,27 @@ export interface Actor {
 export const auditActor = (a: Actor): string => a.auditName ?? `account:${a.accountId}`;
 
 /** Everything a caller may do; each route asks for exactly one of these. */
-export type Permission =
-  | 'read'
-  | 'records.write'
-  | 'mandates.write'
-  | 'attest'
-  | 'exemptions.request'
-  | 'exemptions.decide'
-  | 'audit.read'
-  | 'accounts.manage'
-  | 'replacements.request'
-  | 'replacements.decide'
-  | 'logistics'
-  | 'sanitisation.verify'
-  | 'imports'
-  | 'campaigns.manage'
-  | 'declare'
-  | 'act-for-others'
-  | 'attest-unit'
-  | 'mandates.override';
+export const PERMISSIONS = [
+  'read',
+  'records.write',
+  'mandates.write',
+  'attest',
+  'exemptions.request',
+  'exemptions.decide',
+  'audit.read',
+  'accounts.manage',
+  'replacements.request',
+  'replacements.decide',
+  'logistics',
+  'sanitisation.verify',
+  'imports',
+  'campaigns.manage',
+  'declare',
+  'act-for-others',
+  'attest-unit',
+  'mandates.override',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   read: ROLES,
@@ -75,9 +77,6 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   /** Issuing a unit that a mandate would catch, with a reason. */
   'mandates.override': ['officer'],
 };
-
-/** Every permission, in the order the policy lists them. */
-export const PERMISSIONS = Object.keys(GRANTS) as Permission[];
 
 /** What an actor may do: the console shows what these allow, and nothing else. */
 export function capabilitiesOf(actor: Actor): Permission[] {

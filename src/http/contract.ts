@@ -8,7 +8,7 @@ import {
 import type { z } from 'zod';
 import { ErrorBody, type Operation } from '../contract/operation.js';
 import type { Actor, Permission } from '../domain/access.policy.js';
-import { authorize } from './access.js';
+import { allowPublic, authorize } from './access.js';
 
 type Parts<O> =
   O extends Operation<infer P, infer Q, infer B, infer R> ? { P: P; Q: Q; B: B; R: R } : never;
@@ -30,9 +30,10 @@ export type ContractHandler<O extends Operation> = (
   reply: FastifyReply,
 ) => Promise<z.input<Parts<O>['R']> | FastifyReply>;
 
+/** A route asks for one permission of the access policy, or is public (sign-in). */
 type Add = <O extends Operation>(
   op: O,
-  permission: Permission,
+  permission: Permission | 'public',
   handler: ContractHandler<O>,
 ) => void;
 
@@ -57,13 +58,16 @@ export async function registerContractRoutes(
       typed.route({
         // Who asks comes first: 401 and 403 before any complaint about the request.
         preValidation: (req, _reply, done) => {
-          authorize(req, permission);
+          if (permission === 'public') allowPublic(req);
+          else authorize(req, permission);
           done();
         },
+        ...(permission === 'public' ? { config: { public: true } } : {}),
         method: op.method,
         url: fastifyPath(op.path),
         schema: {
           operationId: op.operationId,
+          ...(permission === 'public' ? { security: [] } : {}),
           summary: op.summary,
           tags: op.tags,
           ...(op.params ? { params: op.params } : {}),
@@ -76,7 +80,11 @@ export async function registerContractRoutes(
           },
         },
         handler: async (req, reply) => {
-          const answer = await handler(req as ContractRequest<typeof op>, req.actor!, reply);
+          const answer = await handler(
+            req as ContractRequest<typeof op>,
+            req.actor as Actor,
+            reply,
+          );
           if (answer === reply) return reply;
           if (op.status === 204) return reply.code(204).send();
           return reply.code(op.status).send(answer);

@@ -154,7 +154,7 @@ export async function buildServer(
     return reply.redirect('/summary', 303);
   });
 
-  registerAuthRoutes(server, app);
+  await registerAuthRoutes(server, app);
   registerMandateRoutes(server, app);
   registerRecordRoutes(server, app);
   await registerExemptionRoutes(server, app);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Account } from '../contract/auth.js';
 import argon2 from 'argon2';
 import type { Clock } from '../adapters/clock.js';
 import type { OidcIdentity } from '../adapters/oidc.js';
@@ -57,15 +58,8 @@ export interface NewAccount {
 }
 
 /** An account as shown: never its password hash. */
-export interface AccountView {
-  id: number;
-  email: string;
-  roles: Role[];
-  units: string[];
-  personId: string | null;
-  disabled: boolean;
-  createdAt: string;
-}
+/** An account as its owner and admins see it. */
+export type AccountView = Account;
 
 /** Checks a new account's email, roles, units and password; the problems name `where(field)`. */
 function checkNewAccount(

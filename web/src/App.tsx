@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { authOps } from '../../src/contract/auth.js';
 import type { Permission } from '../../src/domain/access.policy.js';
+import { request } from './client.js';
 import { api, type Mandate, type Me } from './api.js';
 import { setLanguage, type Language } from './i18n.js';
 import { Audit } from './pages/Audit.js';
@@ -100,7 +102,10 @@ export function App() {
                 const lang = e.target.value as Language;
                 void setLanguage(lang);
                 // Remembered on the account too, so that messages to you come in it.
-                if (me) void api.setLanguage(lang).catch(() => undefined);
+                if (me)
+                  void request(authOps.setMyLanguage, { body: { language: lang } }).catch(
+                    () => undefined,
+                  );
               }}
             >
               <option value="en">English</option>
@@ -108,7 +113,10 @@ export function App() {
             </select>
           </label>
           {me && (
-            <button type="button" onClick={() => void api.logout().finally(() => setMe(null))}>
+            <button
+              type="button"
+              onClick={() => void request(authOps.signOut, {}).finally(() => setMe(null))}
+            >
               {t('signOut')}
             </button>
           )}

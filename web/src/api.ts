@@ -1,4 +1,5 @@
-import type { Permission } from '../../src/domain/access.policy.js';
+import { authOps, type Me } from '../../src/contract/auth.js';
+import { request } from './client.js';
 /** The console's calls to the phaseout API: same origin, session cookie, CSRF header on writes. */
 
 let csrf: string | null = null;
@@ -47,17 +48,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return data as T;
 }
 
-export interface Me {
-  email: string;
-  roles: string[];
-  personId: string | null;
-  units: string[];
-  /** What the account may do: the server's access policy decides, the console only follows. */
-  capabilities: Permission[];
-  /** How far the account sees: the whole organisation, some units, or only itself. */
-  sees: 'all' | 'units' | 'self';
-  csrfToken: string | null;
-}
+export type { Me };
 
 export interface Phase {
   id: string;
@@ -388,18 +379,17 @@ export const api = {
     call<Notification[]>('GET', `/notifications${query(f)}`),
   ladder: (mandate: string) =>
     call<LadderPreview>('GET', `/mandates/${encodeURIComponent(mandate)}/notify`),
+  /** Who is signed in; keeps the session's CSRF token for the writes that follow. */
   async me(): Promise<Me> {
-    const me = await call<Me>('GET', '/auth/me');
+    const me = await request(authOps.whoAmI, {});
     csrf = me.csrfToken;
     return me;
   },
+  /** Signs in; keeps the session's CSRF token. */
   async login(email: string, password: string): Promise<void> {
-    const r = await call<{ csrfToken: string }>('POST', '/auth/login', { email, password });
+    const r = await request(authOps.signIn, { body: { email, password } });
     csrf = r.csrfToken;
   },
-  setLanguage: (language: string) =>
-    call<{ language: string }>('PUT', '/auth/me/language', { language }),
-  logout: () => call<{ ok: boolean }>('POST', '/auth/logout'),
   mandates: () => call<Mandate[]>('GET', '/mandates'),
   mandate: (id: string) => call<MandateDetail>('GET', `/mandates/${encodeURIComponent(id)}`),
   apply: (yaml: string, dryRun: boolean) =>
@@ -414,7 +404,6 @@ export const api = {
     ),
   device: (id: string) => call<Device>('GET', `/devices/${encodeURIComponent(id)}`),
   units: () => call<{ path: string; head: string | null }[]>('GET', '/units'),
-  methods: () => call<{ password: boolean; sso: string | null }>('GET', '/auth/methods'),
   devicesOf: (owner: string) => call<{ items: Device[] }>('GET', `/devices${query({ owner })}`),
   findings: (
     mandate: string,

@@ -1,4 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { authOps } from '../../../src/contract/auth.js';
+import { request } from '../client.js';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.js';
 
@@ -11,7 +13,7 @@ export function SignIn({ onDone }: { onDone: () => void }) {
   const [sso, setSso] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    api.methods().then(
+    request(authOps.signInMethods, {}).then(
       (m) => live && setSso(m.sso),
       () => live && setSso(null),
     );
