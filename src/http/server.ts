@@ -158,9 +158,9 @@ export async function buildServer(
   registerMandateRoutes(server, app);
   registerRecordRoutes(server, app);
   await registerExemptionRoutes(server, app);
-  registerAuditRoutes(server, app);
+  await registerAuditRoutes(server, app);
   registerSsoRoutes(server, app);
-  registerNotifyRoutes(server, app);
+  await registerNotifyRoutes(server, app);
   registerCatalogueRoutes(server, app);
   registerReplacementRoutes(server, app);
   registerSanitisationRoutes(server, app);

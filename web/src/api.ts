@@ -147,22 +147,6 @@ export interface Finding {
   reason?: string;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  object: string;
-  hash: string;
-}
-
-export interface Verify {
-  ok: boolean;
-  entries: number;
-  head: { seq: number; hash: string } | null;
-  broken?: { seq: number; reason: string };
-}
-
 export const query = (params: Record<string, string | undefined>): string => {
   const q = new URLSearchParams(
     Object.entries(params).filter((e): e is [string, string] => !!e[1]),
@@ -197,36 +181,12 @@ export interface ApplyResult {
   warnings: string[];
 }
 
-export interface Notification {
-  id: number;
-  mandate: string;
-  device: string;
-  owner: string;
-  step: string;
-  recipient: string;
-  address: string;
-  channel: 'email' | 'webhook';
-  state: 'queued' | 'sending' | 'sent' | 'dead';
-  subject: string;
-  createdAt: string;
-  sentAt: string | null;
-  error: string | null;
-}
-
 export interface LadderPreview {
   mandate: string;
   due: string | null;
   digest: 'daily' | 'weekly' | 'none';
   steps: { id: string; kind: string; to: string; at?: string; after?: string; repeat?: string }[];
   upcoming: { step: string; to: string; day: string; findings: number }[];
-}
-
-export interface Report {
-  id: number;
-  mandate: string;
-  day: string;
-  pdf: string;
-  csv: string;
 }
 
 export type OrderState =
@@ -374,9 +334,6 @@ export const api = {
     performedOn: string;
   }) => call<Sanitisation>('POST', '/sanitisations', body),
   verifySanitisation: (id: number) => call<Sanitisation>('POST', `/sanitisations/${id}/verify`),
-  reports: () => call<Report[]>('GET', '/reports'),
-  notifications: (f: { owner?: string; device?: string; mandate?: string; state?: string }) =>
-    call<Notification[]>('GET', `/notifications${query(f)}`),
   ladder: (mandate: string) =>
     call<LadderPreview>('GET', `/mandates/${encodeURIComponent(mandate)}/notify`),
   /** Who is signed in; keeps the session's CSRF token for the writes that follow. */
@@ -411,8 +368,6 @@ export const api = {
   ) => call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
   noOfficialUse: (device: string) =>
     call<unknown>('POST', `/devices/${encodeURIComponent(device)}/no-official-use`, {}),
-  audit: (after = 0) => call<AuditEntry[]>('GET', `/audit?after=${after}&limit=200`),
-  verify: () => call<Verify>('GET', '/audit/verify'),
   statusOf: (mandate: string, o: { asOf: string; unit?: string; depth?: number }) =>
     call<MandateStatus & { units: UnitCounts[] }>(
       'GET',

@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type AuditEntry, type Verify } from '../api.js';
+import {
+  oversightOps,
+  type AuditEntry,
+  type AuditVerification as Verify,
+} from '../../../src/contract/oversight.js';
+import { request } from '../client.js';
 
 /** The audit log and a verification of the whole chain. */
 export function Audit() {
@@ -8,7 +13,9 @@ export function Audit() {
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [verify, setVerify] = useState<Verify | null>(null);
   useEffect(() => {
-    api.audit().then(setEntries, () => setEntries([]));
+    request(oversightOps.listAudit, { query: { after: 0, limit: 200 } }).then(setEntries, () =>
+      setEntries([]),
+    );
   }, []);
   const dt = (iso: string) =>
     new Intl.DateTimeFormat(i18n.language, {
@@ -20,7 +27,10 @@ export function Audit() {
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">{t('audit')}</h2>
       <p>
-        <button type="button" onClick={() => void api.verify().then(setVerify)}>
+        <button
+          type="button"
+          onClick={() => void request(oversightOps.verifyAudit, {}).then(setVerify)}
+        >
           {t('verifyChain')}
         </button>{' '}
         {verify && (

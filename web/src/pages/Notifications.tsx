@@ -1,6 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type LadderPreview, type Notification, type Report } from '../api.js';
+import {
+  oversightOps,
+  type KeptReport as Report,
+  type Message as Notification,
+} from '../../../src/contract/oversight.js';
+import { api, type LadderPreview } from '../api.js';
+import { request } from '../client.js';
 import { deviceHref, personHref } from './People.js';
 
 /** `P14D` → "14 days"; other durations as written. */
@@ -40,23 +46,23 @@ export function NotificationLog({
 }: {
   owner?: string;
   device?: string;
-  state?: string;
+  state?: Notification['state'];
 }) {
   const { t, i18n } = useTranslation();
   const stepName = useStepName();
   const [rows, setRows] = useState<Notification[] | null>(null);
   useEffect(() => {
     let live = true;
-    api
-      .notifications({
+    request(oversightOps.listNotifications, {
+      query: {
         ...(owner ? { owner } : {}),
         ...(device ? { device } : {}),
         ...(state ? { state } : {}),
-      })
-      .then(
-        (r) => live && setRows(r),
-        () => live && setRows([]),
-      );
+      },
+    }).then(
+      (r) => live && setRows(r),
+      () => live && setRows([]),
+    );
     return () => {
       live = false;
     };
@@ -184,7 +190,7 @@ export function Messages() {
   const [reports, setReports] = useState<Report[] | null>(null);
   useEffect(() => {
     let live = true;
-    api.reports().then(
+    request(oversightOps.listReports, {}).then(
       (r) => live && setReports(r),
       () => live && setReports([]),
     );
@@ -228,7 +234,7 @@ export function Messages() {
             ))}
           </select>
         </div>
-        <NotificationLog state={state} />
+        <NotificationLog {...(state ? { state: state as Notification['state'] } : {})} />
       </article>
     </section>
   );
