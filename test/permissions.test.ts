@@ -441,6 +441,26 @@ describeEachDatabase('the permission matrix: every route × every role', (kind) 
     }
   });
 
+  it('without a session a bad request answers 401 too: who asks is checked before what is asked', async () => {
+    for (const [method, url] of [
+      ['POST', '/api/v1/mandates/apply'],
+      ['POST', '/api/v1/campaigns'],
+      ['PUT', '/api/v1/devices/d1'],
+      ['POST', '/api/v1/replacements/1/approve'],
+    ] as const) {
+      const res = await api.call(null, { method, url, payload: { nonsense: [1, 2, 3] } });
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(401);
+    }
+    // Signed in without the permission: 403 before the request is checked (contract routes).
+    const official = await api.login('official@x.org', 'long enough pw');
+    const res = await api.call(official, {
+      method: 'POST',
+      url: '/api/v1/campaigns',
+      payload: { nonsense: true },
+    });
+    expect(res.statusCode).toBe(403);
+  });
+
   it('tells each account what it may do and how far it sees, so the console asks instead of knowing roles', async () => {
     for (const role of ROLES) {
       const caller = await api.login(`${role}@x.org`, 'long enough pw');
@@ -500,7 +520,18 @@ describe('the access guard', () => {
   it('a route that never asks the access layer fails instead of answering', async () => {
     const api = await makeApi(await createTestDatabase('sqlite'), '2023-03-10T09:00:00Z');
     api.server.get('/api/v1/forgot-to-authorise', () => ({ secret: 'the-secret-value' }));
-    const res = await api.server.inject({ method: 'GET', url: '/api/v1/forgot-to-authorise' });
+    // Nobody signed in is refused before any route runs; a signed-in caller reaches the guard.
+    const anonymous = await api.server.inject({
+      method: 'GET',
+      url: '/api/v1/forgot-to-authorise',
+    });
+    expect(anonymous.statusCode).toBe(401);
+    await api.app.accounts.addUser(
+      { email: 'a@x.org', roles: ['officer'], password: 'long enough pw' },
+      'test',
+    );
+    const caller = await api.login('a@x.org', 'long enough pw');
+    const res = await api.call(caller, { method: 'GET', url: '/api/v1/forgot-to-authorise' });
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('the-secret-value');
     await api.close();

@@ -75,6 +75,16 @@ export function registerAccess(server: FastifyInstance, app: App): void {
     req.csrf = found.csrf;
   });
 
+  // Nobody signed in: 401 on every API route that is not public, before the request is checked.
+  server.addHook('preValidation', (req, _reply, done) => {
+    const url = req.routeOptions.url ?? '';
+    if (url.startsWith('/api/v1/') && !req.routeOptions.config.public && !req.actor) {
+      req.accessChecked = true;
+      return done(new AppError('unauthenticated', 'sign in first'));
+    }
+    done();
+  });
+
   // Cookie-authenticated writes must echo the session's CSRF token (from sign-in or /auth/me),
   // checked before the request itself is.
   server.addHook('preValidation', (req, _reply, done) => {
