@@ -3,7 +3,6 @@
 const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
 const int = { type: 'integer' } as const;
-const strings = { type: 'array', items: str } as const;
 
 /** Open objects: the API may gain keys (DESIGN §7), none is dropped in serialisation. */
 function object(properties: Record<string, unknown>, required: string[] = []) {
@@ -19,57 +18,6 @@ export const errorSchema = object(
   },
   ['error', 'message', 'requestId'],
 );
-
-export const deviceSchema = object(
-  {
-    id: str,
-    owner: strOrNull,
-    class: str,
-    platform: str,
-    osVersion: strOrNull,
-    manufacturer: strOrNull,
-    model: strOrNull,
-    serial: strOrNull,
-    imei: strOrNull,
-    ownership: strOrNull,
-    purposes: strings,
-    status: str,
-    apps: strings,
-    changedAt: str,
-    etag: str,
-    sources: {
-      type: 'array',
-      description: 'When each source last reported the device (one device only, not in lists)',
-      items: object({
-        source: str,
-        sourceId: strOrNull,
-        lastSeen: str,
-        notReportedSince: strOrNull,
-        lastContact: strOrNull,
-      }),
-    },
-  },
-  ['id', 'class', 'platform', 'status', 'etag'],
-);
-
-export const personSchema = object(
-  {
-    id: str,
-    name: str,
-    email: strOrNull,
-    unit: str,
-    title: strOrNull,
-    supervisor: strOrNull,
-    tags: strings,
-    active: { type: 'boolean' },
-    changedAt: str,
-    etag: str,
-  },
-  ['id', 'name', 'unit', 'etag'],
-);
-
-export const pageOf = (item: unknown) =>
-  object({ items: { type: 'array', items: item }, next: strOrNull }, ['items', 'next']);
 
 const counts = (keys: string[]) => object(Object.fromEntries(keys.map((k) => [k, int])), keys);
 const deviceCounts = counts(['pending', 'overdue', 'exempt', 'resolved', 'lost', 'unknown']);

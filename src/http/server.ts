@@ -156,7 +156,7 @@ export async function buildServer(
 
   await registerAuthRoutes(server, app);
   registerMandateRoutes(server, app);
-  registerRecordRoutes(server, app);
+  await registerRecordRoutes(server, app);
   await registerExemptionRoutes(server, app);
   await registerAuditRoutes(server, app);
   registerSsoRoutes(server, app);

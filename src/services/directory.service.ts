@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
+import type {
+  Device as ContractDevice,
+  DeviceWithSources,
+  Person as ContractPerson,
+} from '../contract/records.js';
 import { canSeeDevice, canSeePerson, visibilityOf, type Actor } from '../domain/access.policy.js';
 import { canonicalJson } from '../domain/canonical-json.js';
 import { AppError } from '../domain/errors.js';
-import type { Device } from '../domain/device.model.js';
-import type { Person } from '../domain/person.model.js';
 import { formatInstant } from '../domain/time.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
@@ -18,16 +21,11 @@ import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js
 import { getDeviceSources } from '../store/device-sources.repository.js';
 
 /** A record as the API shows it, with the ETag that an update must present. */
-export type DeviceView = Device & { changedAt: string; etag: string };
-export type PersonView = Person & { changedAt: string; etag: string };
+/** A device and a person as the API shows them (the contract's types). */
+export type DeviceView = ContractDevice;
+export type PersonView = ContractPerson;
 /** When a source last reported a device; `notReportedSince` once a synced file left it out. */
-export interface DeviceSourceView {
-  source: string;
-  sourceId: string | null;
-  lastSeen: string;
-  notReportedSince: string | null;
-  lastContact: string | null;
-}
+export type DeviceSourceView = DeviceWithSources['sources'][number];
 
 /** A weak-free ETag over the stored fields: any change of a field changes it. */
 export function etagOf(record: object): string {

@@ -1,4 +1,5 @@
 import { authOps, type Me } from '../../src/contract/auth.js';
+import { recordOps, type DeviceWithSources, type Person } from '../../src/contract/records.js';
 import { request } from './client.js';
 /** The console's calls to the phaseout API: same origin, session cookie, CSRF header on writes. */
 
@@ -48,7 +49,11 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return data as T;
 }
 
-export type { Me };
+export type { Me, Person };
+/** A device (one device's own page also has its sources). */
+export type Device = Omit<DeviceWithSources, 'sources'> & {
+  sources?: DeviceWithSources['sources'];
+};
 
 export interface Phase {
   id: string;
@@ -90,38 +95,6 @@ export interface UnitCounts {
     unknown?: number;
   };
   people: { inScope: number; nonCompliant: number };
-}
-
-export interface Person {
-  id: string;
-  name: string;
-  email: string | null;
-  unit: string;
-  title: string | null;
-  supervisor: string | null;
-  tags: string[];
-  active: boolean;
-}
-
-export interface Device {
-  id: string;
-  owner: string | null;
-  class: string;
-  platform: string;
-  osVersion: string | null;
-  manufacturer: string | null;
-  model: string | null;
-  serial: string | null;
-  ownership: string | null;
-  purposes: string[];
-  status: string;
-  changedAt: string;
-  /** One device only: when each source last reported it. */
-  sources?: {
-    source: string;
-    lastSeen: string;
-    notReportedSince: string | null;
-  }[];
 }
 
 export interface Mandate {
@@ -352,22 +325,26 @@ export const api = {
   apply: (yaml: string, dryRun: boolean) =>
     call<ApplyResult>('POST', '/mandates/apply', { yaml, dryRun }),
   people: (q: { q?: string; unit?: string; active?: string; limit?: string }) =>
-    call<{ items: Person[]; next: string | null }>('GET', `/people${query({ limit: '50', ...q })}`),
-  person: (id: string) => call<Person>('GET', `/people/${encodeURIComponent(id)}`),
+    request(recordOps.listPeople, {
+      query: {
+        ...(q.q ? { q: q.q } : {}),
+        ...(q.unit ? { unit: q.unit } : {}),
+        ...(q.active ? { active: q.active } : {}),
+        limit: q.limit ?? '50',
+      },
+    }),
+  person: (id: string) => request(recordOps.getPerson, { params: { id } }),
   devices: (f: Record<string, string>) =>
-    call<{ items: Device[]; next: string | null }>(
-      'GET',
-      `/devices${query({ ...f, limit: '100' })}`,
-    ),
-  device: (id: string) => call<Device>('GET', `/devices/${encodeURIComponent(id)}`),
-  units: () => call<{ path: string; head: string | null }[]>('GET', '/units'),
-  devicesOf: (owner: string) => call<{ items: Device[] }>('GET', `/devices${query({ owner })}`),
+    request(recordOps.listDevices, { query: { ...f, limit: '100' } }),
+  device: (id: string) => request(recordOps.getDevice, { params: { id } }),
+  units: () => request(recordOps.listUnits, {}),
+  devicesOf: (owner: string) => request(recordOps.listDevices, { query: { owner } }),
   findings: (
     mandate: string,
     f: { state?: string; unit?: string; asOf?: string; device?: string; owner?: string } = {},
   ) => call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
   noOfficialUse: (device: string) =>
-    call<unknown>('POST', `/devices/${encodeURIComponent(device)}/no-official-use`, {}),
+    request(recordOps.stateNoOfficialUse, { params: { id: device }, body: {} }),
   statusOf: (mandate: string, o: { asOf: string; unit?: string; depth?: number }) =>
     call<MandateStatus & { units: UnitCounts[] }>(
       'GET',

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import {
+  DEVICE_CLASSES,
+  DEVICE_STATUSES,
+  OWNERSHIPS,
+  PLATFORMS,
+  PURPOSES,
+} from '../domain/device.model.js';
+import { operation } from './operation.js';
+
+const instant = z.string().meta({ description: 'an ISO 8601 instant' });
+const etag = z.string().meta({ description: 'the record’s ETag, for If-Match on updates' });
+
+/** A device as the API shows it. */
+export const Device = z.object({
+  id: z.string(),
+  owner: z.string().nullable(),
+  class: z.enum(DEVICE_CLASSES),
+  platform: z.enum(PLATFORMS),
+  osVersion: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  imei: z.string().nullable(),
+  ownership: z.enum(OWNERSHIPS).nullable(),
+  purposes: z.array(z.enum(PURPOSES)),
+  status: z.enum(DEVICE_STATUSES),
+  apps: z.array(z.string()),
+  changedAt: instant,
+  etag,
+});
+export type Device = z.output<typeof Device>;
+
+/** When a source last reported a device. */
+export const DeviceSource = z.object({
+  source: z.string(),
+  sourceId: z.string().nullable(),
+  lastSeen: instant,
+  notReportedSince: instant.nullable(),
+  lastContact: z.string().nullable(),
+});
+
+/** One device, with when each source last reported it. */
+export const DeviceWithSources = Device.extend({ sources: z.array(DeviceSource) });
+export type DeviceWithSources = z.output<typeof DeviceWithSources>;
+
+/** A person as the API shows them. */
+export const Person = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  unit: z.string(),
+  title: z.string().nullable(),
+  supervisor: z.string().nullable(),
+  tags: z.array(z.string()),
+  active: z.boolean(),
+  changedAt: instant,
+  etag,
+});
+export type Person = z.output<typeof Person>;
+
+/** A unit and its head. */
+export const Unit = z.object({ path: z.string(), head: z.string().nullable() });
+
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    next: z.string().nullable().meta({ description: 'the cursor of the following page' }),
+  });
+const page = {
+  after: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+};
+const byId = z.object({ id: z.string() });
+/** The fields are checked by the record rules (each problem at its field). */
+const fields = z.record(z.string(), z.unknown());
+
+const write = (kind: 'devices' | 'people', how: 'create' | 'replace' | 'update') => {
+  const noun = kind === 'devices' ? 'Device' : 'Person';
+  const word = kind === 'devices' ? 'device' : 'person';
+  return operation({
+    operationId: `${how}${noun}`,
+    method: how === 'create' ? 'POST' : how === 'replace' ? 'PUT' : 'PATCH',
+    path: how === 'create' ? `/api/v1/${kind}` : `/api/v1/${kind}/{id}`,
+    tags: [kind],
+    summary:
+      how === 'create'
+        ? `Create a ${word} (takes effect now)`
+        : `${how === 'replace' ? 'Replace' : 'Change some fields of'} a ${word}; needs If-Match with its ETag (428 without, 412 when stale)`,
+    ...(how === 'create' ? {} : { params: byId }),
+    body: how === 'create' ? z.looseObject({ id: z.string().min(1) }) : fields,
+    status: how === 'create' ? 201 : 200,
+    response: kind === 'devices' ? Device : Person,
+    answers: `The ${word} as stored, with its ETag`,
+  });
+};
+
+export const recordOps = {
+  createDevice: write('devices', 'create'),
+  replaceDevice: write('devices', 'replace'),
+  updateDevice: write('devices', 'update'),
+  createPerson: write('people', 'create'),
+  replacePerson: write('people', 'replace'),
+  updatePerson: write('people', 'update'),
+  getDevice: operation({
+    operationId: 'getDevice',
+    method: 'GET',
+    path: '/api/v1/devices/{id}',
+    tags: ['devices'],
+    summary: 'One device (404 when missing or out of scope)',
+    params: byId,
+    status: 200,
+    response: DeviceWithSources,
+    answers: 'The device, with when each source last reported it',
+  }),
+  listDevices: operation({
+    operationId: 'listDevices',
+    method: 'GET',
+    path: '/api/v1/devices',
+    tags: ['devices'],
+    summary: 'Devices with filters; `next` is the cursor for the following page',
+    query: z.object({
+      platform: z.string().optional(),
+      class: z.string().optional(),
+      status: z.string().optional(),
+      owner: z.string().optional(),
+      unit: z.string().optional(),
+      q: z
+        .string()
+        .optional()
+        .meta({ description: 'A device id, or part of its model or manufacturer (any case)' }),
+      ...page,
+    }),
+    status: 200,
+    response: pageOf(Device),
+    answers: 'A page of devices',
+  }),
+  getPerson: operation({
+    operationId: 'getPerson',
+    method: 'GET',
+    path: '/api/v1/people/{id}',
+    tags: ['people'],
+    summary: 'One person (404 when missing or out of scope)',
+    params: byId,
+    status: 200,
+    response: Person,
+    answers: 'The person',
+  }),
+  listPeople: operation({
+    operationId: 'listPeople',
+    method: 'GET',
+    path: '/api/v1/people',
+    tags: ['people'],
+    summary: 'People with filters; `next` is the cursor for the following page',
+    query: z.object({
+      unit: z.string().optional(),
+      tag: z.string().optional(),
+      active: z.stringbool().optional(),
+      q: z.string().optional(),
+      ...page,
+    }),
+    status: 200,
+    response: pageOf(Person),
+    answers: 'A page of people',
+  }),
+  stateNoOfficialUse: operation({
+    operationId: 'stateNoOfficialUse',
+    method: 'POST',
+    path: '/api/v1/devices/{id}/no-official-use',
+    tags: ['devices'],
+    summary: 'As its owner, state that a device is no longer used for official business',
+    params: byId,
+    body: z.strictObject({ note: z.string().optional() }).optional(),
+    status: 200,
+    response: Device,
+    answers: 'The device as it is now',
+  }),
+  listUnits: operation({
+    operationId: 'listUnits',
+    method: 'GET',
+    path: '/api/v1/units',
+    tags: ['units'],
+    summary: 'Units within your scope, with their heads',
+    status: 200,
+    response: z.array(Unit),
+    answers: 'Units with their heads',
+  }),
+};
