@@ -51,33 +51,6 @@ export const statusSchema = object(
   ['mandate', 'asOf', 'due', 'devices', 'people', 'phases', 'forecast'],
 );
 
-export const mandateSchema = object(
-  {
-    id: str,
-    title: str,
-    version: int,
-    issuedAt: str,
-    withdrawnAt: strOrNull,
-    due: strOrNull,
-    action: str,
-  },
-  ['id', 'title', 'version'],
-);
-
-export const findingSchema = object(
-  {
-    mandate: str,
-    device: str,
-    owner: str,
-    unit: str,
-    opened: str,
-    closed: strOrNull,
-    state: str,
-    closeReason: strOrNull,
-  },
-  ['mandate', 'device', 'owner', 'unit', 'opened', 'closed', 'state', 'closeReason'],
-);
-
 /** The usual answers of a route: its success body and the error body for 4xx and 5xx. */
 export function answers(ok: unknown, code = 200) {
   return { [code]: ok, '4xx': errorSchema, '5xx': errorSchema };

@@ -155,7 +155,7 @@ export async function buildServer(
   });
 
   await registerAuthRoutes(server, app);
-  registerMandateRoutes(server, app);
+  await registerMandateRoutes(server, app);
   await registerRecordRoutes(server, app);
   await registerExemptionRoutes(server, app);
   await registerAuditRoutes(server, app);

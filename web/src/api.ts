@@ -1,4 +1,10 @@
 import { authOps, type Me } from '../../src/contract/auth.js';
+import {
+  mandateOps,
+  type Finding,
+  type Mandate,
+  type MandateDetail,
+} from '../../src/contract/mandates.js';
 import { recordOps, type DeviceWithSources, type Person } from '../../src/contract/records.js';
 import { request } from './client.js';
 /** The console's calls to the phaseout API: same origin, session cookie, CSRF header on writes. */
@@ -49,7 +55,7 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return data as T;
 }
 
-export type { Me, Person };
+export type { Finding, Mandate, MandateDetail, Me, Person };
 /** A device (one device's own page also has its sources). */
 export type Device = Omit<DeviceWithSources, 'sources'> & {
   sources?: DeviceWithSources['sources'];
@@ -97,45 +103,12 @@ export interface UnitCounts {
   people: { inScope: number; nonCompliant: number };
 }
 
-export interface Mandate {
-  id: string;
-  title: string;
-  version: number;
-  due: string | null;
-  action: string;
-  withdrawnAt: string | null;
-  exemptions: { allowed: boolean; grounds: string[]; maxDuration: string | null };
-}
-
-export interface Finding {
-  mandate: string;
-  device: string;
-  owner: string;
-  unit: string;
-  opened: string;
-  closed: string | null;
-  state: string;
-  closeReason: string | null;
-  /** Why the device is unknown (state `unknown`). */
-  reason?: string;
-}
-
 export const query = (params: Record<string, string | undefined>): string => {
   const q = new URLSearchParams(
     Object.entries(params).filter((e): e is [string, string] => !!e[1]),
   ).toString();
   return q ? `?${q}` : '';
 };
-
-export interface MandateDetail extends Mandate {
-  versions: {
-    version: number;
-    digest: string;
-    effectiveAt: string;
-    appliedAt: string;
-    source: string;
-  }[];
-}
 
 export interface ApplyResult {
   dryRun: boolean;
@@ -320,8 +293,9 @@ export const api = {
     const r = await request(authOps.signIn, { body: { email, password } });
     csrf = r.csrfToken;
   },
-  mandates: () => call<Mandate[]>('GET', '/mandates'),
-  mandate: (id: string) => call<MandateDetail>('GET', `/mandates/${encodeURIComponent(id)}`),
+  mandates: (): Promise<Mandate[]> => request(mandateOps.listMandates, {}),
+  mandate: (id: string): Promise<MandateDetail> =>
+    request(mandateOps.getMandate, { params: { id } }),
   apply: (yaml: string, dryRun: boolean) =>
     call<ApplyResult>('POST', '/mandates/apply', { yaml, dryRun }),
   people: (q: { q?: string; unit?: string; active?: string; limit?: string }) =>
@@ -342,7 +316,7 @@ export const api = {
   findings: (
     mandate: string,
     f: { state?: string; unit?: string; asOf?: string; device?: string; owner?: string } = {},
-  ) => call<Finding[]>('GET', `/findings${query({ mandate, ...f })}`),
+  ) => request(mandateOps.listFindings, { query: { mandate, ...f } }),
   noOfficialUse: (device: string) =>
     request(recordOps.stateNoOfficialUse, { params: { id: device }, body: {} }),
   statusOf: (mandate: string, o: { asOf: string; unit?: string; depth?: number }) =>
@@ -353,10 +327,7 @@ export const api = {
   attest: (body: { mandate: string; phase: string; unit?: string; person?: string }) =>
     call<{ created: boolean; attestedAt: string }>('POST', '/attestations', body),
   series: (mandate: string, asOf: string) =>
-    call<{ due: string | null; points: { day: string; open: number }[] }>(
-      'GET',
-      `/status/series${query({ mandate, asOf })}`,
-    ),
+    request(mandateOps.getStatusSeries, { query: { mandate, ...(asOf ? { asOf } : {}) } }),
   /** Every mandate's status as of a day (its 00:00 in the organisation's zone), or now with ''. */
   status: (asOf: string): Promise<MandateStatus[]> =>
     call<MandateStatus[] | MandateStatus>('GET', `/status${query({ asOf })}`).then((r) =>

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import { AppError } from '../../domain/errors.js';
-import { auditActor, type Visibility } from '../../domain/access.policy.js';
+import { auditActor, visibilityOf, type Visibility } from '../../domain/access.policy.js';
+import { mandateOps as ops } from '../../contract/mandates.js';
+import { registerContractRoutes } from '../contract.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { authorize, reader } from '../access.js';
-import { answers, findingSchema, mandateSchema, statusSchema, described } from '../schemas.js';
+import { answers, statusSchema, described } from '../schemas.js';
 
 /**
  * The unit whose counts a caller may ask for: anyone who sees everything, any unit; a unit head,
@@ -37,42 +39,44 @@ const idParam = {
 } as const;
 
 /** Mandates, status and findings, attestations. */
-export function registerMandateRoutes(server: FastifyInstance, app: App): void {
-  server.get(
-    '/api/v1/mandates',
-    {
-      schema: {
-        operationId: 'listMandates',
-        tags: ['mandates'],
-        summary: 'Every mandate with its current version',
-        response: answers({ type: 'array', items: mandateSchema }),
-      },
-    },
-    async (req) => {
-      reader(req);
-      return app.mandates.list();
-    },
-  );
-
-  server.get<{ Params: { id: string } }>(
-    '/api/v1/mandates/:id',
-    {
-      schema: {
-        operationId: 'getMandate',
-        response: described('The mandate with its versions and their documents'),
-        tags: ['mandates'],
-        summary: 'One mandate with its versions and their documents',
-        params: idParam,
-      },
-    },
-    async (req) => {
-      reader(req);
-      const list = await app.mandates.list();
-      const m = list.find((x) => x.id === req.params.id);
+export async function registerMandateRoutes(server: FastifyInstance, app: App): Promise<void> {
+  await registerContractRoutes(server, (add) => {
+    add(ops.listMandates, 'read', () => app.mandates.list());
+    add(ops.getMandate, 'read', async (req) => {
+      const m = (await app.mandates.list()).find((x) => x.id === req.params.id);
       if (!m) throw new AppError('not_found', `unknown mandate ${req.params.id}`);
       return { ...m, versions: await app.mandates.versions(m.id) };
-    },
-  );
+    });
+    add(ops.withdrawMandate, 'mandates.write', (req, actor) => {
+      const at = req.body?.effectiveAt;
+      return app.mandates.withdraw(req.params.id, {
+        actor: auditActor(actor),
+        ...(at !== undefined ? { effectiveAt: at } : {}),
+      });
+    });
+    add(ops.getStatusSeries, 'read', (req, actor) => {
+      if (!visibilityOf(actor).all)
+        throw new AppError(
+          'forbidden',
+          'the organisation-wide burn-down needs the officer, auditor, logistics or admin role',
+        );
+      return app.status.series(
+        req.query.mandate,
+        req.query.asOf !== undefined ? { asOf: req.query.asOf } : {},
+      );
+    });
+    add(ops.listFindings, 'read', (req, actor) => {
+      const q = req.query;
+      return app.status.findings(q.mandate, {
+        visibility: visibilityOf(actor),
+        ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
+        ...(q.state ? { states: q.state.split(',') } : {}),
+        ...(q.unit ? { unit: q.unit } : {}),
+        ...(q.device ? { device: q.device } : {}),
+        ...(q.owner ? { owner: q.owner } : {}),
+      });
+    });
+  });
 
   server.get<{ Params: { id: string }; Querystring: { asOf?: string } }>(
     '/api/v1/mandates/:id/notify',
@@ -141,27 +145,6 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
     },
   );
 
-  server.post<{ Params: { id: string }; Body: { effectiveAt?: string } | undefined }>(
-    '/api/v1/mandates/:id/withdraw',
-    {
-      schema: {
-        operationId: 'withdrawMandate',
-        response: described('The mandate is withdrawn; how many findings closed'),
-        tags: ['mandates'],
-        summary: 'Withdraw a mandate: its open findings close',
-        params: idParam,
-      },
-    },
-    async (req) => {
-      const actor = authorize(req, 'mandates.write');
-      const at = req.body?.effectiveAt;
-      return app.mandates.withdraw(req.params.id, {
-        actor: auditActor(actor),
-        ...(at !== undefined ? { effectiveAt: at } : {}),
-      });
-    },
-  );
-
   server.get<{
     Querystring: {
       asOf?: string;
@@ -202,80 +185,6 @@ export function registerMandateRoutes(server: FastifyInstance, app: App): void {
         ...(unit !== undefined ? { unit } : {}),
       };
       return q.mandate ? app.status.status(q.mandate, o) : app.status.statusAll(o);
-    },
-  );
-
-  server.get<{ Querystring: { mandate: string; asOf?: string } }>(
-    '/api/v1/status/series',
-    {
-      schema: {
-        operationId: 'getStatusSeries',
-        response: described('Open devices per day'),
-        tags: ['status'],
-        summary: 'Open devices day by day from the mandate’s issue to asOf: the burn-down',
-        querystring: {
-          type: 'object',
-          required: ['mandate'],
-          properties: { mandate: { type: 'string' }, asOf: { type: 'string' } },
-        },
-      },
-    },
-    async (req) => {
-      const { visibility } = reader(req);
-      if (!visibility.all)
-        throw new AppError(
-          'forbidden',
-          'the organisation-wide burn-down needs the officer, auditor, logistics or admin role',
-        );
-      return app.status.series(
-        req.query.mandate,
-        req.query.asOf !== undefined ? { asOf: req.query.asOf } : {},
-      );
-    },
-  );
-
-  server.get<{
-    Querystring: {
-      mandate: string;
-      state?: string;
-      unit?: string;
-      asOf?: string;
-      device?: string;
-      owner?: string;
-    };
-  }>(
-    '/api/v1/findings',
-    {
-      schema: {
-        operationId: 'listFindings',
-        tags: ['findings'],
-        summary: 'Findings opened by a moment with their state then, within your scope',
-        response: answers({ type: 'array', items: findingSchema }),
-        querystring: {
-          type: 'object',
-          required: ['mandate'],
-          properties: {
-            mandate: { type: 'string' },
-            state: { type: 'string' },
-            unit: { type: 'string' },
-            asOf: { type: 'string' },
-            device: { type: 'string' },
-            owner: { type: 'string' },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const { visibility } = reader(req);
-      const q = req.query;
-      return app.status.findings(q.mandate, {
-        visibility,
-        ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
-        ...(q.state ? { states: q.state.split(',') } : {}),
-        ...(q.unit ? { unit: q.unit } : {}),
-        ...(q.device ? { device: q.device } : {}),
-        ...(q.owner ? { owner: q.owner } : {}),
-      });
     },
   );
 

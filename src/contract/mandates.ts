@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { FINDING_STATES } from '../domain/finding.columns.js';
+import { operation } from './operation.js';
+
+const instant = z.string().meta({ description: 'an ISO 8601 instant' });
+const day = z.string().meta({ description: 'a day, YYYY-MM-DD' });
+const moment = z.string().meta({ description: 'a day or a time; default now' });
+
+/** A mandate with its current version. */
+export const Mandate = z.object({
+  id: z.string(),
+  title: z.string(),
+  version: z.number().int(),
+  issuedAt: day,
+  withdrawnAt: instant.nullable(),
+  due: day.nullable(),
+  action: z.string(),
+  exemptions: z.object({
+    allowed: z.boolean(),
+    grounds: z.array(z.string()),
+    maxDuration: z.string().nullable(),
+  }),
+});
+export type Mandate = z.output<typeof Mandate>;
+
+/** A mandate with every version and where it came from. */
+export const MandateDetail = Mandate.extend({
+  versions: z.array(
+    z.object({
+      version: z.number().int(),
+      digest: z.string(),
+      effectiveAt: instant,
+      appliedAt: instant,
+      source: z.string(),
+    }),
+  ),
+});
+export type MandateDetail = z.output<typeof MandateDetail>;
+
+/** A finding as listed: its state at the moment asked. */
+export const Finding = z.object({
+  mandate: z.string(),
+  device: z.string(),
+  owner: z.string(),
+  unit: z.string(),
+  opened: instant,
+  closed: instant.nullable(),
+  state: z.enum(FINDING_STATES),
+  closeReason: z.string().nullable(),
+  /** Why the device is unknown (state `unknown` only): `osVersion is absent`. */
+  reason: z.string().optional(),
+});
+export type Finding = z.output<typeof Finding>;
+
+const byId = z.object({ id: z.string() });
+
+export const mandateOps = {
+  listMandates: operation({
+    operationId: 'listMandates',
+    method: 'GET',
+    path: '/api/v1/mandates',
+    tags: ['mandates'],
+    summary: 'Every mandate with its current version',
+    status: 200,
+    response: z.array(Mandate),
+    answers: 'Mandates, by id',
+  }),
+  getMandate: operation({
+    operationId: 'getMandate',
+    method: 'GET',
+    path: '/api/v1/mandates/{id}',
+    tags: ['mandates'],
+    summary: 'One mandate with its versions and their documents',
+    params: byId,
+    status: 200,
+    response: MandateDetail,
+    answers: 'The mandate with its versions',
+  }),
+  withdrawMandate: operation({
+    operationId: 'withdrawMandate',
+    method: 'POST',
+    path: '/api/v1/mandates/{id}/withdraw',
+    tags: ['mandates'],
+    summary: 'Withdraw a mandate: its open findings close',
+    params: byId,
+    body: z.strictObject({ effectiveAt: moment.optional() }).optional(),
+    status: 200,
+    response: z.object({ id: z.string(), closed: z.number().int(), withdrawnAt: instant }),
+    answers: 'The mandate is withdrawn; how many findings closed',
+  }),
+  getStatusSeries: operation({
+    operationId: 'getStatusSeries',
+    method: 'GET',
+    path: '/api/v1/status/series',
+    tags: ['status'],
+    summary: 'Open devices day by day from the mandate’s issue to asOf: the burn-down',
+    query: z.object({ mandate: z.string(), asOf: moment.optional() }),
+    status: 200,
+    response: z.object({
+      mandate: z.string(),
+      due: day.nullable(),
+      points: z.array(z.object({ day, open: z.number().int() })),
+    }),
+    answers: 'Open devices per day',
+  }),
+  listFindings: operation({
+    operationId: 'listFindings',
+    method: 'GET',
+    path: '/api/v1/findings',
+    tags: ['findings'],
+    summary: 'Findings opened by a moment with their state then, within your scope',
+    query: z.object({
+      mandate: z.string(),
+      state: z.string().optional().meta({ description: 'states, comma-separated' }),
+      unit: z.string().optional(),
+      asOf: moment.optional(),
+      device: z.string().optional(),
+      owner: z.string().optional(),
+    }),
+    status: 200,
+    response: z.array(Finding),
+    answers: 'Findings with their state at the moment asked',
+  }),
+};
