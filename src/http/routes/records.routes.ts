@@ -14,62 +14,36 @@ export async function registerRecordRoutes(server: FastifyInstance, app: App): P
   };
   const ifMatch = (h: string | string[] | undefined) => (Array.isArray(h) ? h[0] : h);
   await registerContractRoutes(server, (add) => {
-    add(ops.createDevice, 'records.write', async (req, actor, reply) => {
-      const { id, ...fields } = req.body as { id: string } & Record<string, unknown>;
-      return tagged(reply, await r.writeDevice(actor, 'create', id.trim(), fields));
-    });
-    add(ops.replaceDevice, 'records.write', async (req, actor, reply) =>
-      tagged(
-        reply,
-        await r.writeDevice(
-          actor,
-          'replace',
-          req.params.id,
-          req.body,
-          ifMatch(req.headers['if-match']),
-        ),
-      ),
-    );
-    add(ops.updateDevice, 'records.write', async (req, actor, reply) =>
-      tagged(
-        reply,
-        await r.writeDevice(
-          actor,
-          'patch',
-          req.params.id,
-          req.body,
-          ifMatch(req.headers['if-match']),
-        ),
-      ),
-    );
-    add(ops.createPerson, 'records.write', async (req, actor, reply) => {
-      const { id, ...fields } = req.body as { id: string } & Record<string, unknown>;
-      return tagged(reply, await r.writePerson(actor, 'create', id.trim(), fields));
-    });
-    add(ops.replacePerson, 'records.write', async (req, actor, reply) =>
-      tagged(
-        reply,
-        await r.writePerson(
-          actor,
-          'replace',
-          req.params.id,
-          req.body,
-          ifMatch(req.headers['if-match']),
-        ),
-      ),
-    );
-    add(ops.updatePerson, 'records.write', async (req, actor, reply) =>
-      tagged(
-        reply,
-        await r.writePerson(
-          actor,
-          'patch',
-          req.params.id,
-          req.body,
-          ifMatch(req.headers['if-match']),
-        ),
-      ),
-    );
+    // Creating, replacing and changing a device or a person: the same three routes for each.
+    for (const [write, create, replace, update] of [
+      [
+        (...a: Parameters<typeof r.writeDevice>) => r.writeDevice(...a),
+        ops.createDevice,
+        ops.replaceDevice,
+        ops.updateDevice,
+      ],
+      [
+        (...a: Parameters<typeof r.writePerson>) => r.writePerson(...a),
+        ops.createPerson,
+        ops.replacePerson,
+        ops.updatePerson,
+      ],
+    ] as const) {
+      add(create, 'records.write', async (req, actor, reply) => {
+        const { id, ...fields } = req.body as { id: string } & Record<string, unknown>;
+        return tagged(reply, await write(actor, 'create', id.trim(), fields));
+      });
+      for (const [op, mode] of [
+        [replace, 'replace'],
+        [update, 'patch'],
+      ] as const)
+        add(op, 'records.write', async (req, actor, reply) =>
+          tagged(
+            reply,
+            await write(actor, mode, req.params.id, req.body, ifMatch(req.headers['if-match'])),
+          ),
+        );
+    }
     add(ops.getDevice, 'read', async (req, actor, reply) =>
       tagged(reply, await d.device(actor, req.params.id)),
     );
