@@ -30,7 +30,7 @@ const ROUTES: {
     method: 'PUT',
     path: '/api/v1/auth/me/language',
     url: '/api/v1/auth/me/language',
-    needs: 'read',
+    needs: 'self.write',
     body: { language: 'ru' },
   },
   { method: 'POST', path: '/api/v1/auth/logout', url: '/api/v1/auth/logout', needs: 'read' },
@@ -221,11 +221,11 @@ const ROUTES: {
     [
       ['approve', 'replacements.decide'],
       ['reject', 'replacements.decide'],
-      ['cancel', 'read'],
+      ['cancel', 'self.write'],
       ['issue', 'logistics'],
       ['return', 'logistics'],
       ['writeoff', 'logistics'],
-      ['confirm', 'read'],
+      ['confirm', 'self.write'],
     ] as const
   ).map(([step, needs]) => ({
     method: 'POST' as const,
@@ -384,6 +384,7 @@ const HOLDERS: Record<Permission, string[]> = {
   'act-for-others': ['officer'],
   'attest-unit': ['unit-head'],
   'mandates.override': ['officer'],
+  'self.write': ['admin', 'officer', 'unit-head', 'logistics', 'official', 'auditor'],
 };
 // Counts: whoever sees everything, and unit heads for their own units.
 const COUNTS = ['admin', 'officer', 'logistics', 'auditor', 'unit-head'];
@@ -489,6 +490,14 @@ describeEachDatabase('the permission matrix: every route × every role', (kind) 
       'audit.read',
       'read',
     ]);
+    // A read-only token changes nothing, not even its own language.
+    const language = await api.server.inject({
+      method: 'PUT',
+      url: '/api/v1/auth/me/language',
+      headers: { authorization: `Bearer ${token.token}` },
+      payload: { language: 'ru' },
+    });
+    expect(language.statusCode).toBe(403);
   });
 
   for (const role of ROLES) {

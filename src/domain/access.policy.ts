@@ -41,6 +41,7 @@ export const PERMISSIONS = [
   'act-for-others',
   'attest-unit',
   'mandates.override',
+  'self.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -76,6 +77,11 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'attest-unit': ['unit-head'],
   /** Issuing a unit that a mandate would catch, with a reason. */
   'mandates.override': ['officer'],
+  /**
+   * Changes an account makes about itself or its own orders (its language, cancelling its
+   * request, confirming a receipt): every role, never a read-only token.
+   */
+  'self.write': ROLES,
 };
 
 /** What an actor may do: the console shows what these allow, and nothing else. */

@@ -42,7 +42,7 @@ export async function registerAuthRoutes(server: FastifyInstance, app: App): Pro
         csrfToken: req.csrf,
       }),
     );
-    add(ops.setMyLanguage, 'read', async (req, actor) => {
+    add(ops.setMyLanguage, 'self.write', async (req, actor) => {
       await app.accounts.setLanguage(actor, req.body.language);
       return { language: req.body.language };
     });

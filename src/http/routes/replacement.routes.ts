@@ -173,7 +173,7 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     ],
     [
       'cancel',
-      'read',
+      'self.write',
       'Cancel a request before issue (the official, the requester, logistics or an officer)',
       (id, b, a) => r.cancel(a, id, b),
     ],
@@ -197,7 +197,7 @@ export function registerReplacementRoutes(server: FastifyInstance, app: App): vo
     ],
     [
       'confirm',
-      'read',
+      'self.write',
       'The official confirms they received the new device',
       (id, _b, a) => r.confirm(a, id),
     ],
