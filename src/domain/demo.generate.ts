@@ -6,6 +6,9 @@
  * declare them in the March declaration campaign, and only then does the iPhone order catch them.
  */
 
+import { DEVICE_COLUMNS } from './devices.import-rules.js';
+import { PEOPLE_COLUMNS } from './people.import-rules.js';
+
 export const DEMO_VERSION = '5';
 
 /** A file's content before it is written as CSV: its header and rows. */
@@ -192,17 +195,7 @@ interface DemoDevice {
 }
 
 function peopleFile(people: DemoPerson[]): DemoFile {
-  const header = [
-    'id',
-    'name',
-    'email',
-    'unit',
-    'title',
-    'supervisor',
-    'tags',
-    'head_of',
-    'active',
-  ];
+  const header = [...PEOPLE_COLUMNS];
   const rows = people.map((p) => [
     p.id,
     p.name,
@@ -219,21 +212,7 @@ function peopleFile(people: DemoPerson[]): DemoFile {
 
 /** The register as observed on a day: personal devices only once they were declared before it. */
 function devicesFile(devices: DemoDevice[], observedAt: string): DemoFile {
-  const header = [
-    'id',
-    'owner',
-    'class',
-    'platform',
-    'os_version',
-    'manufacturer',
-    'model',
-    'serial',
-    'imei',
-    'ownership',
-    'purposes',
-    'status',
-    'apps',
-  ];
+  const header = [...DEVICE_COLUMNS];
   const known = devices.filter(
     (d) => d.ownership === 'corporate' || (d.declaredOn !== undefined && d.declaredOn < observedAt),
   );
