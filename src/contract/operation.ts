@@ -43,6 +43,8 @@ export interface Operation<
   body?: B;
   /** The success status and what it answers (`z.null()` with 204). */
   status: 200 | 201 | 204;
+  /** Another success status the handler may choose (`reply.code`), with the same answer. */
+  also?: 200 | 201;
   response: R;
   /** A short description of the success answer. */
   answers: string;
@@ -57,6 +59,9 @@ export function operation<
 >(op: Operation<P, Q, B, R>): Operation<P, Q, B, R> {
   return op;
 }
+
+/** A yes/no query parameter: `true`, `false` (also `1`, `0`, `yes`, `no`). */
+export const queryFlag = () => z.stringbool();
 
 /** What an operation takes, as its caller writes it. */
 export type Input<O> =

@@ -8,6 +8,17 @@ import {
   startOfDay,
   type Instant,
 } from './time.js';
+import type {
+  DeviceCounts,
+  Forecast,
+  MandateStatus,
+  PeopleCounts,
+  PhaseState,
+  PhaseStatus,
+} from '../contract/status.js';
+
+// The shapes of a status are the API's (`contract/status.ts`); the rules that fill them are here.
+export type { DeviceCounts, Forecast, MandateStatus, PeopleCounts, PhaseState, PhaseStatus };
 
 /** The one place a phase's deadline is read: the end of its due day, and that plus its grace. */
 export function deadlineOf(
@@ -27,50 +38,6 @@ export function resolveDeadlineOf(doc: MandateDocument, zone: string) {
 }
 
 export type FindingState = 'pending' | 'overdue' | 'exempt';
-export type PhaseState = 'upcoming' | 'open' | 'met' | 'missed';
-
-export interface DeviceCounts {
-  pending: number;
-  overdue: number;
-  exempt: number;
-  resolved: number;
-  /** Of the resolved, how many left because they were lost: not a real resolution. */
-  lost: number;
-  /** Devices whose target could not be decided (DESIGN §5): neither caught nor resolved. */
-  unknown: number;
-}
-
-export interface PeopleCounts {
-  inScope: number;
-  affected: number;
-  nonCompliant: number;
-  overdue: number;
-}
-
-export interface PhaseStatus {
-  id: string;
-  title?: string;
-  requires: Phase['requires'];
-  starts?: string;
-  due?: string;
-  state: PhaseState;
-  nothingCaught?: boolean;
-  /** The phase's grace and when it ends: findings are overdue from then. */
-  grace?: string;
-  graceEnds?: string;
-  attestBy?: Phase['attestBy'];
-  required?: number;
-  attested?: number;
-  headless?: number;
-  metAt?: string | null;
-}
-
-export interface Forecast {
-  ratePerDay: number;
-  projectedCompletion: string | null;
-  onTrack: boolean;
-}
-
 /** Whether a deadline has passed at T: from the end of the due day plus grace (DESIGN §5). */
 export function isOverdue(at: Instant, overdueAt: Instant | null): boolean {
   return overdueAt !== null && at >= overdueAt;
@@ -171,21 +138,4 @@ export function forecast(
     projectedCompletion: formatInstant(projected),
     onTrack: dueEnd === null ? true : projected <= dueEnd,
   };
-}
-
-/** The object of `status --json` (DESIGN §7). */
-export interface MandateStatus {
-  mandate: string;
-  title: string;
-  version: number;
-  asOf: string;
-  /** Present when the counts are limited to one unit and below. */
-  unit?: string;
-  due: string | null;
-  withdrawnAt?: string;
-  devices: DeviceCounts;
-  people: PeopleCounts;
-  phases: PhaseStatus[];
-  forecast: Forecast;
-  units?: { unit: string; devices: DeviceCounts; people: PeopleCounts }[];
 }

@@ -55,6 +55,13 @@ export async function registerContractRoutes(
     scope.setSerializerCompiler(serializerCompiler);
     const typed = scope.withTypeProvider<ZodTypeProvider>();
     routes((op, permission, handler) => {
+      const ok = op.response.meta({ description: op.answers });
+      const response: Record<string, z.ZodType> = {
+        [op.status]: ok,
+        ...(op.also !== undefined ? { [op.also]: ok } : {}),
+        '4xx': ErrorBody,
+        '5xx': ErrorBody,
+      };
       typed.route({
         // Who asks comes first: 401 and 403 before any complaint about the request.
         preValidation: (req, _reply, done) => {
@@ -73,11 +80,7 @@ export async function registerContractRoutes(
           ...(op.params ? { params: op.params } : {}),
           ...(op.query ? { querystring: op.query } : {}),
           ...(op.body ? { body: op.body } : {}),
-          response: {
-            [op.status]: op.response.meta({ description: op.answers }),
-            '4xx': ErrorBody,
-            '5xx': ErrorBody,
-          },
+          response,
         },
         handler: async (req, reply) => {
           const answer = await handler(
@@ -87,7 +90,8 @@ export async function registerContractRoutes(
           );
           if (answer === reply) return reply;
           if (op.status === 204) return reply.code(204).send();
-          return reply.code(op.status).send(answer);
+          const code = op.also !== undefined && reply.statusCode === op.also ? op.also : op.status;
+          return reply.code(code).send(answer);
         },
       });
     });

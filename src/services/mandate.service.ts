@@ -1,3 +1,4 @@
+import type { ApplyLine, ApplyResult } from '../contract/status.js';
 import type { Clock } from '../adapters/clock.js';
 import { AppError, invalidInput, type Problem } from '../domain/errors.js';
 import { parseMandateFile, type ParsedMandate } from '../domain/mandate.parse.js';
@@ -40,24 +41,7 @@ export interface ApplyOptions {
   actor: string;
 }
 
-/** One document's outcome: `created|updated|unchanged ID vN (+opened −closed)`. */
-export interface ApplyLine {
-  id: string;
-  outcome: 'created' | 'updated' | 'unchanged' | 'reinstated';
-  version: number;
-  opened: number;
-  closed: number;
-  unownedMatches: number;
-  /** What opened and closed (the first thousand of each): what a dry run would do. */
-  sample: EvalOutcome['sample'];
-}
-
-export interface ApplyResult {
-  dryRun: boolean;
-  lines: ApplyLine[];
-  warnings: string[];
-  errors: EvalOutcome['errors'];
-}
+export type { ApplyLine, ApplyResult };
 
 /** Mandate use cases: apply, withdraw, list. */
 export function makeMandateService(deps: { store: Store; clock: Clock }) {

@@ -1,3 +1,4 @@
+import type { NotifyPreview } from '../contract/status.js';
 import type { Clock } from '../adapters/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { MandateDocument } from '../domain/mandate.model.js';
@@ -89,23 +90,7 @@ function dueEndOf(
   return resolveDeadlineOf(doc, zone);
 }
 
-/** What a mandate's notification ladder is and what it will send next (`GET /mandates/{id}/notify`). */
-export interface NotifyPreview {
-  mandate: string;
-  asOf: string;
-  due: string | null;
-  digest: 'daily' | 'weekly' | 'none';
-  steps: {
-    id: string;
-    kind: 'remind' | 'escalate';
-    to: Recipient;
-    at?: string;
-    after?: string;
-    repeat?: string;
-  }[];
-  /** Per step and day, how many open findings in your scope it will message if nothing changes. */
-  upcoming: { step: string; to: Recipient; day: string; findings: number }[];
-}
+export type { NotifyPreview };
 
 /** Status, counts and findings as of any moment (DESIGN §5). */
 export function makeStatusService(deps: { store: Store; clock: Clock }) {

@@ -6,6 +6,12 @@ import {
   type MandateDetail,
 } from '../../src/contract/mandates.js';
 import { recordOps, type DeviceWithSources, type Person } from '../../src/contract/records.js';
+import {
+  statusOps,
+  type ApplyResult,
+  type MandateStatus,
+  type NotifyPreview,
+} from '../../src/contract/status.js';
 import { request } from './client.js';
 /** The console's calls to the phaseout API: same origin, session cookie, CSRF header on writes. */
 
@@ -61,47 +67,8 @@ export type Device = Omit<DeviceWithSources, 'sources'> & {
   sources?: DeviceWithSources['sources'];
 };
 
-export interface Phase {
-  id: string;
-  title?: string;
-  requires: 'resolve' | 'attest';
-  due?: string;
-  state: 'upcoming' | 'open' | 'met' | 'missed';
-  required?: number;
-  attested?: number;
-  /** When the phase's grace ends: findings are overdue from then. */
-  graceEnds?: string;
-}
-
-export interface MandateStatus {
-  mandate: string;
-  title: string;
-  asOf: string;
-  unit?: string;
-  due: string | null;
-  devices: {
-    pending: number;
-    overdue: number;
-    exempt: number;
-    resolved: number;
-    unknown?: number;
-  };
-  people: { inScope: number; affected: number; nonCompliant: number; overdue: number };
-  phases: Phase[];
-  forecast: { ratePerDay: number; projectedCompletion: string | null; onTrack: boolean };
-}
-
-export interface UnitCounts {
-  unit: string;
-  devices: {
-    pending: number;
-    overdue: number;
-    exempt: number;
-    resolved: number;
-    unknown?: number;
-  };
-  people: { inScope: number; nonCompliant: number };
-}
+export type { ApplyResult, MandateStatus, NotifyPreview as LadderPreview };
+export type UnitCounts = NonNullable<MandateStatus['units']>[number];
 
 export const query = (params: Record<string, string | undefined>): string => {
   const q = new URLSearchParams(
@@ -109,31 +76,6 @@ export const query = (params: Record<string, string | undefined>): string => {
   ).toString();
   return q ? `?${q}` : '';
 };
-
-export interface ApplyResult {
-  dryRun: boolean;
-  lines: {
-    id: string;
-    outcome: string;
-    version: number;
-    opened: number;
-    closed: number;
-    unownedMatches: number;
-    sample: {
-      opened: { device: string; owner: string }[];
-      closed: { device: string; reason: string }[];
-    };
-  }[];
-  warnings: string[];
-}
-
-export interface LadderPreview {
-  mandate: string;
-  due: string | null;
-  digest: 'daily' | 'weekly' | 'none';
-  steps: { id: string; kind: string; to: string; at?: string; after?: string; repeat?: string }[];
-  upcoming: { step: string; to: string; day: string; findings: number }[];
-}
 
 export type OrderState =
   | 'requested'
@@ -280,8 +222,7 @@ export const api = {
     performedOn: string;
   }) => call<Sanitisation>('POST', '/sanitisations', body),
   verifySanitisation: (id: number) => call<Sanitisation>('POST', `/sanitisations/${id}/verify`),
-  ladder: (mandate: string) =>
-    call<LadderPreview>('GET', `/mandates/${encodeURIComponent(mandate)}/notify`),
+  ladder: (mandate: string) => request(statusOps.getMandateLadder, { params: { id: mandate } }),
   /** Who is signed in; keeps the session's CSRF token for the writes that follow. */
   async me(): Promise<Me> {
     const me = await request(authOps.whoAmI, {});
@@ -297,7 +238,7 @@ export const api = {
   mandate: (id: string): Promise<MandateDetail> =>
     request(mandateOps.getMandate, { params: { id } }),
   apply: (yaml: string, dryRun: boolean) =>
-    call<ApplyResult>('POST', '/mandates/apply', { yaml, dryRun }),
+    request(statusOps.applyMandates, { body: { yaml, dryRun } }),
   people: (q: { q?: string; unit?: string; active?: string; limit?: string }) =>
     request(recordOps.listPeople, {
       query: {
@@ -319,18 +260,26 @@ export const api = {
   ) => request(mandateOps.listFindings, { query: { mandate, ...f } }),
   noOfficialUse: (device: string) =>
     request(recordOps.stateNoOfficialUse, { params: { id: device }, body: {} }),
-  statusOf: (mandate: string, o: { asOf: string; unit?: string; depth?: number }) =>
-    call<MandateStatus & { units: UnitCounts[] }>(
-      'GET',
-      `/status${query({ mandate, asOf: o.asOf, unit: o.unit, byUnit: 'true', depth: o.depth ? String(o.depth) : undefined })}`,
-    ),
+  statusOf: async (mandate: string, o: { asOf: string; unit?: string; depth?: number }) => {
+    const r = await request(statusOps.getStatus, {
+      query: {
+        mandate,
+        byUnit: 'true',
+        ...(o.asOf ? { asOf: o.asOf } : {}),
+        ...(o.unit ? { unit: o.unit } : {}),
+        ...(o.depth ? { depth: o.depth } : {}),
+      },
+    });
+    const s = Array.isArray(r) ? r[0]! : r;
+    return { ...s, units: s.units ?? [] };
+  },
   attest: (body: { mandate: string; phase: string; unit?: string; person?: string }) =>
-    call<{ created: boolean; attestedAt: string }>('POST', '/attestations', body),
+    request(statusOps.attestPhase, { body }),
   series: (mandate: string, asOf: string) =>
     request(mandateOps.getStatusSeries, { query: { mandate, ...(asOf ? { asOf } : {}) } }),
   /** Every mandate's status as of a day (its 00:00 in the organisation's zone), or now with ''. */
-  status: (asOf: string): Promise<MandateStatus[]> =>
-    call<MandateStatus[] | MandateStatus>('GET', `/status${query({ asOf })}`).then((r) =>
-      Array.isArray(r) ? r : [r],
-    ),
+  status: async (asOf: string): Promise<MandateStatus[]> => {
+    const r = await request(statusOps.getStatus, { query: asOf ? { asOf } : {} });
+    return Array.isArray(r) ? r : [r];
+  },
 };

@@ -5,8 +5,7 @@ import { auditActor, visibilityOf, type Visibility } from '../../domain/access.p
 import { mandateOps as ops } from '../../contract/mandates.js';
 import { registerContractRoutes } from '../contract.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
-import { authorize, reader } from '../access.js';
-import { answers, statusSchema, described } from '../schemas.js';
+import { statusOps as status } from '../../contract/status.js';
 
 /**
  * The unit whose counts a caller may ask for: anyone who sees everything, any unit; a unit head,
@@ -31,12 +30,6 @@ function scopedUnit(v: Visibility, asked: string | undefined): string | undefine
     throw new AppError('not_found', `no unit ${unit}`);
   return unit;
 }
-
-const idParam = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string' } },
-} as const;
 
 /** Mandates, status and findings, attestations. */
 export async function registerMandateRoutes(server: FastifyInstance, app: App): Promise<void> {
@@ -78,24 +71,9 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
     });
   });
 
-  server.get<{ Params: { id: string }; Querystring: { asOf?: string } }>(
-    '/api/v1/mandates/:id/notify',
-    {
-      schema: {
-        operationId: 'getMandateLadder',
-        response: described('The ladder and the messages it will send'),
-        tags: ['mandates'],
-        summary:
-          'The notification ladder (reminders, escalations, digest) and what it will send from asOf, per step and day, within your scope',
-        params: idParam,
-        querystring: {
-          type: 'object',
-          properties: { asOf: { type: 'string', description: 'a day or a time; default now' } },
-        },
-      },
-    },
-    async (req) => {
-      const { visibility } = reader(req);
+  await registerContractRoutes(server, (add) => {
+    add(status.getMandateLadder, 'read', (req, actor) => {
+      const visibility = visibilityOf(actor);
       if (!visibility.all && visibility.units.length === 0)
         throw new AppError(
           'forbidden',
@@ -105,36 +83,8 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
         ...(req.query.asOf !== undefined ? { asOf: req.query.asOf } : {}),
         visibility,
       });
-    },
-  );
-
-  server.post<{
-    Body: { yaml: string; dryRun?: boolean; effectiveAt?: string; reinstate?: boolean };
-  }>(
-    '/api/v1/mandates/apply',
-    {
-      schema: {
-        operationId: 'applyMandates',
-        response: described(
-          'What the application did (or, in a dry run, would do): per mandate, findings opened and closed',
-        ),
-        tags: ['mandates'],
-        summary: 'Apply mandate YAML (all or nothing); dryRun shows what would open and close',
-        body: {
-          type: 'object',
-          required: ['yaml'],
-          additionalProperties: false,
-          properties: {
-            yaml: { type: 'string' },
-            dryRun: { type: 'boolean' },
-            effectiveAt: { type: 'string' },
-            reinstate: { type: 'boolean' },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const actor = authorize(req, 'mandates.write');
+    });
+    add(status.applyMandates, 'mandates.write', (req, actor) => {
       const { yaml, effectiveAt, ...flags } = req.body;
       return app.mandates.apply(yaml, {
         fileName: 'request',
@@ -142,42 +92,10 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
         ...flags,
         ...(effectiveAt !== undefined ? { effectiveAt } : {}),
       });
-    },
-  );
-
-  server.get<{
-    Querystring: {
-      asOf?: string;
-      byUnit?: boolean;
-      depth?: number;
-      mandate?: string;
-      unit?: string;
-    };
-  }>(
-    '/api/v1/status',
-    {
-      schema: {
-        operationId: 'getStatus',
-        tags: ['status'],
-        summary:
-          'The objects of `status --json`, as of any moment; `unit` limits the counts to a unit and below (unit heads: one of theirs)',
-        response: answers({ anyOf: [statusSchema, { type: 'array', items: statusSchema }] }),
-        querystring: {
-          type: 'object',
-          properties: {
-            asOf: { type: 'string' },
-            byUnit: { type: 'boolean' },
-            depth: { type: 'integer', minimum: 1 },
-            mandate: { type: 'string' },
-            unit: { type: 'string' },
-          },
-        },
-      },
-    },
-    async (req) => {
-      const { visibility } = reader(req);
+    });
+    add(status.getStatus, 'read', (req, actor) => {
       const q = req.query;
-      const unit = scopedUnit(visibility, q.unit);
+      const unit = scopedUnit(visibilityOf(actor), q.unit);
       const o = {
         ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
         byUnit: q.byUnit === true,
@@ -185,35 +103,8 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
         ...(unit !== undefined ? { unit } : {}),
       };
       return q.mandate ? app.status.status(q.mandate, o) : app.status.statusAll(o);
-    },
-  );
-
-  server.post<{
-    Body: { mandate: string; phase: string; unit?: string; person?: string; note?: string };
-  }>(
-    '/api/v1/attestations',
-    {
-      schema: {
-        operationId: 'attestPhase',
-        response: described('The attestation as recorded'),
-        tags: ['attestations'],
-        summary: 'Attest a phase for a unit you head, or for yourself',
-        body: {
-          type: 'object',
-          required: ['mandate', 'phase'],
-          additionalProperties: false,
-          properties: {
-            mandate: { type: 'string' },
-            phase: { type: 'string' },
-            unit: { type: 'string' },
-            person: { type: 'string' },
-            note: { type: 'string' },
-          },
-        },
-      },
-    },
-    async (req, reply) => {
-      const actor = authorize(req, 'attest');
+    });
+    add(status.attestPhase, 'attest', async (req, actor, reply) => {
       if (!actor.personId)
         throw new AppError('forbidden', 'attesting needs an account linked to a person');
       const b = req.body;
@@ -228,6 +119,6 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
       });
       void reply.code(r.created ? 201 : 200);
       return r;
-    },
-  );
+    });
+  });
 }
