@@ -13,6 +13,7 @@ export const Problem = z.object({
   message: z.string(),
   value: z.string().optional(),
 });
+export type Problem = z.output<typeof Problem>;
 
 /** Every error answer: a stable code, a message, the request's id, and the problems. */
 export const ErrorBody = z.object({
@@ -41,6 +42,10 @@ export interface Operation<
   params?: P;
   query?: Q;
   body?: B;
+  /** The body's media types when it is not JSON (a CSV file: `text/csv`). */
+  consumes?: string[];
+  /** Request headers the operation reads (documented and checked). */
+  headers?: z.ZodType;
   /** The success status and what it answers (`z.null()` with 204). */
   status: 200 | 201 | 204;
   /** Another success status the handler may choose (`reply.code`), with the same answer. */

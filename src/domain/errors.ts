@@ -44,11 +44,22 @@ interface SchemaIssue {
  */
 export function problemsOf(
   err: { issues: readonly SchemaIssue[] },
-  o: { prefix?: string; whole?: string; hint?: (issue: SchemaIssue) => string | undefined } = {},
+  o: {
+    prefix?: string;
+    whole?: string;
+    hint?: (issue: SchemaIssue) => string | undefined;
+    /** Items of a list as `devices[0].item` rather than `devices.0.item`. */
+    brackets?: boolean;
+  } = {},
 ): Problem[] {
   return err.issues.map((i) => {
     const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
-    const where = [o.prefix ?? '', ...path].filter((x) => x !== '').join('.');
+    const where = o.brackets
+      ? [o.prefix ?? '', ...path]
+          .map((x) => (typeof x === 'number' ? `[${x}]` : x === '' ? '' : `.${x}`))
+          .join('')
+          .replace(/^\./, '')
+      : [o.prefix ?? '', ...path].filter((x) => x !== '').join('.');
     return {
       where: where || (o.whole ?? '(body)'),
       message: `${i.message}${o.hint?.(i) ?? ''}`,

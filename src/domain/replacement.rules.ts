@@ -94,6 +94,19 @@ export function nextState(
 export const SANITISATION_METHODS = ['clear', 'purge', 'destroy'] as const;
 export type SanitisationMethod = (typeof SANITISATION_METHODS)[number];
 
+/** Where the media go after sanitisation (Appendix G "post-sanitization destination"). */
+export const DESTINATIONS = [
+  'internal-reuse',
+  'external-reuse',
+  'recycling',
+  'manufacturer',
+  'destroyed',
+] as const;
+export type Destination = (typeof DESTINATIONS)[number];
+
+/** How the result was checked (Appendix G "verification method"). */
+export const VERIFICATIONS = ['full', 'quick-sampling', 'other'] as const;
+
 /** The status a device has after sanitisation by a method. */
 export function statusAfter(method: SanitisationMethod): DeviceStatus {
   return method === 'destroy' ? 'destroyed' : 'wiped';

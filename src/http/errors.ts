@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, type ErrorCode } from '../domain/errors.js';
+import { z } from 'zod';
+import { AppError, problemsOf, type ErrorCode, type Problem } from '../domain/errors.js';
 
 /** HTTP status by error code. */
 const STATUS: Record<ErrorCode, number> = {
@@ -16,6 +17,26 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/** The parts of a request a contract route checks, in the order Fastify checks them. */
+const PARTS = [
+  ['params', 'params'],
+  ['querystring', 'query'],
+  ['body', 'body'],
+] as const;
+
+/** Every problem of a request against its contract route's schemas, named by field. */
+function requestProblems(req: FastifyRequest): Problem[] {
+  const schema = (req.routeOptions.schema ?? {}) as Record<string, unknown>;
+  const problems: Problem[] = [];
+  for (const [part, field] of PARTS) {
+    const s = schema[part];
+    if (!(s instanceof z.ZodType)) continue;
+    const r = s.safeParse(req[field]);
+    if (!r.success) problems.push(...problemsOf(r.error, { brackets: true }));
+  }
+  return problems.length > 0 ? problems : [{ where: '(request)', message: 'is not valid' }];
+}
+
 /** Errors as `{ error, message, requestId }`; unknown ones become a plain 500. */
 export function handleError(
   err: FastifyError | Error,
@@ -30,17 +51,13 @@ export function handleError(
   }
   const fe = err as FastifyError;
   if (fe.validation && hasZodFastifySchemaValidationErrors(fe)) {
-    // A contract route: every problem at its field, as services report theirs.
-    const part = fe.validationContext === 'body' ? '' : `${fe.validationContext ?? ''}.`;
+    // A contract route: every problem of the request at its field, as services report theirs —
+    // Fastify stops at the first part that fails, so the other parts are checked here too.
     void reply.status(400).send({
       error: 'invalid_input',
       message: 'the request is refused',
       requestId: req.id,
-      details: fe.validation.map((v) => ({
-        where:
-          `${part}${v.instancePath.slice(1).replace(/\//g, '.')}`.replace(/\.$/, '') || '(body)',
-        message: v.message ?? 'is not valid',
-      })),
+      details: requestProblems(req),
     });
     return;
   }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import { parseCsv } from '../adapters/csv.js';
 import { auditActor, visibilityOf, type Actor } from '../domain/access.policy.js';
-import { DEVICE_CLASSES, PLATFORMS, PURPOSES, type Device } from '../domain/device.model.js';
+import type { Device } from '../domain/device.model.js';
+import { CatalogueId, CatalogueItemFields, type CatalogueItem } from '../contract/logistics.js';
 import { AppError, invalidInput, problemsOf, type Problem } from '../domain/errors.js';
 import type { Store } from '../store/database.js';
 import { deviceToRow, getDevicesByIds, insertDevices } from '../store/devices.repository.js';
@@ -21,54 +22,7 @@ import { recordAudit } from './audit.service.js';
 import { advanceObservationClock, checkObservationTime } from './settings.service.js';
 import { need, replaceMandates } from './replacement.common.js';
 
-export interface CatalogueItemView {
-  id: string;
-  class: string;
-  platform: string;
-  manufacturer: string;
-  model: string;
-  notes: string | null;
-  active: boolean;
-  /** What a unit is issued for: `personal` keeps a replacement phone out of "no official smartphones". */
-  purposes: string[];
-  offeredBy: string[];
-  stock: { total: number; reserved: number; free: number };
-}
-
-export interface StockReceipt {
-  id: string;
-  item: string;
-  location: string;
-  serial?: string | null;
-  imei?: string | null;
-}
-
-const slug = z
-  .string()
-  .trim()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a slug: lower-case letters, digits and -');
-const catalogueFields = z.strictObject({
-  class: z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .pipe(z.enum(DEVICE_CLASSES)),
-  platform: z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .pipe(z.enum(PLATFORMS)),
-  manufacturer: z.string().trim().min(1, 'is required'),
-  model: z.string().trim().min(1, 'is required'),
-  notes: z.string().trim().nullable().optional(),
-  active: z.boolean().optional(),
-  purposes: z
-    .array(
-      z
-        .string()
-        .transform((s) => s.trim().toLowerCase())
-        .pipe(z.enum(PURPOSES)),
-    )
-    .optional(),
-});
+export type CatalogueItemView = CatalogueItem;
 
 const textCell = z
   .string()
@@ -214,8 +168,8 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
     /** Creates or changes a catalogue item. */
     async putItem(actor: Actor, id: string, body: unknown): Promise<CatalogueItemView> {
       need(actor, 'logistics', 'the catalogue is kept by logistics');
-      const idOk = slug.safeParse(id);
-      const parsed = catalogueFields.safeParse(body);
+      const idOk = CatalogueId.safeParse(id);
+      const parsed = CatalogueItemFields.safeParse(body);
       const problems = [
         ...(idOk.success ? [] : problemsOf(idOk.error, { prefix: 'id' })),
         ...(parsed.success ? [] : problemsOf(parsed.error)),
@@ -266,7 +220,7 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
     /** Receives stock units (one, a list, or a CSV `id,item,location,serial,imei`): all or nothing. */
     async receive(
       actor: Actor,
-      input: { devices?: StockReceipt[]; csv?: string },
+      input: { devices?: Record<string, unknown>[]; csv?: string },
       dryRun = false,
     ): Promise<{ received: number; locations: string[]; dryRun: boolean }> {
       need(actor, 'logistics', 'receiving stock needs the logistics role');
@@ -290,7 +244,7 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
       } else
         units = (input.devices ?? []).map((d, i) => ({
           where: `devices[${i}]`,
-          raw: d as unknown as Record<string, unknown>,
+          raw: d,
         }));
       return writeTransaction(store, async (tx) => {
         const r = await receiveIn(tx, actor, units, clock.now());

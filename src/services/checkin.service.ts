@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { CheckinBatch, type Checkin, type CheckinAnswer } from '../contract/imports.js';
 import type { Clock } from '../adapters/clock.js';
 import { auditActor, type Actor } from '../domain/access.policy.js';
 import { canonicalJson } from '../domain/canonical-json.js';
@@ -41,51 +41,6 @@ import { mergeReport } from './source-import.js';
 import { emptyOutcome, loadActiveMandates, reevaluateDevicesAt } from './evaluation.service.js';
 import { advanceObservationClock, getObservationClock, getTimeZone } from './settings.service.js';
 
-/** At most this many check-ins in one request. */
-export const CHECKIN_BATCH = 1000;
-
-const optText = z.string().max(1000).optional();
-const item = z
-  .strictObject({
-    id: optText,
-    serial: optText,
-    imei: optText,
-    observedAt: z.string().min(1),
-    owner: optText,
-    ownerEmail: optText,
-    class: optText,
-    platform: optText,
-    os: optText,
-    osVersion: optText,
-    manufacturer: optText,
-    model: optText,
-    modelIdentifier: optText,
-    ownership: optText,
-    status: optText,
-    apps: z.array(z.string().max(300)).max(1000).optional(),
-  })
-  .refine((i) => Boolean(i.id?.trim() || i.serial?.trim() || i.imei?.trim()), {
-    message: 'needs serial, imei or id',
-  });
-const batch = z.array(item).min(1).max(CHECKIN_BATCH);
-type CheckinItem = z.infer<typeof item>;
-
-/** What happened to each check-in of a batch. */
-export interface CheckinAnswer {
-  received: number;
-  created: number;
-  applied: number;
-  unchanged: number;
-  /** Older than the stored state: kept in history, no field changed. */
-  stale: number;
-  items: {
-    device: string;
-    outcome: 'created' | 'applied' | 'unchanged' | 'stale';
-    effectiveAt: string;
-  }[];
-  findings: { opened: number; closed: number };
-}
-
 /**
  * Device check-ins from an agent or MDM, a batch at a time. A check-in finds its device by
  * serial, IMEI or id; one older than the device's stored state changes no field and is kept in
@@ -100,16 +55,13 @@ export function makeCheckinService(deps: { store: Store; clock: Clock }) {
       actor: Actor,
       body: unknown,
       o: { source?: string; idempotencyKey?: string },
-    ): Promise<{ status: number; answer: CheckinAnswer }> {
-      const parsed = batch.safeParse(body);
+    ): Promise<CheckinAnswer> {
+      const parsed = CheckinBatch.safeParse(body);
       if (!parsed.success)
         throw invalidInput(
           'the check-ins are refused; nothing was applied',
           // The body is a list: its items are named `[1]`, `[1].serial`.
-          problemsOf(parsed.error).map((p) => ({
-            ...p,
-            where: p.where.replace(/^(\d+)/, '[$1]'),
-          })),
+          problemsOf(parsed.error, { brackets: true }),
         );
       const source = o.source?.trim() || 'checkin';
       const digest = createHash('sha256').update(canonicalJson({ source, body })).digest('hex');
@@ -123,7 +75,7 @@ export function makeCheckinService(deps: { store: Store; clock: Clock }) {
                 'conflict',
                 'this Idempotency-Key was used with another body; use a new key for new check-ins',
               );
-            return { status: kept.status, answer: JSON.parse(kept.response) as CheckinAnswer };
+            return JSON.parse(kept.response) as CheckinAnswer;
           }
         }
         const answer = await applyCheckins(tx, parsed.data, source, now);
@@ -148,7 +100,7 @@ export function makeCheckinService(deps: { store: Store; clock: Clock }) {
             response: JSON.stringify(answer),
             created_at: now,
           });
-        return { status: 200, answer };
+        return answer;
       });
     },
   };
@@ -156,7 +108,7 @@ export function makeCheckinService(deps: { store: Store; clock: Clock }) {
 
 async function applyCheckins(
   tx: Parameters<Parameters<typeof writeTransaction>[1]>[0],
-  items: CheckinItem[],
+  items: Checkin[],
   source: string,
   now: number,
 ): Promise<CheckinAnswer> {
@@ -203,7 +155,7 @@ async function applyCheckins(
     tx,
     keys.flatMap((k) => (k.m ? [k.m] : [])),
   );
-  const newId = (it: CheckinItem, k: (typeof keys)[number]) =>
+  const newId = (it: Checkin, k: (typeof keys)[number]) =>
     k.id ?? `${source}:${it.serial?.trim() || it.imei?.trim()}`;
   const byId = await getDevicesByIds(
     tx,

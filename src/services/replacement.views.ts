@@ -1,37 +1,12 @@
+import type { HandoverEffect, Order, StepOptions } from '../contract/logistics.js';
 import type { OrderState } from '../domain/replacement.rules.js';
 import { formatInstant } from '../domain/time.js';
 import type { OrderRow } from '../store/replacement.repository.js';
 
-export interface OrderView {
-  id: number;
-  state: OrderState;
-  mandate: string;
-  finding: number;
-  device: string;
-  person: string;
-  unit: string;
-  item: string;
-  newDevice: string | null;
-  requestedBy: string;
-  requestedAt: string;
-  approvedAt: string | null;
-  issuedAt: string | null;
-  returnedAt: string | null;
-  confirmedAt: string | null;
-  sanitisedAt: string | null;
-  closedAt: string | null;
-  endedAt: string | null;
-  reason: string | null;
-  /** An officer's override of a mandate that would catch the unit (DESIGN §11). */
-  override: { reason: string; by: string } | null;
-  events?: { step: string; by: string; at: string; place: string | null; note: string | null }[];
-}
+export type OrderView = Order;
 
 /** What a handover did (or, in a preview, would do) to compliance. */
-export interface HandoverEffect {
-  opened: { mandate: string; title: string; device: string }[];
-  closed: { mandate: string; title: string; device: string; reason: string }[];
-}
+export type { HandoverEffect };
 
 const t = (x: number | null): string | null => (x === null ? null : formatInstant(x));
 
@@ -63,16 +38,4 @@ export function viewOf(r: OrderRow): OrderView {
 }
 
 /** Options of the steps that hand devices over. */
-export interface StepOptions {
-  /** Issue: the old device is at the desk and is taken back in the same step. */
-  swap?: boolean;
-  /** Where the handover happens (default: the stock location of the unit). */
-  place?: string;
-  /** Approve: the stock location to reserve from (default: any). */
-  location?: string;
-  /** Reject or cancel: why. */
-  reason?: string;
-  note?: string;
-  /** Approve or issue, an officer only: why a unit a mandate in force would catch goes out anyway. */
-  override?: string;
-}
+export type { StepOptions };

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
+import { SanitisationRecord, type Sanitisation } from '../contract/logistics.js';
 import { auditActor, hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
 import { AppError, invalidInput, problemsOf, type Problem } from '../domain/errors.js';
 import {
-  SANITISATION_METHODS,
   certificateNumber,
   nextState,
   refuseSanitisation,
   statusAfter,
+  type Destination,
   type SanitisationMethod,
 } from '../domain/replacement.rules.js';
-import { dayOf, formatInstant, isDay } from '../domain/time.js';
+import { dayOf, formatInstant } from '../domain/time.js';
 import type { Store } from '../store/database.js';
 import { listCustody } from '../store/replacement.repository.js';
 import { getDevicesByIds, setDeviceStatus } from '../store/devices.repository.js';
@@ -38,42 +38,7 @@ import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
 
-export interface SanitisationView {
-  id: number;
-  certificate: string;
-  method: SanitisationMethod;
-  tool: string;
-  performedOn: string;
-  place: string | null;
-  notes: string | null;
-  operator: string;
-  operatorName: string;
-  recordedAt: string;
-  verifier: string | null;
-  verifierName: string | null;
-  verifiedAt: string | null;
-  state: 'recorded' | 'verified';
-  /** NIST SP 800-88 Appendix G. */
-  technique: string;
-  verification: string;
-  destination: Destination;
-  operatorRole: string;
-  verifierRole: string | null;
-  devices: { id: string; description: string; mediaType: string; source: string }[];
-}
-
-/** Where the media go after sanitisation (Appendix G "post-sanitization destination"). */
-export const DESTINATIONS = [
-  'internal-reuse',
-  'external-reuse',
-  'recycling',
-  'manufacturer',
-  'destroyed',
-] as const;
-export type Destination = (typeof DESTINATIONS)[number];
-
-/** How the result was checked (Appendix G "verification method"). */
-export const VERIFICATIONS = ['full', 'quick-sampling', 'other'] as const;
+export type SanitisationView = Sanitisation;
 
 /** The technique a method usually means, when the operator names none. */
 const DEFAULT_TECHNIQUE: Record<SanitisationMethod, string> = {
@@ -88,25 +53,6 @@ function mediaTypeOf(cls: string): string {
   if (['laptop', 'desktop'].includes(cls)) return 'disk';
   return 'other';
 }
-
-const recordSchema = z.strictObject({
-  devices: z.array(z.string().trim().min(1)).min(1, 'name at least one device'),
-  method: z.enum(SANITISATION_METHODS, {
-    error: `must be one of ${SANITISATION_METHODS.join(', ')}`,
-  }),
-  tool: z.string().trim().min(1, 'is required (the product and version used)'),
-  performedOn: z.string().trim().refine(isDay, 'must be a date YYYY-MM-DD'),
-  certificate: z.string().trim().min(1).max(100).optional(),
-  place: z.string().trim().min(1).optional(),
-  notes: z.string().trim().optional(),
-  technique: z.string().trim().min(1).max(200).optional(),
-  verification: z
-    .enum(VERIFICATIONS, { error: `must be one of ${VERIFICATIONS.join(', ')}` })
-    .optional(),
-  destination: z
-    .enum(DESTINATIONS, { error: `must be one of ${DESTINATIONS.join(', ')}` })
-    .optional(),
-});
 
 /** How the certificate names a device: what it is, so that the record stands on its own. */
 function describe(d: {
@@ -204,7 +150,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
     async record(actor: Actor, body: unknown): Promise<SanitisationView> {
       if (!hasPermission(actor, 'logistics'))
         throw new AppError('forbidden', 'recording sanitisation needs the logistics role');
-      const parsed = recordSchema.safeParse(body);
+      const parsed = SanitisationRecord.safeParse(body);
       if (!parsed.success)
         throw invalidInput('the sanitisation record is refused', problemsOf(parsed.error));
       const r = parsed.data;

@@ -12,17 +12,26 @@ import {
   type MandateStatus,
   type NotifyPreview,
 } from '../../src/contract/status.js';
+import {
+  logisticsOps,
+  type CatalogueItem,
+  type Custody,
+  type HandoverEffect,
+  type Order,
+  type OrderStepName,
+  type Sanitisation,
+  type Shortage,
+  type StepOptions as StepBody,
+  type StockLine,
+} from '../../src/contract/logistics.js';
+import type { Problem } from '../../src/contract/operation.js';
 import { request } from './client.js';
 /** The console's calls to the phaseout API: same origin, session cookie, CSRF header on writes. */
 
 let csrf: string | null = null;
 
 /** A problem the server named: where (field, line) and why. */
-export interface Problem {
-  where: string;
-  message: string;
-  value?: string;
-}
+export type { Problem };
 
 export class ApiError extends Error {
   constructor(
@@ -77,151 +86,53 @@ export const query = (params: Record<string, string | undefined>): string => {
   return q ? `?${q}` : '';
 };
 
-export type OrderState =
-  | 'requested'
-  | 'approved'
-  | 'issued'
-  | 'returned'
-  | 'sanitised'
-  | 'closed'
-  | 'rejected'
-  | 'cancelled';
+export type { CatalogueItem, Custody, HandoverEffect, Order, Sanitisation, Shortage, StockLine };
+export type StepOptions = Pick<StepBody, 'swap' | 'place' | 'reason' | 'location'>;
 
-export interface Order {
-  id: number;
-  state: OrderState;
-  mandate: string;
-  device: string;
-  person: string;
-  unit: string;
-  item: string;
-  newDevice: string | null;
-  /** An officer's override of a mandate that would catch the unit. */
-  override?: { reason: string; by: string } | null;
-  requestedAt: string;
-  issuedAt: string | null;
-  returnedAt: string | null;
-  confirmedAt: string | null;
-  reason: string | null;
-}
-
-export interface CatalogueItem {
-  id: string;
-  class: string;
-  platform: string;
-  manufacturer: string;
-  model: string;
-  notes: string | null;
-  active: boolean;
-  /** What a unit is issued for. */
-  purposes: string[];
-  offeredBy: string[];
-  stock: { total: number; reserved: number; free: number };
-}
-
-export interface StockLine {
-  item: string;
-  location: string;
-  total: number;
-  reserved: number;
-  free: number;
-}
-
-export type ShortageWarning =
-  | { kind: 'short'; need: number; available: number; shortfall: number }
-  | { kind: 'pace'; projectedCompletion: string | null }
-  | { kind: 'due-passed'; open: number };
-
-export interface Shortage {
-  asOf: string;
-  mandates: {
-    mandate: string;
-    due: string | null;
-    items: string[];
-    open: number;
-    withoutOrder: number;
-    awaitingApproval: number;
-    available: number;
-    shortfall: number;
-    ratePerDay: number;
-    projectedCompletion: string | null;
-    warnings: ShortageWarning[];
-  }[];
-  items: (CatalogueItem & { awaitingApproval: number })[];
-}
-
-export interface HandoverEffect {
-  opened: { mandate: string; title: string; device: string }[];
-  closed: { mandate: string; title: string; device: string; reason: string }[];
-}
-
-export interface Custody {
-  kind: string;
-  from: string;
-  to: string;
-  place: string | null;
-  at: string;
-  recordedBy: string;
-}
-
-export interface Sanitisation {
-  id: number;
-  certificate: string;
-  method: 'clear' | 'purge' | 'destroy';
-  tool: string;
-  performedOn: string;
-  operator: string;
-  verifier: string | null;
-  state: 'recorded' | 'verified';
-  devices: { id: string; description: string }[];
-}
-
-export type StepOptions = { swap?: boolean; place?: string; reason?: string; location?: string };
+const STEP_OPS = {
+  approve: logisticsOps.approveReplacement,
+  reject: logisticsOps.rejectReplacement,
+  cancel: logisticsOps.cancelReplacement,
+  issue: logisticsOps.issueReplacement,
+  return: logisticsOps.returnReplacement,
+  writeoff: logisticsOps.writeoffReplacement,
+  confirm: logisticsOps.confirmReplacement,
+} as const;
+const BULK_OPS = {
+  approve: logisticsOps.bulkApproveReplacements,
+  issue: logisticsOps.bulkIssueReplacements,
+  return: logisticsOps.bulkReturnReplacements,
+} as const;
 
 export const api = {
-  catalogue: () => call<CatalogueItem[]>('GET', '/catalogue'),
-  stock: () => call<StockLine[]>('GET', '/stock'),
+  catalogue: () => request(logisticsOps.listCatalogue, {}),
+  stock: () => request(logisticsOps.listStock, {}),
   putItem: (id: string, item: Omit<CatalogueItem, 'id' | 'offeredBy' | 'stock'>) =>
-    call<CatalogueItem>('PUT', `/catalogue/${encodeURIComponent(id)}`, item),
+    request(logisticsOps.putCatalogueItem, { params: { id }, body: item }),
   receive: (devices: { id: string; item: string; location: string; serial?: string }[]) =>
-    call<{ received: number }>('POST', '/stock', { devices }),
-  receiveCsv: (csv: string) => call<{ received: number }>('POST', '/stock', { csv }),
+    request(logisticsOps.receiveStock, { body: { devices } }),
+  receiveCsv: (csv: string) => request(logisticsOps.receiveStock, { body: { csv } }),
   orders: (f: { state?: string; person?: string; device?: string; unconfirmed?: string } = {}) =>
-    call<Order[]>('GET', `/replacements${query(f)}`),
-  shortage: () => call<Shortage>('GET', '/replacements/shortage'),
-  order: (id: number) =>
-    call<
-      Order & {
-        events: {
-          step: string;
-          by: string;
-          at: string;
-          place: string | null;
-          note: string | null;
-        }[];
-      }
-    >('GET', `/replacements/${id}`),
+    request(logisticsOps.listReplacements, { query: f }),
+  shortage: () => request(logisticsOps.getReplacementShortage, {}),
+  order: (id: number) => request(logisticsOps.getReplacement, { params: { id } }),
   requestReplacement: (device: string, item: string) =>
-    call<Order>('POST', '/replacements', { device, item }),
-  step: (
-    id: number,
-    step: 'approve' | 'reject' | 'cancel' | 'issue' | 'return' | 'writeoff' | 'confirm',
-    o: StepOptions = {},
-  ) => call<Order & { effect?: HandoverEffect }>('POST', `/replacements/${id}/${step}`, o),
+    request(logisticsOps.requestReplacement, { body: { device, item } }),
+  step: (id: number, step: OrderStepName, o: StepOptions = {}) =>
+    request(STEP_OPS[step], { params: { id }, body: o }),
   preview: (id: number, swap: boolean) =>
-    call<HandoverEffect>('GET', `/replacements/${id}/preview${query({ swap: String(swap) })}`),
+    request(logisticsOps.previewIssue, { params: { id }, query: { swap: String(swap) } }),
   bulk: (step: 'approve' | 'issue' | 'return', orders: number[], o: StepOptions = {}) =>
-    call<{ done: Order[] }>('POST', `/replacements/bulk/${step}`, { orders, ...o }),
-  custody: (device: string) =>
-    call<Custody[]>('GET', `/devices/${encodeURIComponent(device)}/custody`),
-  sanitisations: () => call<Sanitisation[]>('GET', '/sanitisations'),
+    request(BULK_OPS[step], { body: { orders, ...o } }),
+  custody: (device: string) => request(logisticsOps.getCustody, { params: { id: device } }),
+  sanitisations: () => request(logisticsOps.listSanitisations, {}),
   recordSanitisation: (body: {
     devices: string[];
-    method: string;
+    method: Sanitisation['method'];
     tool: string;
     performedOn: string;
-  }) => call<Sanitisation>('POST', '/sanitisations', body),
-  verifySanitisation: (id: number) => call<Sanitisation>('POST', `/sanitisations/${id}/verify`),
+  }) => request(logisticsOps.recordSanitisation, { body }),
+  verifySanitisation: (id: number) => request(logisticsOps.verifySanitisation, { params: { id } }),
   ladder: (mandate: string) => request(statusOps.getMandateLadder, { params: { id: mandate } }),
   /** Who is signed in; keeps the session's CSRF token for the writes that follow. */
   async me(): Promise<Me> {

@@ -259,7 +259,7 @@ function OrderRow({
           onClick={() =>
             history
               ? setHistory(null)
-              : void api.order(o.id).then((d) => setHistory(d.events), onFail)
+              : void api.order(o.id).then((d) => setHistory(d.events ?? []), onFail)
           }
         >
           {o.id}

@@ -83,7 +83,7 @@ function SanitiseForm({
   const { t } = useTranslation();
   const [returned, setReturned] = useState<Order[]>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [method, setMethod] = useState('purge');
+  const [method, setMethod] = useState<Sanitisation['method']>('purge');
   const [tool, setTool] = useState('');
   const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
   const [others, setOthers] = useState('');
@@ -130,7 +130,10 @@ function SanitiseForm({
       </label>
       <label>
         {t('col_method')}{' '}
-        <select value={method} onChange={(e) => setMethod(e.target.value)}>
+        <select
+          value={method}
+          onChange={(e) => setMethod(e.target.value as Sanitisation['method'])}
+        >
           {['clear', 'purge', 'destroy'].map((m) => (
             <option key={m} value={m}>
               {t(`method_${m}`)}
