@@ -6,7 +6,7 @@
  * declare them in the March declaration campaign, and only then does the iPhone order catch them.
  */
 
-import { DEVICE_COLUMNS } from './devices.import-rules.js';
+import { DEVICE_COLUMNS, DEVICE_SCHEMA } from './device.model.js';
 import { PEOPLE_COLUMNS } from './people.import-rules.js';
 
 export const DEMO_VERSION = '5';
@@ -216,21 +216,13 @@ function devicesFile(devices: DemoDevice[], observedAt: string): DemoFile {
   const known = devices.filter(
     (d) => d.ownership === 'corporate' || (d.declaredOn !== undefined && d.declaredOn < observedAt),
   );
-  const rows = known.map((d) => [
-    d.id,
-    d.owner,
-    d.class,
-    d.platform,
-    d.osVersion,
-    d.manufacturer,
-    d.model,
-    d.serial,
-    '',
-    d.ownership,
-    d.purposes.join(';'),
-    d.status,
-    d.apps.join(';'),
-  ]);
+  // Each column from the device's field of that name (the demo knows no IMEI): lists ;-joined.
+  const rows = known.map((d) =>
+    Object.keys(DEVICE_SCHEMA).map((f) => {
+      const v = (d as unknown as Record<string, unknown>)[f];
+      return Array.isArray(v) ? v.join(';') : typeof v === 'string' ? v : '';
+    }),
+  );
   return { header, rows };
 }
 

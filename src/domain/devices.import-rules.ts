@@ -1,6 +1,9 @@
 import {
   DEVICE_CLASSES,
+  DEVICE_COLUMNS,
+  DEVICE_SCHEMA,
   DEVICE_STATUSES,
+  DEVICE_TEXT_FIELDS,
   OWNERSHIPS,
   PLATFORMS,
   PURPOSES,
@@ -16,21 +19,7 @@ import {
   type CsvTable,
 } from './import.rules.js';
 
-export const DEVICE_COLUMNS = [
-  'id',
-  'owner',
-  'class',
-  'platform',
-  'os_version',
-  'manufacturer',
-  'model',
-  'serial',
-  'imei',
-  'ownership',
-  'purposes',
-  'status',
-  'apps',
-] as const;
+export { DEVICE_COLUMNS };
 
 /** One valid row: the fields its file sets; absent columns stay undefined. */
 export interface DeviceRow {
@@ -53,13 +42,8 @@ const LISTS: Record<keyof typeof SETS, readonly string[]> = {
   status: DEVICE_STATUSES,
   purposes: PURPOSES,
 };
-const TEXT_COLUMNS = [
-  ['os_version', 'osVersion'],
-  ['manufacturer', 'manufacturer'],
-  ['model', 'model'],
-  ['serial', 'serial'],
-  ['imei', 'imei'],
-] as const;
+/** Free-text fields and their columns (the id and the owner are read on their own). */
+const TEXT_COLUMNS = DEVICE_TEXT_FIELDS.map((key) => [DEVICE_SCHEMA[key].column, key] as const);
 
 /** Problems with a devices file's header: required columns, unknown ones. */
 export function checkDeviceHeader(

@@ -1,5 +1,11 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
-import { DEVICE_ENUMS, type Device } from './device.model.js';
+import {
+  DEVICE_CEL_SCHEMA,
+  DEVICE_ENUMS,
+  DEVICE_SCHEMA,
+  OPTIONAL_DEVICE_FIELDS,
+  type Device,
+} from './device.model.js';
 import type { Person } from './person.model.js';
 
 /**
@@ -77,21 +83,7 @@ export type CompileResult = { ok: true; target: CompiledTarget } | { ok: false; 
 const env = new Environment()
   .registerVariable({
     name: 'device',
-    schema: {
-      id: 'string',
-      owner: 'string',
-      class: 'string',
-      platform: 'string',
-      osVersion: 'string',
-      manufacturer: 'string',
-      model: 'string',
-      serial: 'string',
-      imei: 'string',
-      ownership: 'string',
-      purposes: 'list<string>',
-      status: 'string',
-      apps: 'list<string>',
-    },
+    schema: DEVICE_CEL_SCHEMA,
   })
   .registerVariable({
     name: 'person',
@@ -216,19 +208,11 @@ function fieldsRead(root: ASTNode): TargetFields {
   return out;
 }
 
-const SCALAR_FIELDS = new Set<keyof TargetDevice>([
-  'id',
-  'owner',
-  'class',
-  'platform',
-  'osVersion',
-  'manufacturer',
-  'model',
-  'serial',
-  'imei',
-  'ownership',
-  'status',
-]);
+const SCALAR_FIELDS = new Set(
+  (Object.keys(DEVICE_SCHEMA) as (keyof TargetDevice)[]).filter(
+    (f) => DEVICE_SCHEMA[f].kind !== 'list',
+  ),
+);
 
 /** Conditions joined by top-level `&&` that the store can test with SQL first. */
 function extractPrefilters(root: ASTNode): Prefilter[] {
@@ -265,16 +249,6 @@ function extractPrefilters(root: ASTNode): Prefilter[] {
   }
   return out;
 }
-
-const OPTIONAL_DEVICE_FIELDS = [
-  'owner',
-  'osVersion',
-  'manufacturer',
-  'model',
-  'serial',
-  'imei',
-  'ownership',
-] as const;
 
 /** The CEL view of a stored device: fields with no value (or an empty one) are left out. */
 export function toTargetDevice(d: Device): TargetDevice {

@@ -1,6 +1,7 @@
 import type { ApplyLine, ApplyResult } from '../contract/status.js';
 import type { Clock } from '../adapters/clock.js';
-import { AppError, invalidInput, type Problem } from '../domain/errors.js';
+import { AppError, invalidInput } from '../domain/errors.js';
+import { decideApply, type StoredMandate } from '../domain/mandate.apply.js';
 import { parseMandateFile, type ParsedMandate } from '../domain/mandate.parse.js';
 import { formatInstant, startOfDay } from '../domain/time.js';
 import type { Store } from '../store/database.js';
@@ -20,6 +21,7 @@ import { recordAudit } from './audit.service.js';
 import {
   closeAllFindings,
   countUnownedMatches,
+  emptyOutcome,
   evaluateWholeMandate,
   loadMandateVersion,
   type EvalOutcome,
@@ -42,6 +44,24 @@ export interface ApplyOptions {
 }
 
 export type { ApplyLine, ApplyResult };
+
+/** One document's line of the answer. */
+function lineOf(
+  id: string,
+  outcome: ApplyLine['outcome'],
+  version: number,
+  o: EvalOutcome,
+): ApplyLine {
+  return {
+    id,
+    outcome,
+    version,
+    opened: o.opened,
+    closed: o.closed,
+    unownedMatches: 0,
+    sample: o.sample,
+  };
+}
 
 /** Mandate use cases: apply, withdraw, list. */
 export function makeMandateService(deps: { store: Store; clock: Clock }) {
@@ -68,6 +88,107 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
     return loadMandateVersion(row, await getTimeZone(tx));
   }
 
+  /** What is stored of the mandates a file names. */
+  async function storedMandates(tx: Db, ids: string[]): Promise<Map<string, StoredMandate>> {
+    const out = new Map<string, StoredMandate>();
+    for (const id of ids) {
+      const m = await getMandate(tx, id);
+      if (!m) continue;
+      const current = await getMandateVersion(tx, id, m.current_version);
+      const doc = current
+        ? (JSON.parse(current.document) as { metadata?: { issuedAt?: string } })
+        : undefined;
+      out.set(id, {
+        version: m.current_version,
+        digest: current?.digest ?? '',
+        issuedAt: doc?.metadata?.issuedAt,
+        withdrawnAt: m.withdrawn_at,
+      });
+    }
+    return out;
+  }
+
+  type Applied = { line: ApplyLine; loaded: LoadedMandate; outcome: EvalOutcome };
+
+  /** A first version: governs from its issuedAt, evaluated over all history since. */
+  async function createIn(
+    tx: Db,
+    p: ParsedMandate,
+    source: string,
+    zone: string,
+    now: number,
+  ): Promise<Applied> {
+    const id = p.doc.metadata.id;
+    const issuedAt = startOfDay(p.doc.metadata.issuedAt, zone);
+    await insertMandate(tx, {
+      id,
+      title: p.doc.metadata.title,
+      current_version: 1,
+      issued_at: issuedAt,
+      first_applied_at: now,
+      withdrawn_at: null,
+    });
+    const loaded = await storeVersion(tx, p, source, 1, issuedAt, now);
+    await insertMandateEvent(tx, {
+      mandate_id: id,
+      kind: 'applied',
+      version: 1,
+      effective_at: issuedAt,
+      recorded_at: now,
+    });
+    const outcome = await evaluateWholeMandate(tx, loaded, {
+      kind: 'first',
+      from: issuedAt,
+      sinceLastChange: true,
+    });
+    return { loaded, outcome, line: lineOf(id, 'created', 1, outcome) };
+  }
+
+  /** The same document again: nothing changes. */
+  async function unchangedIn(tx: Db, id: string, version: number, zone: string): Promise<Applied> {
+    const loaded = loadMandateVersion((await getMandateVersion(tx, id, version))!, zone);
+    const outcome = emptyOutcome();
+    return { loaded, outcome, line: lineOf(id, 'unchanged', version, outcome) };
+  }
+
+  /** A later version from `at`, or a withdrawn mandate brought back (re-evaluated from `at`). */
+  async function changeIn(
+    tx: Db,
+    p: ParsedMandate,
+    source: string,
+    step: { id: string; kind: 'update' | 'reinstate'; version: number; newVersion: boolean },
+    at: number,
+    now: number,
+  ): Promise<Applied> {
+    const zone = await getTimeZone(tx);
+    const loaded = step.newVersion
+      ? await storeVersion(tx, p, source, step.version, at, now)
+      : loadMandateVersion((await getMandateVersion(tx, step.id, step.version))!, zone);
+    await updateMandate(tx, step.id, {
+      title: p.doc.metadata.title,
+      current_version: step.version,
+      withdrawn_at: null,
+    });
+    await insertMandateEvent(tx, {
+      mandate_id: step.id,
+      kind: step.kind === 'reinstate' ? 'reinstated' : 'applied',
+      version: step.version,
+      effective_at: at,
+      recorded_at: now,
+    });
+    const outcome =
+      step.kind === 'reinstate'
+        ? await evaluateWholeMandate(tx, loaded, {
+            kind: 'first',
+            from: at,
+            sinceLastChange: false,
+          })
+        : await evaluateWholeMandate(tx, loaded, { kind: 'version', at });
+    await advanceObservationClock(tx, at);
+    const outcomeName = step.kind === 'reinstate' ? 'reinstated' : 'updated';
+    return { loaded, outcome, line: lineOf(step.id, outcomeName, step.version, outcome) };
+  }
+
   return {
     /** Applies every document of a file, all or nothing. */
     async apply(text: string, o: ApplyOptions): Promise<ApplyResult> {
@@ -83,39 +204,22 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
         const now = clock.now();
         const at =
           o.effectiveAt !== undefined ? readTime(o.effectiveAt, zone, '--effective-at') : now;
-        const problems: Problem[] = [];
-        const existing = new Map<string, Awaited<ReturnType<typeof getMandate>>>();
-        for (const p of parsed.mandates) {
-          const id = p.doc.metadata.id;
-          const m = await getMandate(tx, id);
-          existing.set(id, m);
-          if (!m && o.effectiveAt !== undefined) {
-            problems.push({
-              where: `${o.fileName} ${id}`,
-              message:
-                '--effective-at is refused on a first application: a first version governs from its issuedAt',
-            });
-          }
-          if (m && m.withdrawn_at !== null && !o.reinstate) {
-            problems.push({
-              where: `${o.fileName} ${id}`,
-              message: `mandate ${id} was withdrawn at ${formatInstant(m.withdrawn_at)}; apply with --reinstate to bring it back`,
-            });
-          }
-          if (m) {
-            const current = await getMandateVersion(tx, id, m.current_version);
-            const before = current
-              ? (JSON.parse(current.document) as { metadata?: { issuedAt?: string } })
-              : undefined;
-            if (before?.metadata?.issuedAt !== p.doc.metadata.issuedAt) {
-              problems.push({
-                where: `${o.fileName} ${id} metadata.issuedAt`,
-                value: p.doc.metadata.issuedAt,
-                message: `a later version may not change issuedAt (${before?.metadata?.issuedAt})`,
-              });
-            }
-          }
-        }
+        const { problems, steps } = decideApply(
+          parsed.mandates.map((p) => ({
+            id: p.doc.metadata.id,
+            digest: p.digest,
+            issuedAt: p.doc.metadata.issuedAt,
+          })),
+          await storedMandates(
+            tx,
+            parsed.mandates.map((p) => p.doc.metadata.id),
+          ),
+          {
+            fileName: o.fileName,
+            effectiveAt: o.effectiveAt !== undefined,
+            reinstate: !!o.reinstate,
+          },
+        );
         if (problems.length > 0)
           throw invalidInput(
             `${o.fileName}: ${problems.length} problem(s); nothing was applied`,
@@ -127,116 +231,32 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
           warnings: [],
           errors: [],
         };
-        let clockChecked = false;
-        const ensureClock = async (): Promise<void> => {
-          if (clockChecked) return;
+        // A later version or a reinstatement must not go back behind what was observed.
+        if (steps.some((x) => x.kind === 'update' || x.kind === 'reinstate'))
           await checkObservationTime(tx, at, now, '--effective-at');
-          clockChecked = true;
-        };
         const docSources = splitSources(text, parsed.mandates.length);
-        for (const [i, p] of parsed.mandates.entries()) {
-          const id = p.doc.metadata.id;
-          const m = existing.get(id);
+        for (const [i, step] of steps.entries()) {
+          const p = parsed.mandates[i]!;
           const source = docSources[i] ?? text;
-          let line: ApplyLine;
-          let outcome: EvalOutcome;
-          let loaded: LoadedMandate;
-          if (!m) {
-            const issuedAt = startOfDay(p.doc.metadata.issuedAt, zone);
-            await insertMandate(tx, {
-              id,
-              title: p.doc.metadata.title,
-              current_version: 1,
-              issued_at: issuedAt,
-              first_applied_at: now,
-              withdrawn_at: null,
-            });
-            loaded = await storeVersion(tx, p, source, 1, issuedAt, now);
-            await insertMandateEvent(tx, {
-              mandate_id: id,
-              kind: 'applied',
-              version: 1,
-              effective_at: issuedAt,
-              recorded_at: now,
-            });
-            outcome = await evaluateWholeMandate(tx, loaded, {
-              kind: 'first',
-              from: issuedAt,
-              sinceLastChange: true,
-            });
-            line = {
-              id,
-              outcome: 'created',
-              version: 1,
-              opened: outcome.opened,
-              closed: outcome.closed,
-              unownedMatches: 0,
-              sample: outcome.sample,
-            };
-          } else {
-            const current = await getMandateVersion(tx, id, m.current_version);
-            const changed = current?.digest !== p.digest;
-            if (!changed && m.withdrawn_at === null) {
-              loaded = loadMandateVersion(current, zone);
-              result.lines.push({
-                id,
-                outcome: 'unchanged',
-                version: m.current_version,
-                sample: { opened: [], closed: [] },
-                opened: 0,
-                closed: 0,
-                unownedMatches: await countUnownedMatches(tx, loaded),
-              });
-              continue;
-            }
-            await ensureClock();
-            const version = changed ? m.current_version + 1 : m.current_version;
-            loaded = changed
-              ? await storeVersion(tx, p, source, version, at, now)
-              : loadMandateVersion(current, zone);
-            const reinstating = m.withdrawn_at !== null;
-            await updateMandate(tx, id, {
-              title: p.doc.metadata.title,
-              current_version: version,
-              withdrawn_at: null,
-            });
-            await insertMandateEvent(tx, {
-              mandate_id: id,
-              kind: reinstating ? 'reinstated' : 'applied',
-              version,
-              effective_at: at,
-              recorded_at: now,
-            });
-            outcome = reinstating
-              ? await evaluateWholeMandate(tx, loaded, {
-                  kind: 'first',
-                  from: at,
-                  sinceLastChange: false,
-                })
-              : await evaluateWholeMandate(tx, loaded, { kind: 'version', at });
-            await advanceObservationClock(tx, at);
-            line = {
-              id,
-              outcome: reinstating ? 'reinstated' : 'updated',
-              version,
-              opened: outcome.opened,
-              closed: outcome.closed,
-              unownedMatches: 0,
-              sample: outcome.sample,
-            };
-          }
+          const { line, loaded, outcome } =
+            step.kind === 'create'
+              ? await createIn(tx, p, source, zone, now)
+              : step.kind === 'unchanged'
+                ? await unchangedIn(tx, step.id, step.version, zone)
+                : await changeIn(tx, p, source, step, at, now);
           line.unownedMatches = await countUnownedMatches(tx, loaded);
           result.lines.push(line);
+          if (step.kind === 'unchanged') continue;
           result.errors.push(...outcome.errors);
           result.warnings.push(...(await scopeWarnings(tx, loaded)));
           await recordAudit(tx, now, {
             actor: o.actor,
-            action: `mandate.${line.outcome === 'created' ? 'create' : line.outcome === 'reinstated' ? 'reinstate' : 'update'}`,
-            object: `mandate/${id}`,
+            action: `mandate.${step.kind}`,
+            object: `mandate/${step.id}`,
             change: {
               version: line.version,
               digest: p.digest,
-              effectiveAt: line.outcome === 'created' ? null : at,
+              effectiveAt: step.kind === 'create' ? null : at,
               opened: line.opened,
               closed: line.closed,
             },

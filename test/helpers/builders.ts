@@ -1,21 +1,9 @@
+import { DEVICE_COLUMNS } from '../../src/domain/device.model.js';
+
 /** Small builders for CSV test data: a row is an object, missing columns are empty. */
 
 const PEOPLE = ['id', 'name', 'email', 'unit', 'title', 'supervisor', 'tags', 'head_of', 'active'];
-const DEVICES = [
-  'id',
-  'owner',
-  'class',
-  'platform',
-  'os_version',
-  'manufacturer',
-  'model',
-  'serial',
-  'imei',
-  'ownership',
-  'purposes',
-  'status',
-  'apps',
-];
+const DEVICES: string[] = DEVICE_COLUMNS;
 
 function csv(columns: string[], rows: Record<string, string>[]): string {
   const cell = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

@@ -15,14 +15,11 @@ import { ORDER_STATES } from '../../../src/domain/replacement.rules.js';
 import { deviceHref, personHref } from './People.js';
 import { CatalogueCard, StockCard } from './LogisticsStock.js';
 import { SanitisationCard } from './SanitisationCard.js';
+import { ShortageCard } from './LogisticsShortage.js';
 
 /** Logistics: the forecast, the order queue with its steps, stock, sanitisation. */
 export function Logistics({ canHandle, me }: { canHandle: boolean; me: string }) {
-  const { t, i18n } = useTranslation();
-  const day = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(iso),
-    );
+  const { t } = useTranslation();
   const [shortage, setShortage] = useState<Shortage | null>(null);
   const [orders, setOrders] = useState<Order[] | null>(null);
   const [stock, setStock] = useState<StockLine[]>([]);
@@ -71,65 +68,7 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
           )}
         </div>
       )}
-      <article className="card" aria-labelledby="shortage-title">
-        <h3 id="shortage-title">{t('shortage')}</h3>
-        {shortage?.mandates.length === 0 && <p>{t('noReplaceMandates')}</p>}
-        {shortage?.mandates.map((m) => (
-          <div key={m.mandate} data-shortage={m.mandate}>
-            <p>
-              <strong>{m.mandate}</strong> · {m.items.join(', ')} ·{' '}
-              {t('shortageLine', {
-                without: m.withoutOrder,
-                awaiting: m.awaitingApproval,
-                available: m.available,
-              })}
-            </p>
-            <p>
-              {t('paceLine', { open: m.open, rate: m.ratePerDay })}
-              {m.projectedCompletion && m.open > 0
-                ? ` · ${t('lastOneBy', { date: day(m.projectedCompletion) })}`
-                : ''}
-            </p>
-            {m.warnings.map((w) => (
-              <p key={w.kind} role="note" className="warning" data-warning={w.kind}>
-                {w.kind === 'short'
-                  ? t('shortBy', { count: w.shortfall, due: m.due ?? '—' })
-                  : w.kind === 'due-passed'
-                    ? t('duePassedWithout', { due: m.due, count: w.open })
-                    : w.projectedCompletion
-                      ? t('behindPace', { date: day(w.projectedCompletion), due: m.due })
-                      : t('noPace', { due: m.due })}
-              </p>
-            ))}
-          </div>
-        ))}
-        {shortage && shortage.items.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th>{t('col_item')}</th>
-                <th>{t('model')}</th>
-                <th>{t('col_free')}</th>
-                <th>{t('col_reserved')}</th>
-                <th>{t('col_awaiting')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shortage.items.map((i) => (
-                <tr key={i.id} data-item={i.id}>
-                  <td>{i.id}</td>
-                  <td>
-                    {i.manufacturer} {i.model}
-                  </td>
-                  <td>{i.stock.free}</td>
-                  <td>{i.stock.reserved}</td>
-                  <td>{i.awaitingApproval}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </article>
+      <ShortageCard shortage={shortage} />
 
       <article className="card" aria-labelledby="orders-title">
         <h3 id="orders-title">{t('orders')}</h3>
