@@ -6,6 +6,7 @@ import {
   PLATFORMS,
   PURPOSES,
 } from '../domain/device.model.js';
+import { normaliseUnitPath } from '../domain/unit-path.js';
 import { operation } from './operation.js';
 
 const instant = z.string().meta({ description: 'an ISO 8601 instant' });
@@ -67,13 +68,89 @@ const pageOf = <T extends z.ZodType>(item: T) =>
     items: z.array(item),
     next: z.string().nullable().meta({ description: 'the cursor of the following page' }),
   });
+const lower = (values: readonly string[]) =>
+  z
+    .string()
+    .transform((s) => s.trim().toLowerCase())
+    .pipe(z.enum(values as [string, ...string[]]));
+const text = z.string().trim().nullable();
+
+/** Device fields an API write may set (enumerations case-insensitive, stored lower-case). */
+const DeviceFields = z.strictObject({
+  owner: text,
+  class: lower(DEVICE_CLASSES),
+  platform: lower(PLATFORMS),
+  osVersion: text,
+  manufacturer: text,
+  model: text,
+  serial: text,
+  imei: text,
+  ownership: lower(OWNERSHIPS).nullable(),
+  purposes: z.array(lower(PURPOSES)),
+  status: lower(DEVICE_STATUSES),
+  apps: z.array(z.string().trim().min(1)),
+});
+
+const PersonFields = z.strictObject({
+  name: z.string().trim().min(1),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^\s@]+@[^\s@]+$/, 'is not an email address')
+    .nullable(),
+  unit: z
+    .string()
+    .transform(
+      (u, ctx) =>
+        normaliseUnitPath(u) ??
+        (ctx.addIssue({ code: 'custom', message: 'is not a unit path' }), z.NEVER),
+    ),
+  title: text,
+  supervisor: text,
+  tags: z.array(z.string().trim().toLowerCase().min(1)),
+  active: z.boolean(),
+});
+
+/** How a write is made: a new record, a whole one replaced, or some fields changed. */
+type WriteMode = 'create' | 'replace' | 'patch';
+
+/** The device fields a write takes: a patch any of them, otherwise class and platform at least. */
+export function deviceWrite(mode: WriteMode) {
+  return mode === 'patch'
+    ? DeviceFields.partial()
+    : DeviceFields.partial({
+        owner: true,
+        osVersion: true,
+        manufacturer: true,
+        model: true,
+        serial: true,
+        imei: true,
+        ownership: true,
+        purposes: true,
+        status: true,
+        apps: true,
+      });
+}
+
+/** The person fields a write takes: a patch any of them, otherwise name and unit at least. */
+export function personWrite(mode: WriteMode) {
+  return mode === 'patch'
+    ? PersonFields.partial()
+    : PersonFields.partial({
+        email: true,
+        title: true,
+        supervisor: true,
+        tags: true,
+        active: true,
+      });
+}
+
 const page = {
   after: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 };
 const byId = z.object({ id: z.string() });
-/** The fields are checked by the record rules (each problem at its field). */
-const fields = z.record(z.string(), z.unknown());
 
 const write = (kind: 'devices' | 'people', how: 'create' | 'replace' | 'update') => {
   const noun = kind === 'devices' ? 'Device' : 'Person';
@@ -88,7 +165,10 @@ const write = (kind: 'devices' | 'people', how: 'create' | 'replace' | 'update')
         ? `Create a ${word} (takes effect now)`
         : `${how === 'replace' ? 'Replace' : 'Change some fields of'} a ${word}; needs If-Match with its ETag (428 without, 412 when stale)`,
     ...(how === 'create' ? {} : { params: byId }),
-    body: how === 'create' ? z.looseObject({ id: z.string().min(1) }) : fields,
+    body: (kind === 'devices'
+      ? deviceWrite(how === 'update' ? 'patch' : how)
+      : personWrite(how === 'update' ? 'patch' : how)
+    ).extend(how === 'create' ? { id: z.string().trim().min(1) } : {}),
     status: how === 'create' ? 201 : 200,
     response: kind === 'devices' ? Device : Person,
     answers: `The ${word} as stored, with its ETag`,

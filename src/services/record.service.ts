@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import {
   auditActor,
@@ -8,17 +7,10 @@ import {
   visibilityOf,
   type Actor,
 } from '../domain/access.policy.js';
-import {
-  DEVICE_CLASSES,
-  DEVICE_STATUSES,
-  OWNERSHIPS,
-  PLATFORMS,
-  PURPOSES,
-  type Device,
-} from '../domain/device.model.js';
+import { deviceWrite, personWrite } from '../contract/records.js';
+import type { Device } from '../domain/device.model.js';
 import { AppError, invalidInput, problemsOf } from '../domain/errors.js';
 import type { Person } from '../domain/person.model.js';
-import { normaliseUnitPath } from '../domain/unit-path.js';
 import type { Store } from '../store/database.js';
 import {
   deviceToRow,
@@ -38,50 +30,6 @@ import { advanceObservationClock, checkObservationTime, getTimeZone } from './se
 
 /** The statement that a device is no longer used for official business. */
 export const NO_OFFICIAL_USE = 'no-official-use';
-
-const lower = (values: readonly string[]) =>
-  z
-    .string()
-    .transform((s) => s.trim().toLowerCase())
-    .pipe(z.enum(values as [string, ...string[]]));
-const text = z.string().trim().nullable();
-
-/** Device fields an API write may set (enumerations case-insensitive, stored lower-case). */
-const deviceFields = z.strictObject({
-  owner: text,
-  class: lower(DEVICE_CLASSES),
-  platform: lower(PLATFORMS),
-  osVersion: text,
-  manufacturer: text,
-  model: text,
-  serial: text,
-  imei: text,
-  ownership: lower(OWNERSHIPS).nullable(),
-  purposes: z.array(lower(PURPOSES)),
-  status: lower(DEVICE_STATUSES),
-  apps: z.array(z.string().trim().min(1)),
-});
-
-const personFields = z.strictObject({
-  name: z.string().trim().min(1),
-  email: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^[^\s@]+@[^\s@]+$/, 'is not an email address')
-    .nullable(),
-  unit: z
-    .string()
-    .transform(
-      (u, ctx) =>
-        normaliseUnitPath(u) ??
-        (ctx.addIssue({ code: 'custom', message: 'is not a unit path' }), z.NEVER),
-    ),
-  title: text,
-  supervisor: text,
-  tags: z.array(z.string().trim().toLowerCase().min(1)),
-  active: z.boolean(),
-});
 
 type Mode = 'create' | 'replace' | 'patch';
 
@@ -161,21 +109,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
           'forbidden',
           'changing devices needs the admin, officer or logistics role',
         );
-      const schema =
-        mode === 'patch'
-          ? deviceFields.partial()
-          : deviceFields.partial({
-              owner: true,
-              osVersion: true,
-              manufacturer: true,
-              model: true,
-              serial: true,
-              imei: true,
-              ownership: true,
-              purposes: true,
-              status: true,
-              apps: true,
-            });
+      const schema = deviceWrite(mode);
       const parsed = schema.safeParse(body);
       if (!parsed.success) throw invalidInput('the device is refused', problemsOf(parsed.error));
       return writeTransaction(store, async (tx) => {
@@ -254,16 +188,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
           'forbidden',
           'changing people needs the admin, officer or logistics role',
         );
-      const schema =
-        mode === 'patch'
-          ? personFields.partial()
-          : personFields.partial({
-              email: true,
-              title: true,
-              supervisor: true,
-              tags: true,
-              active: true,
-            });
+      const schema = personWrite(mode);
       const parsed = schema.safeParse(body);
       if (!parsed.success) throw invalidInput('the person is refused', problemsOf(parsed.error));
       return writeTransaction(store, async (tx) => {
