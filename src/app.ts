@@ -51,7 +51,7 @@ export interface App {
   sso: ReturnType<typeof makeOidcClient> | null;
   audit: {
     verify: () => ReturnType<typeof verifyAudit>;
-    list: (after: number, limit: number) => ReturnType<typeof listAudit>;
+    list: (o: Parameters<typeof listAudit>[1]) => ReturnType<typeof listAudit>;
   };
   close(): Promise<void>;
 }
@@ -103,7 +103,7 @@ export async function createApp(deps: {
     }),
     audit: {
       verify: () => verifyAudit(store.db),
-      list: (after: number, limit: number) => listAudit(store.db, after, limit),
+      list: (o) => listAudit(store.db, o),
     },
     close: async () => {
       mailer?.close();

@@ -115,7 +115,7 @@ describeEachDatabase(
         '127.0.0.1',
       );
       expect(again.account.id).toBe(first.account.id);
-      const audit = await app.audit.list(0, 1000);
+      const audit = (await app.audit.list({ limit: 1000 })).items;
       expect(
         audit.some(
           (e) => e.action === 'account.create' && e.actor === `account:${first.account.id}`,

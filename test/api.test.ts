@@ -213,7 +213,9 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
       method: 'GET',
       url: '/api/v1/findings?mandate=iphones',
     });
-    expect(findings.json<{ device: string }[]>().map((f) => f.device)).toEqual(['d1']);
+    expect(findings.json<{ items: { device: string }[] }>().items.map((f) => f.device)).toEqual([
+      'd1',
+    ]);
   });
 
   it('a unit head gets the counts of their unit only; an official gets none', async () => {
@@ -525,7 +527,7 @@ describeEachDatabase('writing people and devices through the API', (kind) => {
     });
     const f = (
       await api.call(officer, { method: 'GET', url: '/api/v1/findings?mandate=iphones' })
-    ).json<{ device: string; opened: string }[]>();
+    ).json<{ items: { device: string; opened: string }[] }>().items;
     expect(f).toEqual([
       expect.objectContaining({ device: 'n1', opened: '2023-03-10T09:00:00.000Z' }),
     ]);
@@ -630,7 +632,7 @@ describeEachDatabase('writing people and devices through the API', (kind) => {
     ).toBe(412);
     const f = (
       await api.call(officer, { method: 'GET', url: '/api/v1/findings?mandate=iphones' })
-    ).json<{ state: string; closeReason: string }[]>();
+    ).json<{ items: { state: string; closeReason: string }[] }>().items;
     expect(f).toEqual([
       expect.objectContaining({ state: 'resolved', closeReason: 'device_inactive' }),
     ]);
@@ -653,7 +655,7 @@ describeEachDatabase('writing people and devices through the API', (kind) => {
     expect(r.statusCode, r.body).toBe(200);
     const f = (
       await api.call(officer, { method: 'GET', url: '/api/v1/findings?mandate=iphones' })
-    ).json<{ device: string; closeReason: string | null }[]>();
+    ).json<{ items: { device: string; closeReason: string | null }[] }>().items;
     expect(f.find((x) => x.device === 'n3')).toMatchObject({ closeReason: 'owner_out_of_scope' });
     const created = await api.call(officer, {
       method: 'POST',

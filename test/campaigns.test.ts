@@ -215,7 +215,7 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
       none: true,
     });
     expect(paper.statusCode, paper.body).toBe(201);
-    const audit = (await api.app.audit.list(0, 1000)).filter(
+    const audit = (await api.app.audit.list({ limit: 1000 })).items.filter(
       (e) => e.action === 'campaign.declare.paper',
     );
     expect(audit.map((e) => e.object)).toEqual(['campaign/devices-2023/person/p2']);

@@ -312,11 +312,11 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     });
     const smart = (
       await call('officer', 'GET', '/api/v1/findings?mandate=smartphones&owner=p1&asOf=2023-03-20')
-    ).json<{ device: string; closed: string | null }[]>();
+    ).json<{ items: { device: string; closed: string | null }[] }>().items;
     expect(smart.filter((f) => f.closed === null)).toEqual([]);
     const findings = (
       await call('officer', 'GET', '/api/v1/findings?mandate=iphones&device=d1&asOf=2023-03-20')
-    ).json<{ closed: string; state: string; closeReason: string }[]>();
+    ).json<{ items: { closed: string; state: string; closeReason: string }[] }>().items;
     expect(findings).toEqual([
       expect.objectContaining({
         closed: '2023-03-15T11:30:00.000Z',
@@ -564,7 +564,7 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     // Issuing alone resolves nothing: the iPhones are still held until they are returned.
     const stillOpen = (
       await call('officer', 'GET', '/api/v1/findings?mandate=iphones&unit=Org/DPD/Race')
-    ).json<{ closed: string | null }[]>();
+    ).json<{ items: { closed: string | null }[] }>().items;
     expect(stillOpen.filter((f) => f.closed === null)).toHaveLength(6);
     const back = await call('logistics', 'POST', '/api/v1/replacements/bulk/return', {
       csv: `order,place\n${approved.map((o) => `${o.id},Race desk`).join('\n')}\n`,
@@ -688,13 +688,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
   });
 
   it('every step is in the audit chain, which verifies', async () => {
-    const entries = (await call('auditor', 'GET', '/api/v1/audit?limit=500')).json<
-      | {
-          items?: { action: string }[];
-        }
-      | { action: string }[]
-    >();
-    const list = Array.isArray(entries) ? entries : (entries.items ?? []);
+    const list = (await call('auditor', 'GET', '/api/v1/audit?limit=500')).json<{
+      items: { action: string }[];
+    }>().items;
     const actions = new Set(list.map((e) => e.action));
     for (const a of [
       'catalogue.create',
@@ -787,9 +783,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     // Issuing follows the override made at approval.
     const issued = await call('logistics', 'POST', `/api/v1/replacements/${id}/issue`, {});
     expect(issued.statusCode, issued.body).toBe(200);
-    const audit = (await call('auditor', 'GET', '/api/v1/audit?limit=1000')).json<
-      { action: string; object: string }[]
-    >();
+    const audit = (await call('auditor', 'GET', '/api/v1/audit?limit=1000')).json<{
+      items: { action: string; object: string }[];
+    }>().items;
     expect(audit.filter((a) => a.action === 'replacement.override')).toEqual([
       expect.objectContaining({ object: `replacement/${id}` }),
     ]);

@@ -322,7 +322,7 @@ describeEachDatabase('SCIM 2.0 directory sync (Entra ID and Okta shapes)', (kind
     expect(gone.status).toBe(404);
     expect(gone.body).toMatchObject({ status: '404' });
     expect((await person('bjensen'))!.active).toBe(false);
-    const audit = await app.audit.list(0, 1000);
+    const audit = (await app.audit.list({ limit: 1000 })).items;
     const actions = new Set(audit.map((a) => a.action));
     for (const a of [
       'scim.user.create',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FINDING_STATES } from '../domain/finding.columns.js';
-import { operation } from './operation.js';
+import { FINDING_SORTS } from '../domain/list.sorts.js';
+import { operation, Page, sortOf } from './operation.js';
 
 const instant = z.string().meta({ description: 'an ISO 8601 instant' });
 const day = z.string().meta({ description: 'a day, YYYY-MM-DD' });
@@ -51,6 +52,15 @@ export const Finding = z.object({
   reason: z.string().optional(),
 });
 export type Finding = z.output<typeof Finding>;
+
+/** A page of findings as the console lists them: with the owner's name and the device's model. */
+export const FindingPage = Page(
+  Finding.extend({
+    ownerName: z.string().nullable(),
+    deviceName: z.string().nullable().meta({ description: 'maker and model' }),
+  }),
+);
+export type FindingRow = z.output<typeof FindingPage>['items'][number];
 
 const byId = z.object({ id: z.string() });
 
@@ -108,7 +118,8 @@ export const mandateOps = {
     method: 'GET',
     path: '/api/v1/findings',
     tags: ['findings'],
-    summary: 'Findings opened by a moment with their state then, within your scope',
+    summary:
+      'Findings opened by a moment with their state then, within your scope: a page, sorted, with the total; `format=csv` has them all',
     query: z.object({
       mandate: z.string(),
       state: z.string().optional().meta({ description: 'states, comma-separated' }),
@@ -116,9 +127,19 @@ export const mandateOps = {
       asOf: moment.optional(),
       device: z.string().optional(),
       owner: z.string().optional(),
+      sort: sortOf(FINDING_SORTS).optional().meta({ description: 'default `opened`' }),
+      offset: z.coerce.number().int().min(0).optional(),
+      limit: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .meta({ description: 'default 100' }),
+      format: z.enum(['json', 'csv']).optional(),
     }),
     status: 200,
-    response: z.array(Finding),
-    answers: 'Findings with their state at the moment asked',
+    response: FindingPage,
+    answers: 'A page of findings with their state at the moment asked (or, with `format=csv`, all)',
   }),
 };

@@ -65,6 +65,25 @@ export function operation<
   return op;
 }
 
+/** A page of a list: its items, how many there are in all, where the page starts, its size. */
+export const Page = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int().meta({ description: 'how many match, on every page' }),
+    offset: z.number().int(),
+    limit: z.number().int(),
+  });
+
+/** How a list is sorted: one of its columns, descending with a leading `-`. */
+export const sortOf = <C extends string>(columns: readonly C[]) => {
+  const keys: [C | `-${C}`, ...(C | `-${C}`)[]] = [
+    columns[0]!,
+    ...columns.slice(1),
+    ...columns.map((c): `-${C}` => `-${c}`),
+  ];
+  return z.enum(keys);
+};
+
 /** A yes/no query parameter: `true`, `false` (also `1`, `0`, `yes`, `no`). */
 export const queryFlag = () => z.stringbool();
 

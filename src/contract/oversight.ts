@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operation } from './operation.js';
+import { operation, Page } from './operation.js';
 
 const instant = z.string().meta({ description: 'an ISO 8601 instant' });
 
@@ -67,14 +67,17 @@ export const oversightOps = {
     method: 'GET',
     path: '/api/v1/audit',
     tags: ['audit'],
-    summary: 'Audit entries in sequence order from a cursor',
+    summary:
+      'Audit entries a page at a time: after a sequence number in order, or newest first (`order=desc`); with the total',
     query: z.object({
       after: z.coerce.number().int().min(0).optional(),
+      order: z.enum(['asc', 'desc']).optional().meta({ description: 'default asc' }),
+      offset: z.coerce.number().int().min(0).optional(),
       limit: z.coerce.number().int().min(1).max(1000).optional(),
     }),
     status: 200,
-    response: z.array(AuditEntry),
-    answers: 'Entries after the cursor, in sequence order',
+    response: Page(AuditEntry),
+    answers: 'A page of entries',
   }),
   verifyAudit: operation({
     operationId: 'verifyAudit',

@@ -7,7 +7,8 @@ import {
   PURPOSES,
 } from '../domain/device.model.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
-import { operation } from './operation.js';
+import { DEVICE_SORTS, PEOPLE_SORTS } from '../domain/list.sorts.js';
+import { operation, Page, sortOf } from './operation.js';
 
 const instant = z.string().meta({ description: 'an ISO 8601 instant' });
 const etag = z.string().meta({ description: 'the record’s ETag, for If-Match on updates' });
@@ -64,9 +65,11 @@ export type Person = z.output<typeof Person>;
 export const Unit = z.object({ path: z.string(), head: z.string().nullable() });
 
 const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    next: z.string().nullable().meta({ description: 'the cursor of the following page' }),
+  Page(item).extend({
+    next: z
+      .string()
+      .nullable()
+      .meta({ description: 'sorted by id from the start: the cursor of the following page' }),
   });
 const lower = (values: readonly string[]) =>
   z
@@ -147,7 +150,8 @@ export function personWrite(mode: WriteMode) {
 }
 
 const page = {
-  after: z.string().optional(),
+  after: z.string().optional().meta({ description: 'the cursor of the next page (sort by id)' }),
+  offset: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 };
 const byId = z.object({ id: z.string() });
@@ -198,21 +202,21 @@ export const recordOps = {
     method: 'GET',
     path: '/api/v1/devices',
     tags: ['devices'],
-    summary: 'Devices with filters; `next` is the cursor for the following page',
+    summary: 'Devices with filters, a page at a time, sorted; with the total and the owner’s name',
     query: z.object({
       platform: z.string().optional(),
       class: z.string().optional(),
       status: z.string().optional(),
       owner: z.string().optional(),
       unit: z.string().optional(),
-      q: z
-        .string()
-        .optional()
-        .meta({ description: 'A device id, or part of its model or manufacturer (any case)' }),
+      q: z.string().optional().meta({
+        description: 'A device id, serial or IMEI, or part of its model or manufacturer (any case)',
+      }),
+      sort: sortOf(DEVICE_SORTS).optional(),
       ...page,
     }),
     status: 200,
-    response: pageOf(Device),
+    response: pageOf(Device.extend({ ownerName: z.string().nullable() })),
     answers: 'A page of devices',
   }),
   getPerson: operation({
@@ -231,12 +235,13 @@ export const recordOps = {
     method: 'GET',
     path: '/api/v1/people',
     tags: ['people'],
-    summary: 'People with filters; `next` is the cursor for the following page',
+    summary: 'People with filters, a page at a time, sorted; with the total',
     query: z.object({
       unit: z.string().optional(),
       tag: z.string().optional(),
       active: z.stringbool().optional(),
-      q: z.string().optional(),
+      q: z.string().optional().meta({ description: 'part of a name, an id or an e-mail' }),
+      sort: sortOf(PEOPLE_SORTS).optional(),
       ...page,
     }),
     status: 200,

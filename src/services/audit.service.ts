@@ -60,7 +60,23 @@ function headOf(prev: { seq: number; hash: string } | null, at: number): VerifyR
 }
 
 /** Audit entries after a sequence number, in order. */
-export async function listAudit(db: Db, after: number, limit: number) {
-  const rows = await listAuditEntries(db, after, limit);
-  return rows.map((r) => ({ ...r, at: formatInstant(r.at) }));
+/**
+ * A page of the audit log: after a sequence number, oldest first (for a reader following the
+ * log), or newest first; the total is the head's sequence, the log being gapless.
+ */
+export async function listAudit(
+  db: Db,
+  o: { after?: number; limit: number; offset?: number; newestFirst?: boolean },
+) {
+  const after = o.after ?? 0;
+  const [rows, head] = await Promise.all([
+    listAuditEntries(db, after, o.limit, o),
+    getAuditHead(db),
+  ]);
+  return {
+    items: rows.map((r) => ({ ...r, at: formatInstant(r.at) })),
+    total: Math.max(0, Number(head?.seq ?? 0) - after),
+    offset: o.offset ?? 0,
+    limit: o.limit,
+  };
 }

@@ -42,6 +42,23 @@ function personView(p: StoredPerson): PersonView {
   return { ...fields, changedAt: formatInstant(changedAt), etag: etagOf(fields) };
 }
 
+/** Where a page is in its list: the total, its offset and size, and the cursor after it (by id). */
+function pageOf(
+  f: { offset?: number; sort?: string },
+  limit: number,
+  total: number,
+  rows: { id: string }[],
+) {
+  const offset = f.offset ?? 0;
+  const byId = (f.sort ?? 'id') === 'id' && offset === 0;
+  return {
+    total,
+    offset,
+    limit,
+    next: byId && rows.length === limit ? rows[rows.length - 1]!.id : null,
+  };
+}
+
 /** Reading people, devices and units within the actor's scope; out of scope reads as missing. */
 export function makeDirectoryService(deps: { store: Store }) {
   const { store } = deps;
@@ -67,10 +84,13 @@ export function makeDirectoryService(deps: { store: Store }) {
     },
     async devices(actor: Actor, f: Omit<DeviceFilter, 'limit'> & { limit?: number }) {
       const limit = limitOf(f.limit);
-      const rows = await listVisibleDevices(store.db, visibilityOf(actor), { ...f, limit });
+      const { rows, total } = await listVisibleDevices(store.db, visibilityOf(actor), {
+        ...f,
+        limit,
+      });
       return {
-        items: rows.map(deviceView),
-        next: rows.length === limit ? rows[rows.length - 1]!.id : null,
+        items: rows.map(({ ownerName, ...d }) => ({ ...deviceView(d), ownerName })),
+        ...pageOf(f, limit, total, rows),
       };
     },
     async person(actor: Actor, id: string): Promise<PersonView> {
@@ -81,11 +101,11 @@ export function makeDirectoryService(deps: { store: Store }) {
     },
     async people(actor: Actor, f: Omit<PeopleFilter, 'limit'> & { limit?: number }) {
       const limit = limitOf(f.limit);
-      const rows = await listVisiblePeople(store.db, visibilityOf(actor), { ...f, limit });
-      return {
-        items: rows.map(personView),
-        next: rows.length === limit ? rows[rows.length - 1]!.id : null,
-      };
+      const { rows, total } = await listVisiblePeople(store.db, visibilityOf(actor), {
+        ...f,
+        limit,
+      });
+      return { items: rows.map(personView), ...pageOf(f, limit, total, rows) };
     },
     async units(actor: Actor) {
       return listVisibleUnits(store.db, visibilityOf(actor));

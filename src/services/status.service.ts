@@ -1,3 +1,8 @@
+import type { z } from 'zod';
+import type { FindingPage as FindingPageSchema } from '../contract/mandates.js';
+import type { FINDING_SORTS, SortKey } from '../domain/list.sorts.js';
+import { getDevicesByIds } from '../store/devices.repository.js';
+import { getPeopleByIds } from '../store/people.repository.js';
 import type { NotifyPreview } from '../contract/status.js';
 import type { Clock } from '../adapters/clock.js';
 import { AppError } from '../domain/errors.js';
@@ -91,6 +96,7 @@ function dueEndOf(
 }
 
 export type { NotifyPreview };
+export type FindingPage = z.output<typeof FindingPageSchema>;
 
 /** Status, counts and findings as of any moment (DESIGN §5). */
 export function makeStatusService(deps: { store: Store; clock: Clock }) {
@@ -425,6 +431,65 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
             f.owner === vis.personId ||
             vis.units.some((u) => isAtOrBelow(f.unit, u))),
       );
+    },
+
+    /**
+     * A page of findings, sorted (`-column` descending; ties by opening, then device), with the
+     * owner's name and the device's maker and model, and how many there are in all.
+     */
+    async findingsPage(
+      id: string,
+      o: Parameters<typeof this.findings>[1] & {
+        limit: number;
+        offset: number;
+        sort?: SortKey<(typeof FINDING_SORTS)[number]>;
+      },
+    ): Promise<FindingPage> {
+      const all = await this.findings(id, o);
+      const sort = o.sort ?? 'opened';
+      const key = sort.replace(/^-/, '') as (typeof FINDING_SORTS)[number];
+      const byName = key === 'owner' || key === 'device';
+      const label = async (rows: FindingView[]) => {
+        const people = await getPeopleByIds(
+          store.db,
+          rows.map((r) => r.owner),
+        );
+        const devices = await getDevicesByIds(
+          store.db,
+          rows.map((r) => r.device),
+        );
+        return rows.map((r) => {
+          const d = devices.get(r.device);
+          return {
+            ...r,
+            ownerName: people.get(r.owner)?.name ?? null,
+            deviceName: [d?.manufacturer, d?.model].filter(Boolean).join(' ') || null,
+          };
+        });
+      };
+      const value = (r: FindingView & { ownerName?: string | null; deviceName?: string | null }) =>
+        key === 'owner'
+          ? (r.ownerName ?? r.owner)
+          : key === 'device'
+            ? `${r.deviceName ?? '\uffff'} ${r.device}`
+            : key === 'closed'
+              ? (r.closed ?? '\uffff')
+              : r[key];
+      const rows = byName ? await label(all) : all;
+      const sign = sort.startsWith('-') ? -1 : 1;
+      const sorted = [...rows].sort(
+        (a, b) =>
+          sign * value(a).localeCompare(value(b)) ||
+          a.opened.localeCompare(b.opened) ||
+          a.device.localeCompare(b.device),
+      );
+      const slice = sorted.slice(o.offset, o.offset + o.limit);
+      return {
+        items: byName ? (slice as Awaited<ReturnType<typeof label>>) : await label(slice),
+        total: all.length,
+        offset: o.offset,
+        limit: o.limit,
+      };
     },
   };
 }

@@ -46,12 +46,14 @@ export async function listAuditEntries(
   db: Db,
   after: number,
   limit: number,
+  o: { newestFirst?: boolean; offset?: number } = {},
 ): Promise<AuditLogTable[]> {
-  return db
+  let q = db
     .selectFrom('audit_log')
     .selectAll()
     .where('seq', '>', after)
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
+    .orderBy('seq', o.newestFirst ? 'desc' : 'asc')
+    .limit(limit);
+  if (o.offset) q = q.offset(o.offset);
+  return q.execute();
 }

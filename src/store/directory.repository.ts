@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Visibility } from '../domain/access.policy.js';
+import type { DEVICE_SORTS, PEOPLE_SORTS, SortKey } from '../domain/list.sorts.js';
 import { unitAtOrBelow } from './candidates.repository.js';
 import { rowToDevice, type StoredDevice } from './devices.repository.js';
 import { rowToPerson, type StoredPerson } from './people.repository.js';
@@ -19,42 +20,91 @@ export interface DeviceFilter {
   status?: string;
   owner?: string;
   unit?: string;
-  /** A device id, or part of its model or manufacturer, in any case. */
+  /** A device id, serial or IMEI, or part of its model or manufacturer, in any case. */
   q?: string;
+  /** By id, from a cursor (`sort` id only); or `offset` rows into the sorted list. */
   after?: string;
+  offset?: number;
+  sort?: SortKey<(typeof DEVICE_SORTS)[number]>;
   limit: number;
 }
 
-/** Devices the visibility allows, by id, from a cursor. */
-export async function listVisibleDevices(
-  db: Db,
-  v: Visibility,
-  f: DeviceFilter,
-): Promise<StoredDevice[]> {
+/** The columns each sort orders by; the id last, so that pages never overlap. */
+const DEVICE_ORDER: Record<(typeof DEVICE_SORTS)[number], string[]> = {
+  id: ['d.id'],
+  model: ['d.manufacturer', 'd.model', 'd.id'],
+  owner: ['p.name', 'd.id'],
+  unit: ['p.unit', 'd.id'],
+  platform: ['d.platform', 'd.id'],
+  changed: ['d.changed_at', 'd.id'],
+};
+const PEOPLE_ORDER: Record<(typeof PEOPLE_SORTS)[number], string[]> = {
+  id: ['id'],
+  name: ['name', 'id'],
+  unit: ['unit', 'name', 'id'],
+  changed: ['changed_at', 'id'],
+};
+
+/** `ORDER BY` for a sort key; nulls come last whichever the direction. */
+function orderBy(columns: string[], descending: boolean) {
+  return sql.join(
+    columns.map(
+      (c) =>
+        sql`${sql.ref(c)} is null, ${sql.ref(c)} ${descending ? sql.raw('desc') : sql.raw('asc')}`,
+    ),
+  );
+}
+
+function deviceQuery(db: Db, v: Visibility, f: DeviceFilter) {
   let q = db
     .selectFrom('devices as d')
     .leftJoin('people as p', 'p.id', 'd.owner_id')
-    .selectAll('d')
-    .where(visibleCondition(v, 'p.unit', 'p.id'))
-    .orderBy('d.id')
-    .limit(f.limit);
-  if (f.after !== undefined) q = q.where('d.id', '>', f.after);
+    .where(visibleCondition(v, 'p.unit', 'p.id'));
   if (f.platform) q = q.where('d.platform', '=', f.platform);
   if (f.class) q = q.where('d.class', '=', f.class);
   if (f.status) q = q.where('d.status', '=', f.status);
   if (f.owner) q = q.where('d.owner_id', '=', f.owner);
   if (f.unit) q = q.where(unitAtOrBelow('p.unit', f.unit));
   if (f.q) {
-    const like = `%${f.q.toLowerCase()}%`;
+    const text = f.q.trim();
+    const like = `%${text.toLowerCase()}%`;
     q = q.where((eb) =>
       eb.or([
-        eb('d.id', '=', f.q!),
+        eb('d.id', '=', text),
+        eb('d.serial', '=', text),
+        eb('d.imei', '=', text),
         eb(sql`lower(d.model)`, 'like', like),
         eb(sql`lower(d.manufacturer)`, 'like', like),
       ]),
     );
   }
-  return (await q.execute()).map(rowToDevice);
+  return q;
+}
+
+/** A page of the devices the visibility allows, with their owners' names, and how many in all. */
+export async function listVisibleDevices(
+  db: Db,
+  v: Visibility,
+  f: DeviceFilter,
+): Promise<{ rows: (StoredDevice & { ownerName: string | null })[]; total: number }> {
+  const base = deviceQuery(db, v, f);
+  const sort = f.sort ?? 'id';
+  const key = sort.replace(/^-/, '') as (typeof DEVICE_SORTS)[number];
+  let q = base
+    .selectAll('d')
+    .select('p.name as owner_name')
+    .orderBy(orderBy(DEVICE_ORDER[key], sort.startsWith('-')))
+    .limit(f.limit);
+  if (f.after !== undefined) q = q.where('d.id', '>', f.after);
+  if (f.offset) q = q.offset(f.offset);
+  const [rows, count] = await Promise.all([
+    q.execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return {
+    rows: rows.map((r) => ({ ...rowToDevice(r), ownerName: r.owner_name ?? null })),
+    total: Number(count?.n ?? 0),
+  };
 }
 
 export interface PeopleFilter {
@@ -63,34 +113,44 @@ export interface PeopleFilter {
   active?: boolean;
   q?: string;
   after?: string;
+  offset?: number;
+  sort?: SortKey<(typeof PEOPLE_SORTS)[number]>;
   limit: number;
 }
 
-/** People the visibility allows, by id, from a cursor. */
+/** A page of the people the visibility allows, and how many in all. */
 export async function listVisiblePeople(
   db: Db,
   v: Visibility,
   f: PeopleFilter,
-): Promise<StoredPerson[]> {
-  let q = db
-    .selectFrom('people')
-    .selectAll()
-    .where(visibleCondition(v, 'people.unit', 'people.id'))
-    .orderBy('id')
-    .limit(f.limit);
-  if (f.after !== undefined) q = q.where('id', '>', f.after);
-  if (f.unit) q = q.where(unitAtOrBelow('people.unit', f.unit));
-  if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
-  if (f.tag) q = q.where('tags', 'like', `%${JSON.stringify(f.tag.toLowerCase())}%`);
-  if (f.q)
-    q = q.where((eb) =>
+): Promise<{ rows: StoredPerson[]; total: number }> {
+  let base = db.selectFrom('people').where(visibleCondition(v, 'people.unit', 'people.id'));
+  if (f.unit) base = base.where(unitAtOrBelow('people.unit', f.unit));
+  if (f.active !== undefined) base = base.where('active', '=', f.active ? 1 : 0);
+  if (f.tag) base = base.where('tags', 'like', `%${JSON.stringify(f.tag.toLowerCase())}%`);
+  if (f.q) {
+    const text = f.q.trim();
+    base = base.where((eb) =>
       eb.or([
-        eb(sql`lower(name)`, 'like', `%${f.q!.toLowerCase()}%`),
-        eb('id', '=', f.q!),
-        eb('email', '=', f.q!.toLowerCase()),
+        eb(sql`lower(name)`, 'like', `%${text.toLowerCase()}%`),
+        eb('id', '=', text),
+        eb('email', '=', text.toLowerCase()),
       ]),
     );
-  return (await q.execute()).map(rowToPerson);
+  }
+  const sort = f.sort ?? 'id';
+  const key = sort.replace(/^-/, '') as (typeof PEOPLE_SORTS)[number];
+  let q = base
+    .selectAll()
+    .orderBy(orderBy(PEOPLE_ORDER[key], sort.startsWith('-')))
+    .limit(f.limit);
+  if (f.after !== undefined) q = q.where('id', '>', f.after);
+  if (f.offset) q = q.offset(f.offset);
+  const [rows, count] = await Promise.all([
+    q.execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows: rows.map(rowToPerson), total: Number(count?.n ?? 0) };
 }
 
 /** Units the visibility allows, with their heads. */

@@ -71,7 +71,14 @@ export function App() {
   }, []);
   useEffect(refresh, [refresh]);
   useEffect(() => {
-    const on = () => setWhere(route());
+    const on = () => {
+      const next = route();
+      // Another page or another record opens at its top, not where the last one was scrolled.
+      setWhere((was) => {
+        if (was.name !== next.name || was.id !== next.id) window.scrollTo(0, 0);
+        return next;
+      });
+    };
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);

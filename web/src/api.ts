@@ -24,8 +24,11 @@ import {
   type StepOptions as StepBody,
   type StockLine,
 } from '../../src/contract/logistics.js';
-import type { Problem } from '../../src/contract/operation.js';
+import type { Input, Problem } from '../../src/contract/operation.js';
+import type { FINDING_SORTS, SortKey } from '../../src/domain/list.sorts.js';
 import { request } from './client.js';
+
+type FindingSort = SortKey<(typeof FINDING_SORTS)[number]>;
 /** The console's calls to the phaseout API: same origin, session cookie, CSRF header on writes. */
 
 let csrf: string | null = null;
@@ -150,25 +153,30 @@ export const api = {
     request(mandateOps.getMandate, { params: { id } }),
   apply: (yaml: string, dryRun: boolean) =>
     request(statusOps.applyMandates, { body: { yaml, dryRun } }),
-  people: (q: { q?: string; unit?: string; active?: string; limit?: string }) =>
-    request(recordOps.listPeople, {
-      query: {
-        ...(q.q ? { q: q.q } : {}),
-        ...(q.unit ? { unit: q.unit } : {}),
-        ...(q.active ? { active: q.active } : {}),
-        limit: q.limit ?? '50',
-      },
-    }),
+  people: (query: NonNullable<Input<typeof recordOps.listPeople>['query']>) =>
+    request(recordOps.listPeople, { query }),
   person: (id: string) => request(recordOps.getPerson, { params: { id } }),
-  devices: (f: Record<string, string>) =>
-    request(recordOps.listDevices, { query: { ...f, limit: '100' } }),
+  devices: (query: NonNullable<Input<typeof recordOps.listDevices>['query']>) =>
+    request(recordOps.listDevices, { query }),
   device: (id: string) => request(recordOps.getDevice, { params: { id } }),
   units: () => request(recordOps.listUnits, {}),
   devicesOf: (owner: string) => request(recordOps.listDevices, { query: { owner } }),
   findings: (
     mandate: string,
-    f: { state?: string; unit?: string; asOf?: string; device?: string; owner?: string } = {},
-  ) => request(mandateOps.listFindings, { query: { mandate, ...f } }),
+    f: {
+      state?: string;
+      unit?: string;
+      asOf?: string;
+      device?: string;
+      owner?: string;
+      sort?: string;
+      offset?: number;
+      limit?: number;
+    } = {},
+  ) =>
+    request(mandateOps.listFindings, {
+      query: { mandate, ...f, sort: f.sort as FindingSort | undefined },
+    }),
   noOfficialUse: (device: string) =>
     request(recordOps.stateNoOfficialUse, { params: { id: device }, body: {} }),
   statusOf: async (mandate: string, o: { asOf: string; unit?: string; depth?: number }) => {

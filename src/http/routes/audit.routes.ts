@@ -6,9 +6,15 @@ import { registerContractRoutes } from '../contract.js';
 /** The audit chain: entries and verification. */
 export async function registerAuditRoutes(server: FastifyInstance, app: App): Promise<void> {
   await registerContractRoutes(server, (add) => {
-    add(ops.listAudit, 'audit.read', (req) =>
-      app.audit.list(req.query.after ?? 0, req.query.limit ?? 100),
-    );
+    add(ops.listAudit, 'audit.read', (req) => {
+      const q = req.query;
+      return app.audit.list({
+        limit: q.limit ?? 100,
+        ...(q.after !== undefined ? { after: q.after } : {}),
+        ...(q.offset !== undefined ? { offset: q.offset } : {}),
+        newestFirst: q.order === 'desc',
+      });
+    });
     add(ops.verifyAudit, 'audit.read', () => app.audit.verify());
   });
 }

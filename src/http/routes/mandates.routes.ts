@@ -4,6 +4,8 @@ import { AppError } from '../../domain/errors.js';
 import { auditActor, visibilityOf, type Visibility } from '../../domain/access.policy.js';
 import { mandateOps as ops } from '../../contract/mandates.js';
 import { registerContractRoutes } from '../contract.js';
+import { writeCsv } from '../../adapters/csv-write.js';
+import { FINDING_COLUMNS, UNKNOWN_COLUMNS } from '../../domain/finding.columns.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { statusOps as status } from '../../contract/status.js';
 
@@ -58,16 +60,36 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
         req.query.asOf !== undefined ? { asOf: req.query.asOf } : {},
       );
     });
-    add(ops.listFindings, 'read', (req, actor) => {
-      const q = req.query;
-      return app.status.findings(q.mandate, {
+    add(ops.listFindings, 'read', async (req, actor, reply) => {
+      const { mandate, state, unit, asOf, device, owner, sort, offset, limit, format } = req.query;
+      const states = state ? state.split(',') : undefined;
+      const o = {
         visibility: visibilityOf(actor),
-        ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
-        ...(q.state ? { states: q.state.split(',') } : {}),
-        ...(q.unit ? { unit: q.unit } : {}),
-        ...(q.device ? { device: q.device } : {}),
-        ...(q.owner ? { owner: q.owner } : {}),
-      });
+        ...(asOf !== undefined ? { asOf } : {}),
+        ...(states ? { states } : {}),
+        ...(unit ? { unit } : {}),
+        ...(device ? { device } : {}),
+        ...(owner ? { owner } : {}),
+      };
+      if (format !== 'csv')
+        return app.status.findingsPage(mandate, {
+          ...o,
+          ...(sort ? { sort } : {}),
+          offset: offset ?? 0,
+          limit: limit ?? 100,
+        });
+      // Unknown rows, when asked for, come with the reason they are undecided.
+      const columns = states?.includes('unknown') ? UNKNOWN_COLUMNS : FINDING_COLUMNS;
+      const rows = await app.status.findings(mandate, o);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="findings-${mandate}.csv"`)
+        .send(
+          writeCsv(
+            columns,
+            rows.map((r) => columns.map((c) => r[c] ?? '')),
+          ),
+        );
     });
   });
 

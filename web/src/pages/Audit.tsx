@@ -5,18 +5,34 @@ import {
   type AuditEntry,
   type AuditVerification as Verify,
 } from '../../../src/contract/oversight.js';
+import { Pager, SortHeader, useRouteQuery } from './ListControls.js';
+
+type AuditPage = { items: AuditEntry[]; total: number; offset: number; limit: number };
 import { request } from '../client.js';
 
 /** The audit log and a verification of the whole chain. */
 export function Audit() {
   const { t, i18n } = useTranslation();
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [q, set] = useRouteQuery();
+  const offset = Number(q.offset ?? 0) || 0;
+  const limit = Number(q.limit ?? 100) || 100;
+  // Newest first: what just happened is what an auditor looks for.
+  const order = q.order === 'asc' ? 'asc' : 'desc';
+  const [page, setPage] = useState<AuditPage | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
   const [verify, setVerify] = useState<Verify | null>(null);
   useEffect(() => {
-    request(oversightOps.listAudit, { query: { after: 0, limit: 200 } }).then(setEntries, () =>
-      setEntries([]),
+    let live = true;
+    setFailed(null);
+    request(oversightOps.listAudit, { query: { order, offset, limit } }).then(
+      (p) => live && setPage(p),
+      (e: Error) => live && setFailed(e.message),
     );
-  }, []);
+    return () => {
+      live = false;
+    };
+  }, [order, offset, limit, attempt]);
   const dt = (iso: string) =>
     new Intl.DateTimeFormat(i18n.language, {
       dateStyle: 'medium',
@@ -48,31 +64,52 @@ export function Audit() {
           </span>
         )}
       </p>
-      {entries === null ? (
+      {failed !== null ? (
+        <div role="alert" className="error">
+          <p>{t('loadFailed', { message: failed })}</p>
+          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+            {t('retry')}
+          </button>
+        </div>
+      ) : page === null ? (
         <p>{t('loading')}</p>
       ) : (
-        <table className="card">
-          <thead>
-            <tr>
-              {['seq', 'at', 'actor', 'action', 'object'].map((c) => (
-                <th key={c} scope="col">
-                  {t(`audit_${c}`)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.seq}>
-                <td>{e.seq}</td>
-                <td>{dt(e.at)}</td>
-                <td>{e.actor}</td>
-                <td>{e.action}</td>
-                <td>{e.object}</td>
+        <>
+          <Pager
+            total={page.total}
+            offset={page.offset}
+            limit={page.limit}
+            onChange={(o, l) => set({ offset: o || undefined, limit: l === 100 ? undefined : l })}
+          />
+          <table className="card">
+            <thead>
+              <tr>
+                <SortHeader
+                  column="seq"
+                  label={t('audit_seq')}
+                  sort={order === 'desc' ? '-seq' : 'seq'}
+                  onSort={(s) => set({ order: s === 'seq' ? 'asc' : undefined, offset: undefined })}
+                />
+                {['at', 'actor', 'action', 'object'].map((c) => (
+                  <th key={c} scope="col">
+                    {t(`audit_${c}`)}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page.items.map((e) => (
+                <tr key={e.seq}>
+                  <td>{e.seq}</td>
+                  <td>{dt(e.at)}</td>
+                  <td>{e.actor}</td>
+                  <td>{e.action}</td>
+                  <td>{e.object}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );

@@ -6,21 +6,64 @@ import { deviceHref, personHref, platformName } from './People.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 import { UnitField } from './UnitField.js';
+import {
+  Breadcrumb,
+  LoadFailed,
+  Pager,
+  rememberList,
+  SortHeader,
+  useRouteQuery,
+} from './ListControls.js';
 
-/** Search devices by id, model or manufacturer, class, platform, status and unit; a device's own page. */
+type DevicesPage = Awaited<ReturnType<typeof api.devices>>;
+type DeviceQuery = Parameters<typeof api.devices>[0];
+const FILTERS = ['q', 'class', 'platform', 'status', 'unit'] as const;
+
+/**
+ * Devices a page at a time: search by id, serial, IMEI, model or maker, filter by class,
+ * platform, status and unit, sorted on the server; all of it in the route. A device's page is a
+ * route of its own.
+ */
 export function Devices({ mandates, selected }: { mandates: Mandate[]; selected: string | null }) {
   const { t } = useTranslation();
-  const [f, setF] = useState({ q: '', class: '', platform: '', status: '', unit: '' });
-  const [results, setResults] = useState<Device[] | null>(null);
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    const params = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== ''));
-    api.devices(params).then(
-      (r) => setResults(r.items),
-      () => setResults([]),
+  const [query, set] = useRouteQuery();
+  if (selected)
+    return (
+      <section aria-labelledby="device-id">
+        <Breadcrumb page="devices" label={t('page_devices')} />
+        <DeviceCard id={selected} mandates={mandates} />
+      </section>
     );
+  rememberList('devices');
+  const filter: DeviceQuery = {
+    ...Object.fromEntries(FILTERS.flatMap((k) => (query[k] ? [[k, query[k]]] : []))),
+    sort: (query.sort ?? 'id') as NonNullable<DeviceQuery['sort']>,
+    offset: Number(query.offset ?? 0) || 0,
+    limit: Number(query.limit ?? 50) || 50,
   };
+  return (
+    <section aria-labelledby="devices-title">
+      <h2 id="devices-title">{t('page_devices')}</h2>
+      <DeviceSearch query={query} onSearch={(patch) => set({ ...patch, offset: undefined })} />
+      <DeviceList
+        filter={filter}
+        onSort={(s) => set({ sort: s === 'id' ? undefined : s, offset: undefined })}
+        onPage={(o, l) => set({ offset: o || undefined, limit: l === 50 ? undefined : l })}
+      />
+    </section>
+  );
+}
+
+function DeviceSearch({
+  query,
+  onSearch,
+}: {
+  query: Record<string, string>;
+  onSearch: (patch: Record<string, string | undefined>) => void;
+}) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState(query.q ?? '');
+  const [unit, setUnit] = useState(query.unit ?? '');
   const choice = (
     k: 'class' | 'platform' | 'status',
     label: string,
@@ -29,7 +72,11 @@ export function Devices({ mandates, selected }: { mandates: Mandate[]; selected:
   ) => (
     <>
       <label htmlFor={`devices-${k}`}>{label}</label>
-      <select id={`devices-${k}`} value={f[k]} onChange={(e) => set(k)(e.target.value)}>
+      <select
+        id={`devices-${k}`}
+        value={query[k] ?? ''}
+        onChange={(e) => onSearch({ [k]: e.target.value || undefined })}
+      >
         <option value="">{t('anyOption')}</option>
         {values.map((v) => (
           <option key={v} value={v}>
@@ -39,51 +86,90 @@ export function Devices({ mandates, selected }: { mandates: Mandate[]; selected:
       </select>
     </>
   );
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    onSearch({ q: q.trim() || undefined, unit: unit || undefined });
+  };
   return (
-    <section aria-labelledby="devices-title">
-      <h2 id="devices-title">{t('page_devices')}</h2>
-      <form className="filters" role="search" onSubmit={search}>
-        <label htmlFor="devices-q">{t('searchDevices')}</label>
-        <input id="devices-q" value={f.q} onChange={(e) => set('q')(e.target.value)} />
-        {choice('class', t('class'), DEVICE_CLASSES, (v) => t(`class_${v}`))}
-        {choice('platform', t('platform'), PLATFORMS, (v) => platformName(t, v))}
-        {choice('status', t('status'), DEVICE_STATUSES, (v) => t(`status_${v}`))}
-        <UnitField id="devices-unit" value={f.unit} onChange={set('unit')} />
-        <button type="submit">{t('search')}</button>
-      </form>
-      {results &&
-        (results.length === 0 ? (
-          <p className="card">{t('noDevicesFound')}</p>
-        ) : (
-          <table className="card" aria-label={t('results')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('device')}</th>
-                <th scope="col">{t('class')}</th>
-                <th scope="col">{t('platform')}</th>
-                <th scope="col">{t('model')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('owner')}</th>
+    <form className="filters" role="search" onSubmit={search}>
+      <label htmlFor="devices-q">{t('searchDevices')}</label>
+      <input id="devices-q" value={q} onChange={(e) => setQ(e.target.value)} />
+      {choice('class', t('class'), DEVICE_CLASSES, (v) => t(`class_${v}`))}
+      {choice('platform', t('platform'), PLATFORMS, (v) => platformName(t, v))}
+      {choice('status', t('status'), DEVICE_STATUSES, (v) => t(`status_${v}`))}
+      <UnitField id="devices-unit" value={unit} onChange={setUnit} />
+      <button type="submit">{t('search')}</button>
+    </form>
+  );
+}
+
+function DeviceList({
+  filter,
+  onSort,
+  onPage,
+}: {
+  filter: DeviceQuery;
+  onSort: (sort: string) => void;
+  onPage: (offset: number, limit: number) => void;
+}) {
+  const { t } = useTranslation();
+  const [page, setPage] = useState<DevicesPage | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const key = JSON.stringify(filter);
+  useEffect(() => {
+    let live = true;
+    setFailed(null);
+    api.devices(JSON.parse(key) as DeviceQuery).then(
+      (r) => live && setPage(r),
+      (e: Error) => live && setFailed(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, attempt]);
+  if (failed !== null)
+    return <LoadFailed message={failed} onRetry={() => setAttempt((n) => n + 1)} />;
+  if (page === null) return <p>{t('loading')}</p>;
+  const header = (column: string, label: string) => (
+    <SortHeader column={column} label={label} sort={filter.sort ?? 'id'} onSort={onSort} />
+  );
+  return (
+    <>
+      <Pager total={page.total} offset={page.offset} limit={page.limit} onChange={onPage} />
+      {page.items.length === 0 ? (
+        <p className="card">{t('noDevicesFound')}</p>
+      ) : (
+        <table className="card" aria-label={t('results')}>
+          <thead>
+            <tr>
+              {header('id', t('device'))}
+              {header('model', t('col_model'))}
+              <th scope="col">{t('class')}</th>
+              {header('platform', t('platform'))}
+              <th scope="col">{t('status')}</th>
+              {header('owner', t('owner'))}
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((d) => (
+              <tr key={d.id} data-device={d.id}>
+                <td>
+                  <a href={deviceHref(d.id)}>{d.id}</a>
+                </td>
+                <td>{[d.manufacturer, d.model].filter(Boolean).join(' ')}</td>
+                <td>{t(`class_${d.class}`)}</td>
+                <td>{platformName(t, d.platform)}</td>
+                <td>{t(`status_${d.status}`)}</td>
+                <td>
+                  {d.owner ? <a href={personHref(d.owner)}>{d.ownerName ?? d.owner}</a> : '—'}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {results.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <a href={deviceHref(d.id)}>{d.id}</a>
-                  </td>
-                  <td>{t(`class_${d.class}`)}</td>
-                  <td>{platformName(t, d.platform)}</td>
-                  <td>{[d.manufacturer, d.model].filter(Boolean).join(' ')}</td>
-                  <td>{t(`status_${d.status}`)}</td>
-                  <td>{d.owner ? <a href={personHref(d.owner)}>{d.owner}</a> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
-      {selected && <DeviceCard id={selected} mandates={mandates} />}
-    </section>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 

@@ -19,9 +19,14 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
       () => live && setUnits([]),
     );
     api
-      .findings(status.mandate, { asOf, state: 'overdue,pending', ...(path ? { unit: path } : {}) })
+      .findings(status.mandate, {
+        asOf,
+        state: 'overdue,pending',
+        ...(path ? { unit: path } : {}),
+        limit: 10,
+      })
       .then(
-        (f) => live && setStragglers(f.slice(0, 10)),
+        (f) => live && setStragglers(f.items),
         () => live && setStragglers([]),
       );
     return () => {
@@ -115,13 +120,13 @@ function PeopleOfUnit({ mandate, unit, asOf }: { mandate: string; unit: string; 
   useEffect(() => {
     let live = true;
     void Promise.all([
-      api.findings(mandate, { unit, asOf }),
-      api.people({ unit, limit: '500', active: '' }),
+      api.findings(mandate, { unit, asOf, limit: 1000 }),
+      api.people({ unit, limit: 500 }),
     ]).then(
       ([findings, people]) => {
         const names = new Map(people.items.map((p) => [p.id, p.name]));
         const by = new Map<string, Finding[]>();
-        for (const f of findings) by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
+        for (const f of findings.items) by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
         const list = [...by].map(([owner, fs]) => {
           const worst = OPEN.find((s) => fs.some((f) => f.state === s));
           return {

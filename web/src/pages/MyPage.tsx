@@ -32,8 +32,8 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
     void Promise.all(
       mandates.map((m) =>
         api
-          .findings(m.id, { state: 'pending,overdue,exempt', owner: personId })
-          .then((fs) => fs.map((finding) => ({ mandate: m, finding }))),
+          .findings(m.id, { state: 'pending,overdue,exempt', owner: personId, limit: 1000 })
+          .then((fs) => fs.items.map((finding) => ({ mandate: m, finding }))),
       ),
     ).then(
       (all) => setAsked(all.flat()),

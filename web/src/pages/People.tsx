@@ -2,6 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Device, type Mandate, type Order, type Person } from '../api.js';
 import { UnitField } from './UnitField.js';
+import {
+  Breadcrumb,
+  LoadFailed,
+  Pager,
+  rememberList,
+  SortHeader,
+  useRouteQuery,
+} from './ListControls.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 
@@ -12,63 +20,147 @@ export const platformName = (t: (k: string) => string, p: string) =>
 
 export const deviceHref = (id: string) => `#/devices/${encodeURIComponent(id)}`;
 
-/** Search people by name, id or email, within a unit, active or not; a person's own page. */
+type PeoplePage = Awaited<ReturnType<typeof api.people>>;
+
+/**
+ * People a page at a time: search by name, id or e-mail, within a unit, active or not; sorted on
+ * the server; the search, order and page are in the route. A person's page is a route of its own.
+ */
 export function People({ mandates, selected }: { mandates: Mandate[]; selected: string | null }) {
   const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const [unit, setUnit] = useState('');
-  const [active, setActive] = useState<'' | 'true' | 'false'>('true');
-  const [results, setResults] = useState<Person[] | null>(null);
-  const search = (e: FormEvent) => {
-    e.preventDefault();
-    api
-      .people({
-        ...(q ? { q } : {}),
-        ...(unit ? { unit } : {}),
-        ...(active ? { active } : {}),
-      })
-      .then(
-        (r) => setResults(r.items),
-        () => setResults([]),
-      );
-  };
+  const [query, set] = useRouteQuery();
+  if (selected)
+    return (
+      <section aria-labelledby="person-name">
+        <Breadcrumb page="people" label={t('page_people')} />
+        <PersonCard id={selected} mandates={mandates} />
+      </section>
+    );
+  rememberList('people');
+  const active = (query.active ?? 'true') as '' | 'true' | 'false' | 'any';
+  const sort = (query.sort ?? 'name') as PeopleSort;
+  const offset = Number(query.offset ?? 0) || 0;
+  const limit = Number(query.limit ?? 50) || 50;
   return (
     <section aria-labelledby="people-title">
       <h2 id="people-title">{t('page_people')}</h2>
-      <form className="filters" role="search" onSubmit={search}>
-        <label htmlFor="people-q">{t('searchPeople')}</label>
-        <input id="people-q" value={q} onChange={(e) => setQ(e.target.value)} />
-        <UnitField id="people-unit" value={unit} onChange={setUnit} />
-        <label htmlFor="people-active">{t('activeFilter')}</label>
-        <select
-          id="people-active"
-          value={active}
-          onChange={(e) => setActive(e.target.value as typeof active)}
-        >
-          <option value="true">{t('activeOnly')}</option>
-          <option value="false">{t('inactiveOnly')}</option>
-          <option value="">{t('everyone')}</option>
-        </select>
-        <button type="submit">{t('search')}</button>
-      </form>
-      {results && (
-        <ul className="card list" aria-label={t('results')}>
-          {results.length === 0 && <li>{t('nobodyFound')}</li>}
-          {results.map((p) => (
-            <li key={p.id}>
-              <a href={personHref(p.id)} aria-current={p.id === selected ? 'page' : undefined}>
-                {p.name}{' '}
-                <small>
-                  {p.id} · {p.unit.split('/').at(-1)}
-                  {p.active ? '' : ` · ${t('inactive')}`}
-                </small>
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
-      {selected && <PersonCard id={selected} mandates={mandates} />}
+      <PeopleSearch query={query} onSearch={(patch) => set({ ...patch, offset: undefined })} />
+      <PeopleList
+        filter={{
+          ...(query.q ? { q: query.q } : {}),
+          ...(query.unit ? { unit: query.unit } : {}),
+          ...(active !== 'any' && active !== '' ? { active } : {}),
+          sort,
+          offset,
+          limit,
+        }}
+        onSort={(s) => set({ sort: s === 'name' ? undefined : s, offset: undefined })}
+        onPage={(o, l) => set({ offset: o || undefined, limit: l === 50 ? undefined : l })}
+      />
     </section>
+  );
+}
+
+type PeopleSort = NonNullable<Parameters<typeof api.people>[0]['sort']>;
+
+function PeopleSearch({
+  query,
+  onSearch,
+}: {
+  query: Record<string, string>;
+  onSearch: (patch: Record<string, string | undefined>) => void;
+}) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState(query.q ?? '');
+  const [unit, setUnit] = useState(query.unit ?? '');
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    onSearch({ q: q.trim() || undefined, unit: unit || undefined });
+  };
+  return (
+    <form className="filters" role="search" onSubmit={search}>
+      <label htmlFor="people-q">{t('searchPeople')}</label>
+      <input id="people-q" value={q} onChange={(e) => setQ(e.target.value)} />
+      <UnitField id="people-unit" value={unit} onChange={setUnit} />
+      <label htmlFor="people-active">{t('activeFilter')}</label>
+      <select
+        id="people-active"
+        value={query.active ?? 'true'}
+        onChange={(e) =>
+          onSearch({ active: e.target.value === 'true' ? undefined : e.target.value })
+        }
+      >
+        <option value="true">{t('activeOnly')}</option>
+        <option value="false">{t('inactiveOnly')}</option>
+        <option value="any">{t('everyone')}</option>
+      </select>
+      <button type="submit">{t('search')}</button>
+    </form>
+  );
+}
+
+function PeopleList({
+  filter,
+  onSort,
+  onPage,
+}: {
+  filter: Parameters<typeof api.people>[0] & { sort: PeopleSort; offset: number; limit: number };
+  onSort: (sort: string) => void;
+  onPage: (offset: number, limit: number) => void;
+}) {
+  const { t } = useTranslation();
+  const [page, setPage] = useState<PeoplePage | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const key = JSON.stringify(filter);
+  useEffect(() => {
+    let live = true;
+    setFailed(null);
+    api.people(JSON.parse(key) as typeof filter).then(
+      (r) => live && setPage(r),
+      (e: Error) => live && setFailed(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, attempt]);
+  if (failed !== null)
+    return <LoadFailed message={failed} onRetry={() => setAttempt((n) => n + 1)} />;
+  if (page === null) return <p>{t('loading')}</p>;
+  const header = (column: string, label: string) => (
+    <SortHeader column={column} label={label} sort={filter.sort} onSort={onSort} />
+  );
+  return (
+    <>
+      <Pager total={page.total} offset={page.offset} limit={page.limit} onChange={onPage} />
+      {page.items.length === 0 ? (
+        <p className="card">{t('nobodyFound')}</p>
+      ) : (
+        <table className="card" aria-label={t('results')}>
+          <thead>
+            <tr>
+              {header('name', t('col_name'))}
+              {header('id', t('col_id'))}
+              {header('unit', t('col_unit'))}
+              <th scope="col">{t('col_title')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((p) => (
+              <tr key={p.id} data-person={p.id}>
+                <td>
+                  <a href={personHref(p.id)}>{p.name}</a>
+                  {p.active ? '' : ` · ${t('inactive')}`}
+                </td>
+                <td>{p.id}</td>
+                <td title={p.unit}>{p.unit.split('/').at(-1)}</td>
+                <td>{p.title ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 

@@ -44,7 +44,12 @@ export function FindingsTimeline({
     setEvents(null);
     const filter = owner !== undefined ? { owner } : device !== undefined ? { device } : {};
     void Promise.all(
-      mandates.map((m) => api.findings(m.id, filter).catch(() => [] as Finding[])),
+      mandates.map((m) =>
+        api
+          .findings(m.id, { ...filter, limit: 1000 })
+          .then((p): Finding[] => p.items)
+          .catch(() => [] as Finding[]),
+      ),
     ).then((all) => live && setEvents(eventsOf(all.flat())));
     return () => {
       live = false;

@@ -1,0 +1,7 @@
+/** The columns each list of the API can be sorted by (`-column` descending). */
+export const DEVICE_SORTS = ['id', 'model', 'owner', 'unit', 'platform', 'changed'] as const;
+export const PEOPLE_SORTS = ['id', 'name', 'unit', 'changed'] as const;
+export const FINDING_SORTS = ['opened', 'device', 'owner', 'unit', 'state', 'closed'] as const;
+
+/** A sort key: a column, or `-column` for descending. */
+export type SortKey<C extends string> = C | `-${C}`;

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeApi, type Caller } from './helpers/api.js';
+import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+const MANDATE = `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: iphones, title: Replace iPhones, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: replace
+  phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+`;
+
+// Twelve people whose names do not sort like their ids, each with an iPhone (the last three in
+// another unit), and one Android phone.
+const NAMES = ['Mila', 'Anna', 'Zoe', 'Boris', 'Yana', 'Carl', 'Xenia', 'Dmitri', 'Wanda', 'Egor'];
+const PEOPLE = [...NAMES, 'Vera', 'Fedor'].map((name, i) => ({
+  id: `p${String(i + 1).padStart(2, '0')}`,
+  name,
+  unit: i < 9 ? 'Org/A' : 'Org/B',
+}));
+const MODELS = ['iPhone 12', 'iPhone 13', 'iPhone 14'];
+
+type Page<T> = { items: T[]; total: number; offset: number; limit: number };
+type Row = { device: string; owner: string; ownerName: string; deviceName: string };
+
+describeEachDatabase('lists a page at a time, sorted, with the total', (kind) => {
+  let api: Awaited<ReturnType<typeof makeApi>>;
+  let officer: Caller;
+  let head: Caller;
+
+  beforeAll(async () => {
+    const url = await createTestDatabase(kind);
+    const cli = makeCli(url, '2023-02-20T12:00:00Z');
+    await cli.run(
+      'import',
+      'people',
+      cli.file(peopleCsv(PEOPLE.map((p) => buildPerson(p)))),
+      '--observed-at',
+      '2023-02-20',
+    );
+    await cli.run(
+      'import',
+      'devices',
+      cli.file(
+        devicesCsv([
+          ...PEOPLE.map((p, i) =>
+            buildDevice({
+              id: `d${String(i + 1).padStart(2, '0')}`,
+              owner: p.id,
+              manufacturer: 'Apple',
+              model: MODELS[i % 3]!,
+              serial: `SN-${i + 1}`,
+            }),
+          ),
+          buildDevice({ id: 'a1', owner: 'p01', platform: 'android', model: 'Pixel 7' }),
+        ]),
+      ),
+      '--observed-at',
+      '2023-02-20',
+    );
+    cli.at('2023-02-25T12:00:00Z');
+    expect((await cli.run('apply', '-f', cli.file(MANDATE))).code).toBe(0);
+    api = await makeApi(url, '2023-03-20T09:00:00Z');
+    await api.app.accounts.addUser(
+      { email: 'officer@x.org', password: 'pw-officer-123', roles: ['officer'], units: [] },
+      'test',
+    );
+    await api.app.accounts.addUser(
+      {
+        email: 'head@x.org',
+        password: 'pw-head-12345',
+        roles: ['unit-head'],
+        units: ['Org/B'],
+      },
+      'test',
+    );
+    officer = await api.login('officer@x.org', 'pw-officer-123');
+    head = await api.login('head@x.org', 'pw-head-12345');
+  });
+  afterAll(() => api.close());
+
+  const get = async <T>(who: Caller, url: string): Promise<T> => {
+    const r = await api.call(who, { method: 'GET', url });
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json<T>();
+  };
+
+  it('findings: a page with the total, names and models, sorted either way, and all as CSV', async () => {
+    const first = await get<Page<Row>>(officer, '/api/v1/findings?mandate=iphones&limit=5');
+    expect(first).toMatchObject({ total: 12, offset: 0, limit: 5 });
+    expect(first.items.map((r) => r.device)).toEqual(['d01', 'd02', 'd03', 'd04', 'd05']);
+    expect(first.items[0]).toMatchObject({ ownerName: 'Mila', deviceName: 'Apple iPhone 12' });
+    const byName = await get<Page<Row>>(
+      officer,
+      '/api/v1/findings?mandate=iphones&sort=owner&offset=5&limit=5',
+    );
+    const sorted = [...NAMES, 'Vera', 'Fedor'].sort((a, b) => a.localeCompare(b));
+    expect(byName.items.map((r) => r.ownerName)).toEqual(sorted.slice(5, 10));
+    const desc = await get<Page<Row>>(officer, '/api/v1/findings?mandate=iphones&sort=-owner');
+    expect(desc.items.map((r) => r.ownerName)).toEqual([...sorted].reverse());
+    const byModel = await get<Page<Row>>(officer, '/api/v1/findings?mandate=iphones&sort=device');
+    expect(byModel.items.map((r) => r.deviceName)).toEqual(
+      [...byModel.items.map((r) => r.deviceName)].sort(),
+    );
+    // Past the end: no rows, the same total.
+    expect(
+      await get<Page<Row>>(officer, '/api/v1/findings?mandate=iphones&offset=50'),
+    ).toMatchObject({ items: [], total: 12 });
+    // A unit head counts and pages within their unit only.
+    expect(
+      (await get<Page<Row>>(head, '/api/v1/findings?mandate=iphones')).items.map((r) => r.owner),
+    ).toEqual(['p10', 'p11', 'p12']);
+    const csv = await api.call(officer, {
+      method: 'GET',
+      url: '/api/v1/findings?mandate=iphones&format=csv',
+    });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body.trim().split('\n')).toHaveLength(13);
+    const bad = await api.call(officer, {
+      method: 'GET',
+      url: '/api/v1/findings?mandate=iphones&sort=colour&limit=0',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ details: { where: string }[] }>().details.map((d) => d.where)).toEqual([
+      'sort',
+      'limit',
+    ]);
+  });
+
+  it('people and devices: the total, an offset, sorting by name, model or owner', async () => {
+    const people = await get<Page<{ name: string }>>(
+      officer,
+      '/api/v1/people?sort=name&offset=2&limit=3',
+    );
+    const names = [...NAMES, 'Vera', 'Fedor'].sort((a, b) => a.localeCompare(b));
+    expect(people).toMatchObject({ total: 12, offset: 2, limit: 3 });
+    expect(people.items.map((p) => p.name)).toEqual(names.slice(2, 5));
+    const last = await get<Page<{ name: string }>>(officer, '/api/v1/people?sort=-name&limit=1');
+    expect(last.items.map((p) => p.name)).toEqual([names.at(-1)]);
+    expect((await get<Page<unknown>>(officer, '/api/v1/people?unit=Org/B')).total).toBe(3);
+
+    const devices = await get<Page<{ id: string; model: string; ownerName: string | null }>>(
+      officer,
+      '/api/v1/devices?sort=owner&limit=2',
+    );
+    expect(devices.total).toBe(13);
+    // Anna owns d02; Mila owns d01 and the Android phone.
+    expect(devices.items.map((d) => [d.id, d.ownerName])).toEqual([
+      ['d02', 'Anna'],
+      ['d04', 'Boris'],
+    ]);
+    const byModel = await get<Page<{ model: string }>>(officer, '/api/v1/devices?sort=-model');
+    expect(byModel.items[0]!.model).toBe('iPhone 14');
+    // Found by serial too.
+    expect(
+      (await get<Page<{ id: string }>>(officer, '/api/v1/devices?q=SN-7')).items.map((d) => d.id),
+    ).toEqual(['d07']);
+  });
+
+  it('the audit log newest first, with the total', async () => {
+    const auditor = await (async () => {
+      await api.app.accounts.addUser(
+        { email: 'auditor@x.org', password: 'pw-auditor-12', roles: ['auditor'], units: [] },
+        'test',
+      );
+      return api.login('auditor@x.org', 'pw-auditor-12');
+    })();
+    const oldest = await get<Page<{ seq: number }>>(auditor, '/api/v1/audit?limit=2');
+    const newest = await get<Page<{ seq: number }>>(auditor, '/api/v1/audit?order=desc&limit=2');
+    expect(oldest.items.map((e) => e.seq)).toEqual([1, 2]);
+    expect(newest.total).toBe(oldest.total);
+    expect(newest.items.map((e) => e.seq)).toEqual([newest.total, newest.total - 1]);
+    const next = await get<Page<{ seq: number }>>(
+      auditor,
+      '/api/v1/audit?order=desc&offset=2&limit=2',
+    );
+    expect(next.items.map((e) => e.seq)).toEqual([newest.total - 2, newest.total - 3]);
+  });
+});
