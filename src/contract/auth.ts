@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../domain/access.policy.js';
-import { LANGUAGES } from '../domain/texts/index.js';
+import { LANGUAGES } from '../domain/texts/languages.js';
 import { operation } from './operation.js';
 
 /** An account as its owner and admins see it. */

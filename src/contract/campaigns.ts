@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_CLASSES, OWNERSHIPS, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import { notifySchema } from '../domain/mandate.model.js';
-import { isDay } from '../domain/time.js';
 import { operation } from './operation.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
@@ -23,7 +22,7 @@ export const OpenCampaign = z.strictObject({
       tags: z.array(z.string()).default([]),
     })
     .default({ units: [], tags: [] }),
-  due: z.string().refine(isDay, 'must be a date YYYY-MM-DD'),
+  due: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),
   /** The campaign's own ladder, in a mandate's `notify` shape; without one, the defaults. */
   notify: notifySchema.optional(),
 });

@@ -7,7 +7,6 @@ import {
   VERIFICATIONS,
   type OrderState,
 } from '../domain/replacement.rules.js';
-import { isDay } from '../domain/time.js';
 import { operation, queryFlag } from './operation.js';
 
 // Replacement logistics: orders through their steps, the catalogue and its stock, the chain of
@@ -245,7 +244,10 @@ export const SanitisationRecord = z.strictObject({
     error: `must be one of ${SANITISATION_METHODS.join(', ')}`,
   }),
   tool: z.string().trim().min(1, 'is required (the product and version used)'),
-  performedOn: z.string().trim().refine(isDay, 'must be a date YYYY-MM-DD'),
+  performedOn: z
+    .string()
+    .trim()
+    .pipe(z.iso.date({ error: 'must be a date YYYY-MM-DD' })),
   certificate: z.string().trim().min(1).max(100).optional(),
   place: z.string().trim().min(1).optional(),
   notes: z.string().trim().optional(),

@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie';
 import { openApiTransform } from './contract.js';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
+import { sep } from 'node:path';
+import compress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
 import { existsSync } from 'node:fs';
@@ -36,6 +38,8 @@ export async function buildServer(
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
   server.setErrorHandler(handleError);
+  // Brotli or gzip for what is worth compressing (JSON, CSV, the console's scripts).
+  await server.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await server.register(cookie);
   await server.register(formbody);
   await server.register(swagger, {
@@ -68,12 +72,24 @@ export async function buildServer(
       root: consoleDir,
       prefix: '/console/',
       index: 'index.html',
+      // Built assets carry their content's hash in their name: cached for good. The page that
+      // names them is asked for again each time.
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        void res.header(
+          'cache-control',
+          path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
     });
   }
   server.addHook('onSend', async (req, reply, payload) => {
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');
+    // Answers of the API are about people and devices: never kept by a cache.
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      void reply.header('cache-control', 'no-store');
     if (!req.url.startsWith('/api/docs')) {
       void reply.header(
         'content-security-policy',

@@ -757,6 +757,24 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await signedOut.close();
   });
 
+  it('loads fast: compressed answers, hashed assets cached for good, the page and the API never kept', async () => {
+    const html = await page.request.get(`${url}/console/`, {
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(html.headers()['cache-control']).toBe('no-cache');
+    const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(await html.text())![1]!;
+    const asset = await page.request.get(`${url}${script}`, {
+      headers: { 'accept-encoding': 'br, gzip' },
+    });
+    expect(asset.headers()['content-encoding']).toBe('br');
+    expect(asset.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+    const findings = await page.request.get(`${url}/api/v1/findings?mandate=kremlin-iphone-2023`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(findings.headers()['content-encoding']).toBe('gzip');
+    expect(findings.headers()['cache-control']).toBe('no-store');
+  });
+
   it('makes no request to any host but its own', () => {
     const own = new URL(url).host;
     expect(requests.filter((r) => new URL(r).host !== own)).toEqual([]);

@@ -1,22 +1,35 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { authOps } from '../../src/contract/auth.js';
 import type { Permission } from '../../src/domain/access.policy.js';
 import { request } from './client.js';
 import { api, type Mandate, type Me } from './api.js';
 import { setLanguage, type Language } from './i18n.js';
-import { Audit } from './pages/Audit.js';
-import { Devices } from './pages/Devices.js';
-import { Dashboard } from './pages/Dashboard.js';
-import { Exemptions } from './pages/Exemptions.js';
-import { Findings } from './pages/Findings.js';
-import { Logistics } from './pages/Logistics.js';
-import { Mandates } from './pages/Mandates.js';
-import { MyPage } from './pages/MyPage.js';
-import { Messages } from './pages/Notifications.js';
-import { People } from './pages/People.js';
 import { SignIn } from './pages/SignIn.js';
-import { Campaigns } from './pages/Campaigns.js';
+
+// Each page is its own chunk: an official does not download the charts, the diff view or the
+// logistics pages; the shell (sign-in, menu) comes first.
+const Audit = lazy(() => import('./pages/Audit.js').then((m) => ({ default: m.Audit })));
+const Devices = lazy(() => import('./pages/Devices.js').then((m) => ({ default: m.Devices })));
+const Dashboard = lazy(() =>
+  import('./pages/Dashboard.js').then((m) => ({ default: m.Dashboard })),
+);
+const Exemptions = lazy(() =>
+  import('./pages/Exemptions.js').then((m) => ({ default: m.Exemptions })),
+);
+const Findings = lazy(() => import('./pages/Findings.js').then((m) => ({ default: m.Findings })));
+const Logistics = lazy(() =>
+  import('./pages/Logistics.js').then((m) => ({ default: m.Logistics })),
+);
+const Mandates = lazy(() => import('./pages/Mandates.js').then((m) => ({ default: m.Mandates })));
+const MyPage = lazy(() => import('./pages/MyPage.js').then((m) => ({ default: m.MyPage })));
+const Messages = lazy(() =>
+  import('./pages/Notifications.js').then((m) => ({ default: m.Messages })),
+);
+const People = lazy(() => import('./pages/People.js').then((m) => ({ default: m.People })));
+const Campaigns = lazy(() =>
+  import('./pages/Campaigns.js').then((m) => ({ default: m.Campaigns })),
+);
 
 type Page =
   | 'dashboard'
@@ -130,41 +143,46 @@ export function App() {
         </div>
       </header>
       <main>
-        {me === undefined ? (
-          <p>{t('loading')}</p>
-        ) : me === null ? (
-          <SignIn onDone={refresh} />
-        ) : page === 'mandates' ? (
-          <Mandates
-            mandates={mandates}
-            canApply={can('mandates.write')}
-            onApplied={() => void api.mandates().then(setMandates)}
-          />
-        ) : page === 'people' ? (
-          <People mandates={mandates} selected={where.id} />
-        ) : page === 'devices' ? (
-          <Devices mandates={mandates} selected={where.id} />
-        ) : page === 'findings' ? (
-          <Findings mandates={mandates} />
-        ) : page === 'exemptions' ? (
-          <Exemptions
-            canDecide={can('exemptions.decide')}
-            canRequest={can('act-for-others')}
-            mandates={mandates}
-          />
-        ) : page === 'messages' ? (
-          <Messages />
-        ) : page === 'logistics' ? (
-          <Logistics canHandle={can('logistics')} me={me.email} />
-        ) : page === 'campaigns' ? (
-          <Campaigns attestUnits={can('attest-unit') ? me.units : []} />
-        ) : page === 'audit' ? (
-          <Audit />
-        ) : page === 'mine' ? (
-          <MyPage mandates={mandates.filter((m) => !m.withdrawnAt)} personId={me.personId ?? ''} />
-        ) : (
-          <Dashboard attestAs={can('attest-unit')} />
-        )}
+        <Suspense fallback={<p>{t('loading')}</p>}>
+          {me === undefined ? (
+            <p>{t('loading')}</p>
+          ) : me === null ? (
+            <SignIn onDone={refresh} />
+          ) : page === 'mandates' ? (
+            <Mandates
+              mandates={mandates}
+              canApply={can('mandates.write')}
+              onApplied={() => void api.mandates().then(setMandates)}
+            />
+          ) : page === 'people' ? (
+            <People mandates={mandates} selected={where.id} />
+          ) : page === 'devices' ? (
+            <Devices mandates={mandates} selected={where.id} />
+          ) : page === 'findings' ? (
+            <Findings mandates={mandates} />
+          ) : page === 'exemptions' ? (
+            <Exemptions
+              canDecide={can('exemptions.decide')}
+              canRequest={can('act-for-others')}
+              mandates={mandates}
+            />
+          ) : page === 'messages' ? (
+            <Messages />
+          ) : page === 'logistics' ? (
+            <Logistics canHandle={can('logistics')} me={me.email} />
+          ) : page === 'campaigns' ? (
+            <Campaigns attestUnits={can('attest-unit') ? me.units : []} />
+          ) : page === 'audit' ? (
+            <Audit />
+          ) : page === 'mine' ? (
+            <MyPage
+              mandates={mandates.filter((m) => !m.withdrawnAt)}
+              personId={me.personId ?? ''}
+            />
+          ) : (
+            <Dashboard attestAs={can('attest-unit')} />
+          )}
+        </Suspense>
       </main>
     </>
   );

@@ -1,4 +1,5 @@
 import i18next, { type TFunction } from 'i18next';
+import { LANGUAGES, type Language } from './languages.js';
 import { MESSAGES } from './messages.js';
 
 /**
@@ -6,8 +7,7 @@ import { MESSAGES } from './messages.js';
  * it sends (i18next, with interpolation and plural forms), the words of its reports and
  * certificates. No code branches on the language.
  */
-export const LANGUAGES = ['en', 'ru'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export { LANGUAGES, type Language };
 
 const i18n = i18next.createInstance();
 void i18n.init({
