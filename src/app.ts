@@ -49,6 +49,8 @@ export interface App {
   notifier: ReturnType<typeof makeNotifier>;
   /** Single sign-on, when configured. */
   sso: ReturnType<typeof makeOidcClient> | null;
+  /** Which channels can reach people: what an admin sees in the console. */
+  channels: { mail: boolean; webhook: boolean; sso: boolean };
   audit: {
     verify: () => ReturnType<typeof verifyAudit>;
     list: (o: Parameters<typeof listAudit>[1]) => ReturnType<typeof listAudit>;
@@ -91,6 +93,11 @@ export async function createApp(deps: {
     replacements: makeReplacementService(base),
     sanitisations: makeSanitisationService(base),
     sso: deps.config?.oidc ? makeOidcClient(deps.config.oidc) : null,
+    channels: {
+      mail: mailer !== null,
+      webhook: Boolean(deps.config?.webhook),
+      sso: Boolean(deps.config?.oidc),
+    },
     notifier: makeNotifier({
       store,
       status,

@@ -362,6 +362,49 @@ const ROUTES: {
   },
   { method: 'GET', path: '/api/v1/audit', url: '/api/v1/audit', needs: 'audit.read' },
   { method: 'GET', path: '/api/v1/audit/verify', url: '/api/v1/audit/verify', needs: 'audit.read' },
+  { method: 'GET', path: '/api/v1/accounts', url: '/api/v1/accounts', needs: 'accounts.manage' },
+  {
+    method: 'POST',
+    path: '/api/v1/accounts',
+    url: '/api/v1/accounts',
+    needs: 'accounts.manage',
+    body: {},
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/accounts/{id}',
+    url: '/api/v1/accounts/999999',
+    needs: 'accounts.manage',
+    body: {},
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/accounts/{id}/password',
+    url: '/api/v1/accounts/999999/password',
+    needs: 'accounts.manage',
+  },
+  { method: 'GET', path: '/api/v1/tokens', url: '/api/v1/tokens', needs: 'accounts.manage' },
+  {
+    method: 'POST',
+    path: '/api/v1/tokens',
+    url: '/api/v1/tokens',
+    needs: 'accounts.manage',
+    body: {},
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tokens/{id}/revoke',
+    url: '/api/v1/tokens/999999/revoke',
+    needs: 'accounts.manage',
+  },
+  { method: 'GET', path: '/api/v1/settings', url: '/api/v1/settings', needs: 'accounts.manage' },
+  {
+    method: 'PUT',
+    path: '/api/v1/settings/time-zone',
+    url: '/api/v1/settings/time-zone',
+    needs: 'accounts.manage',
+    body: {},
+  },
 ];
 
 /** Which roles hold each permission: written out here, independently of the policy module. */

@@ -23,6 +23,7 @@ import { registerSsoRoutes } from './routes/sso.routes.js';
 import { registerNotifyRoutes } from './routes/notify.routes.js';
 import { registerReplacementRoutes } from './routes/replacement.routes.js';
 import { registerImportRoutes } from './routes/imports.routes.js';
+import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerScimRoutes } from './routes/scim.routes.js';
 import { registerCampaignRoutes } from './routes/campaigns.routes.js';
 
@@ -169,6 +170,7 @@ export async function buildServer(
   });
 
   await registerAuthRoutes(server, app);
+  await registerAdminRoutes(server, app);
   await registerMandateRoutes(server, app);
   await registerRecordRoutes(server, app);
   await registerExemptionRoutes(server, app);

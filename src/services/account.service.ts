@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Token as TokenView } from '../contract/admin.js';
 import type { Account } from '../contract/auth.js';
 import argon2 from 'argon2';
 import type { Clock } from '../adapters/clock.js';
@@ -28,6 +29,7 @@ import {
   insertSession,
   insertToken,
   listAccounts,
+  listTokens,
   revokeTokens,
   updateAccount,
   type AccountRow,
@@ -60,6 +62,7 @@ export interface NewAccount {
 /** An account as shown: never its password hash. */
 /** An account as its owner and admins see it. */
 export type AccountView = Account;
+export type { TokenView };
 
 /** Checks a new account's email, roles, units and password; the problems name `where(field)`. */
 function checkNewAccount(
@@ -569,6 +572,90 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           object: `token/${id}`,
           change: {},
         });
+      });
+    },
+
+    /** Every API token: whose, its name, read-only or not, its scope, when it ends. */
+    async listTokens(): Promise<TokenView[]> {
+      return (await listTokens(store.db)).map((t) => ({
+        id: t.id,
+        account: t.email,
+        name: t.name,
+        readOnly: t.read_only === 1,
+        scope: t.scope === 'scim' ? 'scim' : 'api',
+        createdAt: formatInstant(t.created_at),
+        expiresAt: t.expires_at === null ? null : formatInstant(t.expires_at),
+        revokedAt: t.revoked_at === null ? null : formatInstant(t.revoked_at),
+      }));
+    },
+
+    /**
+     * Changes an account's roles, units, person, or whether it is disabled; every bad field is
+     * listed. Disabling ends its sessions and tokens.
+     */
+    async updateUser(
+      id: number,
+      change: { roles?: string[]; units?: string[]; personId?: string | null; disabled?: boolean },
+      actor: string,
+    ): Promise<AccountView> {
+      return writeTransaction(store, async (tx) => {
+        const a = await getAccountById(tx, id);
+        if (!a) throw new AppError('not_found', `no account ${id}`);
+        const checked = checkNewAccount(
+          {
+            email: a.email,
+            roles: change.roles ?? (JSON.parse(a.roles) as string[]),
+            units: change.units ?? (JSON.parse(a.units) as string[]),
+          },
+          (f) => (f === 'role' ? 'roles' : f === 'unit' ? 'units' : f),
+        );
+        const problems = [...checked.problems];
+        if (change.personId && !(await getPeopleByIds(tx, [change.personId])).has(change.personId))
+          problems.push({
+            where: 'personId',
+            value: change.personId,
+            message: 'is not a known person id',
+          });
+        if (problems.length > 0) throw invalidInput('the account is refused', problems);
+        const now = clock.now();
+        await updateAccount(tx, id, {
+          roles: JSON.stringify(checked.roles),
+          units: JSON.stringify(checked.units),
+          ...(change.personId !== undefined ? { person_id: change.personId } : {}),
+          ...(change.disabled !== undefined ? { disabled: change.disabled ? 1 : 0 } : {}),
+        });
+        if (change.disabled === true) {
+          await endSessions(tx, now, { accountId: id });
+          await revokeTokens(tx, now, { accountId: id });
+        }
+        await recordAudit(tx, now, {
+          actor,
+          action: change.disabled === true ? 'account.disable' : 'account.update',
+          object: `account/${id}`,
+          change: { ...change, roles: checked.roles, units: checked.units },
+        });
+        return viewOf((await getAccountById(tx, id))!);
+      });
+    },
+
+    /** Gives an account a new password, shown once; its sessions end. */
+    async resetPassword(id: number, actor: string): Promise<{ password: string }> {
+      const password = randomBytes(15).toString('base64url');
+      const hash = await argon2.hash(password, { type: argon2.argon2id });
+      return writeTransaction(store, async (tx) => {
+        const a = await getAccountById(tx, id);
+        if (!a) throw new AppError('not_found', `no account ${id}`);
+        if (a.disabled === 1) throw new AppError('conflict', `the account ${a.email} is disabled`);
+        const now = clock.now();
+        await updateAccount(tx, id, { password_hash: hash });
+        await endSessions(tx, now, { accountId: id });
+        await recordAudit(tx, now, {
+          actor,
+          action: 'account.password-reset',
+          object: `account/${id}`,
+          change: {},
+        });
+        return { password };
       });
     },
   };

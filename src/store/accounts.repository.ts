@@ -179,3 +179,22 @@ export async function listPersonLanguages(db: Db): Promise<Map<string, string>> 
     .execute();
   return new Map(rows.map((r) => [r.person_id!, r.language!]));
 }
+
+/** Every API token with its account's e-mail, newest first; never the secret's hash. */
+export async function listTokens(db: Db) {
+  return db
+    .selectFrom('api_tokens as t')
+    .innerJoin('accounts as a', 'a.id', 't.account_id')
+    .select([
+      't.id',
+      'a.email',
+      't.name',
+      't.read_only',
+      't.scope',
+      't.created_at',
+      't.expires_at',
+      't.revoked_at',
+    ])
+    .orderBy('t.id', 'desc')
+    .execute();
+}

@@ -652,6 +652,15 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       const titles = [m.title, ...(await app.status.status(m.id, {})).phases.map((x) => x.title)];
       for (const title of titles) if (title) text = text.replaceAll(title, '');
     }
+    // Unit names are data too ("Presidential Administration"), in the language they were written in.
+    const everyone = await app.accounts.actorForEmail('admin@demo.phaseout');
+    for (const u of await app.directory.units(everyone))
+      for (const part of [u.path, ...u.path.split('/')]) text = text.replaceAll(part, '');
+    // So are the reasons people gave for exemptions.
+    for (const e of await app.exemptions.list(everyone))
+      if (e.reason) text = text.replaceAll(e.reason, '');
+    // E-mail addresses are data (`admin@demo.phaseout` in the header), like names.
+    text = text.replace(/\S+@\S+/g, '');
     // Audit action codes (`campaign.open`) are identifiers, like ids, not console text.
     text = text.replace(/\b[a-z]+(?:[.-][a-z]+)+\b/g, '');
     const left = englishWords.filter((w) =>
@@ -729,6 +738,12 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
           await expect.poll(() => admin.locator('[data-verify]').count()).toBe(1);
         },
       ],
+      [
+        'admin',
+        async () => {
+          await expect.poll(() => admin.locator('[data-account]').count()).toBeGreaterThan(0);
+        },
+      ],
     ];
     for (const [path, ready] of pages) {
       await admin.goto(`${url}/console/#/${path}`);
@@ -755,6 +770,47 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await expect.poll(() => signedOut.locator('#email').count()).toBe(1);
     await checkRussian(signedOut, 'sign-in');
     await signedOut.close();
+  });
+
+  it('an admin creates an account and an API token in the console, and sees what the channels do', async () => {
+    const admin = await signInAs('admin');
+    expect(await admin.locator('[data-me]').innerText()).toContain('admin@demo.phaseout · admin');
+    await admin.getByRole('link', { name: 'Administration' }).click();
+    await expect
+      .poll(() => admin.locator('[data-channel="mail"]').innerText())
+      .toBe('No e-mail channel configured: nothing is sent by e-mail.');
+    const form = admin.getByRole('form', { name: 'New account' });
+    // A refused account shows every problem the server named.
+    await form.getByLabel('Email').fill('nina@demo.phaseout');
+    await form.getByLabel('Password').fill('short');
+    await form.getByRole('button', { name: 'Create the account' }).click();
+    await expect
+      .poll(() => admin.getByRole('alert').innerText())
+      .toContain('password: must have at least 10 characters');
+    await form.getByLabel('Role').selectOption('auditor');
+    await form.getByLabel('Password').fill('nina-password-1');
+    await form.getByRole('button', { name: 'Create the account' }).click();
+    await expect
+      .poll(() => admin.getByRole('status').first().innerText())
+      .toBe('The account nina@demo.phaseout is created.');
+    await expect.poll(() => admin.locator('[data-account="nina@demo.phaseout"]').count()).toBe(1);
+    const nina = await app.accounts.actorForEmail('nina@demo.phaseout');
+    expect([...nina.roles]).toEqual(['auditor']);
+
+    const tokens = admin.getByRole('form', { name: 'New API token' });
+    await tokens.getByLabel('Acts as').selectOption('nina@demo.phaseout');
+    await tokens.getByLabel('Name').fill('SIEM export');
+    await tokens.getByRole('button', { name: 'Create the token' }).click();
+    const secret = await admin.locator('[data-secret] code').innerText();
+    expect(secret).toMatch(/^po_/);
+    const read = await admin.request.get(`${url}/api/v1/audit?limit=1`, {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(read.status()).toBe(200);
+    await expect.poll(() => admin.locator('[data-token="SIEM export"]').count()).toBe(1);
+    expect(await admin.locator('[data-token="SIEM export"]').innerText()).toContain('read-only');
+    await admin.screenshot({ path: join(SHOTS, 'admin.png'), fullPage: true });
+    await admin.context().close();
   });
 
   it('loads fast: compressed answers, hashed assets cached for good, the page and the API never kept', async () => {

@@ -27,6 +27,7 @@ const Messages = lazy(() =>
   import('./pages/Notifications.js').then((m) => ({ default: m.Messages })),
 );
 const People = lazy(() => import('./pages/People.js').then((m) => ({ default: m.People })));
+const Admin = lazy(() => import('./pages/Admin.js').then((m) => ({ default: m.Admin })));
 const Campaigns = lazy(() =>
   import('./pages/Campaigns.js').then((m) => ({ default: m.Campaigns })),
 );
@@ -42,7 +43,8 @@ type Page =
   | 'messages'
   | 'logistics'
   | 'campaigns'
-  | 'mine';
+  | 'mine'
+  | 'admin';
 
 /** The pages an account may open, in menu order: from what the server says it may do and see. */
 function pagesFor(me: Me): Page[] {
@@ -57,6 +59,7 @@ function pagesFor(me: Me): Page[] {
   pages.push('exemptions');
   if (me.sees === 'all') pages.push('messages');
   if (can('audit.read')) pages.push('audit');
+  if (can('accounts.manage')) pages.push('admin');
   return pages;
 }
 
@@ -133,6 +136,16 @@ export function App() {
             </select>
           </label>
           {me && (
+            <span className="who" data-me={me.email}>
+              {me.email} · {me.roles.map((r) => t(`role_${r}`)).join(', ')} ·{' '}
+              {me.sees === 'all'
+                ? t('seesAll')
+                : me.sees === 'self'
+                  ? t('seesSelf')
+                  : me.units.map((u) => u.split('/').at(-1)).join(', ')}
+            </span>
+          )}
+          {me && (
             <button
               type="button"
               onClick={() => void request(authOps.signOut, {}).finally(() => setMe(null))}
@@ -174,6 +187,8 @@ export function App() {
             <Campaigns attestUnits={can('attest-unit') ? me.units : []} />
           ) : page === 'audit' ? (
             <Audit />
+          ) : page === 'admin' ? (
+            <Admin />
           ) : page === 'mine' ? (
             <MyPage
               mandates={mandates.filter((m) => !m.withdrawnAt)}
