@@ -493,9 +493,20 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   it('replacement: the official requests, logistics approves and swaps, the official confirms, a second person verifies the wipe', async () => {
     const official = await signInAs('official');
     const card = official.locator('article', { hasText: 'Replace iPhones' }).first();
+    // The page says what to do with which device, by when, and how late it is.
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.getByRole('heading').innerText()).toMatch(
+      /^Hand in your Apple iPhone \d+ \(.+\) and take a replacement$/,
+    );
+    expect(await card.locator('[data-deadline]').innerText()).toMatch(
+      /^It was due .+ 2023: \d+ days late\.$/,
+    );
     await card.getByLabel('Model').selectOption('aurora-phone');
     await card.getByRole('button', { name: 'Request a replacement' }).click();
     await expect.poll(() => official.getByText(/^Replacement requested/).count()).toBe(1);
+    await expect
+      .poll(() => card.locator('[data-order-state="requested"]').innerText())
+      .toBe('You asked for F+ tech R570E: logistics will approve it.');
     const old = (await official.locator('[data-order]').first().innerText()).split(' ')[0]!;
 
     const logistics = await signInAs('logistics');

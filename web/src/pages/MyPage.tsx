@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NotificationLog } from './Notifications.js';
-import { api, type CatalogueItem, type Finding, type Mandate, type Order } from '../api.js';
+import { api, type CatalogueItem, type Mandate, type Order } from '../api.js';
+import type { FindingRow } from '../../../src/contract/mandates.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 import { CampaignTasks } from './CampaignTask.js';
 import { exemptionOps } from '../../../src/contract/exemptions.js';
@@ -9,7 +10,7 @@ import { request } from '../client.js';
 
 interface Asked {
   mandate: Mandate;
-  finding: Finding;
+  finding: FindingRow;
 }
 
 /**
@@ -45,6 +46,31 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
     new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
     );
+  const device = (a: Asked) =>
+    a.finding.deviceName ? `${a.finding.deviceName} (${a.finding.device})` : a.finding.device;
+  /** What to do, in plain words: the mandate's action on this device. */
+  const todo = (a: Asked) => t(`todo_${a.mandate.action}`, { device: device(a) });
+  /** By when, and how many days are left or how late it is (days of the calendar, UTC). */
+  const deadline = (a: Asked) => {
+    if (a.finding.state === 'exempt') return t('todoExempt');
+    if (!a.mandate.due) return t('noDue');
+    const today = new Date().toISOString().slice(0, 10);
+    const days = Math.round((Date.parse(a.mandate.due) - Date.parse(today)) / 86_400_000);
+    const by = date(a.mandate.due);
+    return days > 0
+      ? t('todoLeft', { date: by, count: days })
+      : days === 0
+        ? t('todoToday', { date: by })
+        : t('todoLate', { date: by, count: -days });
+  };
+  const orderOf = (a: Asked) =>
+    orders.find(
+      (o) => o.device === a.finding.device && !['rejected', 'cancelled'].includes(o.state),
+    );
+  const itemName = (id: string) => {
+    const c = catalogue.find((x) => x.id === id);
+    return c ? `${c.manufacturer} ${c.model}` : id;
+  };
   const stop = (a: Asked) =>
     api.noOfficialUse(a.finding.device).then(
       () => {
@@ -69,12 +95,17 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
             className="card"
             data-asked={a.finding.device}
           >
-            <h3>{a.mandate.title}</h3>
-            <p>
-              {t('yourDevice', { device: a.finding.device })} ·{' '}
-              {a.mandate.due ? t('due', { date: date(a.mandate.due) }) : t('noDue')} ·{' '}
+            <h3>{todo(a)}</h3>
+            <p className="meta">
+              {a.mandate.title} ·{' '}
               <strong data-state={a.finding.state}>{t(`state_${a.finding.state}`)}</strong>
             </p>
+            <p data-deadline>{deadline(a)}</p>
+            {orderOf(a) && (
+              <p data-order-state={orderOf(a)!.state}>
+                {t(`todoOrder_${orderOf(a)!.state}`, { item: itemName(orderOf(a)!.item) })}
+              </p>
+            )}
             <div className="actions">
               {a.mandate.exemptions.allowed && a.finding.state !== 'exempt' && (
                 <button type="button" onClick={() => setForm(a)}>
