@@ -27,6 +27,8 @@ export const Me = z.object({
   /** How far the account sees: the whole organisation, some units, or only itself. */
   sees: z.enum(['all', 'units', 'self']),
   csrfToken: z.string().nullable(),
+  /** On the demo: a day inside its story, where the overview opens; otherwise null (today). */
+  demoDay: z.string().nullable(),
 });
 export type Me = z.output<typeof Me>;
 

@@ -73,6 +73,9 @@ export interface DemoScript {
 
 export const DEMO_CAMPAIGN = 'dpd-devices-2023';
 
+/** The day the demo's console opens on: the day after the iPhone order fell due. */
+export const DEMO_STORY_DAY = '2023-04-02';
+
 /** A small seeded generator (mulberry32): the same seed gives the same demo. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

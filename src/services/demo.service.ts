@@ -1,6 +1,7 @@
 import { fixedClock, type Clock } from '../adapters/clock.js';
 import { writeCsv } from '../adapters/csv-write.js';
 import {
+  DEMO_STORY_DAY,
   DEMO_VERSION,
   generateDemo,
   type DemoFile,
@@ -250,6 +251,11 @@ export function makeDemoService(deps: { store: Store }) {
       await createDemoAccounts(store, clock);
       await putSetting(store.db, 'demo_version', DEMO_VERSION);
       return { loaded: true, ...(await countPeopleAndDevices(store.db)) };
+    },
+
+    /** The demo's story day when the database holds the demo; null otherwise. */
+    async storyDay(): Promise<string | null> {
+      return (await getSetting(store.db, 'demo_version')) === null ? null : DEMO_STORY_DAY;
     },
   };
 }

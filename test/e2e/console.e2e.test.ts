@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { messages } from '../../web/src/messages.js';
+import { DEMO_STORY_DAY } from '../../src/domain/demo.generate.js';
 import { buildServer } from '../../src/http/server.js';
 import { browserAvailable, launchChromium, SHOTS } from '../helpers/browser.js';
 import { makeCli } from '../helpers/cli.js';
@@ -289,8 +290,11 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     const p = await signInAs('unithead');
     const card = p.locator('[data-mandate="kaspersky-removal-2023"]');
     await expect.poll(() => card.count()).toBe(1);
+    // The demo opens on a day inside its story, not on today.
+    expect(await p.locator('[data-showing]').getAttribute('data-showing')).toBe('day');
     const api = await app.status.status('kaspersky-removal-2023', {
       unit: 'Presidential Administration/Domestic Policy Directorate/Elections Department',
+      asOf: DEMO_STORY_DAY,
     });
     expect(await card.locator('[data-count="pending"]').innerText()).toBe(
       String(api.devices.pending),

@@ -195,7 +195,7 @@ export function App() {
               personId={me.personId ?? ''}
             />
           ) : (
-            <Dashboard attestAs={can('attest-unit')} />
+            <Dashboard attestAs={can('attest-unit')} demoDay={me.demoDay} />
           )}
         </Suspense>
       </main>

@@ -30,18 +30,17 @@ export async function registerAuthRoutes(server: FastifyInstance, app: App): Pro
       void reply.clearCookie(SESSION_COOKIE, COOKIE);
       return { ok: true as const };
     });
-    add(ops.whoAmI, 'read', (req, actor) =>
-      Promise.resolve({
-        accountId: actor.accountId,
-        email: actor.email,
-        roles: [...actor.roles],
-        personId: actor.personId,
-        units: [...actor.units],
-        capabilities: capabilitiesOf(actor),
-        sees: reachOf(actor),
-        csrfToken: req.csrf,
-      }),
-    );
+    add(ops.whoAmI, 'read', async (req, actor) => ({
+      accountId: actor.accountId,
+      email: actor.email,
+      roles: [...actor.roles],
+      personId: actor.personId,
+      units: [...actor.units],
+      capabilities: capabilitiesOf(actor),
+      sees: reachOf(actor),
+      csrfToken: req.csrf,
+      demoDay: await app.demo.storyDay(),
+    }));
     add(ops.setMyLanguage, 'self.write', async (req, actor) => {
       await app.accounts.setLanguage(actor, req.body.language);
       return { language: req.body.language };

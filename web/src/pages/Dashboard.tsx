@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type MandateStatus } from '../api.js';
 import { MandateUnits } from './MandateUnits.js';
+import { useRouteQuery } from './ListControls.js';
 
 const DAY = 86_400_000;
 
@@ -18,10 +19,20 @@ function daysLeft(due: string, asOf: string): number {
 }
 
 /** The officer's overview: each mandate's counts, phases and forecast as of any day. */
-export function Dashboard({ attestAs }: { attestAs?: boolean }) {
+export function Dashboard({
+  attestAs,
+  demoDay = null,
+}: {
+  attestAs?: boolean;
+  /** On the demo, the day inside its story the overview opens on. */
+  demoDay?: string | null;
+}) {
   const { t, i18n } = useTranslation();
+  // The day is in the route (`#/dashboard?asOf=2023-04-02`, or `asOf=now`): a view to share.
   // Empty: now, like `status` without --as-of; a day: its 00:00 in the organisation's zone.
-  const [asOf, setAsOf] = useState('');
+  const [query, set] = useRouteQuery();
+  const asOf = query.asOf === 'now' ? '' : (query.asOf ?? demoDay ?? '');
+  const setAsOf = (day: string) => set({ asOf: day || 'now' });
   const [statuses, setStatuses] = useState<MandateStatus[] | null>(null);
   const [forbidden, setForbidden] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
