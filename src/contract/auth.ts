@@ -32,6 +32,9 @@ export const Me = z.object({
 });
 export type Me = z.output<typeof Me>;
 
+/** Longer passwords are refused before any hashing: a long one costs the server, not a guesser. */
+export const MAX_PASSWORD_BYTES = 1024;
+
 export const authOps = {
   signIn: operation({
     operationId: 'signIn',
@@ -39,7 +42,12 @@ export const authOps = {
     path: '/api/v1/auth/login',
     tags: ['auth'],
     summary: 'Sign in with email and password; sets an HttpOnly, SameSite=Strict session cookie',
-    body: z.strictObject({ email: z.string(), password: z.string() }),
+    body: z.strictObject({
+      email: z.string().max(320),
+      password: z.string().refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, {
+        message: `is longer than ${MAX_PASSWORD_BYTES} bytes`,
+      }),
+    }),
     status: 200,
     response: z.object({ account: Account, csrfToken: z.string() }),
     answers: 'Signed in: the account, and the CSRF token to send on writes',

@@ -148,6 +148,13 @@ function viewOf(a: AccountRow): AccountView {
   };
 }
 
+let dummy: Promise<string> | null = null;
+/** A hash no password matches, made once: what an unknown account's sign-in is checked against. */
+function dummyHash(): Promise<string> {
+  dummy ??= argon2.hash(randomBytes(32).toString('base64url'), { type: argon2.argon2id });
+  return dummy;
+}
+
 /** Accounts, passwords, sessions and API tokens. */
 export function makeAccountService(deps: { store: Store; clock: Clock; autoOfficial?: boolean }) {
   const { store, clock } = deps;
@@ -406,17 +413,15 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
       address: string,
     ): Promise<{ session: string; csrf: string; account: AccountView }> {
       const email = emailRaw.trim().toLowerCase();
+      // The attempt counts before the password is checked: parallel guesses cannot pass the
+      // limit while the (slow) check runs.
       limiter.check(email, address);
+      limiter.fail(email, address);
       const a = await getAccountByEmail(store.db, email);
-      const ok =
-        a !== undefined &&
-        a.disabled === 0 &&
-        a.password_hash !== null &&
-        (await argon2.verify(a.password_hash, password));
-      if (!ok || !a) {
-        limiter.fail(email, address);
-        throw new AppError('unauthenticated', 'wrong email or password');
-      }
+      const usable = a !== undefined && a.disabled === 0 && a.password_hash !== null;
+      // An unknown or disabled account costs the same check as a real one: no answer by timing.
+      const matches = await argon2.verify(usable ? a.password_hash! : await dummyHash(), password);
+      if (!usable || !matches) throw new AppError('unauthenticated', 'wrong email or password');
       limiter.succeed(email, address);
       return openSession(a, address, 'password');
     },

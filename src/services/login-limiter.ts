@@ -5,8 +5,9 @@ const WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES = 5;
 
 /**
- * Failed sign-ins counted per account and per address (in this process): after five failures
- * in fifteen minutes further attempts are refused until the window passes.
+ * Sign-in attempts counted per account and per address (in this process) when they begin, and
+ * forgiven when they succeed: after five failures in fifteen minutes further attempts are refused
+ * until the window passes.
  */
 export function makeLoginLimiter(clock: Clock) {
   const failures = new Map<string, number[]>();
@@ -29,8 +30,10 @@ export function makeLoginLimiter(clock: Clock) {
     fail(email: string, address: string): void {
       for (const k of keys(email, address)) recent(k).push(clock.now());
     },
-    succeed(email: string, _address: string): void {
+    /** A sign-in that succeeded: its account starts afresh, and its attempt is not held against the address. */
+    succeed(email: string, address: string): void {
       failures.delete(`account:${email}`);
+      recent(`address:${address}`).pop();
     },
   };
 }
