@@ -5,7 +5,7 @@ import type { Account } from '../../../src/contract/auth.js';
 import { ROLES, type Role } from '../../../src/domain/access.policy.js';
 import { ApiError, type Problem } from '../api.js';
 import { request } from '../client.js';
-import { LoadFailed } from './ListControls.js';
+import { LoadFailed, Refusal } from './ListControls.js';
 
 type Outcome = { ok: string } | { error: string; details: Problem[] } | null;
 
@@ -18,21 +18,7 @@ function OutcomeNote({ outcome }: { outcome: Outcome }) {
         {outcome.ok}
       </p>
     );
-  return (
-    <div role="alert" className="error">
-      <p>{outcome.error}</p>
-      {outcome.details.length > 0 && (
-        <ul>
-          {outcome.details.map((d, i) => (
-            <li key={i}>
-              {d.where}
-              {d.value !== undefined ? ` “${d.value}”` : ''}: {d.message}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
+  return <Refusal message={outcome.error} details={outcome.details} />;
 }
 
 const refused = (e: Error): Outcome => ({

@@ -5,7 +5,7 @@ import {
   type AuditEntry,
   type AuditVerification as Verify,
 } from '../../../src/contract/oversight.js';
-import { Pager, SortHeader, useRouteQuery } from './ListControls.js';
+import { LoadFailed, Pager, SortHeader, useRouteQuery } from './ListControls.js';
 
 type AuditPage = { items: AuditEntry[]; total: number; offset: number; limit: number };
 import { request } from '../client.js';
@@ -65,12 +65,7 @@ export function Audit() {
         )}
       </p>
       {failed !== null ? (
-        <div role="alert" className="error">
-          <p>{t('loadFailed', { message: failed })}</p>
-          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
-            {t('retry')}
-          </button>
-        </div>
+        <LoadFailed message={failed} onRetry={() => setAttempt((n) => n + 1)} />
       ) : page === null ? (
         <p>{t('loading')}</p>
       ) : (

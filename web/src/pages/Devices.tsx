@@ -12,10 +12,10 @@ import {
   Pager,
   rememberList,
   SortHeader,
+  useLoad,
   useRouteQuery,
 } from './ListControls.js';
 
-type DevicesPage = Awaited<ReturnType<typeof api.devices>>;
 type DeviceQuery = Parameters<typeof api.devices>[0];
 const FILTERS = ['q', 'class', 'platform', 'status', 'unit'] as const;
 
@@ -113,23 +113,8 @@ function DeviceList({
   onPage: (offset: number, limit: number) => void;
 }) {
   const { t } = useTranslation();
-  const [page, setPage] = useState<DevicesPage | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  const key = JSON.stringify(filter);
-  useEffect(() => {
-    let live = true;
-    setFailed(null);
-    api.devices(JSON.parse(key) as DeviceQuery).then(
-      (r) => live && setPage(r),
-      (e: Error) => live && setFailed(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, attempt]);
-  if (failed !== null)
-    return <LoadFailed message={failed} onRetry={() => setAttempt((n) => n + 1)} />;
+  const { data: page, failed, retry } = useLoad(api.devices, filter);
+  if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
   if (page === null) return <p>{t('loading')}</p>;
   const header = (column: string, label: string) => (
     <SortHeader column={column} label={label} sort={filter.sort ?? 'id'} onSort={onSort} />

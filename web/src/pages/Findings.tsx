@@ -4,7 +4,7 @@ import { FINDING_STATES as STATES } from '../../../src/domain/finding.columns.js
 import type { FindingPage } from '../../../src/contract/mandates.js';
 import type { z } from 'zod';
 import { api, query, type Mandate } from '../api.js';
-import { Pager, SortHeader, useRouteQuery } from './ListControls.js';
+import { LoadFailed, Pager, SortHeader, useRouteQuery } from './ListControls.js';
 import { deviceHref, personHref } from './People.js';
 import { UnitField } from './UnitField.js';
 
@@ -104,12 +104,7 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
         </a>
       </div>
       {failed !== null ? (
-        <div role="alert" className="error">
-          <p>{t('loadFailed', { message: failed })}</p>
-          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
-            {t('retry')}
-          </button>
-        </div>
+        <LoadFailed message={failed} onRetry={() => setAttempt((n) => n + 1)} />
       ) : page === null ? (
         <p>{t('loading')}</p>
       ) : (

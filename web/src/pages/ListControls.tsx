@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { Problem } from '../api.js';
 import { useTranslation } from 'react-i18next';
 
 /** The query of the route (`#/findings?mandate=…&sort=-opened&offset=100`): a view's state. */
@@ -150,5 +151,51 @@ export function Breadcrumb({ page, label }: { page: string; label: string }) {
     <nav aria-label={t('breadcrumb')} className="breadcrumb">
       <a href={lastList.get(page) ?? `#/${page}`}>← {label}</a>
     </nav>
+  );
+}
+
+/**
+ * Loads what `load` answers for `args` (compared by value), again whenever they change or on
+ * `retry`; a failure is kept with its message, never shown as an empty list.
+ */
+export function useLoad<A, T>(
+  load: (args: A) => Promise<T>,
+  args: A,
+): { data: T | null; failed: string | null; retry: () => void } {
+  const [data, setData] = useState<T | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const key = JSON.stringify(args);
+  useEffect(() => {
+    let live = true;
+    setFailed(null);
+    load(JSON.parse(key) as A).then(
+      (r) => live && setData(r),
+      (e: Error) => live && setFailed(e.message),
+    );
+    return () => {
+      live = false;
+    };
+    // `load` is a module-level call: only the arguments and a retry load again.
+  }, [key, attempt]);
+  return { data, failed, retry: () => setAttempt((n) => n + 1) };
+}
+
+/** A refused request, whole: its message and every problem the server named, where and why. */
+export function Refusal({ message, details }: { message: string; details: Problem[] }) {
+  return (
+    <div role="alert" className="error">
+      <p>{message}</p>
+      {details.length > 0 && (
+        <ul>
+          {details.map((d, i) => (
+            <li key={i}>
+              {d.where}
+              {d.value !== undefined ? ` “${d.value}”` : ''}: {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -16,6 +16,7 @@ import { deviceHref, personHref } from './People.js';
 import { CatalogueCard, StockCard } from './LogisticsStock.js';
 import { SanitisationCard } from './SanitisationCard.js';
 import { ShortageCard } from './LogisticsShortage.js';
+import { Refusal } from './ListControls.js';
 
 /** Logistics: the forecast, the order queue with its steps, stock, sanitisation. */
 export function Logistics({ canHandle, me }: { canHandle: boolean; me: string }) {
@@ -53,21 +54,7 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
     <section aria-labelledby="logistics-title">
       <h2 id="logistics-title">{t('page_logistics')}</h2>
       {message && <p role="status">{message}</p>}
-      {error && (
-        <div role="alert" className="error">
-          <p>{error.message}</p>
-          {error.details.length > 0 && (
-            <ul>
-              {error.details.map((d, i) => (
-                <li key={i}>
-                  {d.where}
-                  {d.value !== undefined ? ` “${d.value}”` : ''}: {d.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      {error && <Refusal message={error.message} details={error.details} />}
       <ShortageCard shortage={shortage} />
 
       <article className="card" aria-labelledby="orders-title">

@@ -8,6 +8,7 @@ import {
   Pager,
   rememberList,
   SortHeader,
+  useLoad,
   useRouteQuery,
 } from './ListControls.js';
 import { NotificationLog } from './Notifications.js';
@@ -19,8 +20,6 @@ export const platformName = (t: (k: string) => string, p: string) =>
   p === 'other' ? t('platform_other') : p;
 
 export const deviceHref = (id: string) => `#/devices/${encodeURIComponent(id)}`;
-
-type PeoplePage = Awaited<ReturnType<typeof api.people>>;
 
 /**
  * People a page at a time: search by name, id or e-mail, within a unit, active or not; sorted on
@@ -109,23 +108,8 @@ function PeopleList({
   onPage: (offset: number, limit: number) => void;
 }) {
   const { t } = useTranslation();
-  const [page, setPage] = useState<PeoplePage | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  const key = JSON.stringify(filter);
-  useEffect(() => {
-    let live = true;
-    setFailed(null);
-    api.people(JSON.parse(key) as typeof filter).then(
-      (r) => live && setPage(r),
-      (e: Error) => live && setFailed(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, attempt]);
-  if (failed !== null)
-    return <LoadFailed message={failed} onRetry={() => setAttempt((n) => n + 1)} />;
+  const { data: page, failed, retry } = useLoad(api.people, filter);
+  if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
   if (page === null) return <p>{t('loading')}</p>;
   const header = (column: string, label: string) => (
     <SortHeader column={column} label={label} sort={filter.sort} onSort={onSort} />
