@@ -186,6 +186,17 @@ spec:
       );
       expect(syntax.code).toBe(2);
       expect(syntax.err).toContain('n.yaml:5');
+      // A "billion laughs" document is refused with its reason, not expanded.
+      const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+      for (const [i, n] of ['b', 'c', 'd', 'e', 'f', 'g'].entries()) {
+        const prev = i === 0 ? 'a' : ['b', 'c', 'd', 'e', 'f'][i - 1]!;
+        levels.push(`${n}: &${n} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+      }
+      const bomb = await cli.run('apply', '-f', cli.file(`${levels.join('\n')}\n`, 'bomb.yaml'));
+      expect(bomb.code).toBe(2);
+      expect(bomb.err).toContain('bomb.yaml:1');
+      expect(bomb.err).toContain('resource exhaustion');
+      expect(await counts()).toBe(before);
     });
 
     it('bad flags exit 2', async () => {

@@ -78,6 +78,24 @@ spec:
     expect(r.mandates.map((m) => m.doc.metadata.id)).toEqual(['no-official-smartphones']);
   });
 
+  it('refuses aliases that expand too far instead of expanding them', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++)
+      lines.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(', ')}]`,
+      );
+    const r = parseMandateFile(lines.join('\n'), 'bomb.yaml');
+    expect(r.mandates).toEqual([]);
+    expect(r.problems).toEqual([
+      {
+        where: 'bomb.yaml:1:1',
+        message: expect.stringContaining('aliases may expand at most 100 times') as unknown,
+      },
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const r = parseMandateFile('apiVersion: [unclosed\n', 'y.yaml');
     expect(r.problems[0]!.where).toMatch(/^y\.yaml:\d+:\d+/);

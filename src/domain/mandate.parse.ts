@@ -20,6 +20,9 @@ export interface ParseResult {
   problems: Problem[];
 }
 
+/** How far a document's YAML aliases may expand: a mandate needs none, a few are tolerated. */
+const MAX_ALIAS_COUNT = 100;
+
 /**
  * Reads every mandate document of a YAML file (YAML 1.2 core schema).
  * A document that breaks any rule is reported with every problem; the caller refuses the file.
@@ -52,7 +55,17 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
       const pos = lineCounter.linePos(offset);
       return where(pos.line, pos.col, path.join('.'));
     };
-    const raw: unknown = doc.toJS();
+    // Aliases that expand too far (a "billion laughs" document) are refused, not expanded.
+    let raw: unknown;
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      problems.push({
+        where: where(lineCounter.linePos(doc.range[0]).line, 1, ''),
+        message: `refused: ${(e as Error).message.toLowerCase()} (aliases may expand at most ${MAX_ALIAS_COUNT} times)`,
+      });
+      return;
+    }
     const result = mandateSchema.safeParse(raw);
     if (!result.success) {
       for (const issue of result.error.issues) {
