@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { ROLES } from '../domain/access.policy.js';
 import { Account } from './auth.js';
-import { operation } from './operation.js';
+import { instant, operation } from './operation.js';
 
 // Administration: accounts, API tokens, the organisation's time zone, the channels' state.
 
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
 const byId = z.object({ id: z.coerce.number().int().min(1) });
 
 /** An API token as listed: never its secret. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEVICE_CLASSES, OWNERSHIPS, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import { notifySchema } from '../domain/mandate.model.js';
-import { operation } from './operation.js';
+import { day, instant, operation } from './operation.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 const lower = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -9,8 +9,6 @@ const lower = <T extends readonly [string, ...string[]]>(values: T) =>
     .string()
     .transform((s) => s.trim().toLowerCase())
     .pipe(z.enum(values));
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
-const day = z.string().meta({ description: 'a day, YYYY-MM-DD' });
 
 /** Opening a campaign: who is asked (a mandate's scope shape), by when, and its own ladder. */
 export const OpenCampaign = z.strictObject({

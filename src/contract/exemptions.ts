@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { operation } from './operation.js';
-
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
+import { instant, operation } from './operation.js';
 
 export const EXEMPTION_STATES = ['requested', 'approved', 'rejected', 'revoked', 'lapsed'] as const;
 export type ExemptionState = (typeof EXEMPTION_STATES)[number];

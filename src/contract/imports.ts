@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { SOURCE_FORMATS } from '../domain/source.formats.js';
-import { operation, queryFlag } from './operation.js';
+import { count, instant, operation, queryFlag } from './operation.js';
 import { EvalErrors } from './status.js';
 
 // Imports of people and devices files (the CLI's `import` over HTTP) and device check-ins.
-
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
-const count = z.number().int();
 
 /** A CSV file as the body: its bytes, read with the declared encoding. */
 const CsvFile = z

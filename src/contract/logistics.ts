@@ -7,14 +7,11 @@ import {
   VERIFICATIONS,
   type OrderState,
 } from '../domain/replacement.rules.js';
-import { operation, queryFlag } from './operation.js';
+import { count, day, instant, operation, queryFlag } from './operation.js';
 
 // Replacement logistics: orders through their steps, the catalogue and its stock, the chain of
 // custody, sanitisation records (DESIGN §11).
 
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
-const day = z.string().meta({ description: 'a day, YYYY-MM-DD' });
-const count = z.number().int();
 const format = z.enum(['json', 'csv']).optional();
 const orderId = z.object({ id: z.coerce.number().int().min(1) });
 

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { FINDING_STATES } from '../domain/finding.columns.js';
 import { FINDING_SORTS } from '../domain/list.sorts.js';
-import { operation, Page, sortOf } from './operation.js';
-
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
-const day = z.string().meta({ description: 'a day, YYYY-MM-DD' });
-const moment = z.string().meta({ description: 'a day or a time; default now' });
+import { day, instant, moment, operation, Page, sortOf } from './operation.js';
 
 /** A mandate with its current version. */
 export const Mandate = z.object({

@@ -7,6 +7,12 @@ import { z } from 'zod';
  * (`web/src/client.ts`). Free of Node APIs: the console bundles it.
  */
 
+/** The scalars every part of the contract speaks in. */
+export const instant = z.string().meta({ description: 'an ISO 8601 instant' });
+export const day = z.string().meta({ description: 'a day, YYYY-MM-DD' });
+export const moment = z.string().meta({ description: 'a day or a time; default now' });
+export const count = z.number().int();
+
 /** One problem in a request: where it is and why it is wrong. */
 export const Problem = z.object({
   where: z.string(),

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { operation, Page } from './operation.js';
-
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
+import { instant, operation, Page } from './operation.js';
 
 /** One entry of the audit chain. */
 export const AuditEntry = z.object({

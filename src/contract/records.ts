@@ -8,9 +8,8 @@ import {
 } from '../domain/device.model.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
 import { DEVICE_SORTS, PEOPLE_SORTS } from '../domain/list.sorts.js';
-import { operation, Page, sortOf } from './operation.js';
+import { instant, operation, Page, sortOf } from './operation.js';
 
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
 const etag = z.string().meta({ description: 'the record’s ETag, for If-Match on updates' });
 
 /** A device as the API shows it. */

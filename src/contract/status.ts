@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import { operation, queryFlag } from './operation.js';
-
-const instant = z.string().meta({ description: 'an ISO 8601 instant' });
-const day = z.string().meta({ description: 'a day, YYYY-MM-DD' });
-const moment = z.string().meta({ description: 'a day or a time; default now' });
-const count = z.number().int();
+import { count, day, instant, moment, operation, queryFlag } from './operation.js';
 
 /** Devices of a mandate by state at a moment. */
 export const DeviceCounts = z.object({

@@ -23,3 +23,8 @@ export const FINDING_COLUMNS = [
 
 /** With `unknown` rows the listing also says why each is undecided. */
 export const UNKNOWN_COLUMNS = [...FINDING_COLUMNS, 'reason'] as const;
+
+/** The columns of a findings export: with `unknown` rows asked for, the reason column too. */
+export function findingColumns(states: readonly string[] | undefined) {
+  return states?.includes('unknown') ? UNKNOWN_COLUMNS : FINDING_COLUMNS;
+}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { invalidInput } from '../../domain/errors.js';
 import type { MandateStatus } from '../../services/status.service.js';
-import { FINDING_COLUMNS, FINDING_STATES, UNKNOWN_COLUMNS } from '../../domain/finding.columns.js';
+import { FINDING_STATES, findingColumns } from '../../domain/finding.columns.js';
 import { formatCsv, formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
 import { positiveInt, withApp } from './shared.js';
@@ -150,8 +150,7 @@ export function registerReadCommands(program: Command, ctx: CliContext): void {
             io.out(JSON.stringify(rows, null, 2) + '\n');
             return;
           }
-          // Unknown rows, when asked for, come with the reason they are undecided.
-          const columns = states?.includes('unknown') ? UNKNOWN_COLUMNS : FINDING_COLUMNS;
+          const columns = findingColumns(states);
           const cells = rows.map((r) => columns.map((c) => r[c] ?? ''));
           io.out(
             flags.format === 'csv'

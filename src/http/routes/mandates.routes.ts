@@ -5,7 +5,7 @@ import { auditActor, visibilityOf, type Visibility } from '../../domain/access.p
 import { mandateOps as ops } from '../../contract/mandates.js';
 import { registerContractRoutes } from '../contract.js';
 import { writeCsv } from '../../adapters/csv-write.js';
-import { FINDING_COLUMNS, UNKNOWN_COLUMNS } from '../../domain/finding.columns.js';
+import { findingColumns } from '../../domain/finding.columns.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { statusOps as status } from '../../contract/status.js';
 
@@ -78,8 +78,7 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
           offset: offset ?? 0,
           limit: limit ?? 100,
         });
-      // Unknown rows, when asked for, come with the reason they are undecided.
-      const columns = states?.includes('unknown') ? UNKNOWN_COLUMNS : FINDING_COLUMNS;
+      const columns = findingColumns(states);
       const rows = await app.status.findings(mandate, o);
       return reply
         .type('text/csv; charset=utf-8')
