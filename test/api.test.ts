@@ -259,6 +259,12 @@ describeEachDatabase('the HTTP API: sign-in, scope, exemptions', (kind) => {
         { day: '2023-03-05', open: 2 },
       ],
     });
+    // Within the reader's scope: an official's burn-down counts their own devices only.
+    const own = await api.call(callers.official1, {
+      method: 'GET',
+      url: '/api/v1/status/series?mandate=iphones&asOf=2023-03-02',
+    });
+    expect(own.json<{ points: { open: number }[] }>().points.map((p) => p.open)).toEqual([1, 1]);
   });
 
   it('an auditor reads everything and changes nothing (403)', async () => {

@@ -10,6 +10,8 @@ metadata: { id: iphones, title: Replace iPhones, issuedAt: 2023-03-01 }
 spec:
   target: device.platform == "ios"
   action: replace
+  replacement: { catalogue: [aurora-phone] }
+  exemptions: { allowed: true, grounds: [national-security], maxDuration: P30D, approver: officer }
   phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
 `;
 
@@ -178,5 +180,78 @@ describeEachDatabase('lists a page at a time, sorted, with the total', (kind) =>
       '/api/v1/audit?order=desc&offset=2&limit=2',
     );
     expect(next.items.map((e) => e.seq)).toEqual([newest.total - 2, newest.total - 3]);
+  });
+
+  it('exemptions and orders: a page with the total, names, sorted; a unit head sees their unit only', async () => {
+    await api.app.accounts.addUser(
+      { email: 'logistics@x.org', password: 'pw-logistics-1', roles: ['logistics'], units: [] },
+      'test',
+    );
+    const logistics = await api.login('logistics@x.org', 'pw-logistics-1');
+    const item = await api.call(logistics, {
+      method: 'PUT',
+      url: '/api/v1/catalogue/aurora-phone',
+      payload: { class: 'smartphone', platform: 'aurora', manufacturer: 'F+ tech', model: 'R570E' },
+    });
+    expect(item.statusCode, item.body).toBe(200);
+    for (const [i, p] of PEOPLE.entries()) {
+      const device = `d${String(i + 1).padStart(2, '0')}`;
+      const ex = await api.call(officer, {
+        method: 'POST',
+        url: '/api/v1/exemptions',
+        payload: {
+          mandate: 'iphones',
+          device,
+          ground: 'national-security',
+          until: '2023-04-10',
+          reason: `secure line for ${p.name}`,
+        },
+      });
+      expect(ex.statusCode, ex.body).toBe(201);
+      const order = await api.call(officer, {
+        method: 'POST',
+        url: '/api/v1/replacements',
+        payload: { device, item: 'aurora-phone' },
+      });
+      expect(order.statusCode, order.body).toBe(201);
+    }
+    type Ex = { device: string; ownerName: string; deviceName: string };
+    const first = await get<Page<Ex>>(officer, '/api/v1/exemptions?sort=owner&limit=5');
+    expect(first.total).toBe(12);
+    expect(first.items.map((e) => e.ownerName)).toEqual([
+      'Anna',
+      'Boris',
+      'Carl',
+      'Dmitri',
+      'Egor',
+    ]);
+    expect(first.items[0]).toMatchObject({ device: 'd02', deviceName: 'Apple iPhone 13' });
+    const last = await get<Page<Ex>>(officer, '/api/v1/exemptions?sort=-owner&offset=10&limit=5');
+    expect(last.items.map((e) => e.ownerName)).toEqual(['Boris', 'Anna']);
+    const newest = await get<Page<Ex>>(officer, '/api/v1/exemptions?limit=1');
+    expect(newest.items[0]!.device).toBe('d12');
+    const theirs = await get<Page<Ex>>(head, '/api/v1/exemptions');
+    expect(theirs.total).toBe(3);
+
+    type Ord = { device: string; personName: string; deviceName: string; itemName: string };
+    const orders = await get<Page<Ord>>(officer, '/api/v1/replacements?sort=owner&limit=3');
+    expect(orders.total).toBe(12);
+    expect(orders.items.map((o) => o.personName)).toEqual(['Anna', 'Boris', 'Carl']);
+    expect(orders.items[0]).toMatchObject({
+      deviceName: 'Apple iPhone 13',
+      itemName: 'F+ tech R570E',
+    });
+    const page2 = await get<Page<Ord>>(officer, '/api/v1/replacements?offset=10&limit=5');
+    expect(page2.items.map((o) => o.device)).toEqual(['d02', 'd01']);
+    expect((await get<Page<Ord>>(head, '/api/v1/replacements')).total).toBe(3);
+    const bad = await api.call(officer, {
+      method: 'GET',
+      url: '/api/v1/replacements?sort=colour&limit=0',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ details: { where: string; code?: string }[] }>().details).toEqual([
+      expect.objectContaining({ where: 'sort', code: 'not_one_of' }),
+      expect.objectContaining({ where: 'limit', code: 'too_small' }),
+    ]);
   });
 });

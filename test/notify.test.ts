@@ -206,7 +206,7 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
         url: '/api/v1/notifications',
         headers: { cookie: `phaseout_session=${cookie.value}` },
       });
-      return r.json<{ owner: string; state: string; sentAt: string }[]>();
+      return r.json<{ items: { owner: string; state: string; sentAt: string }[] }>().items;
     };
     const mine = await seen('p1@x.org');
     expect(mine).toHaveLength(7);

@@ -83,7 +83,6 @@ const ROUTES: {
     path: '/api/v1/status/series',
     url: '/api/v1/status/series?mandate=m1',
     needs: 'read',
-    orgWide: true,
   },
   { method: 'GET', path: '/api/v1/findings', url: '/api/v1/findings?mandate=m1', needs: 'read' },
   {

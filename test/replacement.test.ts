@@ -157,7 +157,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       'line 4.id',
       'line 5.item',
     ]);
-    expect((await call('logistics', 'GET', '/api/v1/stock')).json()).toEqual([]);
+    expect(
+      (await call('logistics', 'GET', '/api/v1/stock')).json<{ items: unknown[] }>().items,
+    ).toEqual([]);
     const ok = await call('logistics', 'POST', '/api/v1/stock', {
       csv: 'id,item,location,serial\nS1,aurora-phone,Depot A,X1\nS2,aurora-phone,Depot A,X2\n',
     });
@@ -166,9 +168,25 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       devices: [{ id: 'S9', item: 'android-phone', location: 'Depot B', imei: '350000000000009' }],
     });
     expect(one.statusCode, one.body).toBe(201);
-    expect((await call('logistics', 'GET', '/api/v1/stock')).json()).toEqual([
-      { item: 'android-phone', location: 'Depot B', total: 1, reserved: 0, free: 1 },
-      { item: 'aurora-phone', location: 'Depot A', total: 2, reserved: 0, free: 2 },
+    expect(
+      (await call('logistics', 'GET', '/api/v1/stock')).json<{ items: unknown[] }>().items,
+    ).toEqual([
+      {
+        item: 'android-phone',
+        itemName: 'Maker Galaxy A54',
+        location: 'Depot B',
+        total: 1,
+        reserved: 0,
+        free: 1,
+      },
+      {
+        item: 'aurora-phone',
+        itemName: 'Maker R570E',
+        location: 'Depot A',
+        total: 2,
+        reserved: 0,
+        free: 2,
+      },
     ]);
     const unit = (await call('logistics', 'GET', '/api/v1/devices/S1')).json<{
       status: string;
@@ -247,9 +265,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
   });
 
   it('logistics approves (a unit is reserved), previews, issues and swaps; the finding resolves at the handover', async () => {
-    const [order] = (await call('official1', 'GET', '/api/v1/replacements')).json<
-      { id: number }[]
-    >();
+    const [order] = (await call('official1', 'GET', '/api/v1/replacements')).json<{
+      items: { id: number }[];
+    }>().items;
     const id = order!.id;
     expect((await call('head', 'GET', `/api/v1/replacements/${id}`)).statusCode).toBe(200);
     await at('2023-03-14T10:00:00Z');
@@ -258,8 +276,11 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     });
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ state: 'approved', newDevice: 'S1' });
-    expect((await call('logistics', 'GET', '/api/v1/stock')).json()).toContainEqual({
+    expect(
+      (await call('logistics', 'GET', '/api/v1/stock')).json<{ items: unknown[] }>().items,
+    ).toContainEqual({
       item: 'aurora-phone',
+      itemName: 'Maker R570E',
       location: 'Depot A',
       total: 2,
       reserved: 1,
@@ -329,7 +350,7 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
   it('the official confirms receipt; unconfirmed receipts are listed until then', async () => {
     const unconfirmed = (
       await call('logistics', 'GET', '/api/v1/replacements?unconfirmed=true')
-    ).json<{ person: string }[]>();
+    ).json<{ items: { person: string }[] }>().items;
     expect(unconfirmed.map((o) => o.person)).toEqual(['p1']);
     const [order] = unconfirmed as unknown as { id: number }[];
     expect(
@@ -340,7 +361,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ state: 'returned', confirmedAt: '2023-03-16T08:00:00.000Z' });
     expect(
-      (await call('logistics', 'GET', '/api/v1/replacements?unconfirmed=true')).json(),
+      (await call('logistics', 'GET', '/api/v1/replacements?unconfirmed=true')).json<{
+        items: unknown[];
+      }>().items,
     ).toEqual([]);
   });
 
@@ -405,9 +428,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     expect((await call('logistics', 'GET', '/api/v1/devices/d1')).json()).toMatchObject({
       status: 'wiped',
     });
-    const order = (await call('logistics', 'GET', '/api/v1/replacements?device=d1')).json<
-      { id: number; state: string; closedAt: string }[]
-    >()[0]!;
+    const order = (await call('logistics', 'GET', '/api/v1/replacements?device=d1')).json<{
+      items: { id: number; state: string; closedAt: string }[];
+    }>().items[0]!;
     expect(order).toMatchObject({ state: 'closed', closedAt: '2023-03-17T09:00:00.000Z' });
     const steps = (await call('official1', 'GET', `/api/v1/replacements/${order.id}`)).json<{
       events: { step: string; by: string; place: string | null }[];
@@ -524,8 +547,8 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     expect(new Set(reserved).size).toBe(3);
     expect(
       (await call('logistics', 'GET', '/api/v1/stock'))
-        .json<{ item: string; free: number }[]>()
-        .filter((s) => s.item === 'aurora-phone')
+        .json<{ items: { item: string; free: number }[] }>()
+        .items.filter((s) => s.item === 'aurora-phone')
         .map((s) => s.free),
     ).toEqual([0, 0]);
   });
@@ -534,9 +557,9 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     await call('logistics', 'POST', '/api/v1/stock', {
       devices: ['S5', 'S6', 'S7'].map((id) => ({ id, item: 'aurora-phone', location: 'Depot C' })),
     });
-    const waiting = (await call('logistics', 'GET', '/api/v1/replacements?state=requested')).json<
-      { id: number; device: string }[]
-    >();
+    const waiting = (await call('logistics', 'GET', '/api/v1/replacements?state=requested')).json<{
+      items: { id: number; device: string }[];
+    }>().items;
     expect(waiting).toHaveLength(3);
     const bad = await call('logistics', 'POST', '/api/v1/replacements/bulk/approve', {
       csv: `device\n${waiting.map((o) => o.device).join('\n')}\nd2\n`,
@@ -546,15 +569,17 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       expect.objectContaining({ where: 'line 5', value: 'd2' }),
     ]);
     expect(
-      (await call('logistics', 'GET', '/api/v1/replacements?state=requested')).json(),
+      (await call('logistics', 'GET', '/api/v1/replacements?state=requested')).json<{
+        items: unknown[];
+      }>().items,
     ).toHaveLength(3);
     const ok = await call('logistics', 'POST', '/api/v1/replacements/bulk/approve', {
       devices: waiting.map((o) => o.device),
     });
     expect(ok.statusCode, ok.body).toBe(200);
-    const approved = (await call('logistics', 'GET', '/api/v1/replacements?state=approved')).json<
-      { id: number }[]
-    >();
+    const approved = (await call('logistics', 'GET', '/api/v1/replacements?state=approved')).json<{
+      items: { id: number }[];
+    }>().items;
     expect(approved).toHaveLength(6);
     const issued = await call('logistics', 'POST', '/api/v1/replacements/bulk/issue', {
       orders: approved.map((o) => o.id),

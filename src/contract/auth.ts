@@ -45,6 +45,7 @@ export const authOps = {
     body: z.strictObject({
       email: z.string().max(320),
       password: z.string().refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, {
+        params: { code: 'too_long_bytes', maximum: MAX_PASSWORD_BYTES },
         message: `is longer than ${MAX_PASSWORD_BYTES} bytes`,
       }),
     }),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEVICE_CLASSES, OWNERSHIPS, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import { notifySchema } from '../domain/mandate.model.js';
-import { day, instant, operation } from './operation.js';
+import { CAMPAIGN_SORTS } from '../domain/list.sorts.js';
+import { day, instant, operation, Page, paging } from './operation.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 const lower = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -140,10 +141,11 @@ export const campaignOps = {
     method: 'GET',
     path: '/api/v1/campaigns',
     tags: ['campaigns'],
-    summary: 'Every campaign with its progress within your scope',
+    summary: 'Campaigns with their progress within your scope, a page at a time with the total',
+    query: z.object(paging(CAMPAIGN_SORTS, 'default `-opened` (newest first)')),
     status: 200,
-    response: z.array(CampaignStatus),
-    answers: 'Campaigns, with their attestations',
+    response: Page(CampaignStatus),
+    answers: 'A page of campaigns, with their attestations',
   }),
   getCampaign: operation({
     operationId: 'getCampaign',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { instant, operation } from './operation.js';
+import { EXEMPTION_SORTS } from '../domain/list.sorts.js';
+import { instant, operation, Page, paging } from './operation.js';
 
 export const EXEMPTION_STATES = ['requested', 'approved', 'rejected', 'revoked', 'lapsed'] as const;
 export type ExemptionState = (typeof EXEMPTION_STATES)[number];
@@ -33,6 +34,14 @@ export const Exemption = z.object({
   revokedAt: instant.nullable(),
 });
 export type Exemption = z.output<typeof Exemption>;
+
+/** An exemption in a list, with whom and what it is for by name. */
+export const ExemptionRow = Exemption.extend({
+  owner: z.string().nullable().meta({ description: 'the person, or the device’s owner' }),
+  ownerName: z.string().nullable(),
+  deviceName: z.string().nullable().meta({ description: 'maker and model' }),
+});
+export type ExemptionRow = z.output<typeof ExemptionRow>;
 
 /** A unit's or a person's statement that a phase is done. */
 export const Attestation = z.object({
@@ -94,11 +103,16 @@ export const exemptionOps = {
     path: '/api/v1/exemptions',
     tags: ['exemptions'],
     summary:
-      'Exemptions within your scope; `state=requested` is the approver queue; `format=csv` is the register',
-    query: z.object({ mandate: z.string().optional(), state: z.string().optional(), format }),
+      'Exemptions within your scope, a page at a time with the total; `state=requested` is the approver queue; `format=csv` is the whole register',
+    query: z.object({
+      mandate: z.string().optional(),
+      state: z.string().optional(),
+      ...paging(EXEMPTION_SORTS, 'default `-requested` (newest first)'),
+      format,
+    }),
     status: 200,
-    response: z.array(Exemption),
-    answers: 'Exemptions (or, with `format=csv`, the register as CSV)',
+    response: Page(ExemptionRow),
+    answers: 'A page of exemptions (or, with `format=csv`, the register as CSV)',
   }),
   listAttestations: operation({
     operationId: 'listAttestations',

@@ -7,7 +7,8 @@ import {
   VERIFICATIONS,
   type OrderState,
 } from '../domain/replacement.rules.js';
-import { count, day, instant, operation, queryFlag } from './operation.js';
+import { ORDER_SORTS, SANITISATION_SORTS, STOCK_SORTS } from '../domain/list.sorts.js';
+import { count, day, instant, operation, Page, paging, queryFlag } from './operation.js';
 
 // Replacement logistics: orders through their steps, the catalogue and its stock, the chain of
 // custody, sanitisation records (DESIGN §11).
@@ -51,6 +52,14 @@ export const Order = z.object({
     .optional(),
 });
 export type Order = z.output<typeof Order>;
+
+/** An order in a list, with the official, the old device and the item by name. */
+export const OrderRow = Order.extend({
+  personName: z.string().nullable(),
+  deviceName: z.string().nullable().meta({ description: 'the old device’s maker and model' }),
+  itemName: z.string().nullable().meta({ description: 'the catalogue item’s maker and model' }),
+});
+export type OrderRow = z.output<typeof OrderRow>;
 
 /** What a handover opens and closes. */
 export const HandoverEffect = z.object({
@@ -190,6 +199,7 @@ export type CatalogueItem = z.output<typeof CatalogueItem>;
 
 export const StockLine = z.object({
   item: z.string(),
+  itemName: z.string().nullable().meta({ description: 'the catalogue item’s maker and model' }),
   location: z.string(),
   total: count,
   reserved: count,
@@ -302,7 +312,7 @@ export const logisticsOps = {
     path: '/api/v1/replacements',
     tags: ['replacement'],
     summary:
-      'Replacement orders within your scope, newest first; `state` may list several (a,b); `unconfirmed=true`: issued and not confirmed by the official; `format=csv`',
+      'Replacement orders within your scope, a page at a time with the total; `state` may list several (a,b); `unconfirmed=true`: issued and not confirmed by the official; `format=csv`',
     query: z.object({
       state: z.string().optional(),
       person: z.string().optional(),
@@ -310,18 +320,12 @@ export const logisticsOps = {
       mandate: z.string().optional(),
       device: z.string().optional(),
       unconfirmed: queryFlag().optional(),
+      ...paging(ORDER_SORTS, 'default `-requested` (newest first)'),
       format,
-      limit: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(10000)
-        .optional()
-        .meta({ description: 'JSON: at most this many (default 1000); CSV has them all' }),
     }),
     status: 200,
-    response: z.array(Order),
-    answers: 'Orders, newest first (or, with `format=csv`, as CSV)',
+    response: Page(OrderRow),
+    answers: 'A page of orders, newest first unless sorted (or, with `format=csv`, all as CSV)',
   }),
   countReplacementsByUnit: operation({
     operationId: 'countReplacementsByUnit',
@@ -440,10 +444,12 @@ export const logisticsOps = {
     method: 'GET',
     path: '/api/v1/stock',
     tags: ['replacement'],
-    summary: 'Stock units per catalogue item and location: total, reserved, free',
+    summary:
+      'Stock units per catalogue item and location: total, reserved, free; a page with the total',
+    query: z.object(paging(STOCK_SORTS, 'default `item`')),
     status: 200,
-    response: z.array(StockLine),
-    answers: 'Stock per item and location',
+    response: Page(StockLine),
+    answers: 'A page of stock lines per item and location',
   }),
   receiveStock: operation({
     operationId: 'receiveStock',
@@ -473,10 +479,11 @@ export const logisticsOps = {
     method: 'GET',
     path: '/api/v1/sanitisations',
     tags: ['replacement'],
-    summary: 'Sanitisation records, newest first',
+    summary: 'Sanitisation records, a page at a time with the total, newest first unless sorted',
+    query: z.object(paging(SANITISATION_SORTS, 'default `-performed` (newest first)')),
     status: 200,
-    response: z.array(Sanitisation),
-    answers: 'Sanitisation records, newest first',
+    response: Page(Sanitisation),
+    answers: 'A page of sanitisation records',
   }),
   recordSanitisation: operation({
     operationId: 'recordSanitisation',

@@ -99,7 +99,8 @@ export const mandateOps = {
     method: 'GET',
     path: '/api/v1/status/series',
     tags: ['status'],
-    summary: 'Open devices day by day from the mandate’s issue to asOf: the burn-down',
+    summary:
+      'Open devices day by day from the mandate’s issue to asOf, within your scope: the burn-down',
     query: z.object({ mandate: z.string(), asOf: moment.optional() }),
     status: 200,
     response: z.object({

@@ -18,6 +18,14 @@ export const Problem = z.object({
   where: z.string(),
   message: z.string(),
   value: z.string().optional(),
+  code: z
+    .string()
+    .optional()
+    .meta({ description: 'stable: required, too_small, too_big, not_one_of, unknown_keys, …' }),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .optional()
+    .meta({ description: 'the numbers and names of the message, for translating it' }),
 });
 export type Problem = z.output<typeof Problem>;
 
@@ -89,6 +97,16 @@ export const sortOf = <C extends string>(columns: readonly C[]) => {
   ];
   return z.enum(keys);
 };
+
+/**
+ * The query of a paged list: where the page starts, its size (at most 1,000) and its order;
+ * `about` names the defaults.
+ */
+export const paging = <C extends string>(columns: readonly C[], about: string) => ({
+  sort: sortOf(columns).optional().meta({ description: about }),
+  offset: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: 'default 100' }),
+});
 
 /** A yes/no query parameter: `true`, `false` (also `1`, `0`, `yes`, `no`). */
 export const queryFlag = () => z.stringbool();

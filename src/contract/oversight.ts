@@ -6,6 +6,10 @@ export const AuditEntry = z.object({
   seq: z.number().int(),
   at: instant,
   actor: z.string(),
+  actorName: z
+    .string()
+    .nullable()
+    .meta({ description: 'an account’s person and email; null for the CLI, the demo, SCIM' }),
   action: z.string(),
   object: z.string(),
   digest: z.string().meta({ description: 'SHA-256 of the change, canonical JSON' }),
@@ -31,6 +35,7 @@ export const Message = z.object({
   mandate: z.string(),
   device: z.string(),
   owner: z.string(),
+  ownerName: z.string().nullable(),
   step: z.string(),
   recipient: z.string(),
   address: z.string(),
@@ -93,7 +98,7 @@ export const oversightOps = {
     path: '/api/v1/notifications',
     tags: ['notifications'],
     summary:
-      'Reminders and escalations planned and sent, newest first: per person (owner), per finding (mandate + device), the dead-letter list (state=dead)',
+      'Reminders and escalations planned and sent, newest first, a page at a time with the total: per person (owner), per finding (mandate + device), the dead-letter list (state=dead)',
     query: z.object({
       owner: z.string().optional(),
       mandate: z.string().optional(),
@@ -103,11 +108,18 @@ export const oversightOps = {
         .optional()
         .meta({ description: 'dead: given up after 6 attempts (the dead-letter list)' }),
       channel: z.enum(['email', 'webhook']).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).optional(),
+      offset: z.coerce.number().int().min(0).optional(),
+      limit: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .optional()
+        .meta({ description: 'default 100' }),
     }),
     status: 200,
-    response: z.array(Message),
-    answers: 'Messages, newest first, without their bodies',
+    response: Page(Message),
+    answers: 'A page of messages, newest first, without their bodies, with the total',
   }),
   listReports: operation({
     operationId: 'listReports',

@@ -101,13 +101,16 @@ const PersonFields = z.strictObject({
     .toLowerCase()
     .regex(/^[^\s@]+@[^\s@]+$/, 'is not an email address')
     .nullable(),
-  unit: z
-    .string()
-    .transform(
-      (u, ctx) =>
-        normaliseUnitPath(u) ??
-        (ctx.addIssue({ code: 'custom', message: 'is not a unit path' }), z.NEVER),
-    ),
+  unit: z.string().transform(
+    (u, ctx) =>
+      normaliseUnitPath(u) ??
+      (ctx.addIssue({
+        code: 'custom',
+        message: 'is not a unit path',
+        params: { code: 'not_unit_path' },
+      }),
+      z.NEVER),
+  ),
   title: text,
   supervisor: text,
   tags: z.array(z.string().trim().toLowerCase().min(1)),

@@ -17,6 +17,10 @@ export interface Problem {
   where: string;
   message: string;
   value?: string;
+  /** A stable name for what is wrong (`required`, `too_long`…), for a reader in any language. */
+  code?: string;
+  /** What the message's numbers and names are, by name (`{ maximum: 1024 }`). */
+  params?: Record<string, string | number>;
 }
 
 /** The one error type services throw. */
@@ -36,6 +40,43 @@ interface SchemaIssue {
   path: readonly PropertyKey[];
   message: string;
   code?: string;
+  expected?: unknown;
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: unknown;
+  format?: unknown;
+  values?: readonly unknown[];
+  keys?: readonly string[];
+  params?: Record<string, unknown>;
+}
+
+/** A schema complaint's stable code and its numbers and names (zod's issue codes). */
+function codeOf(i: SchemaIssue): Pick<Problem, 'code' | 'params'> {
+  const text = (x: unknown) => (typeof x === 'number' ? x : String(x));
+  switch (i.code) {
+    case 'invalid_type':
+      return /received undefined/.test(i.message)
+        ? { code: 'required' }
+        : { code: 'invalid_type', params: { expected: text(i.expected) } };
+    case 'too_small':
+      return { code: 'too_small', params: { minimum: text(i.minimum), origin: text(i.origin) } };
+    case 'too_big':
+      return { code: 'too_big', params: { maximum: text(i.maximum), origin: text(i.origin) } };
+    case 'invalid_format':
+      return { code: 'invalid_format', params: { format: text(i.format) } };
+    case 'invalid_value':
+      return { code: 'not_one_of', params: { values: (i.values ?? []).map(String).join(', ') } };
+    case 'unrecognized_keys':
+      return { code: 'unknown_keys', params: { keys: (i.keys ?? []).join(', ') } };
+    default:
+      if (typeof i.params?.code !== 'string') return {};
+      // A rule of ours names its code and numbers in the issue's params.
+      const { code, ...rest } = i.params;
+      return {
+        code,
+        ...(Object.keys(rest).length ? { params: rest as Record<string, string | number> } : {}),
+      };
+  }
 }
 
 /**
@@ -60,9 +101,12 @@ export function problemsOf(
           .join('')
           .replace(/^\./, '')
       : [o.prefix ?? '', ...path].filter((x) => x !== '').join('.');
+    const hint = o.hint?.(i);
     return {
       where: where || (o.whole ?? '(body)'),
-      message: `${i.message}${o.hint?.(i) ?? ''}`,
+      message: `${i.message}${hint ?? ''}`,
+      // A hint adds words the code would not carry: the message is then the whole story.
+      ...(hint ? {} : codeOf(i)),
     };
   });
 }

@@ -5,3 +5,8 @@ export const FINDING_SORTS = ['opened', 'device', 'owner', 'unit', 'state', 'clo
 
 /** A sort key: a column, or `-column` for descending. */
 export type SortKey<C extends string> = C | `-${C}`;
+export const EXEMPTION_SORTS = ['requested', 'owner', 'device', 'state', 'until'] as const;
+export const ORDER_SORTS = ['requested', 'owner', 'device', 'item', 'state', 'unit'] as const;
+export const STOCK_SORTS = ['item', 'location', 'total', 'free'] as const;
+export const CAMPAIGN_SORTS = ['opened', 'title', 'due'] as const;
+export const SANITISATION_SORTS = ['performed', 'certificate', 'state'] as const;

@@ -4,6 +4,7 @@ import {
   dropMessage,
   listDeliverable,
   listOutbox,
+  countOutbox,
   markFailed,
   markSent,
   type OutboxFilter,
@@ -160,5 +161,10 @@ export function makeNotifier(deps: NotifierDeps) {
     },
     /** What was sent (or could not be) to whom and when, newest first. */
     log: (f: OutboxFilter = {}) => listOutbox(store.db, f),
+    /** A page of the log with how many messages the filter matches. */
+    logPage: async (f: OutboxFilter & { offset: number; limit: number }) => {
+      const [rows, total] = await Promise.all([listOutbox(store.db, f), countOutbox(store.db, f)]);
+      return { rows, total };
+    },
   };
 }

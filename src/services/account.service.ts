@@ -85,6 +85,8 @@ function checkNewAccount(
       problems.push({
         where: where('role'),
         value: r,
+        code: 'not_one_of',
+        params: { values: ROLES.join(', ') },
         message: `must be one of ${ROLES.join(', ')}`,
       });
   }
@@ -92,7 +94,13 @@ function checkNewAccount(
   for (const u of input.units ?? []) {
     const p = normaliseUnitPath(u);
     if (p) units.push(p);
-    else problems.push({ where: where('unit'), value: u, message: 'is not a unit path' });
+    else
+      problems.push({
+        where: where('unit'),
+        value: u,
+        code: 'not_unit_path',
+        message: 'is not a unit path',
+      });
   }
   if (input.password !== undefined && input.password !== null && input.password.length < 10) {
     problems.push({ where: where('password'), message: 'must have at least 10 characters' });
@@ -240,6 +248,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
         problems.push({
           where: 'person',
           value: input.personId,
+          code: 'unknown_person',
           message: 'is not a known person id',
         });
       }
@@ -332,6 +341,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           problems.push({
             where: `${fileName}:${r.line} person`,
             value: r.person,
+            code: 'unknown_person',
             message: 'is not a known person id',
           });
         const first = seen.get(r.email);
@@ -517,7 +527,9 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           },
         ]);
       if (i.name.trim() === '')
-        throw invalidInput('a token needs a name', [{ where: '--name', message: 'is required' }]);
+        throw invalidInput('a token needs a name', [
+          { where: '--name', code: 'required', message: 'is required' },
+        ]);
       return writeTransaction(store, async (tx) => {
         const a = await getAccountByEmail(tx, i.email.trim().toLowerCase());
         if (!a) throw new AppError('not_found', `no account for ${i.email}`);
@@ -619,6 +631,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           problems.push({
             where: 'personId',
             value: change.personId,
+            code: 'unknown_person',
             message: 'is not a known person id',
           });
         if (problems.length > 0) throw invalidInput('the account is refused', problems);

@@ -46,7 +46,12 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
     ): Promise<AttestationView[]> {
       if (f.mandate !== undefined && !(await getMandate(store.db, f.mandate)))
         throw new AppError('not_found', `unknown mandate ${f.mandate}`, [
-          { where: 'mandate', value: f.mandate, message: 'no such mandate' },
+          {
+            where: 'mandate',
+            value: f.mandate,
+            code: 'unknown_mandate',
+            message: 'no such mandate',
+          },
         ]);
       const rows = (await listAttestations(store.db, f)).filter(
         (r) =>
@@ -76,7 +81,12 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
         const m = await getMandate(tx, i.mandate);
         if (!m)
           throw new AppError('not_found', `unknown mandate ${i.mandate}`, [
-            { where: 'MANDATE', value: i.mandate, message: 'no such mandate' },
+            {
+              where: 'MANDATE',
+              value: i.mandate,
+              code: 'unknown_mandate',
+              message: 'no such mandate',
+            },
           ]);
         const zone = await getTimeZone(tx);
         const loaded = loadMandateVersion(

@@ -6,6 +6,7 @@ import {
   listAuditEntries,
   streamAuditEntries,
 } from '../store/audit.repository.js';
+import { getAccountNames } from '../store/accounts.repository.js';
 import type { Db } from '../store/schema.js';
 
 /** One change to record. */
@@ -73,8 +74,17 @@ export async function listAudit(
     listAuditEntries(db, after, o.limit, o),
     getAuditHead(db),
   ]);
+  // Who acted, by name: an account's person (or its email); the CLI, the demo and SCIM as written.
+  const accounts = await getAccountNames(
+    db,
+    rows.flatMap((r) => (/^account:\d+$/.test(r.actor) ? [Number(r.actor.slice(8))] : [])),
+  );
+  const nameOf = (actor: string) => {
+    const a = /^account:\d+$/.test(actor) ? accounts.get(Number(actor.slice(8))) : undefined;
+    return a ? (a.name ? `${a.name} (${a.email})` : a.email) : null;
+  };
   return {
-    items: rows.map((r) => ({ ...r, at: formatInstant(r.at) })),
+    items: rows.map((r) => ({ ...r, at: formatInstant(r.at), actorName: nameOf(r.actor) })),
     total: Math.max(0, Number(head?.seq ?? 0) - after),
     offset: o.offset ?? 0,
     limit: o.limit,

@@ -1,3 +1,5 @@
+import { pageOf, type ListPage, type PageRequest } from '../domain/list.page.js';
+import type { CAMPAIGN_SORTS } from '../domain/list.sorts.js';
 import {
   CampaignAttestation,
   Declaration,
@@ -223,7 +225,12 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       const units = f.scope.units.map((u, i) => {
         const p = normaliseUnitPath(u);
         if (!p)
-          problems.push({ where: `scope.units.${i}`, value: u, message: 'is not a unit path' });
+          problems.push({
+            where: `scope.units.${i}`,
+            value: u,
+            code: 'not_unit_path',
+            message: 'is not a unit path',
+          });
         return p ?? '';
       });
       const durations = [
@@ -264,12 +271,20 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
     },
 
     /** Every campaign with its progress within the reader's scope. */
-    async list(actor: Actor): Promise<CampaignStatus[]> {
+    async list(
+      actor: Actor,
+      ask: PageRequest<(typeof CAMPAIGN_SORTS)[number]> = {},
+    ): Promise<ListPage<CampaignStatus>> {
       const v = visibilityOf(actor);
-      const out: CampaignStatus[] = [];
-      for (const c of await listCampaigns(store.db))
-        out.push(await withAttestations(store.db, summary(c, await standing(store.db, c, v))));
-      return out;
+      const page = pageOf(await listCampaigns(store.db), ask, {
+        sort: '-opened',
+        limit: 100,
+        value: (c, k) => (k === 'opened' ? c.opened_at : k === 'due' ? c.due_day : c.title),
+      });
+      const items: CampaignStatus[] = [];
+      for (const c of page.items)
+        items.push(await withAttestations(store.db, summary(c, await standing(store.db, c, v))));
+      return { ...page, items };
     },
 
     /** One campaign's progress; with `byUnit`, per unit cut to `depth` levels. */
@@ -464,7 +479,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       const unit = normaliseUnitPath(f.unit);
       if (!unit)
         throw invalidInput('the attestation is refused', [
-          { where: 'unit', value: f.unit, message: 'is not a unit path' },
+          { where: 'unit', value: f.unit, code: 'not_unit_path', message: 'is not a unit path' },
         ]);
       return writeTransaction(store, async (tx) => {
         const c = await campaignOf(tx, id);

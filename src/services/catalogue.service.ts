@@ -1,3 +1,6 @@
+import { pageOf, type PageRequest } from '../domain/list.page.js';
+import type { STOCK_SORTS } from '../domain/list.sorts.js';
+import { deviceNameOf } from './record.names.js';
 import { z } from 'zod';
 import type { Clock } from '../adapters/clock.js';
 import { parseCsv } from '../adapters/csv.js';
@@ -90,7 +93,12 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
       if (existing.has(u.id))
         problems.push({ where: `${where}.id`, value: u.id, message: 'is a device known already' });
       if (seen.has(u.id))
-        problems.push({ where: `${where}.id`, value: u.id, message: 'is listed twice' });
+        problems.push({
+          where: `${where}.id`,
+          value: u.id,
+          code: 'listed_twice',
+          message: 'is listed twice',
+        });
       seen.add(u.id);
       const item = items.get(u.item);
       if (!item || item.active !== 1)
@@ -211,10 +219,20 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
     },
 
     /** Units per item and location. */
-    async stock(actor: Actor) {
+    async stock(actor: Actor, ask: PageRequest<(typeof STOCK_SORTS)[number]> = {}) {
       need(actor, 'read', 'sign in first');
       if (!visibilityOf(actor).all) throw new AppError('forbidden', 'stock is seen by logistics');
-      return (await stockCounts(store.db)).map((c) => ({ ...c, free: c.total - c.reserved }));
+      const items = new Map((await catalogueOf(store.db)).map((c) => [c.id, c]));
+      const lines = (await stockCounts(store.db)).map((c) => ({
+        ...c,
+        itemName: deviceNameOf(items.get(c.item)),
+        free: c.total - c.reserved,
+      }));
+      return pageOf(lines, ask, {
+        sort: 'item',
+        limit: 100,
+        value: (l, k) => (k === 'item' ? `${l.itemName ?? ''} ${l.item}` : l[k]),
+      });
     },
 
     /** Receives stock units (one, a list, or a CSV `id,item,location,serial,imei`): all or nothing. */

@@ -136,6 +136,7 @@ async function applyCheckins(
       problems.push({
         where: `[${i}].owner`,
         value: it.owner,
+        code: 'unknown_person',
         message: 'is not a known person id',
       });
   });

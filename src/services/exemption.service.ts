@@ -1,3 +1,7 @@
+import type { ExemptionRow as ExemptionListRow } from '../contract/exemptions.js';
+import { pageOf, type ListPage, type PageRequest } from '../domain/list.page.js';
+import type { EXEMPTION_SORTS } from '../domain/list.sorts.js';
+import { namesOf } from './record.names.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Exemption, ExemptionRequest, ExemptionState } from '../contract/exemptions.js';
 import {
@@ -188,7 +192,7 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
         throw new AppError('forbidden', 'requesting exemptions needs the official or officer role');
       if ((r.device === undefined) === (r.person === undefined)) {
         throw invalidInput('name exactly one of device and person', [
-          { where: 'device/person', message: 'exactly one is required' },
+          { where: 'device/person', code: 'exactly_one', message: 'exactly one is required' },
         ]);
       }
       return writeTransaction(store, async (tx) => {
@@ -242,9 +246,12 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
           problems.push({
             where: 'ground',
             value: r.ground,
+            code: 'not_one_of',
+            params: { values: ex.grounds.join(', ') || '(none listed)' },
             message: `must be one of ${ex.grounds.join(', ') || '(none listed)'}`,
           });
-        if (r.reason.trim() === '') problems.push({ where: 'reason', message: 'is required' });
+        if (r.reason.trim() === '')
+          problems.push({ where: 'reason', code: 'required', message: 'is required' });
         let endsAt = 0;
         if (!isDay(r.until))
           problems.push({ where: 'until', value: r.until, message: 'must be a date YYYY-MM-DD' });
@@ -317,6 +324,34 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
         })
         .map((r) => viewOf(r, now))
         .filter((e) => !f.state || e.state === f.state);
+    },
+
+    /** A page of the exemptions the actor may see, sorted, with whom and what by name. */
+    async page(
+      actor: Actor,
+      f: { mandate?: string; state?: string } & PageRequest<(typeof EXEMPTION_SORTS)[number]>,
+    ): Promise<ListPage<ExemptionListRow>> {
+      const all = await this.list(actor, f);
+      const names = await namesOf(store.db, {
+        people: all.map((e) => e.person).filter((x): x is string => x !== null),
+        devices: all.map((e) => e.device).filter((x): x is string => x !== null),
+      });
+      const rows = all.map((e) => {
+        const owner = e.person ?? names.ownerOf(e.device);
+        return { ...e, owner, ownerName: names.person(owner), deviceName: names.device(e.device) };
+      });
+      return pageOf(rows, f, {
+        sort: '-requested',
+        limit: 100,
+        value: (r, c) =>
+          c === 'requested'
+            ? r.requestedAt
+            : c === 'owner'
+              ? (r.ownerName ?? r.owner)
+              : c === 'device'
+                ? (r.deviceName ?? r.device)
+                : r[c],
+      });
     },
   };
 }

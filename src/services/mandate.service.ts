@@ -276,7 +276,7 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
         const m = await getMandate(tx, id);
         if (!m)
           throw new AppError('not_found', `unknown mandate ${id}`, [
-            { where: 'MANDATE', value: id, message: 'no such mandate' },
+            { where: 'MANDATE', value: id, code: 'unknown_mandate', message: 'no such mandate' },
           ]);
         if (m.withdrawn_at !== null) {
           throw invalidInput(`mandate ${id} is already withdrawn`, [

@@ -39,6 +39,7 @@ export async function storePerson(
     problems.push({
       where: where('supervisor'),
       value: next.supervisor,
+      code: 'unknown_person',
       message: 'is not a known person id',
     });
   if (next.email) {

@@ -152,7 +152,12 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
           const owner = (await getPeopleByIds(tx, [next.owner])).get(next.owner);
           if (!owner || !canSeePerson(v, owner))
             throw invalidInput('the device is refused', [
-              { where: 'owner', value: next.owner, message: 'is not a known person id' },
+              {
+                where: 'owner',
+                value: next.owner,
+                code: 'unknown_person',
+                message: 'is not a known person id',
+              },
             ]);
         }
         const now = clock.now();

@@ -1,3 +1,7 @@
+import type { OrderRow as OrderListRow } from '../contract/logistics.js';
+import type { ListPage, PageRequest } from '../domain/list.page.js';
+import type { ORDER_SORTS } from '../domain/list.sorts.js';
+import { deviceNameOf } from './record.names.js';
 import type { Clock } from '../adapters/clock.js';
 import { parseCsv } from '../adapters/csv.js';
 import { canSeeDevice, hasPermission, visibilityOf, type Actor } from '../domain/access.policy.js';
@@ -18,6 +22,7 @@ import {
   insertOrder,
   listOrderEvents,
   listOrders,
+  pageOrders,
   liveOrdersOfDevices,
   type OrderFilter,
   type OrderRow,
@@ -331,11 +336,52 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       for (const s of f.state ?? [])
         if (!(ORDER_STATES as readonly string[]).includes(s))
           throw invalidInput('unknown state', [
-            { where: 'state', value: s, message: `must be one of ${ORDER_STATES.join(', ')}` },
+            {
+              where: 'state',
+              value: s,
+              code: 'not_one_of',
+              params: { values: ORDER_STATES.join(', ') },
+              message: `must be one of ${ORDER_STATES.join(', ')}`,
+            },
           ]);
       return (await listOrders(store.db, { ...f, visibility: visibilityOf(actor) }, limit)).map(
         viewOf,
       );
+    },
+
+    /** A page of the orders the actor may see, sorted, with names (newest first by default). */
+    async page(
+      actor: Actor,
+      f: Omit<OrderFilter, 'visibility'> & PageRequest<(typeof ORDER_SORTS)[number]>,
+    ): Promise<ListPage<OrderListRow>> {
+      const { sort = '-requested', offset = 0, limit = 100, ...filter } = f;
+      for (const s of filter.state ?? [])
+        if (!(ORDER_STATES as readonly string[]).includes(s))
+          throw invalidInput('unknown state', [
+            {
+              where: 'state',
+              value: s,
+              code: 'not_one_of',
+              params: { values: ORDER_STATES.join(', ') },
+              message: `must be one of ${ORDER_STATES.join(', ')}`,
+            },
+          ]);
+      const { rows, total } = await pageOrders(
+        store.db,
+        { ...filter, visibility: visibilityOf(actor) },
+        { sort, offset, limit },
+      );
+      return {
+        items: rows.map((r) => ({
+          ...viewOf(r),
+          personName: r.person_name ?? null,
+          deviceName: deviceNameOf({ manufacturer: r.device_maker, model: r.device_model }),
+          itemName: deviceNameOf({ manufacturer: r.item_maker, model: r.item_model }),
+        })),
+        total,
+        offset,
+        limit,
+      };
     },
   };
 }

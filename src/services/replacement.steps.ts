@@ -256,7 +256,7 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
     const reason = opts.reason?.trim() ?? '';
     if (step === 'reject' && reason === '')
       throw invalidInput('a rejection needs a reason', [
-        { where: 'reason', message: 'is required' },
+        { where: 'reason', code: 'required', message: 'is required' },
       ]);
     await releaseUnit(tx, o.id);
     await move(tx, o, {
@@ -379,7 +379,7 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
     const reason = opts.reason?.trim() ?? '';
     if (reason === '')
       throw invalidInput('closing without the old device needs a reason', [
-        { where: 'reason', message: 'is required' },
+        { where: 'reason', code: 'required', message: 'is required' },
       ]);
     const old = (await getDevicesByIds(tx, [o.old_device_id])).get(o.old_device_id);
     if (old && old.owner === o.person_id && old.status === 'active')

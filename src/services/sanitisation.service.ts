@@ -1,3 +1,5 @@
+import { pageOf, type ListPage, type PageRequest } from '../domain/list.page.js';
+import type { SANITISATION_SORTS } from '../domain/list.sorts.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../adapters/clock.js';
 import { SanitisationRecord, type Sanitisation } from '../contract/logistics.js';
@@ -175,7 +177,8 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
         r.devices.forEach((id, i) => {
           const where = `devices[${i}]`;
           const d = devices.get(id);
-          if (seen.has(id)) problems.push({ where, value: id, message: 'is listed twice' });
+          if (seen.has(id))
+            problems.push({ where, value: id, code: 'listed_twice', message: 'is listed twice' });
           seen.add(id);
           if (!d) return problems.push({ where, value: id, message: 'is not a known device' });
           const why = refuseSanitisation(d, r.method);
@@ -324,11 +327,20 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
 
     get: (actor: Actor, id: number) => get(actor, id),
 
-    async list(actor: Actor): Promise<SanitisationView[]> {
+    async list(
+      actor: Actor,
+      ask: PageRequest<(typeof SANITISATION_SORTS)[number]> = {},
+    ): Promise<ListPage<SanitisationView>> {
       seeAll(actor);
-      const out: SanitisationView[] = [];
-      for (const r of await listSanitisations(store.db)) out.push(await viewOf(store.db, r));
-      return out;
+      const page = pageOf(await listSanitisations(store.db), ask, {
+        sort: '-performed',
+        limit: 100,
+        value: (r, c) =>
+          c === 'performed' ? `${r.performed_on} ${String(r.id).padStart(12, '0')}` : r[c],
+      });
+      const items: SanitisationView[] = [];
+      for (const r of page.items) items.push(await viewOf(store.db, r));
+      return { ...page, items };
     },
 
     /** The certificate of a verified record, as PDF. */

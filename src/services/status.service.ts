@@ -106,7 +106,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     const m = await getMandate(store.db, id);
     if (!m)
       throw new AppError('not_found', `unknown mandate ${id}`, [
-        { where: 'MANDATE', value: id, message: 'no such mandate' },
+        { where: 'MANDATE', value: id, code: 'unknown_mandate', message: 'no such mandate' },
       ]);
     return m;
   }
@@ -284,7 +284,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     /** Open devices day by day from the mandate's issue to T (a burn-down), in the organisation's zone. */
     async series(
       id: string,
-      o: { asOf?: string } = {},
+      o: { asOf?: string; visibility?: Visibility } = {},
     ): Promise<{ mandate: string; due: string | null; points: { day: string; open: number }[] }> {
       const zone = await getTimeZone(store.db);
       const m = await resolveMandate(id);
@@ -296,7 +296,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         d = dayOf(endOfDay(d, zone), zone);
       }
       const instants = days.map((d, i) => (i === days.length - 1 ? at : endOfDay(d, zone) - 1));
-      const open = await countOpenAt(store.db, m.id, instants);
+      const open = await countOpenAt(store.db, m.id, instants, o.visibility);
       return {
         mandate: m.id,
         due: dueEndOf(loaded.doc, zone).due,

@@ -14,6 +14,23 @@ export async function getAccountById(db: Db, id: number): Promise<AccountRow | u
   return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Who these accounts are: their email and, for one linked to a person, the person's name. */
+export async function getAccountNames(
+  db: Db,
+  ids: number[],
+): Promise<Map<number, { email: string; name: string | null }>> {
+  const out = new Map<number, { email: string; name: string | null }>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('accounts as a')
+    .leftJoin('people as p', 'p.id', 'a.person_id')
+    .select(['a.id', 'a.email', 'p.name'])
+    .where('a.id', 'in', [...new Set(ids)])
+    .execute();
+  for (const r of rows) out.set(Number(r.id), { email: r.email, name: r.name ?? null });
+  return out;
+}
+
 /** Every account, by email. */
 export async function listAccounts(db: Db): Promise<AccountRow[]> {
   return db.selectFrom('accounts').selectAll().orderBy('email').execute();

@@ -46,7 +46,7 @@ const PEOPLE_ORDER: Record<(typeof PEOPLE_SORTS)[number], string[]> = {
 };
 
 /** `ORDER BY` for a sort key; nulls come last whichever the direction. */
-function orderBy(columns: string[], descending: boolean) {
+export function orderBy(columns: string[], descending: boolean) {
   return sql.join(
     columns.map(
       (c) =>

@@ -126,24 +126,39 @@ export interface OutboxFilter {
   state?: NotificationsTable['state'];
   channel?: NotificationsTable['channel'];
   limit?: number;
+  offset?: number;
   visibility?: Visibility;
 }
 
-/** What was sent (or could not be) to whom and when, newest first, without the bodies. */
-export async function listOutbox(
-  db: Db,
-  f: OutboxFilter = {},
-): Promise<Omit<StoredMessage, 'body'>[]> {
+function outboxQuery(db: Db, f: OutboxFilter) {
   let q = db
     .selectFrom('notifications')
     .leftJoin('people as p', 'p.id', 'notifications.owner_id')
-    .where(f.visibility ? visibleCondition(f.visibility, 'p.unit', 'p.id') : sql<boolean>`1 = 1`)
+    .where(f.visibility ? visibleCondition(f.visibility, 'p.unit', 'p.id') : sql<boolean>`1 = 1`);
+  if (f.owner) q = q.where('notifications.owner_id', '=', f.owner);
+  if (f.mandate) q = q.where('notifications.mandate_id', '=', f.mandate);
+  if (f.device) q = q.where('notifications.device_id', '=', f.device);
+  if (f.state) q = q.where('notifications.state', '=', f.state);
+  if (f.channel) q = q.where('notifications.channel', '=', f.channel);
+  return q;
+}
+
+/**
+ * What was sent (or could not be) to whom and when, newest first, without the bodies: `limit`
+ * of them (200 unless said) from `offset`, with the owner's name.
+ */
+export async function listOutbox(
+  db: Db,
+  f: OutboxFilter = {},
+): Promise<(Omit<StoredMessage, 'body'> & { owner_name: string | null })[]> {
+  const q = outboxQuery(db, f)
     .select([
       'notifications.id',
       'notifications.finding_id',
       'notifications.mandate_id',
       'notifications.device_id',
       'notifications.owner_id',
+      'p.name as owner_name',
       'notifications.step',
       'notifications.recipient',
       'notifications.address',
@@ -161,15 +176,20 @@ export async function listOutbox(
       'notifications.report_id',
     ])
     .orderBy('notifications.id', 'desc')
-    .limit(f.limit ?? 200);
-  if (f.owner) q = q.where('notifications.owner_id', '=', f.owner);
-  if (f.mandate) q = q.where('notifications.mandate_id', '=', f.mandate);
-  if (f.device) q = q.where('notifications.device_id', '=', f.device);
-  if (f.state) q = q.where('notifications.state', '=', f.state);
-  if (f.channel) q = q.where('notifications.channel', '=', f.channel);
+    .limit(f.limit ?? 200)
+    .offset(f.offset ?? 0);
   return (await q.execute()).map((r) => ({
     ...r,
+    owner_name: r.owner_name ?? null,
     id: Number(r.id),
     finding_id: Number(r.finding_id),
   }));
+}
+
+/** How many messages the filter matches (every page's total). */
+export async function countOutbox(db: Db, f: OutboxFilter = {}): Promise<number> {
+  const r = await outboxQuery(db, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
 }

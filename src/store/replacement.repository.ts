@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Visibility } from '../domain/access.policy.js';
-import { visibleCondition } from './directory.repository.js';
+import type { ORDER_SORTS, SortKey } from '../domain/list.sorts.js';
+import { orderBy, visibleCondition } from './directory.repository.js';
 import type { CustodyEventsTable, Db, OrderEventsTable, ReplacementOrdersTable } from './schema.js';
 import { chunks } from './transaction.js';
 
@@ -102,6 +103,60 @@ export async function listOrders(
   const ordered = q.orderBy('id', 'desc');
   const rows = await (limit === null ? ordered : ordered.limit(limit)).execute();
   return rows.map(withId);
+}
+
+const ORDER_ORDER: Record<(typeof ORDER_SORTS)[number], string[]> = {
+  requested: ['o.id'],
+  owner: ['p.name', 'o.id'],
+  device: ['d.manufacturer', 'd.model', 'o.old_device_id', 'o.id'],
+  item: ['c.manufacturer', 'c.model', 'o.id'],
+  state: ['o.state', 'o.id'],
+  unit: ['o.unit', 'o.id'],
+};
+
+/**
+ * A page of the orders the filter allows, sorted, with the official's name, the old device's
+ * maker and model and the catalogue item's, and how many there are in all.
+ */
+export async function pageOrders(
+  db: Db,
+  f: OrderFilter,
+  page: { sort: SortKey<(typeof ORDER_SORTS)[number]>; offset: number; limit: number },
+) {
+  let base = db
+    .selectFrom('replacement_orders as o')
+    .leftJoin('people as p', 'p.id', 'o.person_id')
+    .leftJoin('devices as d', 'd.id', 'o.old_device_id')
+    .leftJoin('catalogue_items as c', 'c.id', 'o.item_id');
+  if (f.state?.length) base = base.where('o.state', 'in', f.state);
+  if (f.person) base = base.where('o.person_id', '=', f.person);
+  if (f.item) base = base.where('o.item_id', '=', f.item);
+  if (f.mandate) base = base.where('o.mandate_id', '=', f.mandate);
+  if (f.device)
+    base = base.where((eb) =>
+      eb.or([eb('o.old_device_id', '=', f.device!), eb('o.new_device_id', '=', f.device!)]),
+    );
+  if (f.unconfirmed)
+    base = base.where('o.issued_at', 'is not', null).where('o.confirmed_at', 'is', null);
+  if (f.visibility) base = base.where(visibleCondition(f.visibility, 'o.unit', 'o.person_id'));
+  const key = page.sort.replace(/^-/, '') as (typeof ORDER_SORTS)[number];
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll('o')
+      .select([
+        'p.name as person_name',
+        'd.manufacturer as device_maker',
+        'd.model as device_model',
+        'c.manufacturer as item_maker',
+        'c.model as item_model',
+      ])
+      .orderBy(orderBy(ORDER_ORDER[key], page.sort.startsWith('-')))
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows: rows.map(withId), total: Number(count?.n ?? 0) };
 }
 
 /** Orders counted by unit and state. */

@@ -48,13 +48,8 @@ export async function getSanitisationByCertificate(
   return r ? withId(r) : undefined;
 }
 
-export async function listSanitisations(db: Db, limit = 500): Promise<SanitisationRow[]> {
-  const rows = await db
-    .selectFrom('sanitisations')
-    .selectAll()
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+export async function listSanitisations(db: Db): Promise<SanitisationRow[]> {
+  const rows = await db.selectFrom('sanitisations').selectAll().orderBy('id', 'desc').execute();
   return rows.map(withId);
 }
 

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import type { Visibility } from '../domain/access.policy.js';
 import { unitAtOrBelow } from './candidates.repository.js';
+import { visibleCondition } from './directory.repository.js';
 import type { Db } from './schema.js';
 
 /** Restricts findings `f` to a unit subtree, or to nothing more when none is given. */
@@ -166,11 +168,13 @@ export async function countOpenAt(
   db: Db,
   mandateId: string,
   instants: number[],
+  visibility?: Visibility,
 ): Promise<number[]> {
   const rows = await db
     .selectFrom('findings')
     .select(['opened_at', 'closed_at'])
     .where('mandate_id', '=', mandateId)
+    .where(visibility ? visibleCondition(visibility, 'unit', 'owner_id') : sql<boolean>`1 = 1`)
     .execute();
   // +1 when a finding opens, −1 when it closes; the running sum is what is open.
   const events: [number, number][] = [];

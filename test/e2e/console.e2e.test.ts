@@ -238,6 +238,11 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       .toBe(1);
     const row = page.locator('tr', { hasText: 'secure line not yet installed' });
     await row.getByRole('button', { name: 'Approve' }).click();
+    // A formal decision asks first: nothing is approved until it is confirmed.
+    const ask = row.getByRole('group');
+    await expect.poll(() => ask.innerText()).toMatch(/Approve the exemption for .+\?/);
+    expect(await row.locator('[data-state]').innerText()).toBe('requested');
+    await ask.getByRole('button', { name: 'Yes, confirm' }).click();
     await expect.poll(() => row.locator('[data-state]').innerText()).toBe('approved');
     await page.screenshot({ path: join(SHOTS, 'exemptions.png'), fullPage: true });
   });
@@ -275,7 +280,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   it('finds a person and shows their devices and the findings over time', async () => {
     await page.getByRole('link', { name: 'People' }).click();
     await page.getByLabel('Name, id or email').fill(GIVER);
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.locator(`tr[data-person="${GIVER}"] a`).click();
     expect(page.url()).toMatch(new RegExp(`#/people/${GIVER}$`));
     const card = page.locator(`[data-person="${GIVER}"]`);
@@ -395,7 +400,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.getByLabel('Id, model or manufacturer').fill('iphone');
     await page.getByLabel('Class').selectOption('smartphone');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     const api = (await (
       await page.request.get(`${url}/api/v1/devices?q=iphone&class=smartphone&limit=50`)
     ).json()) as { items: { id: string; model: string }[]; total: number };
@@ -410,7 +415,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
 
     await page.getByLabel('Id, model or manufacturer').fill(HANDED);
     await page.getByLabel('Class').selectOption('');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByRole('link', { name: HANDED, exact: true }).click();
     expect(page.url()).toMatch(new RegExp(`#/devices/${encodeURIComponent(HANDED)}$`));
     const card = page.locator(`[data-device="${HANDED}"]`);
@@ -444,7 +449,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.getByLabel('Name, id or email').fill('');
     await page.getByLabel('Unit').fill(unit);
     await page.getByLabel('Status').selectOption('false');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     const api = (await (
       await page.request.get(
         `${url}/api/v1/people?unit=${encodeURIComponent(unit)}&active=false&limit=50`,
@@ -687,9 +692,9 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       text.slice(Math.max(0, text.indexOf(w) - 60), text.indexOf(w) + 60),
     );
     expect(where, `English on the Russian ${name} page`).toEqual([]);
+    await p.screenshot({ path: join(SHOTS, `ru-${name}.png`), fullPage: true });
     const width = await p.evaluate<number>('document.documentElement.scrollWidth');
     expect(width, `${name} is wider than 1024 px`).toBeLessThanOrEqual(1024);
-    await p.screenshot({ path: join(SHOTS, `ru-${name}.png`), fullPage: true });
   }
 
   it('every page in Russian has no English words of the console and fits 1024 px', async () => {

@@ -28,6 +28,7 @@ const Messages = lazy(() =>
 );
 const People = lazy(() => import('./pages/People.js').then((m) => ({ default: m.People })));
 const Admin = lazy(() => import('./pages/Admin.js').then((m) => ({ default: m.Admin })));
+const Search = lazy(() => import('./pages/Search.js').then((m) => ({ default: m.Search })));
 const Campaigns = lazy(() =>
   import('./pages/Campaigns.js').then((m) => ({ default: m.Campaigns })),
 );
@@ -100,9 +101,14 @@ export function App() {
   }, []);
   const pages = me ? pagesFor(me) : [];
   const can = (p: Permission) => me?.capabilities.includes(p) ?? false;
-  const page: Page | undefined = (pages as string[]).includes(where.name)
-    ? (where.name as Page)
-    : pages[0];
+  // The search is open to whoever sees more than themselves; it is not in the menu.
+  const searches = me !== null && me !== undefined && me.sees !== 'self';
+  const page: Page | 'search' | undefined =
+    where.name === 'search' && searches
+      ? 'search'
+      : (pages as string[]).includes(where.name)
+        ? (where.name as Page)
+        : pages[0];
   return (
     <>
       <header className="top">
@@ -116,6 +122,7 @@ export function App() {
             ))}
           </nav>
         )}
+        {searches && <SearchBox />}
         <div className="tools">
           <label>
             {t('language')}{' '}
@@ -166,7 +173,10 @@ export function App() {
               mandates={mandates}
               canApply={can('mandates.write')}
               onApplied={() => void api.mandates().then(setMandates)}
+              open={where.id}
             />
+          ) : page === 'search' ? (
+            <Search mandates={me.sees === 'all' ? mandates : []} />
           ) : page === 'people' ? (
             <People mandates={mandates} selected={where.id} />
           ) : page === 'devices' ? (
@@ -200,5 +210,33 @@ export function App() {
         </Suspense>
       </main>
     </>
+  );
+}
+
+/** The top bar's search: people, devices (id, serial, IMEI, model) and mandates. */
+function SearchBox() {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  return (
+    <form
+      role="search"
+      className="search"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (q.trim()) window.location.hash = `#/search?q=${encodeURIComponent(q.trim())}`;
+      }}
+    >
+      <label htmlFor="global-search" className="visually-hidden">
+        {t('searchLabel')}
+      </label>
+      <input
+        id="global-search"
+        type="search"
+        value={q}
+        placeholder={t('searchPlaceholder')}
+        onChange={(e) => setQ(e.target.value)}
+      />
+      <button type="submit">{t('searchEverywhere')}</button>
+    </form>
   );
 }

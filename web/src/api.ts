@@ -109,13 +109,12 @@ const BULK_OPS = {
 
 export const api = {
   catalogue: () => request(logisticsOps.listCatalogue, {}),
-  stock: () => request(logisticsOps.listStock, {}),
   putItem: (id: string, item: Omit<CatalogueItem, 'id' | 'offeredBy' | 'stock'>) =>
     request(logisticsOps.putCatalogueItem, { params: { id }, body: item }),
   receive: (devices: { id: string; item: string; location: string; serial?: string }[]) =>
     request(logisticsOps.receiveStock, { body: { devices } }),
   receiveCsv: (csv: string) => request(logisticsOps.receiveStock, { body: { csv } }),
-  orders: (f: { state?: string; person?: string; device?: string; unconfirmed?: string } = {}) =>
+  orders: (f: NonNullable<Input<typeof logisticsOps.listReplacements>['query']> = {}) =>
     request(logisticsOps.listReplacements, { query: f }),
   shortage: () => request(logisticsOps.getReplacementShortage, {}),
   order: (id: number) => request(logisticsOps.getReplacement, { params: { id } }),
@@ -128,7 +127,6 @@ export const api = {
   bulk: (step: 'approve' | 'issue' | 'return', orders: number[], o: StepOptions = {}) =>
     request(BULK_OPS[step], { body: { orders, ...o } }),
   custody: (device: string) => request(logisticsOps.getCustody, { params: { id: device } }),
-  sanitisations: () => request(logisticsOps.listSanitisations, {}),
   recordSanitisation: (body: {
     devices: string[];
     method: Sanitisation['method'];
@@ -194,8 +192,6 @@ export const api = {
   },
   attest: (body: { mandate: string; phase: string; unit?: string; person?: string }) =>
     request(statusOps.attestPhase, { body }),
-  series: (mandate: string, asOf: string) =>
-    request(mandateOps.getStatusSeries, { query: { mandate, ...(asOf ? { asOf } : {}) } }),
   /** Every mandate's status as of a day (its 00:00 in the organisation's zone), or now with ''. */
   status: async (asOf: string): Promise<MandateStatus[]> => {
     const r = await request(statusOps.getStatus, { query: asOf ? { asOf } : {} });

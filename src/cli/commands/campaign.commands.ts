@@ -83,7 +83,7 @@ export function registerCampaignCommands(program: Command, ctx: CliContext): voi
     .description('every campaign with its progress')
     .action(async (_f: unknown, cmd: Command) => {
       await withApp(cmd, ctx, async (app) => {
-        const list = await app.campaigns.list(reader());
+        const list = (await app.campaigns.list(reader(), { limit: Infinity })).items;
         io.out(
           formatTable(
             [

@@ -189,7 +189,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       ) => {
         if ((flags.unit === undefined) === (flags.person === undefined)) {
           throw invalidInput('give exactly one of --unit and --person', [
-            { where: '--unit/--person', message: 'exactly one is required' },
+            { where: '--unit/--person', code: 'exactly_one', message: 'exactly one is required' },
           ]);
         }
         await withApp(cmd, ctx, async (app) => {

@@ -123,7 +123,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, ctx, async (app) => {
-        const rows = await app.replacements.stock(reader());
+        const rows = (await app.replacements.stock(reader(), { limit: Infinity })).items;
         if (flags.json) return json(rows);
         io.out(
           formatTable(
@@ -351,7 +351,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, ctx, async (app) => {
-        const rows = await app.sanitisations.list(reader());
+        const rows = (await app.sanitisations.list(reader(), { limit: Infinity })).items;
         if (flags.json) return json(rows);
         io.out(
           formatTable(

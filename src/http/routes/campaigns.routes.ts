@@ -8,7 +8,7 @@ export async function registerCampaignRoutes(server: FastifyInstance, app: App):
   const c = app.campaigns;
   await registerContractRoutes(server, (add) => {
     add(ops.openCampaign, 'campaigns.manage', (req, actor) => c.open(actor, req.body));
-    add(ops.listCampaigns, 'read', (_req, actor) => c.list(actor));
+    add(ops.listCampaigns, 'read', (req, actor) => c.list(actor, req.query));
     add(ops.getCampaign, 'read', (req, actor) => c.status(actor, req.params.id, req.query));
     add(ops.listCampaignPeople, 'read', (req, actor) =>
       c.people(actor, req.params.id, req.query.state),

@@ -16,8 +16,8 @@ export async function registerExemptionRoutes(server: FastifyInstance, app: App)
     add(ops.getExemption, 'read', (req, actor) => x.get(actor, req.params.id));
     add(ops.listExemptions, 'read', async (req, actor, reply) => {
       const { format, ...f } = req.query;
+      if (format !== 'csv') return x.page(actor, f);
       const list = await x.list(actor, f);
-      if (format !== 'csv') return list;
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="exemptions.csv"')

@@ -21,8 +21,15 @@ const orgWide = (actor: Actor) => {
 export async function registerNotifyRoutes(server: FastifyInstance, app: App): Promise<void> {
   await registerContractRoutes(server, (add) => {
     add(ops.listNotifications, 'read', async (req, actor) => {
-      const rows = await app.notifier.log({ ...req.query, visibility: visibilityOf(actor) });
-      return rows.map((r) => ({
+      const offset = req.query.offset ?? 0;
+      const limit = req.query.limit ?? 100;
+      const { rows, total } = await app.notifier.logPage({
+        ...req.query,
+        offset,
+        limit,
+        visibility: visibilityOf(actor),
+      });
+      const items = rows.map((r) => ({
         id: r.id,
         mandate: r.mandate_id,
         device: r.device_id,
@@ -40,7 +47,9 @@ export async function registerNotifyRoutes(server: FastifyInstance, app: App): P
         sentAt: at(r.sent_at),
         nextAttemptAt: r.state === 'queued' ? at(r.next_at) : null,
         error: r.error,
+        ownerName: r.owner_name,
       }));
+      return { items, total, offset, limit };
     });
     add(ops.listReports, 'read', async (req, actor) => {
       orgWide(actor);

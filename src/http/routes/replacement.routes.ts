@@ -20,13 +20,10 @@ export async function registerReplacementRoutes(server: FastifyInstance, app: Ap
   const r = app.replacements;
   await registerContractRoutes(server, (add) => {
     add(ops.listReplacements, 'read', async (req, actor, reply) => {
-      const { format, state, limit, ...f } = req.query;
-      const orders = await r.list(
-        actor,
-        { ...f, ...(state ? { state: state.split(',') } : {}) },
-        format === 'csv' ? null : (limit ?? 1000),
-      );
-      if (format !== 'csv') return orders;
+      const { format, state, sort, offset, limit, ...f } = req.query;
+      const filter = { ...f, ...(state ? { state: state.split(',') } : {}) };
+      if (format !== 'csv') return r.page(actor, { ...filter, sort, offset, limit });
+      const orders = await r.list(actor, filter);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="replacements.csv"')
@@ -94,7 +91,7 @@ export async function registerReplacementRoutes(server: FastifyInstance, app: Ap
     add(ops.putCatalogueItem, 'logistics', (req, actor) =>
       r.putItem(actor, req.params.id, req.body),
     );
-    add(ops.listStock, 'read', (_req, actor) => r.stock(actor));
+    add(ops.listStock, 'read', (req, actor) => r.stock(actor, req.query));
     add(ops.receiveStock, 'logistics', async (req, actor, reply) => {
       const res = await r.receive(actor, req.body, req.body.dryRun === true);
       void reply.code(res.dryRun ? 200 : 201);
@@ -102,7 +99,7 @@ export async function registerReplacementRoutes(server: FastifyInstance, app: Ap
     });
 
     const s = app.sanitisations;
-    add(ops.listSanitisations, 'read', (_req, actor) => s.list(actor));
+    add(ops.listSanitisations, 'read', (req, actor) => s.list(actor, req.query));
     add(ops.recordSanitisation, 'logistics', (req, actor) => s.record(actor, req.body));
     add(ops.getSanitisation, 'read', (req, actor) => s.get(actor, req.params.id));
     add(ops.verifySanitisation, 'sanitisation.verify', (req, actor) =>

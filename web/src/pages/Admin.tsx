@@ -3,11 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { adminOps, type Settings, type Token } from '../../../src/contract/admin.js';
 import type { Account } from '../../../src/contract/auth.js';
 import { ROLES, type Role } from '../../../src/domain/access.policy.js';
-import { ApiError, type Problem } from '../api.js';
 import { request } from '../client.js';
 import { LoadFailed, Refusal } from './ListControls.js';
 
-type Outcome = { ok: string } | { error: string; details: Problem[] } | null;
+type Outcome = { ok: string } | { error: Error } | null;
 
 /** What a refused request said, whole: the message and every problem under it. */
 function OutcomeNote({ outcome }: { outcome: Outcome }) {
@@ -18,13 +17,10 @@ function OutcomeNote({ outcome }: { outcome: Outcome }) {
         {outcome.ok}
       </p>
     );
-  return <Refusal message={outcome.error} details={outcome.details} />;
+  return <Refusal error={outcome.error} />;
 }
 
-const refused = (e: Error): Outcome => ({
-  error: e.message,
-  details: e instanceof ApiError ? e.details : [],
-});
+const refused = (error: Error): Outcome => ({ error });
 
 /** Administration: accounts, API tokens, the organisation's time zone, the channels' state. */
 export function Admin() {

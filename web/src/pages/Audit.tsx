@@ -13,6 +13,11 @@ import { request } from '../client.js';
 /** The audit log and a verification of the whole chain. */
 export function Audit() {
   const { t, i18n } = useTranslation();
+  // An action in words of the reader's language ("approved an exemption"); an unknown one as kept.
+  const actionName = (action: string) => {
+    const key = `action_${action.replace(/[.-]/g, '_')}`;
+    return i18n.exists(key) ? t(key) : action;
+  };
   const [q, set] = useRouteQuery();
   const offset = Number(q.offset ?? 0) || 0;
   const limit = Number(q.limit ?? 100) || 100;
@@ -97,8 +102,8 @@ export function Audit() {
                 <tr key={e.seq}>
                   <td>{e.seq}</td>
                   <td>{dt(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
+                  <td title={e.actor}>{e.actorName ?? e.actor}</td>
+                  <td data-action={e.action}>{actionName(e.action)}</td>
                   <td>{e.object}</td>
                 </tr>
               ))}

@@ -1,26 +1,27 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { api, type MandateStatus } from '../api.js';
+import { mandateOps } from '../../../src/contract/mandates.js';
+import type { MandateStatus } from '../api.js';
+import { useApi } from '../data.js';
+import { LoadFailed } from './ListControls.js';
 
 const sec = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 1000;
+const TWO_WEEKS = 14 * 86_400;
 
-/** Open devices over time, the due date, and the forecast line to completion (uPlot). */
+/**
+ * Open devices over time within the reader's scope, the due date, and the forecast line to
+ * completion (uPlot). The time axis is the campaign's: from the issue day to two weeks past the
+ * due date, or to the day shown if that is later; a forecast further out runs off its edge.
+ */
 export function BurnDown({ status, asOf }: { status: MandateStatus; asOf: string }) {
   const { t, i18n } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
-  const [points, setPoints] = useState<{ day: string; open: number }[] | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.series(status.mandate, asOf).then(
-      (r) => live && setPoints(r.points),
-      () => live && setPoints(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [status.mandate, asOf]);
+  const series = useApi(mandateOps.getStatusSeries, {
+    query: { mandate: status.mandate, ...(asOf ? { asOf } : {}) },
+  });
+  const points = series.data?.points ?? null;
   useEffect(() => {
     if (!box.current || !points || points.length === 0) return;
     const xs = points.map((p) => sec(p.day));
@@ -34,12 +35,16 @@ export function BurnDown({ status, asOf }: { status: MandateStatus; asOf: string
       forecast.push(0);
     }
     const due = status.due ? sec(status.due) + 86_400 : null;
+    const last = sec(points[points.length - 1]!.day);
     const chart = new uPlot(
       {
         width: box.current.clientWidth || 800,
         height: 220,
         scales: {
-          x: { time: true, range: (_u, min, max) => [min, Math.max(max, due ?? max)] },
+          x: {
+            time: true,
+            range: (_u, min) => [min, Math.max(last, due === null ? last : due + TWO_WEEKS)],
+          },
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
         },
         series: [
@@ -77,7 +82,9 @@ export function BurnDown({ status, asOf }: { status: MandateStatus; asOf: string
         {t('burnDown')}
         {status.due ? ` · ${t('dueLine')}` : ''}
       </figcaption>
-      <div ref={box} />
+      {series.failed !== null && <LoadFailed message={series.failed} onRetry={series.retry} />}
+      {points !== null && points.length === 0 && <p>{t('noSeries')}</p>}
+      <div ref={box} data-points={points?.length ?? 0} />
     </figure>
   );
 }

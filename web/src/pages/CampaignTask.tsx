@@ -8,7 +8,7 @@ import {
   type DeclaredModel,
 } from '../../../src/contract/campaigns.js';
 import { request } from '../client.js';
-import { deviceHref } from './People.js';
+import { deviceHref } from '../links.js';
 
 /** Makers suggested after those already declared in the campaign: a phone is usually one of these. */
 const MAKERS = ['Apple', 'Samsung', 'Xiaomi', 'Huawei', 'Google', 'Honor', 'F+ tech', 'Nokia'];
@@ -26,8 +26,8 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
   const [asked, setAsked] = useState<{ campaign: Campaign; me: CampaignPerson }[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const load = useCallback(() => {
-    void request(ops.listCampaigns, {}).then(
-      async (list) => {
+    void request(ops.listCampaigns, { query: { limit: 1000 } }).then(
+      async ({ items: list }) => {
         const mine = await Promise.all(
           list
             .filter((c) => c.people > 0)

@@ -1,29 +1,52 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { writeCsv } from '../../../src/adapters/csv-write.js';
-import {
-  campaignOps as ops,
-  type CampaignPerson,
-  type CampaignStatus as Campaign,
-} from '../../../src/contract/campaigns.js';
+import { campaignOps as ops, type CampaignPerson } from '../../../src/contract/campaigns.js';
+import type { CAMPAIGN_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
 import { request } from '../client.js';
-import { personHref } from './People.js';
+import { refreshAll, useApi } from '../data.js';
+import { LoadFailed, useListView } from './ListControls.js';
+import { personHref } from '../links.js';
+
+type CampaignSort = SortKey<(typeof CAMPAIGN_SORTS)[number]>;
 
 /** Declaration campaigns: progress per campaign and per person, within the reader's scope. */
 export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
   const { t, i18n } = useTranslation();
-  const [list, setList] = useState<Campaign[] | null>(null);
+  const { sort, offset, limit, pager, filter } = useListView('-opened');
+  const { data, failed, retry } = useApi(ops.listCampaigns, {
+    query: { sort: sort as CampaignSort, offset, limit },
+  });
+  const list = data?.items ?? null;
   const [open, setOpen] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const load = () => void request(ops.listCampaigns, {}).then(setList, () => setList([]));
-  useEffect(load, []);
+  const load = () => void refreshAll();
   const num = new Intl.NumberFormat(i18n.language);
-  if (list === null) return <p>{t('loading')}</p>;
+  if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
+  if (list === null || data === null) return <p>{t('loading')}</p>;
   return (
     <section aria-labelledby="campaigns-title">
       <h2 id="campaigns-title">{t('page_campaigns')}</h2>
       {note && <p role="status">{note}</p>}
-      {list.length === 0 && <p>{t('noCampaigns')}</p>}
+      {data.total === 0 ? (
+        <p>{t('noCampaigns')}</p>
+      ) : (
+        <div className="filters">
+          <label htmlFor="campaign-sort">{t('sortByLabel')}</label>
+          <select
+            id="campaign-sort"
+            value={sort}
+            onChange={(e) => filter({ sort: e.target.value })}
+          >
+            {['-opened', 'opened', 'due', '-due', 'title'].map((s) => (
+              <option key={s} value={s}>
+                {t(`campaignSort_${s}`)}
+              </option>
+            ))}
+          </select>
+          {pager(data)}
+        </div>
+      )}
       {list.map((c) => (
         <article key={c.id} className="card" data-campaign={c.id} aria-labelledby={`c-${c.id}`}>
           <h3 id={`c-${c.id}`}>{c.title}</h3>

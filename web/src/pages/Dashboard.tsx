@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type MandateStatus } from '../api.js';
+import { BurnDown } from './BurnDown.js';
 import { MandateUnits } from './MandateUnits.js';
 import { useRouteQuery } from './ListControls.js';
 
@@ -160,6 +161,7 @@ export function Dashboard({
                   </li>
                 ))}
               </ul>
+              <BurnDown status={s} asOf={asOf} />
               <button
                 type="button"
                 aria-expanded={open === s.mandate}

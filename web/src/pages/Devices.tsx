@@ -1,8 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
+import { useLoad } from '../data.js';
 import { api, type Custody, type Device, type Mandate } from '../api.js';
-import { deviceHref, personHref, platformName } from './People.js';
+import { deviceHref, personHref } from '../links.js';
+import { platformName } from './People.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 import { UnitField } from './UnitField.js';
@@ -12,7 +14,6 @@ import {
   Pager,
   rememberList,
   SortHeader,
-  useLoad,
   useRouteQuery,
 } from './ListControls.js';
 
@@ -113,7 +114,7 @@ function DeviceList({
   onPage: (offset: number, limit: number) => void;
 }) {
   const { t } = useTranslation();
-  const { data: page, failed, retry } = useLoad(api.devices, filter);
+  const { data: page, failed, retry } = useLoad('devices', api.devices, filter);
   if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
   if (page === null) return <p>{t('loading')}</p>;
   const header = (column: string, label: string) => (

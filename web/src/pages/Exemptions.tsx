@@ -1,11 +1,21 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { exemptionOps as ops, type Exemption } from '../../../src/contract/exemptions.js';
+import { EXEMPTION_STATES, exemptionOps as ops } from '../../../src/contract/exemptions.js';
+import type { EXEMPTION_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
 import type { Mandate } from '../api.js';
 import { request } from '../client.js';
+import { refreshAll, useApi } from '../data.js';
+import { deviceHref, mandateHref, personHref } from '../links.js';
+import { ActionButton } from './Action.js';
+import { LoadFailed, Refusal, useListView } from './ListControls.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 
-/** The approver's queue, and every exemption with its state; decisions in one click. */
+type ExemptionSort = SortKey<(typeof EXEMPTION_SORTS)[number]>;
+
+/**
+ * The approver's queue and every exemption with its state, a page at a time, sorted on the
+ * server, the filters and page in the route; decisions asked to be confirmed.
+ */
 export function Exemptions({
   canDecide,
   canRequest,
@@ -16,90 +26,147 @@ export function Exemptions({
   mandates: Mandate[];
 }) {
   const { t } = useTranslation();
-  const [items, setItems] = useState<Exemption[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    request(ops.listExemptions, {}).then(setItems, () => setItems([]));
-  }, []);
-  useEffect(load, [load]);
-  const act = (id: number, action: 'approve' | 'reject' | 'revoke') =>
-    request(ops[`${action}Exemption`], { params: { id } }).then(
-      () => {
-        setError(null);
-        load();
-      },
-      (e: Error) => setError(e.message),
-    );
+  const { q, sort, offset, limit, filter, pager, header } = useListView('-requested');
+  const mandate = q.mandate ?? '';
+  const state = q.state ?? '';
+  const {
+    data: page,
+    failed,
+    retry,
+  } = useApi(ops.listExemptions, {
+    query: {
+      ...(mandate ? { mandate } : {}),
+      ...(state ? { state } : {}),
+      sort: sort as ExemptionSort,
+      offset,
+      limit,
+    },
+  });
+  const title = (id: string) => mandates.find((m) => m.id === id)?.title ?? id;
+  const open = Number(q.open ?? 0);
   return (
     <section aria-labelledby="ex-title">
       <h2 id="ex-title">{t('exemptions')}</h2>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {items && <LapsingSoon items={items} />}
+      <LapsingSoon title={title} />
       {canRequest && (
-        <RequestForm
-          mandates={mandates.filter((m) => m.exemptions.allowed && !m.withdrawnAt)}
-          onDone={load}
-        />
+        <RequestForm mandates={mandates.filter((m) => m.exemptions.allowed && !m.withdrawnAt)} />
       )}
-      {items === null ? (
+      <div className="filters">
+        <label htmlFor="ex-mandate">{t('mandate')}</label>
+        <select
+          id="ex-mandate"
+          value={mandate}
+          onChange={(e) => filter({ mandate: e.target.value })}
+        >
+          <option value="">{t('any')}</option>
+          {mandates.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.title}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="ex-state">{t('state')}</label>
+        <select id="ex-state" value={state} onChange={(e) => filter({ state: e.target.value })}>
+          <option value="">{t('any')}</option>
+          {EXEMPTION_STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`exstate_${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {failed !== null ? (
+        <LoadFailed message={failed} onRetry={retry} />
+      ) : page === null ? (
         <p>{t('loading')}</p>
-      ) : items.length === 0 ? (
+      ) : page.total === 0 ? (
         <p>{t('noExemptions')}</p>
       ) : (
-        <table className="card">
-          <thead>
-            <tr>
-              {['mandate', 'subject', 'ground', 'until', 'reason', 'state', ''].map((c) => (
-                <th key={c} scope="col">
-                  {c ? t(`ex_${c}`) : ''}
+        <>
+          {pager(page)}
+          <table className="card">
+            <thead>
+              <tr>
+                <th scope="col">{t('ex_mandate')}</th>
+                {header('owner', t('col_owner'))}
+                {header('device', t('col_device'))}
+                <th scope="col">{t('ex_ground')}</th>
+                {header('until', t('ex_until'))}
+                <th scope="col">{t('ex_reason')}</th>
+                {header('state', t('ex_state'))}
+                {header('requested', t('ex_requested'))}
+                <th scope="col">
+                  <span className="visually-hidden">{t('actions')}</span>
                 </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => (
-              <tr key={e.id} data-exemption={e.id}>
-                <td>{e.mandate}</td>
-                <td>{e.device ?? e.person}</td>
-                <td>{e.ground}</td>
-                <td>{e.until}</td>
-                <td>{e.reason}</td>
-                <td data-state={e.state}>{t(`exstate_${e.state}`)}</td>
-                <td>
-                  {canDecide && e.state === 'requested' && (
-                    <>
-                      <button type="button" onClick={() => void act(e.id, 'approve')}>
-                        {t('approve')}
-                      </button>{' '}
-                      <button type="button" onClick={() => void act(e.id, 'reject')}>
-                        {t('reject')}
-                      </button>
-                    </>
-                  )}
-                  {canDecide && e.state === 'approved' && (
-                    <button type="button" onClick={() => void act(e.id, 'revoke')}>
-                      {t('revoke')}
-                    </button>
-                  )}
-                </td>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page.items.map((e) => (
+                <tr key={e.id} data-exemption={e.id} aria-current={e.id === open || undefined}>
+                  <td>
+                    <a href={mandateHref(e.mandate)}>{title(e.mandate)}</a>
+                  </td>
+                  <td>
+                    {e.owner ? <a href={personHref(e.owner)}>{e.ownerName ?? e.owner}</a> : ''}
+                  </td>
+                  <td>
+                    {e.device ? (
+                      <>
+                        <a href={deviceHref(e.device)}>{e.deviceName ?? e.device}</a>
+                        {e.deviceName && <span className="muted"> · {e.device}</span>}
+                      </>
+                    ) : (
+                      t('ex_wholePerson')
+                    )}
+                  </td>
+                  <td>{e.ground}</td>
+                  <td>{e.until}</td>
+                  <td>{e.reason}</td>
+                  <td data-state={e.state}>{t(`exstate_${e.state}`)}</td>
+                  <td>{e.requestedAt.slice(0, 10)}</td>
+                  <td>
+                    {canDecide && e.state === 'requested' && (
+                      <>
+                        <ActionButton
+                          confirm={t('confirmApprove', { who: e.ownerName ?? e.owner ?? '' })}
+                          run={() => request(ops.approveExemption, { params: { id: e.id } })}
+                        >
+                          {t('approve')}
+                        </ActionButton>{' '}
+                        <ActionButton
+                          run={() => request(ops.rejectExemption, { params: { id: e.id } })}
+                        >
+                          {t('reject')}
+                        </ActionButton>
+                      </>
+                    )}
+                    {canDecide && e.state === 'approved' && (
+                      <ActionButton
+                        confirm={t('confirmRevokeExemption')}
+                        run={() => request(ops.revokeExemption, { params: { id: e.id } })}
+                      >
+                        {t('revoke')}
+                      </ActionButton>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </section>
   );
 }
 
-/** Approved exemptions that end within the next 14 days. */
-function LapsingSoon({ items }: { items: Exemption[] }) {
+/** Approved exemptions that end within the next 14 days (the soonest first). */
+function LapsingSoon({ title }: { title: (mandate: string) => string }) {
   const { t } = useTranslation();
+  const { data } = useApi(ops.listExemptions, {
+    query: { state: 'approved', sort: 'until', limit: 100 },
+  });
   const soon = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
-  const lapsing = items.filter((e) => e.state === 'approved' && e.until <= soon);
+  const lapsing = (data?.items ?? []).filter((e) => e.until <= soon);
   if (lapsing.length === 0) return null;
   return (
     <div className="card" role="region" aria-label={t('lapsingSoon')}>
@@ -107,7 +174,8 @@ function LapsingSoon({ items }: { items: Exemption[] }) {
       <ul>
         {lapsing.map((e) => (
           <li key={e.id}>
-            {e.mandate} · {e.device ?? e.person} · {t('ex_until')} {e.until}
+            {title(e.mandate)} · {e.ownerName ?? e.owner} · {e.deviceName ?? e.device ?? ''} ·{' '}
+            {t('ex_until')} {e.until}
           </li>
         ))}
       </ul>
@@ -116,7 +184,7 @@ function LapsingSoon({ items }: { items: Exemption[] }) {
 }
 
 /** An officer's request for a device or a person (never a unit or a whole mandate). */
-function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => void }) {
+function RequestForm({ mandates }: { mandates: Mandate[] }) {
   const { t } = useTranslation();
   const [mandate, setMandate] = useState(mandates[0]?.id ?? '');
   const [kind, setKind] = useState<'device' | 'person'>('device');
@@ -128,21 +196,29 @@ function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => 
     reason: '',
   });
   const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
   if (mandates.length === 0) return null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    request(ops.requestExemption, { body: { mandate, [kind]: subject, ...terms } }).then(
-      () => {
-        setMessage(t('exemptionRequested'));
-        onDone();
-      },
-      (err: Error) => setMessage(err.message),
-    );
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    request(ops.requestExemption, { body: { mandate, [kind]: subject, ...terms } })
+      .then(
+        async () => {
+          setMessage(t('exemptionRequested'));
+          await refreshAll();
+        },
+        (err: Error) => setError(err),
+      )
+      .finally(() => setBusy(false));
   };
   return (
     <form className="card inline-form" onSubmit={submit} aria-label={t('requestExemption')}>
       <h3>{t('requestExemption')}</h3>
       {message && <p role="status">{message}</p>}
+      {error && <Refusal error={error} />}
       <label>
         {t('mandate')}{' '}
         <select
@@ -174,7 +250,9 @@ function RequestForm({ mandates, onDone }: { mandates: Mandate[]; onDone: () => 
         <input required value={subject} onChange={(e) => setSubject(e.target.value)} />
       </label>
       <ExemptionTerms grounds={m?.exemptions.grounds ?? []} value={terms} onChange={setTerms} />
-      <button type="submit">{t('send')}</button>
+      <button type="submit" disabled={busy} aria-busy={busy}>
+        {t('send')}
+      </button>
     </form>
   );
 }

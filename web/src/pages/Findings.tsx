@@ -1,17 +1,14 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { mandateOps } from '../../../src/contract/mandates.js';
 import { FINDING_STATES as STATES } from '../../../src/domain/finding.columns.js';
-import type { FindingPage } from '../../../src/contract/mandates.js';
-import type { z } from 'zod';
-import { api, query, type Mandate } from '../api.js';
-import { LoadFailed, Pager, SortHeader, useRouteQuery } from './ListControls.js';
-import { deviceHref, personHref } from './People.js';
+import type { FINDING_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
+import { query, type Mandate } from '../api.js';
+import { useApi } from '../data.js';
+import { LoadFailed, unitName, useListView } from './ListControls.js';
+import { deviceHref, personHref } from '../links.js';
 import { UnitField } from './UnitField.js';
 
-type Page = z.output<typeof FindingPage>;
-
-/** The last segment of a unit path: its name; the whole path is on hover. */
-const unitName = (path: string) => path.split('/').pop() ?? path;
+type FindingSort = SortKey<(typeof FINDING_SORTS)[number]>;
 
 /**
  * Findings of a mandate a page at a time, sorted on the server; the mandate, the filters, the
@@ -19,56 +16,39 @@ const unitName = (path: string) => path.split('/').pop() ?? path;
  */
 export function Findings({ mandates }: { mandates: Mandate[] }) {
   const { t, i18n } = useTranslation();
-  const [q, set] = useRouteQuery();
+  const { q, sort, offset, limit, filter, pager, header: sortable } = useListView('opened');
   const mandate = mandates.find((m) => m.id === q.mandate)?.id ?? mandates[0]?.id ?? '';
   const state = q.state ?? '';
   const unit = q.unit ?? '';
   const asOf = q.asOf ?? '';
-  const sort = q.sort ?? 'opened';
-  const offset = Number(q.offset ?? 0) || 0;
-  const limit = Number(q.limit ?? 100) || 100;
-  const [page, setPage] = useState<Page | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (!mandate) return;
-    let live = true;
-    setFailed(null);
-    api
-      .findings(mandate, {
-        ...(state ? { state } : {}),
-        ...(unit ? { unit } : {}),
-        ...(asOf ? { asOf } : {}),
-        sort,
-        offset,
-        limit,
-      })
-      .then(
-        (r) => live && setPage(r),
-        (e: Error) => live && setFailed(e.message),
-      );
-    return () => {
-      live = false;
-    };
-  }, [mandate, state, unit, asOf, sort, offset, limit, attempt]);
+  const {
+    data: page,
+    failed,
+    retry,
+  } = useApi(
+    mandateOps.listFindings,
+    mandate
+      ? {
+          query: {
+            mandate,
+            ...(state ? { state } : {}),
+            ...(unit ? { unit } : {}),
+            ...(asOf ? { asOf } : {}),
+            sort: sort as FindingSort,
+            offset,
+            limit,
+          },
+        }
+      : null,
+  );
   const dt = (iso: string | null) =>
     iso
       ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
           new Date(iso),
         )
       : '';
-  // A new filter starts from the first page.
-  const filter = (patch: Record<string, string>) => set({ ...patch, offset: undefined });
   const csv = `/api/v1/findings${query({ mandate, state, unit, asOf, format: 'csv' })}`;
-  const header = (column: string) => (
-    <SortHeader
-      key={column}
-      column={column}
-      label={t(`col_${column}`)}
-      sort={sort}
-      onSort={(s) => filter({ sort: s })}
-    />
-  );
+  const header = (column: string) => sortable(column, t(`col_${column}`));
   return (
     <section aria-labelledby="findings-title">
       <h2 id="findings-title">{t('findings')}</h2>
@@ -104,17 +84,12 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
         </a>
       </div>
       {failed !== null ? (
-        <LoadFailed message={failed} onRetry={() => setAttempt((n) => n + 1)} />
+        <LoadFailed message={failed} onRetry={retry} />
       ) : page === null ? (
         <p>{t('loading')}</p>
       ) : (
         <>
-          <Pager
-            total={page.total}
-            offset={page.offset}
-            limit={page.limit}
-            onChange={(o, l) => set({ offset: o || undefined, limit: l === 100 ? undefined : l })}
-          />
+          {pager(page)}
           <table className="card" aria-busy={false}>
             <caption>{t('findingsCount', { count: page.total })}</caption>
             <thead>

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { Problem } from '../api.js';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from '../api.js';
 import { useTranslation } from 'react-i18next';
 
 /** The query of the route (`#/findings?mandate=…&sort=-opened&offset=100`): a view's state. */
@@ -155,43 +155,44 @@ export function Breadcrumb({ page, label }: { page: string; label: string }) {
 }
 
 /**
- * Loads what `load` answers for `args` (compared by value), again whenever they change or on
- * `retry`; a failure is kept with its message, never shown as an empty list.
+ * A refused request, whole and in the reader's language: what kind of refusal it was (from its
+ * stable code), the server's own words, and every problem it named, where and why (translated
+ * from the problem's code and numbers where the console knows the code).
  */
-export function useLoad<A, T>(
-  load: (args: A) => Promise<T>,
-  args: A,
-): { data: T | null; failed: string | null; retry: () => void } {
-  const [data, setData] = useState<T | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  const key = JSON.stringify(args);
-  useEffect(() => {
-    let live = true;
-    setFailed(null);
-    load(JSON.parse(key) as A).then(
-      (r) => live && setData(r),
-      (e: Error) => live && setFailed(e.message),
-    );
-    return () => {
-      live = false;
-    };
-    // `load` is a module-level call: only the arguments and a retry load again.
-  }, [key, attempt]);
-  return { data, failed, retry: () => setAttempt((n) => n + 1) };
-}
-
-/** A refused request, whole: its message and every problem the server named, where and why. */
-export function Refusal({ message, details }: { message: string; details: Problem[] }) {
+export function Refusal({ error }: { error: Error }) {
+  const { t, i18n } = useTranslation();
+  const api = error instanceof ApiError ? error : null;
+  const english = i18n.language.startsWith('en');
+  const heading = api && i18n.exists(`err_${api.code}`) ? t(`err_${api.code}`) : null;
   return (
-    <div role="alert" className="error">
-      <p>{message}</p>
-      {details.length > 0 && (
+    <div role="alert" className="error" data-code={api?.code}>
+      {heading ? (
+        <p>
+          {heading}
+          {english ? `: ${error.message}` : ''}
+          {!english && (
+            <>
+              {' '}
+              <span className="muted" lang="en">
+                ({error.message})
+              </span>
+            </>
+          )}
+        </p>
+      ) : (
+        <p>{error.message}</p>
+      )}
+      {api && api.details.length > 0 && (
         <ul>
-          {details.map((d, i) => (
-            <li key={i}>
-              {d.where}
-              {d.value !== undefined ? ` “${d.value}”` : ''}: {d.message}
+          {api.details.map((d, i) => (
+            <li key={i} data-where={d.where} data-code={d.code}>
+              <code>{d.where}</code>
+              {d.value !== undefined ? ` “${d.value}”` : ''}:{' '}
+              {d.code && i18n.exists(`problem_${d.code}`) ? (
+                t(`problem_${d.code}`, d.params ?? {})
+              ) : (
+                <span lang="en">{d.message}</span>
+              )}
             </li>
           ))}
         </ul>
@@ -199,3 +200,47 @@ export function Refusal({ message, details }: { message: string; details: Proble
     </div>
   );
 }
+
+/**
+ * One list's view kept in the route: its filters, order and page (keys under `prefix` when a
+ * page shows several lists), with its pager and sortable headers.
+ */
+export function useListView(defaultSort: string, prefix = '') {
+  const [q, set] = useRouteQuery();
+  const key = (k: string) => `${prefix}${k}`;
+  const sort = q[key('sort')] ?? defaultSort;
+  const offset = Number(q[key('offset')] ?? 0) || 0;
+  const limit = Number(q[key('limit')] ?? 100) || 100;
+  /** A new filter or order starts from the first page. */
+  const filter = (patch: Record<string, string | undefined>) =>
+    set({ ...patch, [key('offset')]: undefined });
+  return {
+    q,
+    sort,
+    offset,
+    limit,
+    filter,
+    pager: (page: { total: number; offset: number; limit: number }): ReactNode => (
+      <Pager
+        total={page.total}
+        offset={page.offset}
+        limit={page.limit}
+        onChange={(o, l) =>
+          set({ [key('offset')]: o || undefined, [key('limit')]: l === 100 ? undefined : l })
+        }
+      />
+    ),
+    header: (column: string, label: string): ReactNode => (
+      <SortHeader
+        key={column}
+        column={column}
+        label={label}
+        sort={sort}
+        onSort={(s) => filter({ [key('sort')]: s })}
+      />
+    ),
+  };
+}
+
+/** The last segment of a unit path: its name; the whole path is on hover. */
+export const unitName = (path: string) => path.split('/').pop() ?? path;

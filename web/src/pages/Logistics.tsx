@@ -1,68 +1,90 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  api,
-  ApiError,
-  type Problem,
-  type CatalogueItem,
-  type HandoverEffect,
-  type Order,
-  type Sanitisation,
-  type Shortage,
-  type StockLine,
-} from '../api.js';
+import { logisticsOps, type OrderRow as OrderListRow } from '../../../src/contract/logistics.js';
+import type {
+  ORDER_SORTS,
+  SANITISATION_SORTS,
+  SortKey,
+  STOCK_SORTS,
+} from '../../../src/domain/list.sorts.js';
+import { api, type HandoverEffect } from '../api.js';
+import { refreshAll, useApi } from '../data.js';
 import { ORDER_STATES } from '../../../src/domain/replacement.rules.js';
-import { deviceHref, personHref } from './People.js';
+import { deviceHref, personHref } from '../links.js';
 import { CatalogueCard, StockCard } from './LogisticsStock.js';
 import { SanitisationCard } from './SanitisationCard.js';
 import { ShortageCard } from './LogisticsShortage.js';
-import { Refusal } from './ListControls.js';
+import { LoadFailed, Refusal, useListView } from './ListControls.js';
 
-/** Logistics: the forecast, the order queue with its steps, stock, sanitisation. */
+type OrderSort = SortKey<(typeof ORDER_SORTS)[number]>;
+type StockSort = SortKey<(typeof STOCK_SORTS)[number]>;
+type SanitisationSort = SortKey<(typeof SANITISATION_SORTS)[number]>;
+
+/**
+ * Logistics: the forecast, the order queue with its steps, stock, sanitisation. Each list pages
+ * and sorts on the server; its view is in the route under its own keys (`o.` orders, `s.` stock,
+ * `x.` sanitisation records).
+ */
 export function Logistics({ canHandle, me }: { canHandle: boolean; me: string }) {
   const { t } = useTranslation();
-  const [shortage, setShortage] = useState<Shortage | null>(null);
-  const [orders, setOrders] = useState<Order[] | null>(null);
-  const [stock, setStock] = useState<StockLine[]>([]);
-  const [items, setItems] = useState<CatalogueItem[]>([]);
-  const [records, setRecords] = useState<Sanitisation[]>([]);
-  const [state, setState] = useState<string>('requested,approved,issued');
+  const orders = useListView('-requested', 'o.');
+  const stockView = useListView('item', 's.');
+  const recordView = useListView('-performed', 'x.');
+  const state = orders.q['o.state'] ?? 'requested,approved,issued';
+  const open = Number(orders.q.order ?? 0);
+  const shortage = useApi(logisticsOps.getReplacementShortage, {});
+  const page = useApi(logisticsOps.listReplacements, {
+    query: {
+      state,
+      sort: orders.sort as OrderSort,
+      offset: orders.offset,
+      limit: orders.limit,
+    },
+  });
+  const stock = useApi(logisticsOps.listStock, {
+    query: {
+      sort: stockView.sort as StockSort,
+      offset: stockView.offset,
+      limit: stockView.limit,
+    },
+  });
+  const items = useApi(logisticsOps.listCatalogue, {});
+  const records = useApi(logisticsOps.listSanitisations, {
+    query: {
+      sort: recordView.sort as SanitisationSort,
+      offset: recordView.offset,
+      limit: recordView.limit,
+    },
+  });
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<{ message: string; details: Problem[] } | null>(null);
+  const [error, setError] = useState<Error | null>(null);
   const [selected, setSelected] = useState<Set<number>>(new Set());
-  const load = useCallback(() => {
-    void api.shortage().then(setShortage, () => setShortage(null));
-    void api.orders({ state }).then(setOrders, () => setOrders([]));
-    void api.stock().then(setStock, () => setStock([]));
-    void api.catalogue().then(setItems, () => setItems([]));
-    void api.sanitisations().then(setRecords, () => setRecords([]));
-    setSelected(new Set());
-  }, [state]);
-  useEffect(load, [load]);
   const done = (text: string) => {
     setError(null);
     setMessage(text);
-    load();
+    setSelected(new Set());
+    void refreshAll();
   };
   const fail = (e: Error) => {
     setMessage(null);
-    setError({ message: e.message, details: e instanceof ApiError ? e.details : [] });
+    setError(e);
   };
   const bulk = (step: 'approve' | 'issue' | 'return') =>
     api.bulk(step, [...selected]).then((r) => done(t('bulkDone', { count: r.done.length })), fail);
+  const header = (column: string, label: string) => orders.header(column, label);
   return (
     <section aria-labelledby="logistics-title">
       <h2 id="logistics-title">{t('page_logistics')}</h2>
       {message && <p role="status">{message}</p>}
-      {error && <Refusal message={error.message} details={error.details} />}
-      <ShortageCard shortage={shortage} />
+      {error && <Refusal error={error} />}
+      <ShortageCard shortage={shortage.data} />
 
       <article className="card" aria-labelledby="orders-title">
         <h3 id="orders-title">{t('orders')}</h3>
         <div className="filters">
           <label>
             {t('state')}{' '}
-            <select value={state} onChange={(e) => setState(e.target.value)}>
+            <select value={state} onChange={(e) => orders.filter({ 'o.state': e.target.value })}>
               <option value="requested,approved,issued">{t('inProgress')}</option>
               {ORDER_STATES.map((s) => (
                 <option key={s} value={s}>
@@ -88,50 +110,69 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
             </button>
           </div>
         )}
-        {orders === null ? (
+        {page.failed !== null ? (
+          <LoadFailed message={page.failed} onRetry={page.retry} />
+        ) : page.data === null ? (
           <p>{t('loading')}</p>
-        ) : orders.length === 0 ? (
+        ) : page.data.total === 0 ? (
           <p>{t('noOrders')}</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                {canHandle && <th aria-label={t('select')} />}
-                <th>{t('col_order')}</th>
-                <th>{t('col_owner')}</th>
-                <th>{t('col_device')}</th>
-                <th>{t('col_item')}</th>
-                <th>{t('col_state')}</th>
-                <th>{t('col_newDevice')}</th>
-                <th>{t('col_actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orders.map((o) => (
-                <OrderRow
-                  key={o.id}
-                  order={o}
-                  canHandle={canHandle}
-                  selected={selected.has(o.id)}
-                  onSelect={(on) => {
-                    const next = new Set(selected);
-                    if (on) next.add(o.id);
-                    else next.delete(o.id);
-                    setSelected(next);
-                  }}
-                  onDone={done}
-                  onFail={fail}
-                />
-              ))}
-            </tbody>
-          </table>
+          <>
+            {orders.pager(page.data)}
+            <table>
+              <thead>
+                <tr>
+                  {canHandle && (
+                    <th scope="col">
+                      <span className="visually-hidden">{t('select')}</span>
+                    </th>
+                  )}
+                  {header('requested', t('col_order'))}
+                  {header('owner', t('col_owner'))}
+                  {header('device', t('col_device'))}
+                  {header('item', t('col_item'))}
+                  {header('state', t('col_state'))}
+                  <th scope="col">{t('col_newDevice')}</th>
+                  <th scope="col">{t('col_actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.data.items.map((o) => (
+                  <OrderRow
+                    key={o.id}
+                    order={o}
+                    open={o.id === open}
+                    canHandle={canHandle}
+                    selected={selected.has(o.id)}
+                    onSelect={(on) => {
+                      const next = new Set(selected);
+                      if (on) next.add(o.id);
+                      else next.delete(o.id);
+                      setSelected(next);
+                    }}
+                    onDone={done}
+                    onFail={fail}
+                  />
+                ))}
+              </tbody>
+            </table>
+          </>
         )}
       </article>
 
-      <CatalogueCard items={items} canHandle={canHandle} onDone={done} onFail={fail} />
-      <StockCard stock={stock} items={items} canHandle={canHandle} onDone={done} onFail={fail} />
+      <CatalogueCard items={items.data ?? []} canHandle={canHandle} onDone={done} onFail={fail} />
+      <StockCard
+        stock={stock.data?.items ?? []}
+        pager={stock.data && stockView.pager(stock.data)}
+        header={stockView.header}
+        items={items.data ?? []}
+        canHandle={canHandle}
+        onDone={done}
+        onFail={fail}
+      />
       <SanitisationCard
-        records={records}
+        records={records.data?.items ?? []}
+        pager={records.data && recordView.pager(records.data)}
         canHandle={canHandle}
         me={me}
         onDone={done}
@@ -143,13 +184,15 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
 
 function OrderRow({
   order: o,
+  open,
   canHandle,
   selected,
   onSelect,
   onDone,
   onFail,
 }: {
-  order: Order;
+  order: OrderListRow;
+  open: boolean;
   canHandle: boolean;
   selected: boolean;
   onSelect: (on: boolean) => void;
@@ -165,7 +208,7 @@ function OrderRow({
   const step = (s: 'approve' | 'reject' | 'issue' | 'return' | 'writeoff', extra = {}) =>
     api.step(o.id, s, extra).then(() => onDone(t(`did_${s}`, { id: o.id })), onFail);
   return (
-    <tr data-order={o.id}>
+    <tr data-order={o.id} aria-current={open || undefined}>
       {canHandle && (
         <td>
           <input
@@ -208,12 +251,13 @@ function OrderRow({
         )}
       </td>
       <td>
-        <a href={personHref(o.person)}>{o.person}</a>
+        <a href={personHref(o.person)}>{o.personName ?? o.person}</a>
       </td>
       <td>
-        <a href={deviceHref(o.device)}>{o.device}</a>
+        <a href={deviceHref(o.device)}>{o.deviceName ?? o.device}</a>
+        {o.deviceName && <span className="muted"> · {o.device}</span>}
       </td>
-      <td>{o.item}</td>
+      <td title={o.item}>{o.itemName ?? o.item}</td>
       <td data-state={o.state}>
         {t(`order_${o.state}`)}
         {o.issuedAt && !o.confirmedAt && ['issued', 'returned', 'sanitised'].includes(o.state)

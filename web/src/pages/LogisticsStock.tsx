@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
 import { api, type CatalogueItem, type StockLine } from '../api.js';
@@ -82,11 +82,19 @@ export function CatalogueCard({
 /** Units per model and location, and receiving more one by one or from a CSV. */
 export function StockCard({
   stock,
+  pager,
+  header,
   items,
   canHandle,
   onDone,
   onFail,
-}: { stock: StockLine[]; items: CatalogueItem[]; canHandle: boolean } & {
+}: {
+  stock: StockLine[];
+  pager: ReactNode;
+  header: (column: string, label: string) => ReactNode;
+  items: CatalogueItem[];
+  canHandle: boolean;
+} & {
   onDone: (text: string) => void;
   onFail: (e: Error) => void;
 }) {
@@ -94,20 +102,21 @@ export function StockCard({
   return (
     <article className="card" aria-labelledby="stock-title">
       <h3 id="stock-title">{t('stock')}</h3>
+      {pager}
       <table>
         <thead>
           <tr>
-            <th>{t('col_item')}</th>
-            <th>{t('col_location')}</th>
-            <th>{t('col_total')}</th>
-            <th>{t('col_reserved')}</th>
-            <th>{t('col_free')}</th>
+            {header('item', t('col_item'))}
+            {header('location', t('col_location'))}
+            {header('total', t('col_total'))}
+            <th scope="col">{t('col_reserved')}</th>
+            {header('free', t('col_free'))}
           </tr>
         </thead>
         <tbody>
           {stock.map((s) => (
             <tr key={`${s.item}-${s.location}`}>
-              <td>{s.item}</td>
+              <td title={s.item}>{s.itemName ?? s.item}</td>
               <td>{s.location}</td>
               <td>{s.total}</td>
               <td>{s.reserved}</td>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type Finding, type MandateStatus, type UnitCounts } from '../api.js';
-import { BurnDown } from './BurnDown.js';
-import { personHref } from './People.js';
+import type { FindingRow } from '../../../src/contract/mandates.js';
+import { api, type MandateStatus, type UnitCounts } from '../api.js';
+import { deviceHref, personHref } from '../links.js';
 
 /** Units of one mandate with progress bars, drilling down the tree; the worst stragglers. */
 export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: string }) {
@@ -11,7 +11,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
   const [path, setPath] = useState<string | undefined>(base);
   const depth = path ? path.split('/').length + 1 : 2;
   const [units, setUnits] = useState<UnitCounts[] | null>(null);
-  const [stragglers, setStragglers] = useState<Finding[]>([]);
+  const [stragglers, setStragglers] = useState<FindingRow[]>([]);
   useEffect(() => {
     let live = true;
     api.statusOf(status.mandate, { asOf, depth, ...(path ? { unit: path } : {}) }).then(
@@ -23,6 +23,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
         asOf,
         state: 'overdue,pending',
         ...(path ? { unit: path } : {}),
+        sort: 'state',
         limit: 10,
       })
       .then(
@@ -37,7 +38,6 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
   const up = path && path !== base ? path.split('/').slice(0, -1).join('/') || undefined : null;
   return (
     <section className="card" aria-labelledby={`units-${status.mandate}`}>
-      {base === undefined && <BurnDown status={status} asOf={asOf} />}
       <h4 id={`units-${status.mandate}`}>
         {t('byUnit', { unit: path ?? t('wholeOrganisation') })}
       </h4>
@@ -100,7 +100,10 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
         <ol className="stragglers">
           {stragglers.map((f) => (
             <li key={f.device}>
-              {f.owner} · {f.device} · {f.unit.split('/').at(-1)} · {t(`state_${f.state}`)}
+              <a href={personHref(f.owner)}>{f.ownerName ?? f.owner}</a> ·{' '}
+              <a href={deviceHref(f.device)}>{f.deviceName ?? f.device}</a>{' '}
+              <span className="muted">· {f.device}</span> ·{' '}
+              <span title={f.unit}>{f.unit.split('/').at(-1)}</span> · {t(`state_${f.state}`)}
             </li>
           ))}
         </ol>
@@ -119,19 +122,25 @@ function PeopleOfUnit({ mandate, unit, asOf }: { mandate: string; unit: string; 
   >(null);
   useEffect(() => {
     let live = true;
-    void Promise.all([
-      api.findings(mandate, { unit, asOf, limit: 1000 }),
-      api.people({ unit, limit: 500 }),
-    ]).then(
-      ([findings, people]) => {
-        const names = new Map(people.items.map((p) => [p.id, p.name]));
-        const by = new Map<string, Finding[]>();
-        for (const f of findings.items) by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
+    // Every finding of the unit, a thousand at a time (the pages after the first in parallel).
+    const all = async (): Promise<FindingRow[]> => {
+      const first = await api.findings(mandate, { unit, asOf, limit: 1000, sort: 'owner' });
+      const rest = await Promise.all(
+        Array.from({ length: Math.ceil(first.total / 1000) - 1 }, (_, i) =>
+          api.findings(mandate, { unit, asOf, limit: 1000, sort: 'owner', offset: (i + 1) * 1000 }),
+        ),
+      );
+      return [first, ...rest].flatMap((p) => p.items);
+    };
+    void all().then(
+      (findings) => {
+        const by = new Map<string, FindingRow[]>();
+        for (const f of findings) by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
         const list = [...by].map(([owner, fs]) => {
           const worst = OPEN.find((s) => fs.some((f) => f.state === s));
           return {
             owner,
-            name: names.get(owner) ?? owner,
+            name: fs[0]?.ownerName ?? owner,
             total: fs.length,
             resolved: fs.filter((f) => !(OPEN as readonly string[]).includes(f.state)).length,
             state: worst ?? 'compliant',

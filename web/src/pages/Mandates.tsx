@@ -1,3 +1,4 @@
+import { mandateHref } from '../links.js';
 import { diffLines } from 'diff';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,13 +10,19 @@ export function Mandates({
   mandates,
   canApply,
   onApplied,
+  open,
 }: {
   mandates: Mandate[];
   canApply: boolean;
   onApplied: () => void;
+  open: string | null;
 }) {
   const { t } = useTranslation();
-  const [selected, setSelected] = useState<string | null>(mandates[0]?.id ?? null);
+  // The open mandate is in the route (`#/mandates/ID`): a link to it opens it.
+  const selected = open ?? mandates[0]?.id ?? null;
+  const setSelected = (id: string) => {
+    window.location.hash = mandateHref(id);
+  };
   const [detail, setDetail] = useState<MandateDetail | null>(null);
   useEffect(() => {
     if (!selected) return;

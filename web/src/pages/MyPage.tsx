@@ -25,8 +25,8 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
   const [orders, setOrders] = useState<Order[]>([]);
   const [catalogue, setCatalogue] = useState<CatalogueItem[]>([]);
   const load = useCallback(() => {
-    void api.orders().then(
-      (os) => setOrders(os.filter((o) => o.person === personId)),
+    void api.orders({ person: personId, limit: 1000 }).then(
+      (os) => setOrders(os.items),
       () => setOrders([]),
     );
     void api.catalogue().then(setCatalogue, () => setCatalogue([]));

@@ -7,7 +7,9 @@ import {
 } from '../../../src/contract/oversight.js';
 import { api, type LadderPreview } from '../api.js';
 import { request } from '../client.js';
-import { deviceHref, personHref } from './People.js';
+import { useApi } from '../data.js';
+import { deviceHref, personHref } from '../links.js';
+import { LoadFailed, Pager, useRouteQuery } from './ListControls.js';
 
 /** `P14D` → "14 days"; other durations as written. */
 function useDuration() {
@@ -50,68 +52,76 @@ export function NotificationLog({
 }) {
   const { t, i18n } = useTranslation();
   const stepName = useStepName();
-  const [rows, setRows] = useState<Notification[] | null>(null);
-  useEffect(() => {
-    let live = true;
-    request(oversightOps.listNotifications, {
-      query: {
-        ...(owner ? { owner } : {}),
-        ...(device ? { device } : {}),
-        ...(state ? { state } : {}),
-      },
-    }).then(
-      (r) => live && setRows(r),
-      () => live && setRows([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, [owner, device, state]);
+  const [at, setAt] = useState({ offset: 0, limit: 25, of: `${owner}|${device}|${state}` });
+  // Another person, device or state starts from the first page.
+  const of = `${owner}|${device}|${state}`;
+  const { offset, limit } = at.of === of ? at : { offset: 0, limit: at.limit };
+  const { data, failed, retry } = useApi(oversightOps.listNotifications, {
+    query: {
+      ...(owner ? { owner } : {}),
+      ...(device ? { device } : {}),
+      ...(state ? { state } : {}),
+      offset,
+      limit,
+    },
+  });
+  const rows = data?.items ?? null;
   const dt = (iso: string | null) =>
     iso
       ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
           new Date(iso),
         )
       : '—';
-  if (rows === null) return <p>{t('loading')}</p>;
-  if (rows.length === 0) return <p>{t('noMessages')}</p>;
+  if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
+  if (rows === null || data === null) return <p>{t('loading')}</p>;
+  if (data.total === 0) return <p>{t('noMessages')}</p>;
   return (
-    <table aria-label={t('messages')} className="messages">
-      <thead>
-        <tr>
-          <th scope="col">{t('sentAt')}</th>
-          <th scope="col">{t('step')}</th>
-          <th scope="col">{t('recipient')}</th>
-          <th scope="col">{t('channel')}</th>
-          <th scope="col">{t('messageState')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((n) => (
-          <tr key={n.id} data-notification-state={n.state}>
-            <td>{dt(n.sentAt ?? n.createdAt)}</td>
-            <td>
-              {stepName(n.step)}
-              {n.device && (
-                <>
-                  {' · '}
-                  <a href={deviceHref(n.device)}>{n.device}</a>
-                </>
-              )}
-              {!owner && n.owner && (
-                <>
-                  {' · '}
-                  <a href={personHref(n.owner)}>{n.owner}</a>
-                </>
-              )}
-            </td>
-            <td>{n.recipient === 'webhook' ? '—' : n.address || n.recipient}</td>
-            <td>{t(`channel_${n.channel}`)}</td>
-            <td title={n.error ?? undefined}>{t(`message_${n.state}`)}</td>
+    <>
+      {data.total > data.items.length && (
+        <Pager
+          total={data.total}
+          offset={data.offset}
+          limit={data.limit}
+          onChange={(o, l) => setAt({ offset: o, limit: l, of })}
+        />
+      )}
+      <table aria-label={t('messages')} className="messages">
+        <thead>
+          <tr>
+            <th scope="col">{t('sentAt')}</th>
+            <th scope="col">{t('step')}</th>
+            <th scope="col">{t('recipient')}</th>
+            <th scope="col">{t('channel')}</th>
+            <th scope="col">{t('messageState')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((n) => (
+            <tr key={n.id} data-notification-state={n.state}>
+              <td>{dt(n.sentAt ?? n.createdAt)}</td>
+              <td>
+                {stepName(n.step)}
+                {n.device && (
+                  <>
+                    {' · '}
+                    <a href={deviceHref(n.device)}>{n.device}</a>
+                  </>
+                )}
+                {!owner && n.owner && (
+                  <>
+                    {' · '}
+                    <a href={personHref(n.owner)}>{n.ownerName ?? n.owner}</a>
+                  </>
+                )}
+              </td>
+              <td>{n.recipient === 'webhook' ? '—' : n.address || n.recipient}</td>
+              <td>{t(`channel_${n.channel}`)}</td>
+              <td title={n.error ?? undefined}>{t(`message_${n.state}`)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -186,7 +196,9 @@ export function LadderPreviewCard({ mandate }: { mandate: string }) {
 /** Everything sent, what was given up on, and the recurring reports: for officers and auditors. */
 export function Messages() {
   const { t, i18n } = useTranslation();
-  const [state, setState] = useState('');
+  const [q, set] = useRouteQuery();
+  const state = q.state ?? '';
+  const setState = (s: string) => set({ state: s });
   const [reports, setReports] = useState<Report[] | null>(null);
   useEffect(() => {
     let live = true;

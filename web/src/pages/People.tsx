@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLoad } from '../data.js';
 import { api, type Device, type Mandate, type Order, type Person } from '../api.js';
+import { deviceHref, personHref } from '../links.js';
 import { UnitField } from './UnitField.js';
 import {
   Breadcrumb,
@@ -8,18 +10,14 @@ import {
   Pager,
   rememberList,
   SortHeader,
-  useLoad,
   useRouteQuery,
 } from './ListControls.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 
-export const personHref = (id: string) => `#/people/${encodeURIComponent(id)}`;
 /** Platforms are names (iOS, Aurora…) except "other", which is a word of the console's language. */
 export const platformName = (t: (k: string) => string, p: string) =>
   p === 'other' ? t('platform_other') : p;
-
-export const deviceHref = (id: string) => `#/devices/${encodeURIComponent(id)}`;
 
 /**
  * People a page at a time: search by name, id or e-mail, within a unit, active or not; sorted on
@@ -108,7 +106,7 @@ function PeopleList({
   onPage: (offset: number, limit: number) => void;
 }) {
   const { t } = useTranslation();
-  const { data: page, failed, retry } = useLoad(api.people, filter);
+  const { data: page, failed, retry } = useLoad('people', api.people, filter);
   if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
   if (page === null) return <p>{t('loading')}</p>;
   const header = (column: string, label: string) => (
@@ -209,7 +207,10 @@ function PersonOrders({ person }: { person: string }) {
   const { t } = useTranslation();
   const [orders, setOrders] = useState<Order[] | null>(null);
   useEffect(() => {
-    api.orders({ person }).then(setOrders, () => setOrders([]));
+    api.orders({ person, limit: 1000 }).then(
+      (r) => setOrders(r.items),
+      () => setOrders([]),
+    );
   }, [person]);
   if (orders === null) return <p>{t('loading')}</p>;
   if (orders.length === 0) return <p>{t('noOrders')}</p>;

@@ -1,15 +1,16 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Order, type Sanitisation } from '../api.js';
 
 /** Sanitisation records: recorded by an operator, verified by someone else, with certificates. */
 export function SanitisationCard({
   records,
+  pager,
   canHandle,
   me,
   onDone,
   onFail,
-}: { records: Sanitisation[]; canHandle: boolean; me: string } & {
+}: { records: Sanitisation[]; pager: ReactNode; canHandle: boolean; me: string } & {
   onDone: (text: string) => void;
   onFail: (e: Error) => void;
 }) {
@@ -18,6 +19,7 @@ export function SanitisationCard({
     <article className="card" aria-labelledby="sanitisation-title">
       <h3 id="sanitisation-title">{t('sanitisation')}</h3>
       {canHandle && <SanitiseForm onDone={onDone} onFail={onFail} />}
+      {pager}
       <table>
         <thead>
           <tr>
@@ -88,7 +90,10 @@ function SanitiseForm({
   const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
   const [others, setOthers] = useState('');
   useEffect(() => {
-    void api.orders({ state: 'returned' }).then(setReturned, () => setReturned([]));
+    void api.orders({ state: 'returned', limit: 1000 }).then(
+      (r) => setReturned(r.items),
+      () => setReturned([]),
+    );
   }, []);
   // Returned devices ticked, and any others typed (a wiped batch going to destruction, say).
   const listed = new Set([
