@@ -1,9 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
-import { messages as resources } from './messages.js';
-
-export type Language = keyof typeof resources;
+export type Language = 'en' | 'ru';
 const STORAGE = 'phaseout.language';
 
 /** The remembered language, else the browser's if Russian, else English. */
@@ -13,17 +11,31 @@ export function initialLanguage(): Language {
   return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
 }
 
+/** One language's strings, fetched when it is first shown (its own chunk). */
+async function strings(lang: Language): Promise<Record<string, string>> {
+  const m = lang === 'ru' ? await import('./messages/ru.js') : await import('./messages/en.js');
+  return m.default;
+}
+
 /** Switches and remembers the language. */
 export async function setLanguage(lang: Language): Promise<void> {
+  if (!i18next.hasResourceBundle(lang, 'translation'))
+    i18next.addResourceBundle(lang, 'translation', await strings(lang));
   localStorage.setItem(STORAGE, lang);
   document.documentElement.lang = lang;
   await i18next.changeLanguage(lang);
 }
 
-const lng = initialLanguage();
-document.documentElement.lang = lng;
-void i18next
-  .use(initReactI18next)
-  .init({ resources, lng, fallbackLng: 'en', interpolation: { escapeValue: false } });
+/** Starts the translations in the initial language: only its strings are downloaded. */
+export async function startI18n(): Promise<void> {
+  const lng = initialLanguage();
+  document.documentElement.lang = lng;
+  await i18next.use(initReactI18next).init({
+    resources: { [lng]: { translation: await strings(lng) } },
+    lng,
+    fallbackLng: false,
+    interpolation: { escapeValue: false },
+  });
+}
 
 export default i18next;

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import {
   oversightOps,
@@ -39,7 +40,7 @@ export function Audit() {
     };
   }, [order, offset, limit, attempt]);
   const dt = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.language, {
+    dateFormat(i18n.language, {
       dateStyle: 'medium',
       timeStyle: 'short',
       timeZone: 'UTC',

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
 import {
@@ -20,7 +21,7 @@ const MAKERS = ['Apple', 'Samsung', 'Xiaomi', 'Huawei', 'Google', 'Honor', 'F+ t
 export function CampaignTasks({ personId, onChange }: { personId: string; onChange?: () => void }) {
   const { t, i18n } = useTranslation();
   const date = (d: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
     );
   const [asked, setAsked] = useState<{ campaign: Campaign; me: CampaignPerson }[]>([]);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { writeCsv } from '../../../src/adapters/csv-write.js';
 import { campaignOps as ops, type CampaignPerson } from '../../../src/contract/campaigns.js';
@@ -21,7 +22,7 @@ export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
   const [open, setOpen] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const load = () => void refreshAll();
-  const num = new Intl.NumberFormat(i18n.language);
+  const num = numberFormat(i18n.language);
   if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
   if (list === null || data === null) return <p>{t('loading')}</p>;
   return (

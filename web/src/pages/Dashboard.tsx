@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { dateFormat, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type MandateStatus } from '../api.js';
 import { BurnDown } from './BurnDown.js';
@@ -53,11 +54,9 @@ export function Dashboard({
       live = false;
     };
   }, [asOf]);
-  const num = new Intl.NumberFormat(i18n.language);
+  const num = numberFormat(i18n.language);
   const date = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(iso),
-    );
+    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
   if (forbidden) return <p className="card">{t('noCounts')}</p>;
   return (
     <section aria-labelledby="mandates-title">
@@ -77,7 +76,7 @@ export function Dashboard({
           {asOf
             ? t('showingDay', { date: date(asOf) })
             : t('showingNow', {
-                time: new Intl.DateTimeFormat(i18n.language, {
+                time: dateFormat(i18n.language, {
                   dateStyle: 'long',
                   timeStyle: 'short',
                 }).format(new Date(statuses[0].asOf)),
@@ -113,7 +112,7 @@ export function Dashboard({
                 className="progress"
                 role="img"
                 aria-label={t('progress', {
-                  percent: new Intl.NumberFormat(i18n.language, { style: 'percent' }).format(share),
+                  percent: numberFormat(i18n.language, { style: 'percent' }).format(share),
                 })}
               >
                 <div style={{ width: `${Math.round(share * 100)}%` }} />
@@ -172,7 +171,7 @@ export function Dashboard({
               {open === s.mandate && <MandateUnits status={s} asOf={asOf} />}
               <p className="forecast">
                 {s.forecast.projectedCompletion
-                  ? `${t('forecast', { rate: new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 }).format(s.forecast.ratePerDay), date: date(s.forecast.projectedCompletion) })} · ${s.forecast.onTrack ? t('onTrack') : t('offTrack')}`
+                  ? `${t('forecast', { rate: numberFormat(i18n.language, { maximumFractionDigits: 1 }).format(s.forecast.ratePerDay), date: date(s.forecast.projectedCompletion) })} · ${s.forecast.onTrack ? t('onTrack') : t('offTrack')}`
                   : t('noForecast')}
               </p>
             </article>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, PLATFORMS } from '../../../src/domain/device.model.js';
-import { platformName } from './People.js';
+import { platformName } from '../links.js';
 
 /** The class and platform selects of a device form (a catalogue item, a declared device). */
 export function DeviceKindFields({

@@ -1,10 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { useLoad } from '../data.js';
 import { api, type Custody, type Device, type Mandate } from '../api.js';
 import { deviceHref, personHref } from '../links.js';
-import { platformName } from './People.js';
+import { platformName } from '../links.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 import { UnitField } from './UnitField.js';
@@ -191,7 +192,7 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
     [t('owner'), device.owner ? <a href={personHref(device.owner)}>{device.owner}</a> : '—'],
     [
       t('changedAt'),
-      new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
         new Date(device.changedAt),
       ),
     ],
@@ -225,9 +226,7 @@ function DeviceSources({ device }: { device: Device }) {
   const list = device.sources ?? [];
   if (list.length === 0) return <p>{t('noSources')}</p>;
   const day = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-      new Date(iso),
-    );
+    dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
   return (
     <table data-sources={device.id}>
       <thead>
@@ -272,7 +271,7 @@ function CustodyChain({ device }: { device: string }) {
     <ol className="custody" data-custody={device}>
       {chain.map((c, i) => (
         <li key={i}>
-          {new Intl.DateTimeFormat(i18n.language, {
+          {dateFormat(i18n.language, {
             dateStyle: 'medium',
             timeStyle: 'short',
             timeZone: 'UTC',

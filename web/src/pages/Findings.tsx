@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { dateFormat } from '../format.js';
 import { mandateOps } from '../../../src/contract/mandates.js';
 import { FINDING_STATES as STATES } from '../../../src/domain/finding.columns.js';
 import type { FINDING_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
@@ -43,9 +44,7 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
   );
   const dt = (iso: string | null) =>
     iso
-      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-          new Date(iso),
-        )
+      ? dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso))
       : '';
   const csv = `/api/v1/findings${query({ mandate, state, unit, asOf, format: 'csv' })}`;
   const header = (column: string) => sortable(column, t(`col_${column}`));

@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { numberFormat } from '../format.js';
 import { ApiError } from '../api.js';
 import { useTranslation } from 'react-i18next';
 
@@ -50,7 +51,7 @@ export function Pager({
   onChange: (offset: number, limit: number) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const n = (x: number) => new Intl.NumberFormat(i18n.language).format(x);
+  const n = (x: number) => numberFormat(i18n.language).format(x);
   const first = total === 0 ? 0 : offset + 1;
   const last = Math.min(offset + limit, total);
   return (

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { logisticsOps, type OrderRow as OrderListRow } from '../../../src/contract/logistics.js';
 import type {
@@ -237,7 +238,7 @@ function OrderRow({
           <ol className="history" data-history={o.id}>
             {history.map((e, i) => (
               <li key={i}>
-                {new Intl.DateTimeFormat(i18n.language, {
+                {dateFormat(i18n.language, {
                   dateStyle: 'medium',
                   timeStyle: 'short',
                   timeZone: 'UTC',

@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
 import { api, type CatalogueItem, type StockLine } from '../api.js';
-import { platformName } from './People.js';
+import { platformName } from '../links.js';
 
 /** The catalogue of models: offered by which mandates, added, changed and withdrawn here. */
 export function CatalogueCard({

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import type { FindingRow } from '../../../src/contract/mandates.js';
 import { api, type MandateStatus, type UnitCounts } from '../api.js';
@@ -34,7 +35,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
       live = false;
     };
   }, [status.mandate, asOf, path, depth]);
-  const num = new Intl.NumberFormat(i18n.language);
+  const num = numberFormat(i18n.language);
   const up = path && path !== base ? path.split('/').slice(0, -1).join('/') || undefined : null;
   return (
     <section className="card" aria-labelledby={`units-${status.mandate}`}>
@@ -77,9 +78,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
                     <div
                       className="progress small"
                       role="img"
-                      aria-label={new Intl.NumberFormat(i18n.language, { style: 'percent' }).format(
-                        share,
-                      )}
+                      aria-label={numberFormat(i18n.language, { style: 'percent' }).format(share)}
                     >
                       <div style={{ width: `${Math.round(share * 100)}%` }} />
                     </div>
@@ -156,7 +155,7 @@ function PeopleOfUnit({ mandate, unit, asOf }: { mandate: string; unit: string; 
       live = false;
     };
   }, [mandate, unit, asOf]);
-  const num = new Intl.NumberFormat(i18n.language);
+  const num = numberFormat(i18n.language);
   if (rows === null) return <p>{t('loading')}</p>;
   return (
     <table aria-label={t('peopleInUnit', { unit: unit.split('/').at(-1) })} data-people-of={unit}>

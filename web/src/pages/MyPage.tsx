@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { NotificationLog } from './Notifications.js';
 import { api, type CatalogueItem, type Mandate, type Order } from '../api.js';
@@ -43,7 +44,7 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
   }, [mandates, personId]);
   useEffect(load, [load]);
   const date = (d: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
     );
   const device = (a: Asked) =>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { dateFormat, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import {
   oversightOps,
@@ -68,9 +69,7 @@ export function NotificationLog({
   const rows = data?.items ?? null;
   const dt = (iso: string | null) =>
     iso
-      ? new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(
-          new Date(iso),
-        )
+      ? dateFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
       : '—';
   if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
   if (rows === null || data === null) return <p>{t('loading')}</p>;
@@ -142,10 +141,10 @@ export function LadderPreviewCard({ mandate }: { mandate: string }) {
   }, [mandate]);
   if (!p) return null;
   const day = (d: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
     );
-  const num = new Intl.NumberFormat(i18n.language);
+  const num = numberFormat(i18n.language);
   return (
     <article className="card" aria-labelledby={`ladder-${mandate}`} data-ladder={mandate}>
       <h3 id={`ladder-${mandate}`}>{t('ladderTitle')}</h3>
@@ -211,7 +210,7 @@ export function Messages() {
     };
   }, []);
   const day = (d: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
     );
   return (

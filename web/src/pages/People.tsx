@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLoad } from '../data.js';
 import { api, type Device, type Mandate, type Order, type Person } from '../api.js';
-import { deviceHref, personHref } from '../links.js';
+import { deviceHref, personHref, platformName } from '../links.js';
 import { UnitField } from './UnitField.js';
 import {
   Breadcrumb,
@@ -14,10 +14,6 @@ import {
 } from './ListControls.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
-
-/** Platforms are names (iOS, Aurora…) except "other", which is a word of the console's language. */
-export const platformName = (t: (k: string) => string, p: string) =>
-  p === 'other' ? t('platform_other') : p;
 
 /**
  * People a page at a time: search by name, id or e-mail, within a unit, active or not; sorted on

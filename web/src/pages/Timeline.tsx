@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { api, type Finding, type Mandate } from '../api.js';
 
@@ -56,9 +57,7 @@ export function FindingsTimeline({
     };
   }, [owner, device, mandates]);
   const dt = (iso: string) =>
-    new Intl.DateTimeFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(iso),
-    );
+    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
   const title = (m: string) => mandates.find((x) => x.id === m)?.title ?? m;
   if (events === null) return <p>{t('loading')}</p>;
   if (events.length === 0) return <p>{t('noFindings')}</p>;
