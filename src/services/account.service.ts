@@ -75,6 +75,7 @@ function checkNewAccount(
     problems.push({
       where: where('email'),
       value: input.email,
+      code: 'not_email',
       message: 'is not an email address',
     });
   const roles = [...new Set(input.roles.map((r) => r.trim().toLowerCase()).filter(Boolean))];
@@ -103,7 +104,12 @@ function checkNewAccount(
       });
   }
   if (input.password !== undefined && input.password !== null && input.password.length < 10) {
-    problems.push({ where: where('password'), message: 'must have at least 10 characters' });
+    problems.push({
+      where: where('password'),
+      code: 'too_short',
+      params: { minimum: 10 },
+      message: 'must have at least 10 characters',
+    });
   }
   return { email, roles, units, problems };
 }
@@ -259,7 +265,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
       return writeTransaction(store, async (tx) => {
         if (await getAccountByEmail(tx, email))
           throw new AppError('conflict', `an account for ${email} exists already`, [
-            { where: 'email', value: email, message: 'taken' },
+            { where: 'email', value: email, code: 'taken', message: 'taken' },
           ]);
         const now = clock.now();
         return viewOf(
