@@ -78,7 +78,14 @@ describeEachDatabase('replacement from the command line', (kind) => {
       'received 2 units at Depot\n',
     );
     expect(await cli.json('stock', 'list', '--json')).toEqual([
-      { item: 'aurora-phone', location: 'Depot', total: 2, reserved: 0, free: 2 },
+      {
+        item: 'aurora-phone',
+        itemName: 'F+ R570E',
+        location: 'Depot',
+        total: 2,
+        reserved: 0,
+        free: 2,
+      },
     ]);
 
     // Officials request through the console or the API; here an officer does it for them.
@@ -99,7 +106,14 @@ describeEachDatabase('replacement from the command line', (kind) => {
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('line 4 "p3-ip": no unit of aurora-phone is free in stock');
     expect(await cli.json('stock', 'list', '--json')).toEqual([
-      { item: 'aurora-phone', location: 'Depot', total: 2, reserved: 0, free: 2 },
+      {
+        item: 'aurora-phone',
+        itemName: 'F+ R570E',
+        location: 'Depot',
+        total: 2,
+        reserved: 0,
+        free: 2,
+      },
     ]);
     const two = cli.file('device\np1-ip\np2-ip\n');
     expect((await cli.run('replacements', 'approve', two, '--as', 'log1@x.org')).code).toBe(0);

@@ -26,7 +26,12 @@ describeEachDatabase('sign-in that resists guessing', (kind) => {
     const r = await signIn('lena@x.org', 'й'.repeat(513));
     expect(r.statusCode).toBe(400);
     expect(r.json<{ details: { where: string; message: string }[] }>().details).toEqual([
-      { where: 'password', message: 'is longer than 1024 bytes' },
+      {
+        where: 'password',
+        message: 'is longer than 1024 bytes',
+        code: 'too_long_bytes',
+        params: { maximum: 1024 },
+      },
     ]);
   });
 
