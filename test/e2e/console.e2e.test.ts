@@ -318,6 +318,11 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       .getByRole('button', { name: 'Attest for Elections Department' })
       .first()
       .click({ timeout: 5000 });
+    // A formal statement: it is made only when confirmed.
+    const ask = card.getByRole('group', {
+      name: /You state, in your name, that .+ is done for Elections Department/,
+    });
+    await ask.getByRole('button', { name: 'Yes, confirm' }).click();
     await expect
       .poll(() => p.getByRole('status').innerText())
       .toMatch(/Your (attestation is recorded|unit had attested this phase already)\./);
@@ -377,8 +382,9 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await form.getByLabel('Model').fill('Galaxy Tab S8');
     await form.getByRole('button', { name: 'Declare a device' }).click();
     await expect.poll(() => task.locator('[data-declared]').count()).toBe(2);
-    p.once('dialog', (d) => void d.accept());
     await task.getByRole('button', { name: 'My list is complete' }).click();
+    expect(await task.locator('[data-declaration-state="confirmed"]').count()).toBe(0);
+    await task.getByRole('button', { name: 'Yes, confirm' }).click();
     await expect.poll(() => task.locator('[data-declaration-state="confirmed"]').count()).toBe(1);
     await p.screenshot({ path: join(SHOTS, 'declaration.png'), fullPage: true });
     await p.context().close();
@@ -401,6 +407,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await expect.poll(() => attest.count()).toBe(1);
     await attest.getByLabel(/^Reason for those/).fill('on leave, paper forms pending');
     await attest.getByRole('button', { name: /^Attest/ }).click();
+    await attest.getByRole('button', { name: 'Yes, confirm' }).click();
     await expect.poll(() => h.locator(`[data-attested="${head.units[0]}"]`).count()).toBe(1);
     expect((await app.campaigns.status(officerActor, 'devices-e2e')).attestations).toHaveLength(1);
     await h.context().close();

@@ -22,6 +22,7 @@ export function refreshAll(): Promise<void> {
 export interface Loaded<T> {
   data: T | null;
   failed: string | null;
+  error: Error | null;
   loading: boolean;
   retry: () => void;
 }
@@ -39,6 +40,7 @@ export function useApi<O extends Operation>(op: O, input: Input<O> | null): Load
   return {
     data: q.data ?? null,
     failed: q.error ? q.error.message : null,
+    error: q.error,
     loading: q.isFetching,
     retry: () => void q.refetch(),
   };
@@ -50,6 +52,7 @@ export function useLoad<A, T>(name: string, load: (args: A) => Promise<T>, args:
   return {
     data: q.data ?? null,
     failed: q.error ? q.error.message : null,
+    error: q.error,
     loading: q.isFetching,
     retry: () => void q.refetch(),
   };

@@ -125,6 +125,12 @@ export default {
   problem_not_email: 'is not an email address',
   problem_too_short: 'must have at least {{minimum}} characters',
   problem_taken: 'is taken already',
+  confirmAttest: 'You state, in your name, that “{{phase}}” is done for {{unit}}. Confirm?',
+  confirmCampaignAttest:
+    'You state, in your name, that everyone in {{unit}} has declared (or is named with a reason). Confirm?',
+  confirmNoOfficialUse:
+    'You state that you no longer use this device for official business. Confirm?',
+  confirmUsesNone: 'You state that you use no device for work. Confirm?',
   problem_required: 'is required',
   problem_invalid_type: 'must be a {{expected}}',
   problem_too_small: 'is too small or too short (at least {{minimum}})',

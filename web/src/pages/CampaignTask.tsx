@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ActionButton } from './Action.js';
 import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
@@ -98,31 +99,30 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
               />
               <div className="actions">
                 {me.devices.length === 0 && (
-                  <button
-                    type="button"
-                    onClick={() =>
-                      void request(ops.declareDevices, {
+                  <ActionButton
+                    confirm={t('confirmUsesNone')}
+                    run={() =>
+                      request(ops.declareDevices, {
                         params: { id: c.id },
                         body: { none: true },
-                      }).then(() => done(t('declarationConfirmed')), fail)
+                      }).then(() => done(t('declarationConfirmed')))
                     }
                   >
                     {t('useNoDevice')}
-                  </button>
+                  </ActionButton>
                 )}
                 {me.devices.length > 0 && (
-                  <button
-                    type="button"
-                    onClick={() =>
-                      window.confirm(t('confirmListComplete')) &&
-                      void request(ops.declareDevices, {
+                  <ActionButton
+                    confirm={t('confirmListComplete')}
+                    run={() =>
+                      request(ops.declareDevices, {
                         params: { id: c.id },
                         body: { complete: true },
-                      }).then(() => done(t('declarationConfirmed')), fail)
+                      }).then(() => done(t('declarationConfirmed')))
                     }
                   >
                     {t('listComplete')}
-                  </button>
+                  </ActionButton>
                 )}
               </div>
             </>

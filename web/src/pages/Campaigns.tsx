@@ -6,6 +6,7 @@ import { campaignOps as ops, type CampaignPerson } from '../../../src/contract/c
 import type { CAMPAIGN_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
 import { request } from '../client.js';
 import { refreshAll, useApi } from '../data.js';
+import { ActionButton } from './Action.js';
 import { LoadFailed, useListView } from './ListControls.js';
 import { personHref } from '../links.js';
 
@@ -185,13 +186,11 @@ function AttestUnit({
           (p) => p.state !== 'confirmed' && (p.unit === unit || p.unit.startsWith(`${unit}/`)),
         )
       : [];
-    request(ops.attestCampaign, {
+    await request(ops.attestCampaign, {
       params: { id: campaign },
       body: { unit, exceptions: open.map((p) => ({ person: p.person, reason: reason.trim() })) },
-    }).then(
-      () => onDone(t('campaignAttestedNow', { unit })),
-      (e: Error) => onDone(e.message),
-    );
+    });
+    onDone(t('campaignAttestedNow', { unit }));
   };
   return (
     <div className="inline-form" data-attest={unit}>
@@ -199,9 +198,12 @@ function AttestUnit({
         {t('campaignExceptionReason')}{' '}
         <input value={reason} onChange={(e) => setReason(e.target.value)} />
       </label>
-      <button type="button" onClick={() => void attest()}>
+      <ActionButton
+        confirm={t('confirmCampaignAttest', { unit: unit.split('/').at(-1) })}
+        run={attest}
+      >
         {t('campaignAttest', { unit: unit.split('/').at(-1) })}
-      </button>
+      </ActionButton>
     </div>
   );
 }

@@ -1,8 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { dateFormat, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type MandateStatus } from '../api.js';
+import { api, ApiError } from '../api.js';
+import { useLoad } from '../data.js';
+import { ActionButton } from './Action.js';
 import { BurnDown } from './BurnDown.js';
+import { LoadFailed } from './ListControls.js';
 import { MandateUnits } from './MandateUnits.js';
 import { useRouteQuery } from './ListControls.js';
 
@@ -35,29 +38,20 @@ export function Dashboard({
   const [query, set] = useRouteQuery();
   const asOf = query.asOf === 'now' ? '' : (query.asOf ?? demoDay ?? '');
   const setAsOf = (day: string) => set({ asOf: day || 'now' });
-  const [statuses, setStatuses] = useState<MandateStatus[] | null>(null);
-  const [forbidden, setForbidden] = useState(false);
+  const loaded = useLoad('status', api.status, asOf);
+  const statuses = loaded.data;
+  const forbidden = loaded.error instanceof ApiError && loaded.error.status === 403;
   const [open, setOpen] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const attest = (mandate: string, phase: string, unit: string) =>
-    api.attest({ mandate, phase, unit }).then(
-      (r) => setNote(r.created ? t('attestedNow') : t('attestedBefore')),
-      (e: Error) => setNote(e.message),
-    );
-  useEffect(() => {
-    let live = true;
-    api.status(asOf).then(
-      (s) => live && setStatuses(s),
-      (e: unknown) => live && setForbidden(e instanceof ApiError && e.status === 403),
-    );
-    return () => {
-      live = false;
-    };
-  }, [asOf]);
+    api
+      .attest({ mandate, phase, unit })
+      .then((r) => setNote(r.created ? t('attestedNow') : t('attestedBefore')));
   const num = numberFormat(i18n.language);
   const date = (iso: string) =>
     dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
   if (forbidden) return <p className="card">{t('noCounts')}</p>;
+  if (loaded.failed !== null) return <LoadFailed message={loaded.failed} onRetry={loaded.retry} />;
   return (
     <section aria-labelledby="mandates-title">
       <div className="bar-row">
@@ -152,9 +146,15 @@ export function Dashboard({
                     {attestAs && s.unit && p.requires === 'attest' && p.state !== 'upcoming' && (
                       <>
                         {' '}
-                        <button type="button" onClick={() => void attest(s.mandate, p.id, s.unit!)}>
+                        <ActionButton
+                          confirm={t('confirmAttest', {
+                            phase: p.title ?? p.id,
+                            unit: s.unit.split('/').at(-1),
+                          })}
+                          run={() => attest(s.mandate, p.id, s.unit!)}
+                        >
                           {t('attestFor', { unit: s.unit.split('/').at(-1) })}
-                        </button>
+                        </ActionButton>
                       </>
                     )}
                   </li>

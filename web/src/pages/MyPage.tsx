@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
+import { ActionButton } from './Action.js';
 import { NotificationLog } from './Notifications.js';
 import { api, type CatalogueItem, type Mandate, type Order } from '../api.js';
 import type { FindingRow } from '../../../src/contract/mandates.js';
@@ -73,13 +74,10 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
     return c ? `${c.manufacturer} ${c.model}` : id;
   };
   const stop = (a: Asked) =>
-    api.noOfficialUse(a.finding.device).then(
-      () => {
-        setMessage(t('statementKept'));
-        load();
-      },
-      (e: Error) => setMessage(e.message),
-    );
+    api.noOfficialUse(a.finding.device).then(() => {
+      setMessage(t('statementKept'));
+      load();
+    });
   return (
     <section aria-labelledby="mine-title">
       <h2 id="mine-title">{t('myPage')}</h2>
@@ -130,9 +128,9 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
                   />
                 )}
               {a.mandate.action === 'restrict-use' && (
-                <button type="button" onClick={() => void stop(a)}>
+                <ActionButton confirm={t('confirmNoOfficialUse')} run={() => stop(a)}>
                   {t('noOfficialUse')}
-                </button>
+                </ActionButton>
               )}
             </div>
             {form === a && (
