@@ -244,6 +244,12 @@ describeEachDatabase('lists a page at a time, sorted, with the total', (kind) =>
     const page2 = await get<Page<Ord>>(officer, '/api/v1/replacements?offset=10&limit=5');
     expect(page2.items.map((o) => o.device)).toEqual(['d02', 'd01']);
     expect((await get<Page<Ord>>(head, '/api/v1/replacements')).total).toBe(3);
+    // One order by its id (a link to an order opens it alone); out of scope reads as none.
+    const one = orders.items[0]! as Ord & { id: number };
+    expect((await get<Page<Ord>>(officer, `/api/v1/replacements?id=${one.id}`)).items).toEqual([
+      expect.objectContaining({ id: one.id, personName: 'Anna' }),
+    ]);
+    expect((await get<Page<Ord>>(head, `/api/v1/replacements?id=${one.id}`)).total).toBe(0);
     const bad = await api.call(officer, {
       method: 'GET',
       url: '/api/v1/replacements?sort=colour&limit=0',

@@ -314,6 +314,7 @@ export const logisticsOps = {
     summary:
       'Replacement orders within your scope, a page at a time with the total; `state` may list several (a,b); `unconfirmed=true`: issued and not confirmed by the official; `format=csv`',
     query: z.object({
+      id: z.coerce.number().int().min(1).optional().meta({ description: 'one order' }),
       state: z.string().optional(),
       person: z.string().optional(),
       item: z.string().optional(),

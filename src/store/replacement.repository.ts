@@ -128,6 +128,7 @@ export async function pageOrders(
     .leftJoin('people as p', 'p.id', 'o.person_id')
     .leftJoin('devices as d', 'd.id', 'o.old_device_id')
     .leftJoin('catalogue_items as c', 'c.id', 'o.item_id');
+  if (f.id !== undefined) base = base.where('o.id', '=', f.id);
   if (f.state?.length) base = base.where('o.state', 'in', f.state);
   if (f.person) base = base.where('o.person_id', '=', f.person);
   if (f.item) base = base.where('o.item_id', '=', f.item);

@@ -108,7 +108,6 @@ const BULK_OPS = {
 } as const;
 
 export const api = {
-  catalogue: () => request(logisticsOps.listCatalogue, {}),
   putItem: (id: string, item: Omit<CatalogueItem, 'id' | 'offeredBy' | 'stock'>) =>
     request(logisticsOps.putCatalogueItem, { params: { id }, body: item }),
   receive: (devices: { id: string; item: string; location: string; serial?: string }[]) =>
@@ -116,7 +115,6 @@ export const api = {
   receiveCsv: (csv: string) => request(logisticsOps.receiveStock, { body: { csv } }),
   orders: (f: NonNullable<Input<typeof logisticsOps.listReplacements>['query']> = {}) =>
     request(logisticsOps.listReplacements, { query: f }),
-  shortage: () => request(logisticsOps.getReplacementShortage, {}),
   order: (id: number) => request(logisticsOps.getReplacement, { params: { id } }),
   requestReplacement: (device: string, item: string) =>
     request(logisticsOps.requestReplacement, { body: { device, item } }),
@@ -126,7 +124,6 @@ export const api = {
     request(logisticsOps.previewIssue, { params: { id }, query: { swap: String(swap) } }),
   bulk: (step: 'approve' | 'issue' | 'return', orders: number[], o: StepOptions = {}) =>
     request(BULK_OPS[step], { body: { orders, ...o } }),
-  custody: (device: string) => request(logisticsOps.getCustody, { params: { id: device } }),
   recordSanitisation: (body: {
     devices: string[];
     method: Sanitisation['method'];
@@ -134,7 +131,6 @@ export const api = {
     performedOn: string;
   }) => request(logisticsOps.recordSanitisation, { body }),
   verifySanitisation: (id: number) => request(logisticsOps.verifySanitisation, { params: { id } }),
-  ladder: (mandate: string) => request(statusOps.getMandateLadder, { params: { id: mandate } }),
   /** Who is signed in; keeps the session's CSRF token for the writes that follow. */
   async me(): Promise<Me> {
     const me = await request(authOps.whoAmI, {});
@@ -147,18 +143,13 @@ export const api = {
     csrf = r.csrfToken;
   },
   mandates: (): Promise<Mandate[]> => request(mandateOps.listMandates, {}),
-  mandate: (id: string): Promise<MandateDetail> =>
-    request(mandateOps.getMandate, { params: { id } }),
   apply: (yaml: string, dryRun: boolean) =>
     request(statusOps.applyMandates, { body: { yaml, dryRun } }),
   people: (query: NonNullable<Input<typeof recordOps.listPeople>['query']>) =>
     request(recordOps.listPeople, { query }),
-  person: (id: string) => request(recordOps.getPerson, { params: { id } }),
   devices: (query: NonNullable<Input<typeof recordOps.listDevices>['query']>) =>
     request(recordOps.listDevices, { query }),
-  device: (id: string) => request(recordOps.getDevice, { params: { id } }),
   units: () => request(recordOps.listUnits, {}),
-  devicesOf: (owner: string) => request(recordOps.listDevices, { query: { owner } }),
   findings: (
     mandate: string,
     f: {

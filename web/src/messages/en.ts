@@ -131,6 +131,8 @@ export default {
   confirmNoOfficialUse:
     'You state that you no longer use this device for official business. Confirm?',
   confirmUsesNone: 'You state that you use no device for work. Confirm?',
+  orderNumber: 'Order {{id}}',
+  allOrders: 'All orders',
   problem_required: 'is required',
   problem_invalid_type: 'must be a {{expected}}',
   problem_too_small: 'is too small or too short (at least {{minimum}})',

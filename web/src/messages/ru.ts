@@ -141,6 +141,8 @@ export default {
   confirmNoOfficialUse:
     'Вы заявляете, что больше не используете это устройство в служебных целях. Подтвердить?',
   confirmUsesNone: 'Вы заявляете, что не используете устройств для работы. Подтвердить?',
+  orderNumber: 'Заявка {{id}}',
+  allOrders: 'Все заявки',
   problem_required: 'обязательно',
   problem_invalid_type: 'должно иметь тип {{expected}}',
   problem_too_small: 'слишком мало или коротко (не меньше {{minimum}})',

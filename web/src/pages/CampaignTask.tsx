@@ -1,4 +1,6 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { refreshAll, useLoad } from '../data.js';
+import { LoadFailed } from './ListControls.js';
 import { ActionButton } from './Action.js';
 import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
@@ -25,29 +27,30 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
     dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
     );
-  const [asked, setAsked] = useState<{ campaign: Campaign; me: CampaignPerson }[]>([]);
   const [message, setMessage] = useState<string | null>(null);
-  const load = useCallback(() => {
-    void request(ops.listCampaigns, { query: { limit: 1000 } }).then(
-      async ({ items: list }) => {
-        const mine = await Promise.all(
-          list
-            .filter((c) => c.people > 0)
-            .map(async (c) => ({
-              campaign: c,
-              me: (await request(ops.listCampaignPeople, { params: { id: c.id } })).find(
-                (p) => p.person === personId,
-              ),
-            })),
-        );
-        setAsked(
-          mine.filter((m): m is { campaign: Campaign; me: CampaignPerson } => m.me !== undefined),
-        );
-      },
-      () => setAsked([]),
-    );
-  }, [personId]);
-  useEffect(load, [load]);
+  // The campaigns that ask something of me, with where I stand in each.
+  const mine = useLoad(
+    'myCampaigns',
+    async (person: string) => {
+      const { items: list } = await request(ops.listCampaigns, { query: { limit: 1000 } });
+      const standing = await Promise.all(
+        list
+          .filter((c) => c.people > 0)
+          .map(async (c) => ({
+            campaign: c,
+            me: (await request(ops.listCampaignPeople, { params: { id: c.id } })).find(
+              (p) => p.person === person,
+            ),
+          })),
+      );
+      return standing.filter(
+        (m): m is { campaign: Campaign; me: CampaignPerson } => m.me !== undefined,
+      );
+    },
+    personId,
+  );
+  const asked = mine.data ?? [];
+  const load = () => void refreshAll();
   // A declared device may be caught at once: the page's other tasks are read again too.
   const done = (text: string) => {
     setMessage(text);
@@ -55,6 +58,7 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
     onChange?.();
   };
   const fail = (e: Error) => setMessage(e.message);
+  if (mine.failed !== null) return <LoadFailed message={mine.failed} onRetry={mine.retry} />;
   if (asked.length === 0) return null;
   return (
     <>

@@ -1,11 +1,12 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
-import { useLoad } from '../data.js';
-import { api, type Custody, type Device, type Mandate } from '../api.js';
-import { deviceHref, personHref } from '../links.js';
-import { platformName } from '../links.js';
+import { logisticsOps } from '../../../src/contract/logistics.js';
+import { recordOps } from '../../../src/contract/records.js';
+import { useApi, useLoad } from '../data.js';
+import { api, ApiError, type Device, type Mandate } from '../api.js';
+import { deviceHref, personHref, platformName } from '../links.js';
 import { NotificationLog } from './Notifications.js';
 import { FindingsTimeline } from './Timeline.js';
 import { UnitField } from './UnitField.js';
@@ -162,19 +163,12 @@ function DeviceList({
 
 function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
   const { t, i18n } = useTranslation();
-  const [device, setDevice] = useState<Device | null | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    setDevice(undefined);
-    api.device(id).then(
-      (d) => live && setDevice(d),
-      () => live && setDevice(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  if (device === undefined) return <p>{t('loading')}</p>;
+  const found = useApi(recordOps.getDevice, { params: { id } });
+  const device = found.data;
+  const missing = found.error instanceof ApiError && found.error.status === 404;
+  if (!missing && found.failed !== null)
+    return <LoadFailed message={found.failed} onRetry={found.retry} />;
+  if (device === null && !missing) return <p>{t('loading')}</p>;
   if (device === null)
     return (
       <p role="alert" className="card error">
@@ -254,10 +248,10 @@ function DeviceSources({ device }: { device: Device }) {
 /** Every handover of the device: from, to, place, time, who recorded it. */
 function CustodyChain({ device }: { device: string }) {
   const { t, i18n } = useTranslation();
-  const [chain, setChain] = useState<Custody[] | null>(null);
-  useEffect(() => {
-    api.custody(device).then(setChain, () => setChain([]));
-  }, [device]);
+  const custody = useApi(logisticsOps.getCustody, { params: { id: device } });
+  const chain = custody.data;
+  if (custody.failed !== null)
+    return <LoadFailed message={custody.failed} onRetry={custody.retry} />;
   if (chain === null) return <p>{t('loading')}</p>;
   if (chain.length === 0) return <p>{t('noCustody')}</p>;
   const party = (p: string) => {

@@ -34,13 +34,11 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
   const state = orders.q['o.state'] ?? 'requested,approved,issued';
   const open = Number(orders.q.order ?? 0);
   const shortage = useApi(logisticsOps.getReplacementShortage, {});
+  // A link to one order (`#/logistics?order=12`) shows that order alone.
   const page = useApi(logisticsOps.listReplacements, {
-    query: {
-      state,
-      sort: orders.sort as OrderSort,
-      offset: orders.offset,
-      limit: orders.limit,
-    },
+    query: open
+      ? { id: open }
+      : { state, sort: orders.sort as OrderSort, offset: orders.offset, limit: orders.limit },
   });
   const stock = useApi(logisticsOps.listStock, {
     query: {
@@ -94,6 +92,7 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
               ))}
             </select>
           </label>
+          {open > 0 && <a href="#/logistics">{t('allOrders')}</a>}
           <a href="/api/v1/replacements?format=csv">{t('exportCsv')}</a>
           <a href="/api/v1/replacements/by-unit?format=csv">{t('exportByUnit')}</a>
         </div>

@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'react';
+import { mandateOps } from '../../../src/contract/mandates.js';
+import { useApi, useLoad } from '../data.js';
+import { LoadFailed } from './ListControls.js';
 import { numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import type { FindingRow } from '../../../src/contract/mandates.js';
-import { api, type MandateStatus, type UnitCounts } from '../api.js';
+import { api, type MandateStatus } from '../api.js';
 import { deviceHref, personHref } from '../links.js';
 
 /** Units of one mandate with progress bars, drilling down the tree; the worst stragglers. */
@@ -11,30 +14,28 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
   const base = status.unit;
   const [path, setPath] = useState<string | undefined>(base);
   const depth = path ? path.split('/').length + 1 : 2;
-  const [units, setUnits] = useState<UnitCounts[] | null>(null);
-  const [stragglers, setStragglers] = useState<FindingRow[]>([]);
-  useEffect(() => {
-    let live = true;
-    api.statusOf(status.mandate, { asOf, depth, ...(path ? { unit: path } : {}) }).then(
-      (s) => live && setUnits(s.units.filter((u) => u.unit !== path)),
-      () => live && setUnits([]),
-    );
-    api
-      .findings(status.mandate, {
-        asOf,
-        state: 'overdue,pending',
-        ...(path ? { unit: path } : {}),
-        sort: 'state',
-        limit: 10,
-      })
-      .then(
-        (f) => live && setStragglers(f.items),
-        () => live && setStragglers([]),
-      );
-    return () => {
-      live = false;
-    };
-  }, [status.mandate, asOf, path, depth]);
+  // The units under the one shown and its worst stragglers, read in parallel.
+  const counts = useLoad(
+    'unitCounts',
+    (a: Parameters<typeof api.statusOf>[1]) => api.statusOf(status.mandate, a),
+    {
+      asOf,
+      depth,
+      ...(path ? { unit: path } : {}),
+    },
+  );
+  const worst = useApi(mandateOps.listFindings, {
+    query: {
+      mandate: status.mandate,
+      ...(asOf ? { asOf } : {}),
+      state: 'overdue,pending',
+      ...(path ? { unit: path } : {}),
+      sort: 'state',
+      limit: 10,
+    },
+  });
+  const units = counts.data?.units.filter((u) => u.unit !== path) ?? null;
+  const stragglers = worst.data?.items ?? [];
   const num = numberFormat(i18n.language);
   const up = path && path !== base ? path.split('/').slice(0, -1).join('/') || undefined : null;
   return (
@@ -47,7 +48,9 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
           {t('upOneLevel')}
         </button>
       )}
-      {units === null ? (
+      {counts.failed !== null ? (
+        <LoadFailed message={counts.failed} onRetry={counts.retry} />
+      ) : units === null ? (
         <p>{t('loading')}</p>
       ) : units.length === 0 && path ? (
         <PeopleOfUnit mandate={status.mandate} unit={path} asOf={asOf} />

@@ -1,6 +1,9 @@
 import { mandateHref } from '../links.js';
+import { mandateOps } from '../../../src/contract/mandates.js';
+import { useApi } from '../data.js';
+import { LoadFailed } from './ListControls.js';
 import { diffLines } from 'diff';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LadderPreviewCard } from './Notifications.js';
 import { api, ApiError, type ApplyResult, type Mandate, type MandateDetail } from '../api.js';
@@ -23,18 +26,8 @@ export function Mandates({
   const setSelected = (id: string) => {
     window.location.hash = mandateHref(id);
   };
-  const [detail, setDetail] = useState<MandateDetail | null>(null);
-  useEffect(() => {
-    if (!selected) return;
-    let live = true;
-    api.mandate(selected).then(
-      (d) => live && setDetail(d),
-      () => live && setDetail(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [selected]);
+  const shown = useApi(mandateOps.getMandate, selected ? { params: { id: selected } } : null);
+  const detail = shown.data;
   return (
     <section aria-labelledby="mandates-page-title">
       <h2 id="mandates-page-title">{t('page_mandates')}</h2>
@@ -53,6 +46,7 @@ export function Mandates({
           ))}
         </ul>
         <div>
+          {shown.failed !== null && <LoadFailed message={shown.failed} onRetry={shown.retry} />}
           {detail && <Versions detail={detail} />}
           {detail && <LadderPreviewCard mandate={detail.id} />}
         </div>

@@ -1,9 +1,12 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { logisticsOps } from '../../../src/contract/logistics.js';
+import { refreshAll, useApi, useLoad } from '../data.js';
+import { LoadFailed } from './ListControls.js';
 import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { ActionButton } from './Action.js';
 import { NotificationLog } from './Notifications.js';
-import { api, type CatalogueItem, type Mandate, type Order } from '../api.js';
+import { api, type CatalogueItem, type Mandate } from '../api.js';
 import type { FindingRow } from '../../../src/contract/mandates.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
 import { CampaignTasks } from './CampaignTask.js';
@@ -21,29 +24,33 @@ interface Asked {
  */
 export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: string }) {
   const { t, i18n } = useTranslation();
-  const [asked, setAsked] = useState<Asked[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [form, setForm] = useState<Asked | null>(null);
-  const [orders, setOrders] = useState<Order[]>([]);
-  const [catalogue, setCatalogue] = useState<CatalogueItem[]>([]);
-  const load = useCallback(() => {
-    void api.orders({ person: personId, limit: 1000 }).then(
-      (os) => setOrders(os.items),
-      () => setOrders([]),
-    );
-    void api.catalogue().then(setCatalogue, () => setCatalogue([]));
-    void Promise.all(
-      mandates.map((m) =>
-        api
-          .findings(m.id, { state: 'pending,overdue,exempt', owner: personId, limit: 1000 })
-          .then((fs) => fs.items.map((finding) => ({ mandate: m, finding }))),
+  // Which task's exemption form is open, by mandate and device (the tasks are read afresh).
+  const [form, setForm] = useState<string | null>(null);
+  const keyOf = (a: Asked) => `${a.mandate.id}|${a.finding.device}`;
+  // Orders, the catalogue and what each mandate asks of me, read in parallel.
+  const ordersOf = useApi(logisticsOps.listReplacements, {
+    query: { person: personId, limit: 1000 },
+  });
+  const items = useApi(logisticsOps.listCatalogue, {});
+  const found = useLoad(
+    'asked',
+    ({ ids, person }: { ids: string[]; person: string }) =>
+      Promise.all(
+        ids.map((id) =>
+          api.findings(id, { state: 'pending,overdue,exempt', owner: person, limit: 1000 }),
+        ),
       ),
-    ).then(
-      (all) => setAsked(all.flat()),
-      () => setAsked([]),
-    );
-  }, [mandates, personId]);
-  useEffect(load, [load]);
+    { ids: mandates.map((m) => m.id), person: personId },
+  );
+  const asked: Asked[] | null =
+    found.data?.flatMap((page, i) =>
+      page.items.map((finding) => ({ mandate: mandates[i]!, finding })),
+    ) ?? null;
+  const orders = ordersOf.data?.items ?? [];
+  const catalogue = items.data ?? [];
+  const load = () => void refreshAll();
+  const failed = found.failed ?? ordersOf.failed ?? items.failed;
   const date = (d: string) =>
     dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
@@ -83,7 +90,16 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
       <h2 id="mine-title">{t('myPage')}</h2>
       {message && <p role="status">{message}</p>}
       <CampaignTasks personId={personId} onChange={load} />
-      {asked === null ? (
+      {failed !== null ? (
+        <LoadFailed
+          message={failed}
+          onRetry={() => {
+            found.retry();
+            ordersOf.retry();
+            items.retry();
+          }}
+        />
+      ) : asked === null ? (
         <p>{t('loading')}</p>
       ) : asked.length === 0 ? (
         <p>{t('nothingAsked')}</p>
@@ -107,7 +123,7 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
             )}
             <div className="actions">
               {a.mandate.exemptions.allowed && a.finding.state !== 'exempt' && (
-                <button type="button" onClick={() => setForm(a)}>
+                <button type="button" onClick={() => setForm(keyOf(a))}>
                   {t('requestExemption')}
                 </button>
               )}
@@ -133,7 +149,7 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
                 </ActionButton>
               )}
             </div>
-            {form === a && (
+            {form === keyOf(a) && (
               <ExemptionForm
                 asked={a}
                 onDone={(m) => {
@@ -154,8 +170,11 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
           <ul>
             {orders.map((o) => (
               <li key={o.id} data-order={o.id}>
-                {t('myOrder', { device: o.device, item: o.item })} ·{' '}
-                <strong data-state={o.state}>{t(`order_${o.state}`)}</strong>
+                {t('myOrder', {
+                  device: o.deviceName ? `${o.device} (${o.deviceName})` : o.device,
+                  item: o.itemName ?? o.item,
+                })}{' '}
+                · <strong data-state={o.state}>{t(`order_${o.state}`)}</strong>
                 {o.newDevice && o.issuedAt && <> · {t('yourNewDevice', { device: o.newDevice })}</>}
                 {o.reason && <> · {o.reason}</>}
                 {o.issuedAt &&

@@ -1,13 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { dateFormat, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
-import {
-  oversightOps,
-  type KeptReport as Report,
-  type Message as Notification,
-} from '../../../src/contract/oversight.js';
-import { api, type LadderPreview } from '../api.js';
-import { request } from '../client.js';
+import { oversightOps, type Message as Notification } from '../../../src/contract/oversight.js';
+import { statusOps } from '../../../src/contract/status.js';
 import { useApi } from '../data.js';
 import { deviceHref, personHref } from '../links.js';
 import { LoadFailed, Pager, useRouteQuery } from './ListControls.js';
@@ -128,17 +123,9 @@ export function NotificationLog({
 export function LadderPreviewCard({ mandate }: { mandate: string }) {
   const { t, i18n } = useTranslation();
   const stepName = useStepName();
-  const [p, setP] = useState<LadderPreview | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.ladder(mandate).then(
-      (r) => live && setP(r),
-      () => live && setP(null),
-    );
-    return () => {
-      live = false;
-    };
-  }, [mandate]);
+  const ladder = useApi(statusOps.getMandateLadder, { params: { id: mandate } });
+  const p = ladder.data;
+  if (ladder.failed !== null) return <LoadFailed message={ladder.failed} onRetry={ladder.retry} />;
   if (!p) return null;
   const day = (d: string) =>
     dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
@@ -198,17 +185,8 @@ export function Messages() {
   const [q, set] = useRouteQuery();
   const state = q.state ?? '';
   const setState = (s: string) => set({ state: s });
-  const [reports, setReports] = useState<Report[] | null>(null);
-  useEffect(() => {
-    let live = true;
-    request(oversightOps.listReports, {}).then(
-      (r) => live && setReports(r),
-      () => live && setReports([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const kept = useApi(oversightOps.listReports, {});
+  const reports = kept.data;
   const day = (d: string) =>
     dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
       new Date(`${d}T00:00:00Z`),
@@ -218,7 +196,9 @@ export function Messages() {
       <h2 id="messages-title">{t('page_messages')}</h2>
       <article className="card" aria-labelledby="reports-title">
         <h3 id="reports-title">{t('reports')}</h3>
-        {reports === null ? (
+        {kept.failed !== null ? (
+          <LoadFailed message={kept.failed} onRetry={kept.retry} />
+        ) : reports === null ? (
           <p>{t('loading')}</p>
         ) : reports.length === 0 ? (
           <p>{t('noReports')}</p>

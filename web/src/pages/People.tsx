@@ -1,8 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { logisticsOps } from '../../../src/contract/logistics.js';
+import { recordOps } from '../../../src/contract/records.js';
+import { useApi, useLoad } from '../data.js';
 import { useTranslation } from 'react-i18next';
-import { useLoad } from '../data.js';
-import { api, type Device, type Mandate, type Order, type Person } from '../api.js';
-import { deviceHref, personHref, platformName } from '../links.js';
+import { api, ApiError, type Mandate } from '../api.js';
+import { deviceHref, orderHref, personHref, platformName } from '../links.js';
 import { UnitField } from './UnitField.js';
 import {
   Breadcrumb,
@@ -144,27 +146,18 @@ function PeopleList({
 
 function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
   const { t } = useTranslation();
-  const [person, setPerson] = useState<Person | null | undefined>(undefined);
-  const [devices, setDevices] = useState<Device[]>([]);
-  useEffect(() => {
-    let live = true;
-    setPerson(undefined);
-    api.person(id).then(
-      (p) => live && setPerson(p),
-      () => live && setPerson(null),
-    );
-    void api.devicesOf(id).then((d) => live && setDevices(d.items));
-    return () => {
-      live = false;
-    };
-  }, [id]);
-  if (person === undefined) return <p>{t('loading')}</p>;
-  if (person === null)
+  const found = useApi(recordOps.getPerson, { params: { id } });
+  const theirs = useApi(recordOps.listDevices, { query: { owner: id, limit: 1000 } });
+  const person = found.data;
+  const devices = theirs.data?.items ?? [];
+  if (found.error instanceof ApiError && found.error.status === 404)
     return (
       <p role="alert" className="card error">
         {t('notFound', { id })}
       </p>
     );
+  if (found.failed !== null) return <LoadFailed message={found.failed} onRetry={found.retry} />;
+  if (person === null) return <p>{t('loading')}</p>;
   return (
     <article className="card" aria-labelledby="person-name" data-person={person.id}>
       <h3 id="person-name">{person.name}</h3>
@@ -201,20 +194,19 @@ function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
 /** A person's replacement orders and where each stands. */
 function PersonOrders({ person }: { person: string }) {
   const { t } = useTranslation();
-  const [orders, setOrders] = useState<Order[] | null>(null);
-  useEffect(() => {
-    api.orders({ person, limit: 1000 }).then(
-      (r) => setOrders(r.items),
-      () => setOrders([]),
-    );
-  }, [person]);
+  const theirs = useApi(logisticsOps.listReplacements, { query: { person, limit: 1000 } });
+  const orders = theirs.data?.items ?? null;
+  if (theirs.failed !== null) return <LoadFailed message={theirs.failed} onRetry={theirs.retry} />;
   if (orders === null) return <p>{t('loading')}</p>;
   if (orders.length === 0) return <p>{t('noOrders')}</p>;
   return (
     <ul data-orders={person}>
       {orders.map((o) => (
         <li key={o.id}>
-          <a href={deviceHref(o.device)}>{o.device}</a> → {o.item} · {t(`order_${o.state}`)}
+          <a href={orderHref(o.id)}>{t('orderNumber', { id: o.id })}</a>:{' '}
+          <a href={deviceHref(o.device)}>{o.deviceName ?? o.device}</a>
+          {o.deviceName && <span className="muted"> · {o.device}</span>} → {o.itemName ?? o.item} ·{' '}
+          {t(`order_${o.state}`)}
           {o.newDevice && (
             <>
               {' '}
