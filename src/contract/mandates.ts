@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FINDING_STATES } from '../domain/finding.columns.js';
 import { FINDING_SORTS } from '../domain/list.sorts.js';
-import { day, instant, moment, operation, Page, sortOf } from './operation.js';
+import { day, instant, moment, operation, Page, paging } from './operation.js';
 
 /** A mandate with its current version. */
 export const Mandate = z.object({
@@ -124,15 +124,7 @@ export const mandateOps = {
       asOf: moment.optional(),
       device: z.string().optional(),
       owner: z.string().optional(),
-      sort: sortOf(FINDING_SORTS).optional().meta({ description: 'default `opened`' }),
-      offset: z.coerce.number().int().min(0).optional(),
-      limit: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(1000)
-        .optional()
-        .meta({ description: 'default 100' }),
+      ...paging(FINDING_SORTS, 'default `opened`'),
       format: z.enum(['json', 'csv']).optional(),
     }),
     status: 200,

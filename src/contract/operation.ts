@@ -104,9 +104,19 @@ export const sortOf = <C extends string>(columns: readonly C[]) => {
  */
 export const paging = <C extends string>(columns: readonly C[], about: string) => ({
   sort: sortOf(columns).optional().meta({ description: about }),
-  offset: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional().meta({ description: 'default 100' }),
+  offset: pageOffset,
+  limit: pageLimit,
 });
+
+/** Where a page starts, and how long it is (at most 1,000; 100 unless said). */
+export const pageOffset = z.coerce.number().int().min(0).optional();
+export const pageLimit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(1000)
+  .optional()
+  .meta({ description: 'default 100' });
 
 /** A yes/no query parameter: `true`, `false` (also `1`, `0`, `yes`, `no`). */
 export const queryFlag = () => z.stringbool();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant, operation, Page } from './operation.js';
+import { instant, operation, Page, pageLimit, pageOffset } from './operation.js';
 
 /** One entry of the audit chain. */
 export const AuditEntry = z.object({
@@ -108,14 +108,8 @@ export const oversightOps = {
         .optional()
         .meta({ description: 'dead: given up after 6 attempts (the dead-letter list)' }),
       channel: z.enum(['email', 'webhook']).optional(),
-      offset: z.coerce.number().int().min(0).optional(),
-      limit: z.coerce
-        .number()
-        .int()
-        .min(1)
-        .max(1000)
-        .optional()
-        .meta({ description: 'default 100' }),
+      offset: pageOffset,
+      limit: pageLimit,
     }),
     status: 200,
     response: Page(Message),

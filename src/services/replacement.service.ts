@@ -45,6 +45,22 @@ import {
 export type { HandoverEffect, OrderView, StepOptions } from './replacement.views.js';
 
 /** Replacement orders through their steps; with the catalogue, stock and reports composed in. */
+/** Refuses order states that do not exist, every one named. */
+function checkStates(states: string[] | undefined): void {
+  const unknown = (states ?? []).filter((s) => !(ORDER_STATES as readonly string[]).includes(s));
+  if (unknown.length > 0)
+    throw invalidInput(
+      'unknown state',
+      unknown.map((s) => ({
+        where: 'state',
+        value: s,
+        code: 'not_one_of',
+        params: { values: ORDER_STATES.join(', ') },
+        message: `must be one of ${ORDER_STATES.join(', ')}`,
+      })),
+    );
+}
+
 export function makeReplacementService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
   const steps = makeOrderSteps(deps);
@@ -333,17 +349,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       f: Omit<OrderFilter, 'visibility'> = {},
       limit: number | null = null,
     ): Promise<OrderView[]> {
-      for (const s of f.state ?? [])
-        if (!(ORDER_STATES as readonly string[]).includes(s))
-          throw invalidInput('unknown state', [
-            {
-              where: 'state',
-              value: s,
-              code: 'not_one_of',
-              params: { values: ORDER_STATES.join(', ') },
-              message: `must be one of ${ORDER_STATES.join(', ')}`,
-            },
-          ]);
+      checkStates(f.state);
       return (await listOrders(store.db, { ...f, visibility: visibilityOf(actor) }, limit)).map(
         viewOf,
       );
@@ -355,17 +361,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       f: Omit<OrderFilter, 'visibility'> & PageRequest<(typeof ORDER_SORTS)[number]>,
     ): Promise<ListPage<OrderListRow>> {
       const { sort = '-requested', offset = 0, limit = 100, ...filter } = f;
-      for (const s of filter.state ?? [])
-        if (!(ORDER_STATES as readonly string[]).includes(s))
-          throw invalidInput('unknown state', [
-            {
-              where: 'state',
-              value: s,
-              code: 'not_one_of',
-              params: { values: ORDER_STATES.join(', ') },
-              message: `must be one of ${ORDER_STATES.join(', ')}`,
-            },
-          ]);
+      checkStates(filter.state);
       const { rows, total } = await pageOrders(
         store.db,
         { ...filter, visibility: visibilityOf(actor) },

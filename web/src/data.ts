@@ -1,4 +1,4 @@
-import { QueryClient, useQuery } from '@tanstack/react-query';
+import { QueryClient, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import type { Input, Operation, Output } from '../../src/contract/operation.js';
 import { request } from './client.js';
 
@@ -32,23 +32,21 @@ export interface Loaded<T> {
  * `null` input waits (nothing to ask yet).
  */
 export function useApi<O extends Operation>(op: O, input: Input<O> | null): Loaded<Output<O>> {
-  const q = useQuery({
-    queryKey: [op.operationId, input],
-    queryFn: () => request(op, input!),
-    enabled: input !== null,
-  });
-  return {
-    data: q.data ?? null,
-    failed: q.error ? q.error.message : null,
-    error: q.error,
-    loading: q.isFetching,
-    retry: () => void q.refetch(),
-  };
+  return loaded(
+    useQuery({
+      queryKey: [op.operationId, input],
+      queryFn: () => request(op, input!),
+      enabled: input !== null,
+    }),
+  );
 }
 
 /** Loads what `load` answers for `args` under a name (for calls that are more than one request). */
 export function useLoad<A, T>(name: string, load: (args: A) => Promise<T>, args: A): Loaded<T> {
-  const q = useQuery({ queryKey: [name, args], queryFn: () => load(args) });
+  return loaded(useQuery({ queryKey: [name, args], queryFn: () => load(args) }));
+}
+
+function loaded<T>(q: UseQueryResult<T>): Loaded<T> {
   return {
     data: q.data ?? null,
     failed: q.error ? q.error.message : null,
