@@ -81,28 +81,36 @@ export interface OrderFilter {
   visibility?: Visibility;
 }
 
-/** Orders, newest first, filtered; visibility is applied with `units`/`personId` when given. */
-/** Orders, newest first; `limit` null: all of them (CSV reports). */
+/** Orders the filter allows, newest first; `limit` null: all of them (CSV reports). */
 export async function listOrders(
   db: Db,
   f: OrderFilter,
   limit: number | null = null,
 ): Promise<OrderRow[]> {
-  let q = db.selectFrom('replacement_orders').selectAll();
-  if (f.id !== undefined) q = q.where('id', '=', f.id);
-  if (f.state?.length) q = q.where('state', 'in', f.state);
-  if (f.person) q = q.where('person_id', '=', f.person);
-  if (f.item) q = q.where('item_id', '=', f.item);
-  if (f.mandate) q = q.where('mandate_id', '=', f.mandate);
-  if (f.device)
-    q = q.where((eb) =>
-      eb.or([eb('old_device_id', '=', f.device!), eb('new_device_id', '=', f.device!)]),
-    );
-  if (f.unconfirmed) q = q.where('issued_at', 'is not', null).where('confirmed_at', 'is', null);
-  if (f.visibility) q = q.where(visibleCondition(f.visibility, 'unit', 'person_id'));
-  const ordered = q.orderBy('id', 'desc');
+  const ordered = ordersQuery(db, f).selectAll('o').orderBy('o.id', 'desc');
   const rows = await (limit === null ? ordered : ordered.limit(limit)).execute();
   return rows.map(withId);
+}
+
+/** Orders the filter allows, with the official, the old device and the item beside each. */
+function ordersQuery(db: Db, f: OrderFilter) {
+  let q = db
+    .selectFrom('replacement_orders as o')
+    .leftJoin('people as p', 'p.id', 'o.person_id')
+    .leftJoin('devices as d', 'd.id', 'o.old_device_id')
+    .leftJoin('catalogue_items as c', 'c.id', 'o.item_id');
+  if (f.id !== undefined) q = q.where('o.id', '=', f.id);
+  if (f.state?.length) q = q.where('o.state', 'in', f.state);
+  if (f.person) q = q.where('o.person_id', '=', f.person);
+  if (f.item) q = q.where('o.item_id', '=', f.item);
+  if (f.mandate) q = q.where('o.mandate_id', '=', f.mandate);
+  if (f.device)
+    q = q.where((eb) =>
+      eb.or([eb('o.old_device_id', '=', f.device!), eb('o.new_device_id', '=', f.device!)]),
+    );
+  if (f.unconfirmed) q = q.where('o.issued_at', 'is not', null).where('o.confirmed_at', 'is', null);
+  if (f.visibility) q = q.where(visibleCondition(f.visibility, 'o.unit', 'o.person_id'));
+  return q;
 }
 
 const ORDER_ORDER: Record<(typeof ORDER_SORTS)[number], string[]> = {
@@ -123,23 +131,7 @@ export async function pageOrders(
   f: OrderFilter,
   page: { sort: SortKey<(typeof ORDER_SORTS)[number]>; offset: number; limit: number },
 ) {
-  let base = db
-    .selectFrom('replacement_orders as o')
-    .leftJoin('people as p', 'p.id', 'o.person_id')
-    .leftJoin('devices as d', 'd.id', 'o.old_device_id')
-    .leftJoin('catalogue_items as c', 'c.id', 'o.item_id');
-  if (f.id !== undefined) base = base.where('o.id', '=', f.id);
-  if (f.state?.length) base = base.where('o.state', 'in', f.state);
-  if (f.person) base = base.where('o.person_id', '=', f.person);
-  if (f.item) base = base.where('o.item_id', '=', f.item);
-  if (f.mandate) base = base.where('o.mandate_id', '=', f.mandate);
-  if (f.device)
-    base = base.where((eb) =>
-      eb.or([eb('o.old_device_id', '=', f.device!), eb('o.new_device_id', '=', f.device!)]),
-    );
-  if (f.unconfirmed)
-    base = base.where('o.issued_at', 'is not', null).where('o.confirmed_at', 'is', null);
-  if (f.visibility) base = base.where(visibleCondition(f.visibility, 'o.unit', 'o.person_id'));
+  const base = ordersQuery(db, f);
   const key = page.sort.replace(/^-/, '') as (typeof ORDER_SORTS)[number];
   const [rows, count] = await Promise.all([
     base
