@@ -121,4 +121,41 @@ describeEachDatabase('administration over the API: accounts, tokens, time zone',
       'Europe/Moscow',
     );
   });
+
+  it('a read-only token is refused (403) on every operation of the OpenAPI document that writes', async () => {
+    const made = await call('POST', '/api/v1/tokens', {
+      account: 'admin@x.org',
+      name: 'read everything',
+      expires: 'P30D',
+      readOnly: true,
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const bearer = { authorization: `Bearer ${made.json<{ token: string }>().token}` };
+    const doc = await api.server.inject({ method: 'GET', url: '/api/openapi.json' });
+    const paths = doc.json<{ paths: Record<string, Record<string, unknown>> }>().paths;
+    const walked: string[] = [];
+    for (const [path, methods] of Object.entries(paths)) {
+      if (!path.startsWith('/api/v1/')) continue;
+      for (const method of Object.keys(methods)) {
+        if (method === 'get' || method === 'parameters') continue;
+        // Signing in is the one write open to anyone; it takes no token.
+        if (path === '/api/v1/auth/login') continue;
+        const url = path.replace(/\{format\}/g, 'pdf').replace(/\{[^}]+\}/g, '1');
+        const r = await api.call(null, {
+          method: method.toUpperCase() as 'POST',
+          url,
+          headers: bearer,
+          payload: {},
+        });
+        walked.push(`${method.toUpperCase()} ${path}`);
+        // Signing out ends a session: a token has none to end (400), and ends nothing.
+        if (path === '/api/v1/auth/logout') expect([400, 403]).toContain(r.statusCode);
+        else expect(r.statusCode, `${method.toUpperCase()} ${path}: ${r.body}`).toBe(403);
+      }
+    }
+    expect(walked.length).toBeGreaterThan(40);
+    // Nothing was written: the only entries are the token's making and the admin's sign-in.
+    const audit = await call('GET', '/api/v1/audit?order=desc&limit=1');
+    expect(audit.json<{ items: { action: string }[] }>().items[0]!.action).toBe('token.create');
+  });
 });
