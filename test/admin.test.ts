@@ -142,7 +142,7 @@ describeEachDatabase('administration over the API: accounts, tokens, time zone',
         if (path === '/api/v1/auth/login') continue;
         const url = path.replace(/\{format\}/g, 'pdf').replace(/\{[^}]+\}/g, '1');
         const r = await api.call(null, {
-          method: method.toUpperCase() as 'POST',
+          method: method.toUpperCase(),
           url,
           headers: bearer,
           payload: {},
