@@ -133,6 +133,7 @@ export default {
   confirmUsesNone: 'You state that you use no device for work. Confirm?',
   orderNumber: 'Order {{id}}',
   allOrders: 'All orders',
+  returnedFirst: 'The {{shown}} oldest of {{total}} returned devices; type others below.',
   problem_required: 'is required',
   problem_invalid_type: 'must be a {{expected}}',
   problem_too_small: 'is too small or too short (at least {{minimum}})',

@@ -143,6 +143,7 @@ export default {
   confirmUsesNone: 'Вы заявляете, что не используете устройств для работы. Подтвердить?',
   orderNumber: 'Заявка {{id}}',
   allOrders: 'Все заявки',
+  returnedFirst: '{{shown}} самых давних из {{total}} сданных устройств; остальные введите ниже.',
   problem_required: 'обязательно',
   problem_invalid_type: 'должно иметь тип {{expected}}',
   problem_too_small: 'слишком мало или коротко (не меньше {{minimum}})',

@@ -1,6 +1,9 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { logisticsOps } from '../../../src/contract/logistics.js';
+import { useApi } from '../data.js';
+import { LoadFailed } from './ListControls.js';
 import { useTranslation } from 'react-i18next';
-import { api, type Order, type Sanitisation } from '../api.js';
+import { api, type Sanitisation } from '../api.js';
 
 /** Sanitisation records: recorded by an operator, verified by someone else, with certificates. */
 export function SanitisationCard({
@@ -83,18 +86,16 @@ function SanitiseForm({
   onFail: (e: Error) => void;
 }) {
   const { t } = useTranslation();
-  const [returned, setReturned] = useState<Order[]>([]);
+  // Returned devices waiting to be wiped, oldest first; past a thousand the list says so.
+  const waiting = useApi(logisticsOps.listReplacements, {
+    query: { state: 'returned', sort: 'requested', limit: 1000 },
+  });
+  const returned = waiting.data?.items ?? [];
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [method, setMethod] = useState<Sanitisation['method']>('purge');
   const [tool, setTool] = useState('');
   const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
   const [others, setOthers] = useState('');
-  useEffect(() => {
-    void api.orders({ state: 'returned', limit: 1000 }).then(
-      (r) => setReturned(r.items),
-      () => setReturned([]),
-    );
-  }, []);
   // Returned devices ticked, and any others typed (a wiped batch going to destruction, say).
   const listed = new Set([
     ...chosen,
@@ -113,7 +114,13 @@ function SanitiseForm({
     <form className="inline-form" onSubmit={submit} aria-label={t('recordSanitisation')}>
       <fieldset>
         <legend>{t('returnedDevices')}</legend>
-        {returned.length === 0 && <span>{t('noReturned')}</span>}
+        {waiting.failed !== null && <LoadFailed message={waiting.failed} onRetry={waiting.retry} />}
+        {waiting.data && waiting.data.total > returned.length && (
+          <span role="note">
+            {t('returnedFirst', { shown: returned.length, total: waiting.data.total })}
+          </span>
+        )}
+        {waiting.data && returned.length === 0 && <span>{t('noReturned')}</span>}
         {returned.map((o) => (
           <label key={o.id}>
             <input
