@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { deviceNameOf } from './record.names.js';
 import type { FindingPage as FindingPageSchema } from '../contract/mandates.js';
 import type { FINDING_SORTS, SortKey } from '../domain/list.sorts.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
@@ -463,7 +464,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           return {
             ...r,
             ownerName: people.get(r.owner)?.name ?? null,
-            deviceName: [d?.manufacturer, d?.model].filter(Boolean).join(' ') || null,
+            deviceName: deviceNameOf(d),
           };
         });
       };

@@ -113,8 +113,6 @@ export const api = {
   receive: (devices: { id: string; item: string; location: string; serial?: string }[]) =>
     request(logisticsOps.receiveStock, { body: { devices } }),
   receiveCsv: (csv: string) => request(logisticsOps.receiveStock, { body: { csv } }),
-  orders: (f: NonNullable<Input<typeof logisticsOps.listReplacements>['query']> = {}) =>
-    request(logisticsOps.listReplacements, { query: f }),
   order: (id: number) => request(logisticsOps.getReplacement, { params: { id } }),
   requestReplacement: (device: string, item: string) =>
     request(logisticsOps.requestReplacement, { body: { device, item } }),

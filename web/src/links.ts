@@ -2,7 +2,6 @@
 export const personHref = (id: string) => `#/people/${encodeURIComponent(id)}`;
 export const deviceHref = (id: string) => `#/devices/${encodeURIComponent(id)}`;
 export const mandateHref = (id: string) => `#/mandates/${encodeURIComponent(id)}`;
-export const exemptionHref = (id: number) => `#/exemptions?open=${id}`;
 export const orderHref = (id: number) => `#/logistics?order=${id}`;
 
 /** Platforms are names (iOS, Aurora…) except "other", which is a word of the console's language. */
