@@ -20,12 +20,15 @@ import { makeCampaignService } from './services/campaign.service.js';
 import { makeMandateService } from './services/mandate.service.js';
 import { makeSettingsService } from './services/settings.service.js';
 import { makeStatusService } from './services/status.service.js';
+import { makeTimings, type Timings } from './services/timings.js';
 import { openStore, type Store } from './store/database.js';
 
 /** Everything the server, the CLI and the tests use, built from infrastructure passed in. */
 export interface App {
   store: Store;
   clock: Clock;
+  /** How long imports and applications take, for the server's metrics. */
+  timings: Timings;
   imports: ReturnType<typeof makeImportService>;
   /** Device check-ins from agents and MDMs. */
   checkins: ReturnType<typeof makeCheckinService>;
@@ -67,13 +70,15 @@ export async function createApp(deps: {
   const store = await openStore(deps.dbUrl);
   const clock = deps.clock ?? systemClock;
   const base = { store, clock };
-  const imports = makeImportService(base);
-  const mandates = makeMandateService(base);
+  const timings = makeTimings();
+  const imports = makeImportService({ ...base, timings });
+  const mandates = makeMandateService({ ...base, timings });
   const mailer = deps.config?.mail ? smtpMailer(deps.config.mail) : null;
   const status = makeStatusService(base);
   return {
     store,
     clock,
+    timings,
     imports,
     checkins: makeCheckinService(base),
     scim: makeScimService(base),

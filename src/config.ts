@@ -26,6 +26,15 @@ const schema = z
     PHASEOUT_NOTIFY_LEASE_MS: z.coerce.number().int().min(1000).optional(),
     /** The language of messages: en or ru. */
     PHASEOUT_LANGUAGE: z.enum(['en', 'ru']).optional(),
+    /** Behind a TLS proxy: `true`, or the proxy's addresses (comma-separated, CIDR allowed). */
+    PHASEOUT_TRUST_PROXY: z.string().min(1).optional(),
+    /** HTTPS served by phaseout itself: PEM files (or `serve --tls-cert/--tls-key`). */
+    PHASEOUT_TLS_CERT: z.string().min(1).optional(),
+    PHASEOUT_TLS_KEY: z.string().min(1).optional(),
+    /** When set, `/metrics` answers only to `Authorization: Bearer` this token. */
+    PHASEOUT_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The server's log level (default info: no line per request; debug has one). */
+    PHASEOUT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
   })
   .superRefine((env, ctx) => {
     const keys = [
@@ -45,6 +54,12 @@ const schema = z
         code: 'custom',
         path: ['PHASEOUT_WEBHOOK_SECRET'],
         message: 'is required when a webhook is configured',
+      });
+    if (Boolean(env.PHASEOUT_TLS_CERT) !== Boolean(env.PHASEOUT_TLS_KEY))
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.PHASEOUT_TLS_CERT ? 'PHASEOUT_TLS_KEY' : 'PHASEOUT_TLS_CERT'],
+        message: 'is required with the other of PHASEOUT_TLS_CERT and PHASEOUT_TLS_KEY',
       });
     const given = keys.filter((k) => env[k] !== undefined);
     if (given.length > 0 && given.length < keys.length) {
@@ -83,6 +98,13 @@ export interface Config {
   publicUrl?: string | null;
   language?: 'en' | 'ru';
   notify?: { everyMs: number; leaseMs: number };
+  /** How `serve` runs the server. */
+  server?: {
+    trustProxy: boolean | string;
+    tls: { cert: string; key: string } | null;
+    metricsToken: string | null;
+    logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  };
 }
 
 /** Parses the environment, or throws listing every bad value. */
@@ -104,6 +126,18 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     notify: {
       everyMs: e.PHASEOUT_NOTIFY_EVERY_MS ?? 60_000,
       leaseMs: e.PHASEOUT_NOTIFY_LEASE_MS ?? 120_000,
+    },
+    server: {
+      trustProxy:
+        e.PHASEOUT_TRUST_PROXY === undefined || e.PHASEOUT_TRUST_PROXY === 'false'
+          ? false
+          : e.PHASEOUT_TRUST_PROXY === 'true' || e.PHASEOUT_TRUST_PROXY,
+      tls:
+        e.PHASEOUT_TLS_CERT && e.PHASEOUT_TLS_KEY
+          ? { cert: e.PHASEOUT_TLS_CERT, key: e.PHASEOUT_TLS_KEY }
+          : null,
+      metricsToken: e.PHASEOUT_METRICS_TOKEN ?? null,
+      logLevel: e.PHASEOUT_LOG_LEVEL ?? 'info',
     },
     oidc: e.PHASEOUT_OIDC_ISSUER
       ? {

@@ -48,6 +48,11 @@ export function allowPublic(req: FastifyRequest): void {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Paths for whoever runs the server (ops.routes.ts): no session; the access layer reads no header of theirs. */
+export const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+const FORM = 'application/x-www-form-urlencoded';
+
 /** Recognises the caller on every request, checks CSRF on cookie writes, and guards routes that never authorise. */
 export function registerAccess(server: FastifyInstance, app: App): void {
   server.decorateRequest('actor', null);
@@ -55,9 +60,11 @@ export function registerAccess(server: FastifyInstance, app: App): void {
   server.decorateRequest('csrf', null);
   server.decorateRequest('accessChecked', false);
 
+  // Who asks, and may they: decided before the body is read, so that nobody unknown gets an
+  // answer about a request's content (400, 413) and nobody makes the server parse one.
   server.addHook('onRequest', async (req) => {
     // SCIM authenticates with its own kind of token (scim.routes.ts).
-    if (req.url.startsWith('/scim/')) return;
+    if (req.url.startsWith('/scim/') || OPS_PATHS.has(req.url.split('?')[0]!)) return;
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) {
       const actor = await app.accounts.actorForToken(auth.slice(7).trim());
@@ -67,30 +74,33 @@ export function registerAccess(server: FastifyInstance, app: App): void {
       return;
     }
     const session = req.cookies[SESSION_COOKIE];
-    if (!session) return;
-    const found = await app.accounts.actorForSession(session);
-    if (!found) return;
-    req.actor = found.actor;
-    req.via = 'session';
-    req.csrf = found.csrf;
-  });
-
-  // Nobody signed in: 401 on every API route that is not public, before the request is checked.
-  server.addHook('preValidation', (req, _reply, done) => {
-    const url = req.routeOptions.url ?? '';
-    if (url.startsWith('/api/v1/') && !req.routeOptions.config.public && !req.actor) {
-      req.accessChecked = true;
-      return done(new AppError('unauthenticated', 'sign in first'));
+    const found = session ? await app.accounts.actorForSession(session) : null;
+    if (found) {
+      req.actor = found.actor;
+      req.via = 'session';
+      req.csrf = found.csrf;
     }
-    done();
+    // Nobody signed in: 401 on every API route that is not public.
+    const url = req.routeOptions.url ?? '';
+    if (!req.actor && url.startsWith('/api/v1/') && !req.routeOptions.config.public) {
+      req.accessChecked = true;
+      throw new AppError('unauthenticated', 'sign in first');
+    }
+    // Cookie-authenticated writes must echo the session's CSRF token (from sign-in or /auth/me)
+    // in the x-csrf-token header; only the server-rendered forms send it in their body.
+    if (req.via !== 'session' || SAFE.has(req.method)) return;
+    const sent = req.headers['x-csrf-token'];
+    if (sent === undefined && req.headers['content-type']?.startsWith(FORM)) return;
+    if (sent === req.csrf) return;
+    req.accessChecked = true;
+    throw new AppError('forbidden', 'missing or wrong CSRF token (send the x-csrf-token header)');
   });
 
-  // Cookie-authenticated writes must echo the session's CSRF token (from sign-in or /auth/me),
-  // checked before the request itself is.
+  // A server-rendered form's CSRF token, read from its body.
   server.addHook('preValidation', (req, _reply, done) => {
-    if (req.via !== 'session' || SAFE.has(req.method)) return done();
-    const sent = req.headers['x-csrf-token'] ?? (req.body as { _csrf?: string } | undefined)?._csrf;
-    if (sent === req.csrf) return done();
+    if (req.via !== 'session' || SAFE.has(req.method) || req.headers['x-csrf-token'] !== undefined)
+      return done();
+    if ((req.body as { _csrf?: string } | undefined)?._csrf === req.csrf) return done();
     req.accessChecked = true;
     done(new AppError('forbidden', 'missing or wrong CSRF token (send the x-csrf-token header)'));
   });

@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { App } from '../app.js';
 import { visibilityOf } from '../domain/access.policy.js';
 import { allowPublic, authorize, registerAccess, SESSION_COOKIE } from './access.js';
@@ -26,19 +26,68 @@ import { registerImportRoutes } from './routes/imports.routes.js';
 import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerScimRoutes } from './routes/scim.routes.js';
 import { registerCampaignRoutes } from './routes/campaigns.routes.js';
+import { registerOpsRoutes } from './routes/ops.routes.js';
+import { makeMetrics } from './metrics.js';
+
+/** How the server is run: by `serve` from its flags and environment; tests take the defaults. */
+export interface ServerOptions {
+  /** Structured logs (pino) at this level: `info` has no line per request, `debug` has. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | null;
+  /** Behind a TLS proxy: honour X-Forwarded-For/-Proto from it (true: any; else its addresses). */
+  trustProxy?: boolean | string;
+  /** Serve HTTPS with this certificate and key (PEM); answers then carry HSTS. */
+  https?: { cert: Buffer; key: Buffer } | null;
+  /** When set, `/metrics` answers only to `Authorization: Bearer` this token. */
+  metricsToken?: string | null;
+}
+
+/** Never written to a log: credentials travel in these headers. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+];
 
 /** Builds the HTTP server over the app; routes are thin: parse, authorise, call one service, present. */
-export async function buildServer(
-  app: App,
-  o: { logger?: boolean } = {},
-): Promise<FastifyInstance> {
-  const server = Fastify({
-    logger: o.logger ?? false,
+export async function buildServer(app: App, o: ServerOptions = {}): Promise<FastifyInstance> {
+  const options = {
+    logger: o.logLevel
+      ? { level: o.logLevel, redact: { paths: REDACT, censor: '[hidden]' } }
+      : false,
+    // One line per request only at debug (below), naming the route's pattern, never its path.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: o.trustProxy ?? false,
     bodyLimit: 1_048_576,
     genReqId: () => crypto.randomUUID(),
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
-  });
+    ajv: { customOptions: { coerceTypes: 'array' as const, removeAdditional: false } },
+  };
+  const server = (o.https
+    ? Fastify({ ...options, https: o.https })
+    : Fastify(options)) as unknown as FastifyInstance;
   server.setErrorHandler(handleError);
+  // Unknown routes answer in the one error shape.
+  server.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({
+      error: 'not_found',
+      message: `there is no ${req.method} ${req.url.split('?')[0]}`,
+      requestId: req.id,
+    });
+  });
+  const metrics = makeMetrics(app);
+  server.addHook('onResponse', (req, reply, done) => {
+    const route = req.routeOptions.url ?? '(unknown)';
+    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    req.log.debug(
+      { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'answered',
+    );
+    done();
+  });
+  server.addHook('onClose', (_instance, done) => {
+    metrics.close();
+    done();
+  });
   // Brotli or gzip for what is worth compressing (JSON, CSV, the console's scripts).
   await server.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await server.register(cookie);
@@ -88,6 +137,9 @@ export async function buildServer(
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('x-frame-options', 'DENY');
     void reply.header('referrer-policy', 'no-referrer');
+    // Over TLS (here, or at a trusted proxy): browsers keep to HTTPS from now on.
+    if (req.protocol === 'https')
+      void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     // Answers of the API are about people and devices: never kept by a cache.
     if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       void reply.header('cache-control', 'no-store');
@@ -181,5 +233,6 @@ export async function buildServer(
   await registerImportRoutes(server, app);
   await registerCampaignRoutes(server, app);
   await registerScimRoutes(server, app);
+  registerOpsRoutes(server, app, metrics, o.metricsToken ?? null);
   return server;
 }

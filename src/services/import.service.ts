@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeCsv, parseCsv, parseCsvChunks, type CsvOptions } from '../adapters/csv.js';
+import type { Timings } from './timings.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Device } from '../domain/device.model.js';
 import {
@@ -147,8 +148,10 @@ function resolveLayout(o: ImportOptions, header: string[]): SourceLayout | null 
 }
 
 /** CSV imports of people and devices: all or nothing, upserts by id. */
-export function makeImportService(deps: { store: Store; clock: Clock }) {
+export function makeImportService(deps: { store: Store; clock: Clock; timings?: Timings }) {
   const { store, clock } = deps;
+  const timed = <T>(kind: string, fn: () => Promise<T>): Promise<T> =>
+    deps.timings ? deps.timings.time('import', kind, fn) : fn();
 
   async function run(
     kind: 'people' | 'devices',
@@ -201,209 +204,217 @@ export function makeImportService(deps: { store: Store; clock: Clock }) {
   return {
     /** Imports a people CSV (DESIGN §6). */
     importPeople(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
-      const table = parseCsv(decodeCsv(bytes, o.encoding), o.fileName, o);
-      return run('people', bytes, o, async (tx, at) => {
-        const ids = table.rows.map((r) => (r.cells[table.header.indexOf('id')] ?? '').trim());
-        const supIdx = table.header.indexOf('supervisor');
-        const supervisors =
-          supIdx < 0 ? [] : table.rows.map((r) => (r.cells[supIdx] ?? '').trim()).filter(Boolean);
-        const emailIdx = table.header.indexOf('email');
-        const emails =
-          emailIdx < 0
-            ? []
-            : table.rows.map((r) => (r.cells[emailIdx] ?? '').trim().toLowerCase()).filter(Boolean);
-        const stored = await getPeopleByIds(tx, [...ids, ...supervisors]);
-        const emailOwners = await getPersonIdsByEmail(tx, emails);
-        const { rows, problems } = readPeopleRows(
-          table,
-          o.fileName,
-          { exists: (id) => stored.has(id), emailOwner: (e) => emailOwners.get(e) },
-          o.ignoreUnknown === true,
-        );
-        if (problems.length > 0)
-          throw invalidInput(
-            `${o.fileName}: ${problems.length} problem(s); nothing was imported`,
-            problems,
-          );
-        const unitsCreated = await ensureUnits(
-          tx,
-          rows.map((r) => r.fields.unit).concat(rows.flatMap((r) => (r.headOf ? [r.headOf] : []))),
-          at,
-        );
-        const inserts: PeopleTable[] = [];
-        const touched: string[] = [];
-        const changed: string[] = [];
-        let updated = 0;
-        for (const [i, row] of rows.entries()) {
-          if (i % 10_000 === 0) o.progress?.(i, rows.length);
-          const before = stored.get(row.id);
-          const email = row.fields.email?.toLowerCase() ?? row.fields.email;
-          const merged: Person = {
-            id: row.id,
-            name: row.fields.name,
-            email: email !== undefined ? email : (before?.email ?? null),
-            unit: row.fields.unit,
-            title: row.fields.title !== undefined ? row.fields.title : (before?.title ?? null),
-            supervisor:
-              row.fields.supervisor !== undefined
-                ? row.fields.supervisor
-                : (before?.supervisor ?? null),
-            tags: row.fields.tags ?? before?.tags ?? [],
-            active: row.fields.active ?? before?.active ?? true,
-          };
-          if (!before) inserts.push(personToRow(merged, { created: at, changed: at, seen: at }));
-          else if (sameFields(before, merged, PERSON_FIELDS)) touched.push(row.id);
-          else {
-            await updatePerson(
-              tx,
-              personToRow(merged, { created: before.createdAt, changed: at, seen: at }),
-            );
-            changed.push(row.id);
-            updated++;
-          }
-        }
-        await insertPeople(tx, inserts);
-        await touchPeople(tx, touched, at);
-        await applyHeads(tx, rows);
-        o.progress?.(rows.length, rows.length);
-        const affectedDevices = await getDeviceIdsByOwners(tx, changed);
-        return {
-          rows: rows.length,
-          created: inserts.length,
-          updated,
-          unchanged: touched.length,
-          unitsCreated,
-          conflicts: [],
-          unmatchedOwners: [],
-          notReported: [],
-          format: 'native',
-          source: null,
-          affectedDevices,
-        };
-      });
+      return timed('people', () => importPeople(bytes, o));
     },
-
-    /**
-     * Imports a devices file, chunk by chunk inside one transaction so that memory stays
-     * bounded: phaseout's own CSV (DESIGN §6) or a product's export (`format`), from a named
-     * `source`; with `sync`, the source's devices missing from the file are *not reported since*.
-     * The first bad row stops the writing; the rest is still checked and listed.
-     */
     importDevices(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
-      const csv = parseCsvChunks(decodeCsv(bytes, o.encoding), o.fileName, o);
-      const layout = resolveLayout(o, csv.header);
-      if (o.sync && !o.source && !layout)
-        throw invalidInput('--sync needs --source', [
-          { where: '--sync', message: 'name the source whose devices the file lists (--source)' },
-        ]);
-      return run('devices', bytes, o, async (tx, at) => {
-        const st: SourceImportState = {
-          counts: { rows: 0, created: 0, updated: 0, unchanged: 0 },
-          affected: [],
-          conflicts: [],
-          unmatchedOwners: [],
-          problems: [],
-          seen: new Map(),
-          emails: null,
-        };
-        const headerProblems = layout
-          ? checkSourceHeader(layout, csv.header, o.fileName)
-          : checkDeviceHeader(csv.header, o.fileName, o.ignoreUnknown === true);
-        if (headerProblems.length > 0) {
-          throw invalidInput(
-            `${o.fileName}: the header is refused; nothing was imported`,
-            headerProblems,
-          );
-        }
-        if (layout && csv.approxRows > 20_000) st.emails = await getActivePeopleByEmail(tx, 'all');
-        const ownerIdx = csv.header.indexOf('owner');
-        // A large file checks owners against every stored id, read once.
-        const allPeople =
-          !layout && ownerIdx >= 0 && csv.approxRows > 20_000
-            ? await getExistingPersonIds(tx, 'all')
-            : null;
-        const seen = new Map<string, number>();
-        // Into an empty table nothing can be stored already: no lookups (duplicates are refused).
-        const wasEmpty = await hasNoDevices(tx);
-        // A load into an empty table builds its indexes once at the end; a source import into a
-        // stored table looks devices up by serial and IMEI, so it keeps them.
-        const indexes = deferIndexes(tx, 'devices', layout && !wasEmpty ? 0 : csv.approxRows);
-        st.nothingStored = wasEmpty;
-        for (const chunk of csv.chunks()) {
-          o.progress?.(st.counts.rows, csv.approxRows);
-          const table = { header: csv.header, rows: chunk };
-          if (layout) {
-            await importSourceChunk(tx, layout, table, o.source ?? layout.name, at, o.fileName, st);
-            continue;
-          }
-          const people =
-            allPeople ??
-            (ownerIdx < 0
-              ? new Set<string>()
-              : await getExistingPersonIds(
-                  tx,
-                  chunk.map((r) => (r.cells[ownerIdx] ?? '').trim()).filter(Boolean),
-                ));
-          const read = readDeviceRows(
-            table,
-            o.fileName,
-            (id) => people.has(id),
-            o.ignoreUnknown === true,
-            seen,
-          );
-          st.problems.push(...read.problems);
-          st.counts.rows += read.rows.length;
-          if (st.problems.length > 0) continue;
-          const ids = await writeDeviceChunk(
-            tx,
-            read.rows,
-            at,
-            st,
-            wasEmpty,
-            st.problems,
-            o.fileName,
-          );
-          if (o.source && st.problems.length === 0) {
-            await recordSourceReports(
-              tx,
-              ids.map((id) => ({
-                device_id: id,
-                source: o.source!,
-                source_id: id,
-                last_seen_at: at,
-                not_reported_since: null,
-                last_contact: null,
-              })),
-            );
-          }
-        }
-        if (st.problems.length > 0) {
-          throw invalidInput(
-            `${o.fileName}: ${st.problems.length} problem(s); nothing was imported`,
-            st.problems,
-          );
-        }
-        await indexes.restore();
-        const notReported = o.sync
-          ? await markNotReported(tx, o.source ?? layout?.name ?? 'native', at)
-          : [];
-        o.progress?.(st.counts.rows, st.counts.rows);
-        return {
-          ...st.counts,
-          unitsCreated: 0,
-          conflicts: st.conflicts,
-          unmatchedOwners: st.unmatchedOwners,
-          notReported: notReported.map((n) => ({
-            device: n.device,
-            since: formatInstant(n.since),
-          })),
-          format: layout?.name ?? 'native',
-          source: o.source ?? (layout ? layout.name : null),
-          affectedDevices: st.affected,
-        };
-      });
+      return timed('devices', () => importDevices(bytes, o));
     },
   };
+
+  /** Imports a people CSV (DESIGN §6). */
+  function importPeople(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
+    const table = parseCsv(decodeCsv(bytes, o.encoding), o.fileName, o);
+    return run('people', bytes, o, async (tx, at) => {
+      const ids = table.rows.map((r) => (r.cells[table.header.indexOf('id')] ?? '').trim());
+      const supIdx = table.header.indexOf('supervisor');
+      const supervisors =
+        supIdx < 0 ? [] : table.rows.map((r) => (r.cells[supIdx] ?? '').trim()).filter(Boolean);
+      const emailIdx = table.header.indexOf('email');
+      const emails =
+        emailIdx < 0
+          ? []
+          : table.rows.map((r) => (r.cells[emailIdx] ?? '').trim().toLowerCase()).filter(Boolean);
+      const stored = await getPeopleByIds(tx, [...ids, ...supervisors]);
+      const emailOwners = await getPersonIdsByEmail(tx, emails);
+      const { rows, problems } = readPeopleRows(
+        table,
+        o.fileName,
+        { exists: (id) => stored.has(id), emailOwner: (e) => emailOwners.get(e) },
+        o.ignoreUnknown === true,
+      );
+      if (problems.length > 0)
+        throw invalidInput(
+          `${o.fileName}: ${problems.length} problem(s); nothing was imported`,
+          problems,
+        );
+      const unitsCreated = await ensureUnits(
+        tx,
+        rows.map((r) => r.fields.unit).concat(rows.flatMap((r) => (r.headOf ? [r.headOf] : []))),
+        at,
+      );
+      const inserts: PeopleTable[] = [];
+      const touched: string[] = [];
+      const changed: string[] = [];
+      let updated = 0;
+      for (const [i, row] of rows.entries()) {
+        if (i % 10_000 === 0) o.progress?.(i, rows.length);
+        const before = stored.get(row.id);
+        const email = row.fields.email?.toLowerCase() ?? row.fields.email;
+        const merged: Person = {
+          id: row.id,
+          name: row.fields.name,
+          email: email !== undefined ? email : (before?.email ?? null),
+          unit: row.fields.unit,
+          title: row.fields.title !== undefined ? row.fields.title : (before?.title ?? null),
+          supervisor:
+            row.fields.supervisor !== undefined
+              ? row.fields.supervisor
+              : (before?.supervisor ?? null),
+          tags: row.fields.tags ?? before?.tags ?? [],
+          active: row.fields.active ?? before?.active ?? true,
+        };
+        if (!before) inserts.push(personToRow(merged, { created: at, changed: at, seen: at }));
+        else if (sameFields(before, merged, PERSON_FIELDS)) touched.push(row.id);
+        else {
+          await updatePerson(
+            tx,
+            personToRow(merged, { created: before.createdAt, changed: at, seen: at }),
+          );
+          changed.push(row.id);
+          updated++;
+        }
+      }
+      await insertPeople(tx, inserts);
+      await touchPeople(tx, touched, at);
+      await applyHeads(tx, rows);
+      o.progress?.(rows.length, rows.length);
+      const affectedDevices = await getDeviceIdsByOwners(tx, changed);
+      return {
+        rows: rows.length,
+        created: inserts.length,
+        updated,
+        unchanged: touched.length,
+        unitsCreated,
+        conflicts: [],
+        unmatchedOwners: [],
+        notReported: [],
+        format: 'native',
+        source: null,
+        affectedDevices,
+      };
+    });
+  }
+
+  /**
+   * Imports a devices file, chunk by chunk inside one transaction so that memory stays
+   * bounded: phaseout's own CSV (DESIGN §6) or a product's export (`format`), from a named
+   * `source`; with `sync`, the source's devices missing from the file are *not reported since*.
+   * The first bad row stops the writing; the rest is still checked and listed.
+   */
+  function importDevices(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
+    const csv = parseCsvChunks(decodeCsv(bytes, o.encoding), o.fileName, o);
+    const layout = resolveLayout(o, csv.header);
+    if (o.sync && !o.source && !layout)
+      throw invalidInput('--sync needs --source', [
+        { where: '--sync', message: 'name the source whose devices the file lists (--source)' },
+      ]);
+    return run('devices', bytes, o, async (tx, at) => {
+      const st: SourceImportState = {
+        counts: { rows: 0, created: 0, updated: 0, unchanged: 0 },
+        affected: [],
+        conflicts: [],
+        unmatchedOwners: [],
+        problems: [],
+        seen: new Map(),
+        emails: null,
+      };
+      const headerProblems = layout
+        ? checkSourceHeader(layout, csv.header, o.fileName)
+        : checkDeviceHeader(csv.header, o.fileName, o.ignoreUnknown === true);
+      if (headerProblems.length > 0) {
+        throw invalidInput(
+          `${o.fileName}: the header is refused; nothing was imported`,
+          headerProblems,
+        );
+      }
+      if (layout && csv.approxRows > 20_000) st.emails = await getActivePeopleByEmail(tx, 'all');
+      const ownerIdx = csv.header.indexOf('owner');
+      // A large file checks owners against every stored id, read once.
+      const allPeople =
+        !layout && ownerIdx >= 0 && csv.approxRows > 20_000
+          ? await getExistingPersonIds(tx, 'all')
+          : null;
+      const seen = new Map<string, number>();
+      // Into an empty table nothing can be stored already: no lookups (duplicates are refused).
+      const wasEmpty = await hasNoDevices(tx);
+      // A load into an empty table builds its indexes once at the end; a source import into a
+      // stored table looks devices up by serial and IMEI, so it keeps them.
+      const indexes = deferIndexes(tx, 'devices', layout && !wasEmpty ? 0 : csv.approxRows);
+      st.nothingStored = wasEmpty;
+      for (const chunk of csv.chunks()) {
+        o.progress?.(st.counts.rows, csv.approxRows);
+        const table = { header: csv.header, rows: chunk };
+        if (layout) {
+          await importSourceChunk(tx, layout, table, o.source ?? layout.name, at, o.fileName, st);
+          continue;
+        }
+        const people =
+          allPeople ??
+          (ownerIdx < 0
+            ? new Set<string>()
+            : await getExistingPersonIds(
+                tx,
+                chunk.map((r) => (r.cells[ownerIdx] ?? '').trim()).filter(Boolean),
+              ));
+        const read = readDeviceRows(
+          table,
+          o.fileName,
+          (id) => people.has(id),
+          o.ignoreUnknown === true,
+          seen,
+        );
+        st.problems.push(...read.problems);
+        st.counts.rows += read.rows.length;
+        if (st.problems.length > 0) continue;
+        const ids = await writeDeviceChunk(
+          tx,
+          read.rows,
+          at,
+          st,
+          wasEmpty,
+          st.problems,
+          o.fileName,
+        );
+        if (o.source && st.problems.length === 0) {
+          await recordSourceReports(
+            tx,
+            ids.map((id) => ({
+              device_id: id,
+              source: o.source!,
+              source_id: id,
+              last_seen_at: at,
+              not_reported_since: null,
+              last_contact: null,
+            })),
+          );
+        }
+      }
+      if (st.problems.length > 0) {
+        throw invalidInput(
+          `${o.fileName}: ${st.problems.length} problem(s); nothing was imported`,
+          st.problems,
+        );
+      }
+      await indexes.restore();
+      const notReported = o.sync
+        ? await markNotReported(tx, o.source ?? layout?.name ?? 'native', at)
+        : [];
+      o.progress?.(st.counts.rows, st.counts.rows);
+      return {
+        ...st.counts,
+        unitsCreated: 0,
+        conflicts: st.conflicts,
+        unmatchedOwners: st.unmatchedOwners,
+        notReported: notReported.map((n) => ({
+          device: n.device,
+          since: formatInstant(n.since),
+        })),
+        format: layout?.name ?? 'native',
+        source: o.source ?? (layout ? layout.name : null),
+        affectedDevices: st.affected,
+      };
+    });
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ApplyLine, ApplyResult } from '../contract/status.js';
+import type { Timings } from './timings.js';
 import type { Clock } from '../adapters/clock.js';
 import { AppError, invalidInput } from '../domain/errors.js';
 import { decideApply, type StoredMandate } from '../domain/mandate.apply.js';
@@ -64,7 +65,7 @@ function lineOf(
 }
 
 /** Mandate use cases: apply, withdraw, list. */
-export function makeMandateService(deps: { store: Store; clock: Clock }) {
+export function makeMandateService(deps: { store: Store; clock: Clock; timings?: Timings }) {
   const { store, clock } = deps;
 
   async function storeVersion(
@@ -189,7 +190,7 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
     return { loaded, outcome, line: lineOf(step.id, outcomeName, step.version, outcome) };
   }
 
-  return {
+  const service = {
     /** Applies every document of a file, all or nothing. */
     async apply(text: string, o: ApplyOptions): Promise<ApplyResult> {
       const parsed = parseMandateFile(text, o.fileName);
@@ -361,6 +362,13 @@ export function makeMandateService(deps: { store: Store; clock: Clock }) {
         source: v.source,
       }));
     },
+  };
+  const { timings } = deps;
+  if (!timings) return service;
+  return {
+    ...service,
+    apply: (text: string, o: ApplyOptions): Promise<ApplyResult> =>
+      timings.time('apply', o.dryRun ? 'dry_run' : 'write', () => service.apply(text, o)),
   };
 }
 

@@ -96,7 +96,7 @@ function openPostgres(url: string): Store {
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
-async function migrate(store: Store): Promise<void> {
+function migratorOf(store: Store): Migrator {
   const provider: MigrationProvider = {
     getMigrations: () =>
       Promise.resolve({
@@ -115,8 +115,17 @@ async function migrate(store: Store): Promise<void> {
         '20261201T0500-campaigns': campaignsMigration(store.dialect),
       }),
   };
-  const migrator = new Migrator({ db: store.db, provider });
-  const { error } = await migrator.migrateToLatest();
+  return new Migrator({ db: store.db, provider });
+}
+
+async function migrate(store: Store): Promise<void> {
+  const { error } = await migratorOf(store).migrateToLatest();
   if (error)
     throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+}
+
+/** The migrations this code knows that the database has not run (readiness). */
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const all = await migratorOf(store).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

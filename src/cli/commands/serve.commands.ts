@@ -1,9 +1,51 @@
 import type { Command } from 'commander';
-import { readConfig } from '../../config.js';
-import { buildServer } from '../../http/server.js';
+import { readFileSync } from 'node:fs';
+import { readConfig, type Config } from '../../config.js';
+import { buildServer, type ServerOptions } from '../../http/server.js';
 import { invalidInput } from '../../domain/errors.js';
 import type { CliContext } from '../main.js';
 import { positiveInt, withApp } from './shared.js';
+
+interface ServeFlags {
+  port?: number;
+  host?: string;
+  demo?: boolean;
+  trustProxy?: boolean | string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+/** The server's options from flags over the environment; a TLS file that cannot be read is refused. */
+function serverOptions(flags: ServeFlags, config: Config): ServerOptions {
+  const env = config.server;
+  const cert = flags.tlsCert ?? env?.tls?.cert;
+  const key = flags.tlsKey ?? env?.tls?.key;
+  if ((cert === undefined) !== (key === undefined))
+    throw invalidInput('HTTPS needs both a certificate and its key', [
+      {
+        where: cert === undefined ? '--tls-cert' : '--tls-key',
+        message: 'is required with the other',
+      },
+    ]);
+  const read = (file: string, where: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw invalidInput(`cannot read ${file}`, [
+        { where, value: file, message: (e as NodeJS.ErrnoException).code ?? 'unreadable' },
+      ]);
+    }
+  };
+  return {
+    logLevel: env?.logLevel ?? 'info',
+    trustProxy: flags.trustProxy ?? env?.trustProxy ?? false,
+    https:
+      cert !== undefined && key !== undefined
+        ? { cert: read(cert, '--tls-cert'), key: read(key, '--tls-key') }
+        : null,
+    metricsToken: env?.metricsToken ?? null,
+  };
+}
 
 /** `serve`: the console and the API. */
 export function registerServeCommands(program: Command, ctx: CliContext): void {
@@ -14,10 +56,17 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port (or PORT)', positiveInt('--port'))
     .option('--host <host>', 'address to bind (or HOST; default 127.0.0.1)')
     .option('--demo', 'load the demo organisation first if the database is empty')
-    .action(async (flags: { port?: number; host?: string; demo?: boolean }, cmd: Command) => {
+    .option(
+      '--trust-proxy [addresses]',
+      'behind a TLS proxy: honour its X-Forwarded-Proto/-For (or PHASEOUT_TRUST_PROXY); only from these addresses if given',
+    )
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or PHASEOUT_TLS_CERT)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert (or PHASEOUT_TLS_KEY)')
+    .action(async (flags: ServeFlags, cmd: Command) => {
       const port = flags.port ?? (process.env.PORT ? positiveInt('PORT')(process.env.PORT) : 8080);
       const host = flags.host ?? process.env.HOST ?? '127.0.0.1';
       const config = readConfig(process.env);
+      const options = serverOptions(flags, config);
       await withApp(
         cmd,
         ctx,
@@ -46,7 +95,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
               },
             ]);
           }
-          const server = await buildServer(app, { logger: true });
+          const server = await buildServer(app, options);
           const address = await server.listen({ port, host });
           io.out(`phaseout serving on ${address}\n`);
           const stopNotifier = app.notifier.start((e) =>
