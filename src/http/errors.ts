@@ -44,6 +44,8 @@ export function handleError(
   reply: FastifyReply,
 ): void {
   if (err instanceof AppError) {
+    const wait = err.problems.find((p) => p.code === 'rate_limited')?.params?.retryAfter;
+    if (typeof wait === 'number') void reply.header('retry-after', String(wait));
     void reply
       .status(STATUS[err.code])
       .send({ error: err.code, message: err.message, requestId: req.id, details: err.problems });

@@ -172,7 +172,7 @@ function dummyHash(): Promise<string> {
 /** Accounts, passwords, sessions and API tokens. */
 export function makeAccountService(deps: { store: Store; clock: Clock; autoOfficial?: boolean }) {
   const { store, clock } = deps;
-  const limiter = makeLoginLimiter(clock);
+  const limiter = makeLoginLimiter(store, clock);
 
   async function actorOf(a: AccountRow, readOnly: boolean): Promise<Actor> {
     const headed = a.person_id ? await getUnitsHeadedByPerson(store.db, a.person_id) : [];
@@ -431,14 +431,13 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
       const email = emailRaw.trim().toLowerCase();
       // The attempt counts before the password is checked: parallel guesses cannot pass the
       // limit while the (slow) check runs.
-      limiter.check(email, address);
-      limiter.fail(email, address);
+      await limiter.begin(email, address);
       const a = await getAccountByEmail(store.db, email);
       const usable = a !== undefined && a.disabled === 0 && a.password_hash !== null;
       // An unknown or disabled account costs the same check as a real one: no answer by timing.
       const matches = await argon2.verify(usable ? a.password_hash! : await dummyHash(), password);
       if (!usable || !matches) throw new AppError('unauthenticated', 'wrong email or password');
-      limiter.succeed(email, address);
+      await limiter.succeed(email, address);
       return openSession(a, address, 'password');
     },
 

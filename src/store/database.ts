@@ -16,6 +16,7 @@ import { replacementComplianceMigration } from './migrations/20261201T0200-repla
 import { reportRegisterMigration } from './migrations/20261201T0300-report-register.js';
 import { sanitisationAppendixGMigration } from './migrations/20261201T0400-sanitisation-appendix-g.js';
 import { campaignsMigration } from './migrations/20261201T0500-campaigns.js';
+import { signInThrottleMigration } from './migrations/20261202T0000-sign-in-throttle.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -113,6 +114,7 @@ function migratorOf(store: Store): Migrator {
         '20261201T0300-report-register': reportRegisterMigration(),
         '20261201T0400-sanitisation-appendix-g': sanitisationAppendixGMigration(),
         '20261201T0500-campaigns': campaignsMigration(store.dialect),
+        '20261202T0000-sign-in-throttle': signInThrottleMigration(store.dialect),
       }),
   };
   return new Migrator({ db: store.db, provider });

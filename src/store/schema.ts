@@ -442,7 +442,16 @@ export interface SanitisedDevicesTable {
   source: string | null;
 }
 
+/** Sign-in attempts by `pair:EMAIL ADDRESS` or `address:ADDRESS` (login-limiter.ts). */
+export interface SignInThrottleTable {
+  key: string;
+  attempts: number;
+  blocked_until: Ms;
+  window_start: Ms;
+}
+
 export interface Database {
+  sign_in_throttle: SignInThrottleTable;
   catalogue_items: CatalogueItemsTable;
   stock_units: StockUnitsTable;
   replacement_orders: ReplacementOrdersTable;

@@ -147,6 +147,7 @@ export default {
   problem_listed_twice: 'is listed twice',
   problem_exactly_one: 'give exactly one of them',
   problem_too_long_bytes: 'is longer than {{maximum}} bytes',
+  problem_rate_limited: 'try again in {{retryAfter}} s',
   menu: 'Menu',
   page_dashboard: 'Overview',
   page_findings: 'Findings',

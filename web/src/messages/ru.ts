@@ -157,6 +157,7 @@ export default {
   problem_listed_twice: 'указано дважды',
   problem_exactly_one: 'укажите ровно одно из двух',
   problem_too_long_bytes: 'длиннее {{maximum}} байт',
+  problem_rate_limited: 'попробуйте снова через {{retryAfter}} с',
   menu: 'Меню',
   page_dashboard: 'Обзор',
   page_findings: 'Нарушения',
