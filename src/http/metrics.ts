@@ -69,6 +69,14 @@ export function makeMetrics(app: App): Metrics {
         this.set({ mandate: r.mandate }, r.open);
     },
   });
+  new Gauge({
+    name: 'phaseout_scheduler_leader',
+    help: 'Whether this process runs the notification scheduler now (1) or stands by (0)',
+    registers: [registry],
+    collect() {
+      this.set(app.notifier.leading() ? 1 : 0);
+    },
+  });
   return {
     registry,
     observeRequest(method, route, status, seconds) {

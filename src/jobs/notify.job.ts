@@ -14,6 +14,7 @@ import { getReport, listReports } from '../store/reports.repository.js';
 import { notifyContext, type NotifierDeps } from './notify.outbox.js';
 import { makePlanner } from './notify.plan.js';
 import { makeReporter } from './notify.reports.js';
+import { schedulerLeadership } from '../store/leadership.js';
 
 export type { NotifierDeps };
 
@@ -30,6 +31,7 @@ const backoff = (attempts: number) => 60_000 * 2 ** Math.max(0, attempts - 1);
  */
 export function makeNotifier(deps: NotifierDeps) {
   const ctx = notifyContext(deps);
+  let leading = false;
   const { store, clock, mailer, webhook } = ctx;
   const planner = makePlanner(ctx);
   const reporter = makeReporter(ctx);
@@ -147,18 +149,32 @@ export function makeNotifier(deps: NotifierDeps) {
      * Runs a round now and then every `everyMs` (PHASEOUT_NOTIFY_EVERY_MS, default a minute),
      * never two at once; the returned function stops it after the round in progress.
      */
+    /**
+     * Runs a round now and every `everyMs` while this process leads the scheduler (one process
+     * at a time on PostgreSQL; another takes over within a round of the leader's death).
+     */
     start(onError: (e: unknown) => void, everyMs = deps.everyMs ?? 60_000) {
+      const leadership = schedulerLeadership(store);
       let running: Promise<unknown> = Promise.resolve();
       const round = () => {
-        running = running.then(() => tick()).catch(onError);
+        running = running
+          .then(async () => {
+            leading = await leadership.claim();
+            if (leading) await tick();
+          })
+          .catch(onError);
       };
       round();
       const timer = setInterval(round, everyMs);
       return async () => {
         clearInterval(timer);
         await running;
+        await leadership.release();
+        leading = false;
       };
     },
+    /** Whether this process runs the scheduler now (for metrics). */
+    leading: () => leading,
     /** What was sent (or could not be) to whom and when, newest first. */
     log: (f: OutboxFilter = {}) => listOutbox(store.db, f),
     /** A page of the log with how many messages the filter matches. */

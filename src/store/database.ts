@@ -25,6 +25,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL's connection string, for the one connection held apart (leadership.ts). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -94,7 +96,7 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
 
 function migratorOf(store: Store): Migrator {
