@@ -27,6 +27,37 @@ const device = (o: Partial<TargetDevice> = {}): TargetDevice => ({
 const person: TargetPerson = { id: 'p1', unit: 'A/B', title: '', tags: ['x'] };
 
 describe('compileTarget', () => {
+  it('matches regular expressions in linear time: a catastrophic pattern answers at once', () => {
+    const r = compileTarget('device.model.matches("^(([a-zA-Z0-9 ]*)*)*!$")');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const started = performance.now();
+    // JavaScript's own engine takes minutes on this; RE2 a fraction of a millisecond.
+    expect(r.target.matches(device({ model: 'a'.repeat(40) }), person)).toBe(false);
+    expect(r.target.matches(device({ model: 'iPhone 12!' }), person)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+  it('keeps the meaning of matches(): found anywhere, anchors as written, in any position', () => {
+    const t = compileTarget(
+      '"a.matches(b)".matches("matches") && device.model.matches("iPhone 1[0-5]") && ! ( device.model ) . matches ( "^Pro" )',
+    );
+    expect(t.ok).toBe(true);
+    if (!t.ok) return;
+    expect(t.target.source).toContain('.matches(');
+    expect(t.target.matches(device({ model: 'Apple iPhone 12 Pro' }), person)).toBe(true);
+    expect(t.target.matches(device({ model: 'Apple iPhone 9' }), person)).toBe(false);
+  });
+  it('refuses a pattern RE2 cannot run in linear time, and a pattern that is not a literal', () => {
+    const back = compileTarget('device.model.matches("(a)\\\\1")');
+    expect(back.ok).toBe(false);
+    expect(!back.ok && back.errors[0]).toMatch(/invalid escape sequence.*RE2/);
+    const look = compileTarget('device.model.matches("^(?=iPhone)")');
+    expect(!look.ok && look.errors[0]).toMatch(/unsupported Perl syntax/);
+    const dynamic = compileTarget('device.model.matches(device.serial)');
+    expect(!dynamic.ok && dynamic.errors).toEqual([
+      'the pattern of matches() must be a string literal',
+    ]);
+  });
   it('evaluates a compiled target per device', () => {
     const r = compileTarget('device.class == "smartphone" && "official" in device.purposes');
     expect(r.ok).toBe(true);

@@ -1,4 +1,5 @@
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
+import { RE2JS } from 're2js';
 import {
   DEVICE_CEL_SCHEMA,
   DEVICE_ENUMS,
@@ -91,6 +92,10 @@ const env = new Environment()
   })
   .registerType('Version', Version)
   .registerFunction('version(string): Version', parseVersion)
+  // `matches` runs in linear time: targets call this in its place (see `linearMatches`).
+  .registerFunction('string.re2Matches(string): bool', (s: string, pattern: string) =>
+    re2(pattern).test(s),
+  )
   .registerOperator('Version < Version', (a: Version, b: Version) => compareVersions(a, b) < 0)
   .registerOperator('Version <= Version', (a: Version, b: Version) => compareVersions(a, b) <= 0)
   .registerOperator('Version > Version', (a: Version, b: Version) => compareVersions(a, b) > 0)
@@ -113,6 +118,9 @@ export function compileTarget(source: string): CompileResult {
   }
   const enumErrors = findEnumMistakes(parsed.ast);
   if (enumErrors.length > 0) return { ok: false, errors: enumErrors };
+  const linear = linearMatches(source, parsed.ast);
+  if (!linear.ok) return { ok: false, errors: linear.errors };
+  const evaluate = linear.source === source ? parsed : env.parse(linear.source);
   const prefilters = extractPrefilters(parsed.ast);
   return {
     ok: true,
@@ -120,9 +128,63 @@ export function compileTarget(source: string): CompileResult {
       source,
       prefilters,
       fields: fieldsRead(parsed.ast),
-      matches: (device, person) => parsed({ device, person }) === true,
+      matches: (device, person) => evaluate({ device, person }) === true,
     },
   };
+}
+
+const RE2_CACHE = new Map<string, RE2JS>();
+
+/** A pattern compiled once with RE2's semantics: matching is linear in the text. */
+function re2(pattern: string): RE2JS {
+  let compiled = RE2_CACHE.get(pattern);
+  if (!compiled) {
+    compiled = RE2JS.compile(pattern);
+    if (RE2_CACHE.size >= 1000) RE2_CACHE.clear();
+    RE2_CACHE.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * CEL's `matches` would run JavaScript's backtracking engine, which a 30-character pattern can
+ * hold for minutes. Every call's pattern must be a string literal that RE2 accepts (no
+ * backreferences or lookaround), and the call is rewritten to `re2Matches`, which matches with
+ * RE2's linear-time engine (re2js), with the same find-anywhere meaning.
+ */
+function linearMatches(
+  source: string,
+  root: ASTNode,
+): { ok: true; source: string } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const names: { from: number; to: number }[] = [];
+  const visit = (node: ASTNode): void => {
+    if (node.op === 'rcall' && node.args[0] === 'matches') {
+      const receiver = node.args[1];
+      const [pattern] = node.args[2];
+      if (pattern?.op !== 'value' || typeof pattern.args !== 'string') {
+        errors.push('the pattern of matches() must be a string literal');
+      } else {
+        try {
+          re2(pattern.args);
+          const between = source.slice(receiver.end, pattern.start);
+          const at = between.lastIndexOf('matches');
+          names.push({ from: receiver.end + at, to: receiver.end + at + 'matches'.length });
+        } catch (e) {
+          errors.push(
+            `matches("${pattern.args}"): ${(e as Error).message} (patterns follow RE2: no backreferences or lookaround)`,
+          );
+        }
+      }
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
+  if (errors.length > 0) return { ok: false, errors };
+  let out = source;
+  for (const n of names.sort((a, b) => b.from - a.from))
+    out = `${out.slice(0, n.from)}re2Matches${out.slice(n.to)}`;
+  return { ok: true, source: out };
 }
 
 function describe(err: unknown): string {
