@@ -196,6 +196,52 @@ spec:
       expect(bomb.code).toBe(2);
       expect(bomb.err).toContain('bomb.yaml:1');
       expect(bomb.err).toContain('resource exhaustion');
+      // A scope of 999 units, and a file of 101 documents, are refused with their reason.
+      const units = Array.from({ length: 999 }, (_, i) => `      - Org/U${i}`).join('\n');
+      const wide = await cli.run(
+        'apply',
+        '-f',
+        cli.file(
+          `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: wide, title: Wide, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: replace
+  scope:
+    units:
+${units}
+  phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+`,
+          'wide.yaml',
+        ),
+      );
+      expect(wide.code).toBe(2);
+      expect(wide.err).toContain('wide.yaml:9:7 spec.scope.units: lists at most 200 units');
+      const doc = (i: number) => `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: m${i}, title: M, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: replace
+  phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+`;
+      const many = await cli.run(
+        'apply',
+        '-f',
+        cli.file(Array.from({ length: 101 }, (_, i) => doc(i)).join('---\n'), 'many.yaml'),
+      );
+      expect(many.code).toBe(2);
+      expect(many.err).toContain('many.yaml: holds 101 documents; a file may hold at most 100');
+      const long = await cli.run(
+        'apply',
+        '-f',
+        cli.file(`${doc(0)}# ${'x'.repeat(70_000)}\n`, 'long.yaml'),
+      );
+      expect(long.code).toBe(2);
+      expect(long.err).toMatch(
+        /long\.yaml:1:1: the document is \d+ bytes; a document may be at most 65536/,
+      );
       expect(await counts()).toBe(before);
     });
 

@@ -17,8 +17,11 @@ export const OpenCampaign = z.strictObject({
   title: z.string().trim().min(1, 'is required'),
   scope: z
     .strictObject({
-      units: z.array(z.string()).default([]),
-      tags: z.array(z.string()).default([]),
+      units: z
+        .array(z.string().max(512))
+        .max(200, 'lists at most 200 units (a unit takes in its subtree: name the parent)')
+        .default([]),
+      tags: z.array(z.string().max(512)).max(200, 'lists at most 200 tags').default([]),
     })
     .default({ units: [], tags: [] }),
   due: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),

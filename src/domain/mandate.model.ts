@@ -9,6 +9,13 @@ const day = z
 const duration = z.string({ error: 'must be an ISO 8601 duration such as P30D' });
 const slug = z.string().regex(ID_RE, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 const stringList = z.array(z.string()).default([]);
+/** Scopes name units by their top: a subtree is one entry. Bounds keep a document's cost bounded. */
+export const SCOPE_LIMITS = { units: 200, tags: 200, excludePeople: 1000 } as const;
+const boundedList = (max: number, what: string, hint = '') =>
+  z
+    .array(z.string().max(512, 'is longer than 512 characters'))
+    .max(max, `lists at most ${max} ${what}${hint}`)
+    .default([]);
 
 export const phaseSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must match ^[a-z0-9][a-z0-9-]{0,62}$'),
@@ -66,15 +73,24 @@ export const mandateSchema = z.strictObject({
   spec: z.strictObject({
     scope: z
       .strictObject({
-        units: stringList,
-        tags: stringList,
-        exclude: z.strictObject({ people: stringList, tags: stringList }).default({
-          people: [],
-          tags: [],
-        }),
+        units: boundedList(
+          SCOPE_LIMITS.units,
+          'units',
+          ' (a unit takes in its subtree: name the parent)',
+        ),
+        tags: boundedList(SCOPE_LIMITS.tags, 'tags'),
+        exclude: z
+          .strictObject({
+            people: boundedList(SCOPE_LIMITS.excludePeople, 'people'),
+            tags: boundedList(SCOPE_LIMITS.tags, 'tags'),
+          })
+          .default({
+            people: [],
+            tags: [],
+          }),
       })
       .default({ units: [], tags: [], exclude: { people: [], tags: [] } }),
-    target: z.string().min(1, 'must not be empty'),
+    target: z.string().min(1, 'must not be empty').max(4096, 'is longer than 4,096 characters'),
     action: z.enum(['replace', 'remove', 'restrict-use']),
     replacement: z.strictObject({ catalogue: stringList }).optional(),
     phases: z.array(phaseSchema).min(1, 'needs at least one phase'),

@@ -22,6 +22,8 @@ export interface ParseResult {
 
 /** How far a document's YAML aliases may expand: a mandate needs none, a few are tolerated. */
 const MAX_ALIAS_COUNT = 100;
+/** A file's bounds: what one application may cost is bounded by them. */
+export const FILE_LIMITS = { documents: 100, documentBytes: 65_536 } as const;
 
 /**
  * Reads every mandate document of a YAML file (YAML 1.2 core schema).
@@ -38,9 +40,25 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
   if (list.length === 0 || list.every((d) => d.contents === null)) {
     problems.push({ where: fileName, message: 'no mandate document in the file' });
   }
+  const documents = list.filter((d) => d.contents !== null);
+  if (documents.length > FILE_LIMITS.documents) {
+    problems.push({
+      where: fileName,
+      message: `holds ${documents.length} documents; a file may hold at most ${FILE_LIMITS.documents}`,
+    });
+    return { mandates, problems };
+  }
   const seen = new Map<string, number>();
   list.forEach((doc, index) => {
     if (doc.contents === null) return;
+    const bytes = Buffer.byteLength(text.slice(doc.range[0], doc.range[2]));
+    if (bytes > FILE_LIMITS.documentBytes) {
+      problems.push({
+        where: where(lineCounter.linePos(doc.range[0]).line, 1, ''),
+        message: `the document is ${bytes} bytes; a document may be at most ${FILE_LIMITS.documentBytes}`,
+      });
+      return;
+    }
     const docProblems: Problem[] = [];
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
