@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { MandateStatus } from '../src/services/status.service.js';
 import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
+import { makeApi } from './helpers/api.js';
 import { makeCli } from './helpers/cli.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
 
@@ -19,11 +20,13 @@ spec:
 
 describeEachDatabase('attest phases', (kind) => {
   let cli: ReturnType<typeof makeCli>;
+  let url: string;
   const status = (asOf: string): Promise<MandateStatus> =>
     cli.json<MandateStatus>('status', 'kaspersky', '--as-of', asOf, '--json');
 
   beforeAll(async () => {
-    cli = makeCli(await createTestDatabase(kind), '2017-09-01T12:00:00Z');
+    url = await createTestDatabase(kind);
+    cli = makeCli(url, '2017-09-01T12:00:00Z');
     await cli.run(
       'import',
       'people',
@@ -87,7 +90,8 @@ describeEachDatabase('attest phases', (kind) => {
       'a1',
     );
     expect(notHead.code).toBe(2);
-    expect(notHead.err).toContain("the unit's head is h1");
+    expect(notHead.err).toContain("is not the unit's active head");
+    expect(notHead.err).not.toContain('h1');
     expect(
       (await cli.run('attest', 'kaspersky', 'confirm', '--person', 'a1', '--by', 'b1')).code,
     ).toBe(2);
@@ -153,5 +157,54 @@ describeEachDatabase('attest phases', (kind) => {
       required: 4,
       attested: 4,
     });
+  });
+
+  it('over the API a head learns nothing about a unit beyond their own: it reads like one that is not there', async () => {
+    const api = await makeApi(url, '2017-10-01T09:00:00Z');
+    try {
+      await api.app.accounts.addUser(
+        {
+          email: 'h1@x.org',
+          password: 'head-password-1',
+          roles: ['unit-head'],
+          units: ['Agency/A'],
+          personId: 'h1',
+        },
+        'test',
+      );
+      const head = await api.login('h1@x.org', 'head-password-1');
+      const attest = (unit: string) =>
+        api.call(head, {
+          method: 'POST',
+          url: '/api/v1/attestations',
+          payload: { mandate: 'kaspersky', phase: 'identify', unit },
+        });
+      const beyond = await attest('Agency/C');
+      const missing = await attest('Agency/Z');
+      expect(beyond.statusCode).toBe(missing.statusCode);
+      expect(beyond.body).not.toContain('x1');
+      const strip = (b: string) =>
+        JSON.stringify({ ...JSON.parse(b), requestId: null })
+          .replaceAll('Agency/C', 'U')
+          .replaceAll('Agency/Z', 'U');
+      expect(strip(beyond.body)).toBe(strip(missing.body));
+      // For a person, the refusal says nothing about whom was named.
+      const other = await api.call(head, {
+        method: 'POST',
+        url: '/api/v1/attestations',
+        payload: { mandate: 'kaspersky', phase: 'confirm', person: 'c1' },
+      });
+      const nobody = await api.call(head, {
+        method: 'POST',
+        url: '/api/v1/attestations',
+        payload: { mandate: 'kaspersky', phase: 'confirm', person: 'zz' },
+      });
+      expect(other.statusCode).toBe(nobody.statusCode);
+      expect(strip(other.body.replaceAll('c1', 'P'))).toBe(
+        strip(nobody.body.replaceAll('zz', 'P')),
+      );
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -26,6 +26,8 @@ export interface AttestInput {
   by: string;
   note?: string;
   actor: string;
+  /** What the caller may see (the API's callers); units beyond it read as not there. */
+  visibility?: Visibility;
 }
 
 /** One attestation as the register lists it. */
@@ -120,7 +122,10 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
             ]);
           unit = normaliseUnitPath(i.unit);
           const units = await listUnitsInScope(tx, loaded.judge.scope);
-          const u = units.find((x) => x.unit === unit);
+          // A unit the caller may not see reads as one that is not there: nothing about it is said.
+          const u = units.find(
+            (x) => x.unit === unit && (!i.visibility || canSeeUnit(i.visibility, x.unit)),
+          );
           if (!u)
             throw invalidInput(`unit ${i.unit} is not in scope of ${m.id}`, [
               {
@@ -134,7 +139,7 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
               {
                 where: '--by',
                 value: i.by,
-                message: u.head ? `the unit's head is ${u.head}` : 'the unit has no active head',
+                message: u.head ? "is not the unit's active head" : 'the unit has no active head',
               },
             ]);
         } else {
@@ -143,13 +148,14 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
               { where: '--person', message: 'required for attestBy: person' },
             ]);
           person = i.person;
-          if (!(await isPersonInScope(tx, loaded.judge.scope, person)))
-            throw invalidInput(`person ${person} is not in scope of ${m.id}`, [
-              { where: '--person', value: person, message: 'not in scope' },
-            ]);
+          // Said before anything about the person named, whom the caller may not see.
           if (i.by !== person)
             throw invalidInput(`${i.by} cannot attest for ${person}`, [
               { where: '--by', value: i.by, message: 'a person attests for themselves' },
+            ]);
+          if (!(await isPersonInScope(tx, loaded.judge.scope, person)))
+            throw invalidInput(`person ${person} is not in scope of ${m.id}`, [
+              { where: '--person', value: person, message: 'not in scope' },
             ]);
         }
         const existing = await getAttestation(

@@ -129,6 +129,7 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
         phase: b.phase,
         by: actor.personId,
         actor: auditActor(actor),
+        visibility: visibilityOf(actor),
         ...(b.unit !== undefined ? { unit: b.unit } : {}),
         ...(b.person !== undefined ? { person: b.person } : {}),
         ...(b.note !== undefined ? { note: b.note } : {}),
