@@ -5,7 +5,9 @@ import { makeOidcClient } from './adapters/oidc.js';
 import { makeNotifier } from './jobs/notify.job.js';
 import type { Config } from './config.js';
 import { makeAccountService } from './services/account.service.js';
-import { listAudit, verifyAudit } from './services/audit.service.js';
+import type { KeyObject } from 'node:crypto';
+import type { Checkpoint } from './domain/audit.checkpoint.js';
+import { checkAgainst, listAudit, makeCheckpoint, verifyAudit } from './services/audit.service.js';
 import { makeDirectoryService } from './services/directory.service.js';
 import { makeExemptionService } from './services/exemption.service.js';
 import { makeRecordService } from './services/record.service.js';
@@ -56,6 +58,10 @@ export interface App {
   channels: { mail: boolean; webhook: boolean; sso: boolean };
   audit: {
     verify: () => ReturnType<typeof verifyAudit>;
+    /** Signs the log's head with the audit key (which never enters the database). */
+    checkpoint: (key: KeyObject) => ReturnType<typeof makeCheckpoint>;
+    /** What the log says against a checkpoint; null when it agrees. */
+    checkAgainst: (c: Checkpoint, key: KeyObject) => ReturnType<typeof checkAgainst>;
     list: (o: Parameters<typeof listAudit>[1]) => ReturnType<typeof listAudit>;
   };
   close(): Promise<void>;
@@ -115,6 +121,8 @@ export async function createApp(deps: {
     }),
     audit: {
       verify: () => verifyAudit(store.db),
+      checkpoint: (key) => makeCheckpoint(store.db, key, clock.now()),
+      checkAgainst: (c, key) => checkAgainst(store.db, c, key),
       list: (o) => listAudit(store.db, o),
     },
     close: async () => {

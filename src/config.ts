@@ -33,6 +33,10 @@ const schema = z
     PHASEOUT_TLS_KEY: z.string().min(1).optional(),
     /** When set, `/metrics` answers only to `Authorization: Bearer` this token. */
     PHASEOUT_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The Ed25519 key (PEM) that signs audit checkpoints; never stored in the database. */
+    PHASEOUT_AUDIT_KEY_FILE: z.string().min(1).optional(),
+    /** Where checkpoints are written (default ./data/checkpoints). */
+    PHASEOUT_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
     /** The server's log level (default info: no line per request; debug has one). */
     PHASEOUT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
   })
@@ -103,6 +107,8 @@ export interface Config {
     trustProxy: boolean | string;
     tls: { cert: string; key: string } | null;
     metricsToken: string | null;
+    /** With a key, the server signs a checkpoint of the audit log once a day. */
+    audit: { keyFile: string; dir: string | undefined } | null;
     logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   };
 }
@@ -137,6 +143,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
           ? { cert: e.PHASEOUT_TLS_CERT, key: e.PHASEOUT_TLS_KEY }
           : null,
       metricsToken: e.PHASEOUT_METRICS_TOKEN ?? null,
+      audit: e.PHASEOUT_AUDIT_KEY_FILE
+        ? { keyFile: e.PHASEOUT_AUDIT_KEY_FILE, dir: e.PHASEOUT_AUDIT_CHECKPOINT_DIR }
+        : null,
       logLevel: e.PHASEOUT_LOG_LEVEL ?? 'info',
     },
     oidc: e.PHASEOUT_OIDC_ISSUER

@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -372,10 +373,22 @@ describe('the logs of a real server', () => {
       'test',
     );
     await app.close();
+    const dir = mkdtempSync(join(tmpdir(), 'phaseout-ops-'));
+    const keyFile = join(dir, 'audit.pem');
+    writeFileSync(
+      keyFile,
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    const checkpoints = join(dir, 'checkpoints');
     const run = async (level: string, work: (base: string) => Promise<string[]>) => {
       const port = await freePort();
       const child = spawn(process.execPath, [BIN, '--db', url, 'serve', '--port', String(port)], {
-        env: { ...process.env, PHASEOUT_LOG_LEVEL: level },
+        env: {
+          ...process.env,
+          PHASEOUT_LOG_LEVEL: level,
+          PHASEOUT_AUDIT_KEY_FILE: keyFile,
+          PHASEOUT_AUDIT_CHECKPOINT_DIR: checkpoints,
+        },
       });
       let log = '';
       child.stdout.on('data', (b: Buffer) => (log += b.toString()));
@@ -438,7 +451,14 @@ describe('the logs of a real server', () => {
     expect(answered.length).toBeGreaterThanOrEqual(6);
     expect(answered.some((l) => l.route === '/api/v1/tokens' && l.status === 201)).toBe(true);
     for (const secret of debug.secrets) expect(debug.log).not.toContain(secret);
+    // With the audit key configured, the server signed the day's checkpoint, once.
+    const written = readdirSync(checkpoints);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatch(/^audit-\d{4}-\d{2}-\d{2}T\d{6}Z-seq\d+\.json$/);
+    expect(debug.log).toContain('audit checkpoint written');
     const info = await run('info', session);
+    expect(readdirSync(checkpoints)).toHaveLength(1);
+    expect(info.log).not.toContain('PRIVATE KEY');
     expect(info.log).not.toContain('"answered"');
     expect(info.log).not.toContain('incoming request');
     for (const secret of info.secrets) expect(info.log).not.toContain(secret);

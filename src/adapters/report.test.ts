@@ -35,7 +35,12 @@ describe('reports', () => {
   it.skipIf(!existsSync('/usr/bin/pdftotext'))(
     'writes the PDF in Russian, Cyrillic included',
     async () => {
-      const pdf = await reportPdf(STATUS, '2023-04-02', 'ru', new Date('2023-04-05T06:00:00Z'));
+      const head = 'ab'.repeat(32);
+      const pdf = await reportPdf(STATUS, '2023-04-02', 'ru', new Date('2023-04-05T06:00:00Z'), {
+        exemptions: [],
+        attestations: [],
+        audit: { entries: 1234, head },
+      });
       const dir = mkdtempSync(join(tmpdir(), 'phaseout-pdf-'));
       writeFileSync(join(dir, 'r.pdf'), pdf);
       const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], {
@@ -46,6 +51,9 @@ describe('reports', () => {
       expect(text).toMatch(/Просрочено/);
       expect(text).toMatch(/1\s218/);
       expect(text).toContain('сорван');
+      // The audit log's length and head when the report was made: a checkpoint in print.
+      expect(text).toMatch(/Журнал аудита на момент формирования: записей 1\s234, последняя/);
+      expect(text.replace(/\s+/g, '')).toContain(head);
     },
   );
 });

@@ -23,6 +23,8 @@ export interface ReportEvidence {
   }[];
   /** Declaration campaigns asking people of the mandate's scope, with their progress. */
   campaigns?: ReportCampaign[];
+  /** The audit log when the report was made: its length and head (a checkpoint in print). */
+  audit?: { entries: number; head: string | null };
 }
 
 /** A declaration campaign's progress as the report shows it. */
@@ -308,6 +310,11 @@ export async function reportPdf(
     .fontSize(8)
     .fillColor('#777')
     .text(`${w.generated} ${generatedAt.toISOString()}`, 50);
+  if (evidence?.audit)
+    doc.text(
+      `${w.auditLog.replace('{n}', num.format(evidence.audit.entries))} ${evidence.audit.head ?? '—'}`,
+      50,
+    );
   doc.end();
   return done;
 }

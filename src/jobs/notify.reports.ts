@@ -1,3 +1,4 @@
+import { getAuditHead } from '../store/audit.repository.js';
 import { Duration } from 'luxon';
 import { reportCsv, reportPdf } from '../adapters/report.js';
 import { composeReport, type Language } from '../domain/notify.messages.js';
@@ -51,8 +52,10 @@ export function makeReporter(ctx: NotifyContext) {
         attested.map((a) => a.by_person_id),
       );
       const campaigns = await campaignsForReport(store.db, scopeOf(m.doc), at);
+      const head = await getAuditHead(store.db);
       const pdf = await reportPdf(s, day, ctx.language, new Date(now), {
         campaigns,
+        audit: { entries: head?.seq ?? 0, head: head?.hash ?? null },
         exemptions: register.filter((e) => e.state === 'approved'),
         attestations: attested.map((a) => ({
           phase: a.phase_id,

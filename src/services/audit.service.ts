@@ -1,6 +1,15 @@
+import type { KeyObject } from 'node:crypto';
 import { checkAuditLink, digestOf, GENESIS_HASH, hashAuditEntry } from '../domain/audit.chain.js';
+import {
+  checkpointBreach,
+  checkpointSigned,
+  signCheckpoint,
+  type Checkpoint,
+} from '../domain/audit.checkpoint.js';
 import { formatInstant } from '../domain/time.js';
 import {
+  countAuditEntries,
+  getAuditHash,
   getAuditHead,
   insertAuditEntry,
   listAuditEntries,
@@ -54,6 +63,29 @@ export async function verifyAudit(db: Db): Promise<VerifyResult> {
     entries++;
   }
   return { ok: true, entries, head: headOf(prev, lastAt) };
+}
+
+/** Signs the log's head now: its length and last hash (`phaseout audit checkpoint`). */
+export async function makeCheckpoint(db: Db, key: KeyObject, now: number): Promise<Checkpoint> {
+  const head = await getAuditHead(db);
+  return signCheckpoint(
+    {
+      seq: head?.seq ?? 0,
+      hash: head?.hash ?? GENESIS_HASH,
+      headAt: head ? formatInstant(head.at) : null,
+    },
+    formatInstant(now),
+    key,
+  );
+}
+
+/** What the log says against one checkpoint: not signed by the key, or a breach, or null. */
+export async function checkAgainst(db: Db, c: Checkpoint, key: KeyObject): Promise<string | null> {
+  const entries = await countAuditEntries(db);
+  if (!checkpointSigned(c, key))
+    return 'its signature does not verify with the audit key: it was changed, or signed by another key';
+  const hashAtSeq = c.seq > 0 && c.seq <= entries ? await getAuditHash(db, c.seq) : undefined;
+  return checkpointBreach(c, { entries, hashAtSeq });
 }
 
 function headOf(prev: { seq: number; hash: string } | null, at: number): VerifyResult['head'] {

@@ -57,3 +57,22 @@ export async function listAuditEntries(
   if (o.offset) q = q.offset(o.offset);
   return q.execute();
 }
+
+/** The hash of entry `seq`, if the log has it. */
+export async function getAuditHash(db: Db, seq: number): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('audit_log')
+    .select('hash')
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return r?.hash;
+}
+
+/** How many entries the log holds. */
+export async function countAuditEntries(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

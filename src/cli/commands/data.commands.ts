@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import {
+  checkpointPath,
+  readAuditKey,
+  readCheckpoint,
+  writeCheckpoint,
+  writeNewAuditKey,
+} from '../../adapters/audit-key.js';
 import { AppError, invalidInput } from '../../domain/errors.js';
 import { importSummary, type ImportResult } from '../../services/import.service.js';
 import {
@@ -229,23 +236,107 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       });
     });
 
-  program
-    .command('audit')
-    .description('the audit chain')
+  const audit = program.command('audit').description('the audit chain and its signed checkpoints');
+  const keyOption = (what: string) =>
+    new Option('--key <file>', `the audit key, a PEM file (${what})`).env(
+      'PHASEOUT_AUDIT_KEY_FILE',
+    );
+  audit
     .command('verify')
-    .description('recompute the chain, name the first broken entry and print the head')
-    .action(async (_flags: unknown, cmd: Command) => {
+    .description(
+      'recompute the chain, name the first broken entry and print the head; with --checkpoint, also show the log neither shorter nor rewritten since each checkpoint',
+    )
+    .option(
+      '--checkpoint <file...>',
+      'checkpoints made by `audit checkpoint` to check the log against',
+    )
+    .addOption(keyOption('its public or private key, to check the checkpoints’ signatures'))
+    .action(async (flags: { checkpoint?: string[]; key?: string }, cmd: Command) => {
+      const checkpoints = (flags.checkpoint ?? []).map((file) => ({
+        file,
+        c: readCheckpoint(file),
+      }));
+      if (checkpoints.length > 0 && !flags.key)
+        throw invalidInput('checking a checkpoint needs the audit key', [
+          {
+            where: '--key',
+            message: 'give the key (public or private) or set PHASEOUT_AUDIT_KEY_FILE',
+          },
+        ]);
+      const key = flags.key ? readAuditKey(flags.key, '--key', 'any') : null;
       await withApp(cmd, ctx, async (app) => {
         const r = await app.audit.verify();
         if (r.ok) {
           io.out(`ok: ${r.entries} entries\n`);
           if (r.head) io.out(`head: seq ${r.head.seq} hash ${r.head.hash}\n`);
-          return;
+        } else {
+          io.out(`broken at entry ${r.broken!.seq}: ${r.broken!.reason}\n`);
+          if (r.head) io.out(`last good: seq ${r.head.seq} hash ${r.head.hash}\n`);
         }
-        io.out(`broken at entry ${r.broken!.seq}: ${r.broken!.reason}\n`);
-        if (r.head) io.out(`last good: seq ${r.head.seq} hash ${r.head.hash}\n`);
-        throw new AppError('internal', `audit chain broken at entry ${r.broken!.seq}`);
+        const breaches: string[] = [];
+        for (const { file, c } of checkpoints) {
+          const breach = await app.audit.checkAgainst(c, key!);
+          if (breach) breaches.push(`checkpoint ${file}: ${breach}`);
+          io.out(
+            breach
+              ? `checkpoint ${file}: FAILED: ${breach}\n`
+              : `checkpoint ${file}: ok (entry ${c.seq} of ${c.madeAt} is still there, unchanged)\n`,
+          );
+        }
+        if (!r.ok) throw new AppError('internal', `audit chain broken at entry ${r.broken!.seq}`);
+        if (breaches.length > 0)
+          throw new AppError(
+            'internal',
+            `the audit log disagrees with ${breaches.length} checkpoint(s)`,
+          );
       });
+    });
+  audit
+    .command('checkpoint')
+    .description(
+      'sign the log’s length and head with the audit key and write it to FILE (default: PHASEOUT_AUDIT_CHECKPOINT_DIR or ./data/checkpoints); keep it away from the database',
+    )
+    .argument('[file]', 'where to write the checkpoint')
+    .addOption(keyOption('the private key, never stored in the database'))
+    .action(async (file: string | undefined, flags: { key?: string }, cmd: Command) => {
+      if (!flags.key)
+        throw invalidInput('signing a checkpoint needs the audit key', [
+          {
+            where: '--key',
+            message:
+              'set PHASEOUT_AUDIT_KEY_FILE or give --key (make one: phaseout audit keygen FILE)',
+          },
+        ]);
+      const key = readAuditKey(flags.key, '--key', 'private');
+      await withApp(cmd, ctx, async (app) => {
+        const c = await app.audit.checkpoint(key);
+        const target = file ?? checkpointPath(process.env.PHASEOUT_AUDIT_CHECKPOINT_DIR, c);
+        writeCheckpoint(target, c);
+        io.out(
+          `checkpoint: ${c.seq} entries, head ${c.hash}, signed by key ${c.keyId.slice(0, 16)} → ${target}\n`,
+        );
+      });
+    });
+  audit
+    .command('keygen')
+    .description(
+      'make a new Ed25519 audit key (private PEM, readable by you only) and print its public key',
+    )
+    .argument('<file>', 'where to write the private key; it must not exist')
+    .action((file: string) => {
+      let pub: string;
+      try {
+        pub = writeNewAuditKey(file);
+      } catch (e) {
+        throw invalidInput(`cannot write ${file}`, [
+          {
+            where: 'FILE',
+            value: file,
+            message: (e as NodeJS.ErrnoException).code ?? 'unwritable',
+          },
+        ]);
+      }
+      io.out(`private key written to ${file}; give verifiers the public key:\n${pub}`);
     });
 
   program

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { readConfig, type Config } from '../../config.js';
+import {
+  checkpointPath,
+  hasCheckpointOn,
+  readAuditKey,
+  writeCheckpoint,
+} from '../../adapters/audit-key.js';
 import { buildServer, type ServerOptions } from '../../http/server.js';
 import { invalidInput } from '../../domain/errors.js';
 import type { CliContext } from '../main.js';
@@ -67,6 +73,9 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
       const host = flags.host ?? process.env.HOST ?? '127.0.0.1';
       const config = readConfig(process.env);
       const options = serverOptions(flags, config);
+      const auditKey = config.server?.audit
+        ? readAuditKey(config.server.audit.keyFile, 'PHASEOUT_AUDIT_KEY_FILE', 'private')
+        : null;
       await withApp(
         cmd,
         ctx,
@@ -101,12 +110,31 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
           const stopNotifier = app.notifier.start((e) =>
             server.log.error({ err: e }, 'notification round failed'),
           );
+          // A signed checkpoint of the audit log once a day, when the key is configured.
+          const dir = config.server?.audit?.dir;
+          const checkpoint = async (): Promise<void> => {
+            if (!auditKey) return;
+            const today = new Date(app.clock.now()).toISOString().slice(0, 10);
+            if (hasCheckpointOn(dir, today)) return;
+            const c = await app.audit.checkpoint(auditKey);
+            const file = checkpointPath(dir, c);
+            writeCheckpoint(file, c);
+            server.log.info({ seq: c.seq, file }, 'audit checkpoint written');
+          };
+          const runCheckpoint = (): void => {
+            checkpoint().catch((e: unknown) =>
+              server.log.error({ err: e }, 'audit checkpoint failed'),
+            );
+          };
+          runCheckpoint();
+          const checkpointTimer = setInterval(runCheckpoint, 3_600_000);
           await new Promise<void>((resolve) => {
             const stop = (): void => resolve();
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
             void ctx.stopSignal?.then(stop);
           });
+          clearInterval(checkpointTimer);
           await stopNotifier();
           await server.close();
         },
