@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCsv, parseCsv } from './csv.js';
+import { decodeCsv, parseCsv, parseCsvChunks } from './csv.js';
 import iconv from 'iconv-lite';
 
 /** Writes one RFC 4180 row, quoting cells that need it. */
@@ -20,6 +20,66 @@ describe('csv', () => {
   it('reads a BOM and windows-1251', () => {
     expect(decodeCsv(Buffer.from('\ufeffid\n1\n', 'utf8'))).toBe('id\n1\n');
     expect(decodeCsv(iconv.encode('имя\nИван\n', 'win1251'), 'windows-1251')).toBe('имя\nИван\n');
+  });
+  it('refuses bytes that are not UTF-8, naming each line, unless an encoding is declared', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('id,name\n1,Ann\n2,B'),
+      Buffer.from([0xff]),
+      Buffer.from('ob\n3,Cy\n4,'),
+      Buffer.from([0xc3]),
+      Buffer.from('\n'),
+    ]);
+    let problems: unknown;
+    try {
+      decodeCsv(bytes, 'utf-8', 'p.csv');
+    } catch (e) {
+      problems = (e as { problems: unknown }).problems;
+    }
+    expect(problems).toEqual([
+      expect.objectContaining({ where: 'p.csv:3', code: 'not_utf8' }),
+      expect.objectContaining({ where: 'p.csv:5', code: 'not_utf8' }),
+    ]);
+    expect(decodeCsv(bytes, 'windows-1251', 'p.csv')).toContain('Bяob');
+  });
+  it('refuses control characters (tab aside) and over-long cells, each at its line and column', () => {
+    const text =
+      'id,name,unit\np1,Ann,Org/\u0000B\np2,Tab\there,Org\np3,Bob\u0007,Org\np4,' +
+      'x'.repeat(5000) +
+      ',Org\n';
+    const refused = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (e) {
+        return (e as { problems: unknown }).problems;
+      }
+      return null;
+    };
+    const expected = [
+      {
+        where: 'f.csv:2 unit',
+        value: 'Org/\u0000B',
+        code: 'control_character',
+        message: 'contains the control character U+0000 at position 5',
+      },
+      {
+        where: 'f.csv:4 name',
+        value: 'Bob\u0007',
+        code: 'control_character',
+        message: 'contains the control character U+0007 at position 4',
+      },
+      {
+        where: 'f.csv:5 name',
+        value: 'x'.repeat(40),
+        code: 'too_long',
+        message: 'is 5000 characters long; at most 4096',
+      },
+    ];
+    expect(refused(() => parseCsv(text, 'f.csv'))).toEqual(expected);
+    // A large file without quotes is read in chunks: checked all the same, before any row.
+    const big = text + 'p9,Padding,Org\n'.repeat(80_000);
+    expect(big.length).toBeGreaterThan(1 << 20);
+    expect(refused(() => parseCsvChunks(big, 'f.csv'))).toEqual(expected);
+    expect(parseCsv('id,name\np2,Tab\there\n', 'f.csv').rows[0]!.cells[1]).toBe('Tab\there');
   });
   it('refuses an empty file but accepts a header-only one', () => {
     expect(() => parseCsv('', 'f.csv')).toThrow(/empty/);

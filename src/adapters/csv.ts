@@ -1,7 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { invalidInput, type Problem } from '../domain/errors.js';
-
+import { cellProblem, CSV_CELL_MAX, CSV_CONTROL } from '../domain/import.rules.js';
 import type { CsvTable } from '../domain/import.rules.js';
 
 export type { CsvTable };
@@ -9,12 +10,35 @@ export type { CsvTable };
 export interface CsvOptions {
   delimiter?: string;
   encoding?: string;
+  /** The file's bytes were found free of control characters (`hasControlBytes`): not scanned again. */
+  controlChecked?: boolean;
 }
 
-/** Decodes bytes (UTF-8 with an optional BOM, or windows-1251) into text. */
-export function decodeCsv(bytes: Buffer, encoding = 'utf-8'): string {
+/**
+ * Decodes bytes (UTF-8 with an optional BOM, or windows-1251) into text. Bytes that are not
+ * UTF-8 are refused, naming their line, unless another encoding was declared: nothing is
+ * stored with a replacement character in place of what the file said.
+ */
+export function decodeCsv(bytes: Buffer, encoding = 'utf-8', fileName = 'the file'): string {
   const enc = encoding.toLowerCase();
   if (enc === 'utf-8' || enc === 'utf8') {
+    if (!isUtf8(bytes)) {
+      const problems: Problem[] = [];
+      let line = 1;
+      for (let start = 0; start < bytes.length && problems.length < 100; line++) {
+        const nl = bytes.indexOf(0x0a, start);
+        const end = nl < 0 ? bytes.length : nl;
+        if (!isUtf8(bytes.subarray(start, end)))
+          problems.push({
+            where: `${fileName}:${line}`,
+            code: 'not_utf8',
+            message:
+              'is not valid UTF-8: save the file as UTF-8, or name its encoding (--encoding windows-1251)',
+          });
+        start = end + 1;
+      }
+      throw invalidInput(`${fileName} is not valid UTF-8`, problems);
+    }
     const text = bytes.toString('utf8');
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
@@ -78,12 +102,78 @@ export function parseCsv(text: string, fileName: string, options: CsvOptions = {
   let first = 0;
   while (first < records.length && isEmpty(records[first]!)) first++;
   const header = (records[first] ?? []).map((h) => h.trim().toLowerCase());
+  refuseBadCells(text, fileName, delimiter, header, {
+    control: options.controlChecked !== true && CSV_CONTROL.test(text),
+    long: hasLongLine(text),
+  });
   const rows: CsvTable['rows'] = [];
   for (let i = first + 1; i < records.length; i++) {
     const cells = records[i]!;
     if (!isEmpty(cells)) rows.push({ line: lines[i]!, cells });
   }
   return { header, rows };
+}
+
+const CONTROL_BYTES = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+  30, 31, 127,
+];
+
+/** Whether a file's bytes hold a control character a cell may not (memchr per byte value: fast). */
+export function hasControlBytes(bytes: Buffer): boolean {
+  return CONTROL_BYTES.some((b) => bytes.includes(b));
+}
+
+/** Whether a text has a line longer than the longest cell (no cell of a shorter line can be). */
+function hasLongLine(text: string): boolean {
+  let prev = -1;
+  for (let i = text.indexOf('\n'); ; i = text.indexOf('\n', i + 1)) {
+    const end = i < 0 ? text.length : i;
+    if (end - prev - 1 > CSV_CELL_MAX) return true;
+    if (i < 0) return false;
+    prev = i;
+  }
+}
+
+/**
+ * Every cell holding a control character (tab aside) or longer than the limit, with its line
+ * and column, when a scan of the whole file found that there may be one (`suspect`). Refuses
+ * the file listing them all.
+ */
+function refuseBadCells(
+  text: string,
+  fileName: string,
+  delimiter: string,
+  header: string[],
+  suspect: { control: boolean; long: boolean },
+): void {
+  if (!suspect.control && !suspect.long) return;
+  const problems: Problem[] = [];
+  let line = 1;
+  for (let start = 0; start <= text.length; line++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const lineText = text.slice(start, end);
+    if (CSV_CONTROL.test(lineText) || lineText.length > CSV_CELL_MAX) {
+      const cells = Papa.parse<string[]>(lineText, { delimiter }).data[0] ?? [lineText];
+      cells.forEach((cell, i) => {
+        const why = cellProblem(cell);
+        if (why)
+          problems.push({
+            where: `${fileName}:${line} ${header[i] ?? `column ${i + 1}`}`,
+            value: cell.slice(0, 40),
+            ...why,
+          });
+      });
+    }
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  if (problems.length > 0)
+    throw invalidInput(
+      `${fileName}: ${problems.length} bad cell(s); nothing was imported`,
+      problems,
+    );
 }
 
 /** A CSV file read in chunks of rows: the header first, then rows as they are needed. */
@@ -121,6 +211,10 @@ export function parseCsvChunks(
   const firstEnd = text.indexOf('\n');
   const head = parseCsv(firstEnd < 0 ? text : text.slice(0, firstEnd + 1), fileName, options);
   const delimiter = options.delimiter ?? detectDelimiter(text);
+  refuseBadCells(text, fileName, delimiter, head.header, {
+    control: options.controlChecked !== true && CSV_CONTROL.test(text),
+    long: hasLongLine(text),
+  });
   return {
     header: head.header,
     approxRows,

@@ -10,6 +10,27 @@ export interface CsvTable {
 
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
+/** Control characters no imported cell may hold: all but tab (and the newlines that end rows). */
+export const CSV_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** The longest cell an import takes, in characters. */
+export const CSV_CELL_MAX = 4096;
+
+/** Why a cell is refused: a control character (named by its code point) or its length. */
+export function cellProblem(cell: string): { code: string; message: string } | null {
+  const m = /[\u0000-\u0008\u000a-\u001f\u007f]/.exec(cell);
+  if (m)
+    return {
+      code: 'control_character',
+      message: `contains the control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${m.index + 1}`,
+    };
+  if (cell.length > CSV_CELL_MAX)
+    return {
+      code: 'too_long',
+      message: `is ${cell.length} characters long; at most ${CSV_CELL_MAX}`,
+    };
+  return null;
+}
+
 /** Trims an id; null with a reason when it is empty or has control characters. */
 export function readId(raw: string): { id: string } | { error: string } {
   const id =

@@ -28,6 +28,7 @@ import { registerScimRoutes } from './routes/scim.routes.js';
 import { registerCampaignRoutes } from './routes/campaigns.routes.js';
 import { registerOpsRoutes } from './routes/ops.routes.js';
 import { makeMetrics } from './metrics.js';
+import { registerInputHygiene } from './hygiene.js';
 
 /** How the server is run: by `serve` from its flags and environment; tests take the defaults. */
 export interface ServerOptions {
@@ -115,6 +116,7 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
   });
   await server.register(swaggerUi, { routePrefix: '/api/docs' });
   registerAccess(server, app);
+  registerInputHygiene(server);
   // The console: built by Vite into dist/web, every asset bundled; its pages call the API.
   const consoleDir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
   if (existsSync(consoleDir)) {

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { decodeCsv, parseCsv, parseCsvChunks, type CsvOptions } from '../adapters/csv.js';
+import {
+  decodeCsv,
+  hasControlBytes,
+  parseCsv,
+  parseCsvChunks,
+  type CsvOptions,
+} from '../adapters/csv.js';
 import type { Timings } from './timings.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Device } from '../domain/device.model.js';
@@ -147,6 +153,12 @@ function resolveLayout(o: ImportOptions, header: string[]): SourceLayout | null 
   return LAYOUTS[format];
 }
 
+/** The options with what one fast scan of the bytes found: no control character needs looking for. */
+const checked = (bytes: Buffer, o: ImportOptions): ImportOptions & CsvOptions => ({
+  ...o,
+  controlChecked: !hasControlBytes(bytes),
+});
+
 /** CSV imports of people and devices: all or nothing, upserts by id. */
 export function makeImportService(deps: { store: Store; clock: Clock; timings?: Timings }) {
   const { store, clock } = deps;
@@ -213,7 +225,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
 
   /** Imports a people CSV (DESIGN §6). */
   function importPeople(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
-    const table = parseCsv(decodeCsv(bytes, o.encoding), o.fileName, o);
+    const table = parseCsv(decodeCsv(bytes, o.encoding, o.fileName), o.fileName, checked(bytes, o));
     return run('people', bytes, o, async (tx, at) => {
       const ids = table.rows.map((r) => (r.cells[table.header.indexOf('id')] ?? '').trim());
       const supIdx = table.header.indexOf('supervisor');
@@ -302,7 +314,11 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
    * The first bad row stops the writing; the rest is still checked and listed.
    */
   function importDevices(bytes: Buffer, o: ImportOptions): Promise<ImportResult> {
-    const csv = parseCsvChunks(decodeCsv(bytes, o.encoding), o.fileName, o);
+    const csv = parseCsvChunks(
+      decodeCsv(bytes, o.encoding, o.fileName),
+      o.fileName,
+      checked(bytes, o),
+    );
     const layout = resolveLayout(o, csv.header);
     if (o.sync && !o.source && !layout)
       throw invalidInput('--sync needs --source', [

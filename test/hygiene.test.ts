@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeApi, type Caller } from './helpers/api.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+describeEachDatabase('input hygiene: control characters, encodings, lengths', (kind) => {
+  let api: Awaited<ReturnType<typeof makeApi>>;
+  let admin: Caller;
+  const count = async (table: 'people' | 'accounts' | 'audit_log') =>
+    Number(
+      (
+        await api.app.store.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  beforeAll(async () => {
+    api = await makeApi(await createTestDatabase(kind), '2023-03-20T09:00:00Z');
+    await api.app.accounts.addUser(
+      { email: 'admin@x.org', password: 'admin-password-1', roles: ['admin'], units: [] },
+      'test',
+    );
+    admin = await api.login('admin@x.org', 'admin-password-1');
+  });
+  afterAll(() => api.close());
+
+  it('refuses a posted field with NUL or another control character, naming every field; nothing is written', async () => {
+    const before = [await count('accounts'), await count('audit_log')];
+    const r = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/accounts',
+      payload: {
+        email: 'lena@x.org',
+        roles: ['auditor'],
+        units: ['Org/\u0000B', 'Org\u001bC'],
+        password: 'lena-password-1',
+      },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json<{ details: unknown[] }>().details).toEqual([
+      {
+        where: 'units[0]',
+        code: 'control_character',
+        message: 'contains the control character U+0000 at position 5',
+      },
+      {
+        where: 'units[1]',
+        code: 'control_character',
+        message: 'contains the control character U+001B at position 4',
+      },
+    ]);
+    expect([await count('accounts'), await count('audit_log')]).toEqual(before);
+  });
+
+  it('takes tabs and newlines in free text', async () => {
+    const r = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/tokens',
+      payload: { account: 'admin@x.org', name: 'ci\tline one\nline two' },
+    });
+    expect(r.statusCode).toBe(201);
+  });
+
+  it('refuses an imported file with control characters, invalid UTF-8 or an over-long cell, listing each; nothing is stored', async () => {
+    const post = (body: Buffer | string) =>
+      api.call(admin, {
+        method: 'POST',
+        url: '/api/v1/imports/people',
+        payload: body,
+        headers: { 'content-type': 'text/csv' },
+      });
+    const before = [await count('people'), await count('audit_log')];
+    const control = await post('id,name,unit\np1,Ann,Org/\u0000B\np2,Bob,Org\n');
+    expect(control.statusCode).toBe(400);
+    expect(control.json<{ details: unknown[] }>().details).toEqual([
+      {
+        where: 'people.csv:2 unit',
+        value: 'Org/\u0000B',
+        code: 'control_character',
+        message: 'contains the control character U+0000 at position 5',
+      },
+    ]);
+    const latin = await post(
+      Buffer.concat([
+        Buffer.from('id,name,unit\np1,Ren'),
+        Buffer.from([0xe9]),
+        Buffer.from(',Org\n'),
+      ]),
+    );
+    expect(latin.statusCode).toBe(400);
+    expect(latin.json<{ details: { where: string; code: string }[] }>().details).toEqual([
+      expect.objectContaining({ where: 'people.csv:2', code: 'not_utf8' }),
+    ]);
+    const long = await post(`id,name,unit\np1,${'N'.repeat(20_000)},Org\n`);
+    expect(long.statusCode).toBe(400);
+    expect(long.json<{ details: { code: string }[] }>().details[0]!.code).toBe('too_long');
+    expect([await count('people'), await count('audit_log')]).toEqual(before);
+  });
+});
