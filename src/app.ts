@@ -23,12 +23,15 @@ import { makeMandateService } from './services/mandate.service.js';
 import { makeSettingsService } from './services/settings.service.js';
 import { makeStatusService } from './services/status.service.js';
 import { makeTimings, type Timings } from './services/timings.js';
+import { makeBackupService } from './services/backup.service.js';
 import { openStore, type Store } from './store/database.js';
 
 /** Everything the server, the CLI and the tests use, built from infrastructure passed in. */
 export interface App {
   store: Store;
   clock: Clock;
+  /** Backup and restore of the whole database. */
+  backups: ReturnType<typeof makeBackupService>;
   /** How long imports and applications take, for the server's metrics. */
   timings: Timings;
   imports: ReturnType<typeof makeImportService>;
@@ -85,6 +88,7 @@ export async function createApp(deps: {
     store,
     clock,
     timings,
+    backups: makeBackupService(base),
     imports,
     checkins: makeCheckinService(base),
     scim: makeScimService(base),

@@ -25,6 +25,7 @@ const EXIT: Record<ErrorCode, number> = {
   unauthenticated: 1,
   rate_limited: 1,
   unprocessable: 2,
+  storage_full: 1,
   internal: 1,
 };
 

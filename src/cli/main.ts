@@ -3,6 +3,7 @@ import type { Clock } from '../adapters/clock.js';
 import { processIo, reportError, type Io } from './io.js';
 import { registerAccountCommands } from './commands/account.commands.js';
 import { registerDataCommands } from './commands/data.commands.js';
+import { registerBackupCommands } from './commands/backup.commands.js';
 import { registerReadCommands } from './commands/read.commands.js';
 import { registerNotifyCommands } from './commands/notify.commands.js';
 import { registerLogisticsCommands } from './commands/logistics.commands.js';
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerLogisticsCommands(program, ctx);
   registerEvidenceCommands(program, ctx);
   registerCampaignCommands(program, ctx);
+  registerBackupCommands(program, ctx);
   for (const c of program.commands) {
     c.exitOverride();
     for (const sub of c.commands) sub.exitOverride();

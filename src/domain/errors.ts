@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'rate_limited'
   | 'unprocessable'
+  /** The disk (or the database's storage) is full: the change was not written. */
+  | 'storage_full'
   | 'internal';
 
 /** One problem in an input: where it is and why it is wrong. */

@@ -14,6 +14,7 @@ const STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   rate_limited: 429,
   unprocessable: 422,
+  storage_full: 507,
   internal: 500,
 };
 

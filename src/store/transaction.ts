@@ -1,3 +1,4 @@
+import { AppError } from '../domain/errors.js';
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { rawSqlite, type Store } from './database.js';
@@ -40,8 +41,19 @@ export async function writeTransaction<T>(store: Store, fn: (tx: Db) => Promise<
     });
   } catch (err) {
     if (err instanceof Rollback) return err.result as T;
-    throw err;
+    throw isStorageFull(err)
+      ? new AppError(
+          'storage_full',
+          'the disk is full: nothing of this change was written (free space, then try again)',
+        )
+      : err;
   }
+}
+
+/** SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100). */
+function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === '53100';
 }
 
 /** Inserts rows in chunks that stay under both databases' parameter limits. */

@@ -120,6 +120,7 @@ export default {
   err_rate_limited: 'Too many attempts: wait a little and try again',
   err_unprocessable: 'Cannot be done',
   err_internal: 'Something went wrong on the server',
+  err_storage_full: 'The server’s disk is full: nothing was changed',
   err_precondition_failed: 'Changed in the meantime: reload and try again',
   err_precondition_required: 'Reload and try again',
   problem_not_email: 'is not an email address',

@@ -129,6 +129,7 @@ export default {
   err_rate_limited: 'Слишком много попыток: подождите и попробуйте снова',
   err_unprocessable: 'Выполнить нельзя',
   err_internal: 'Ошибка на сервере',
+  err_storage_full: 'Диск сервера заполнен: ничего не изменено',
   err_precondition_failed: 'Данные изменились: обновите страницу и повторите',
   err_precondition_required: 'Обновите страницу и повторите',
   problem_not_email: 'это не адрес электронной почты',
