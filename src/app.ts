@@ -28,6 +28,8 @@ import { openStore, type Store } from './store/database.js';
 
 /** Everything the server, the CLI and the tests use, built from infrastructure passed in. */
 export interface App {
+  /** The database it was opened on (a dry run's worker opens it again). */
+  dbUrl: string;
   store: Store;
   clock: Clock;
   /** Backup and restore of the whole database. */
@@ -85,6 +87,7 @@ export async function createApp(deps: {
   const mailer = deps.config?.mail ? smtpMailer(deps.config.mail) : null;
   const status = makeStatusService(base);
   return {
+    dbUrl: deps.dbUrl,
     store,
     clock,
     timings,

@@ -37,6 +37,8 @@ const schema = z
     PHASEOUT_AUDIT_KEY_FILE: z.string().min(1).optional(),
     /** Where checkpoints are written (default ./data/checkpoints). */
     PHASEOUT_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+    /** How long a dry run over the API may take before it is stopped (default 120000). */
+    PHASEOUT_DRY_RUN_BUDGET_MS: z.coerce.number().int().min(100).optional(),
     /** The server's log level (default info: no line per request; debug has one). */
     PHASEOUT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).optional(),
   })
@@ -107,6 +109,7 @@ export interface Config {
     trustProxy: boolean | string;
     tls: { cert: string; key: string } | null;
     metricsToken: string | null;
+    dryRunBudgetMs: number;
     /** With a key, the server signs a checkpoint of the audit log once a day. */
     audit: { keyFile: string; dir: string | undefined } | null;
     logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -143,6 +146,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
           ? { cert: e.PHASEOUT_TLS_CERT, key: e.PHASEOUT_TLS_KEY }
           : null,
       metricsToken: e.PHASEOUT_METRICS_TOKEN ?? null,
+      dryRunBudgetMs: e.PHASEOUT_DRY_RUN_BUDGET_MS ?? 120_000,
       audit: e.PHASEOUT_AUDIT_KEY_FILE
         ? { keyFile: e.PHASEOUT_AUDIT_KEY_FILE, dir: e.PHASEOUT_AUDIT_CHECKPOINT_DIR }
         : null,

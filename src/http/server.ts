@@ -40,6 +40,8 @@ export interface ServerOptions {
   https?: { cert: Buffer; key: Buffer } | null;
   /** When set, `/metrics` answers only to `Authorization: Bearer` this token. */
   metricsToken?: string | null;
+  /** How long a mandate file's dry run may take before it is stopped (default 120 s). */
+  dryRunBudgetMs?: number;
 }
 
 /** Never written to a log: credentials travel in these headers. */
@@ -225,7 +227,7 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
 
   await registerAuthRoutes(server, app);
   await registerAdminRoutes(server, app);
-  await registerMandateRoutes(server, app);
+  await registerMandateRoutes(server, app, { dryRunBudgetMs: o.dryRunBudgetMs ?? 120_000 });
   await registerRecordRoutes(server, app);
   await registerExemptionRoutes(server, app);
   await registerAuditRoutes(server, app);

@@ -50,6 +50,7 @@ function serverOptions(flags: ServeFlags, config: Config): ServerOptions {
         ? { cert: read(cert, '--tls-cert'), key: read(key, '--tls-key') }
         : null,
     metricsToken: env?.metricsToken ?? null,
+    dryRunBudgetMs: env?.dryRunBudgetMs ?? 120_000,
   };
 }
 

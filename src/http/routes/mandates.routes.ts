@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
+import { makeDryRunner } from '../dry-run.js';
 import { AppError } from '../../domain/errors.js';
 import { auditActor, visibilityOf, type Visibility } from '../../domain/access.policy.js';
 import { mandateOps as ops } from '../../contract/mandates.js';
@@ -34,7 +35,12 @@ function scopedUnit(v: Visibility, asked: string | undefined): string | undefine
 }
 
 /** Mandates, status and findings, attestations. */
-export async function registerMandateRoutes(server: FastifyInstance, app: App): Promise<void> {
+export async function registerMandateRoutes(
+  server: FastifyInstance,
+  app: App,
+  o: { dryRunBudgetMs: number },
+): Promise<void> {
+  const dryRuns = makeDryRunner(app, o.dryRunBudgetMs);
   await registerContractRoutes(server, (add) => {
     add(ops.listMandates, 'read', () => app.mandates.list());
     add(ops.getMandate, 'read', async (req) => {
@@ -102,12 +108,14 @@ export async function registerMandateRoutes(server: FastifyInstance, app: App): 
     });
     add(status.applyMandates, 'mandates.write', (req, actor) => {
       const { yaml, effectiveAt, ...flags } = req.body;
-      return app.mandates.apply(yaml, {
+      const options = {
         fileName: 'request',
         actor: auditActor(actor),
         ...flags,
         ...(effectiveAt !== undefined ? { effectiveAt } : {}),
-      });
+      };
+      // A dry run, which anyone who may apply can ask for repeatedly, runs off the event loop.
+      return flags.dryRun ? dryRuns.apply(yaml, options) : app.mandates.apply(yaml, options);
     });
     add(status.getStatus, 'read', (req, actor) => {
       const q = req.query;

@@ -149,6 +149,9 @@ export default {
   problem_exactly_one: 'give exactly one of them',
   problem_too_long_bytes: 'is longer than {{maximum}} bytes',
   problem_rate_limited: 'try again in {{retryAfter}} s',
+  problem_over_budget:
+    'took longer than {{seconds}} s: split the file, or narrow the targets and scopes',
+  problem_control_character: 'contains a control character',
   menu: 'Menu',
   page_dashboard: 'Overview',
   page_findings: 'Findings',

@@ -159,6 +159,8 @@ export default {
   problem_exactly_one: 'укажите ровно одно из двух',
   problem_too_long_bytes: 'длиннее {{maximum}} байт',
   problem_rate_limited: 'попробуйте снова через {{retryAfter}} с',
+  problem_over_budget: 'дольше {{seconds}} с: разделите файл или сузьте цели и охват',
+  problem_control_character: 'содержит управляющий символ',
   menu: 'Меню',
   page_dashboard: 'Обзор',
   page_findings: 'Нарушения',
