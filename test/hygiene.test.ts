@@ -53,6 +53,31 @@ describeEachDatabase('input hygiene: control characters, encodings, lengths', (k
     expect([await count('accounts'), await count('audit_log')]).toEqual(before);
   });
 
+  it('refuses a posted field longer than 4,096 characters, a mandate file aside', async () => {
+    const r = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/tokens',
+      payload: { account: 'admin@x.org', name: 'n'.repeat(20_000) },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json<{ details: unknown[] }>().details).toEqual([
+      {
+        where: 'name',
+        code: 'too_long',
+        params: { maximum: 4096 },
+        message: 'is 20000 characters long; at most 4096',
+      },
+    ]);
+    const file = `# ${'x'.repeat(10_000)}\nnot: a mandate\n`;
+    const applied = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/mandates/apply',
+      payload: { yaml: file, dryRun: true },
+    });
+    expect(applied.statusCode).toBe(400);
+    expect(applied.body).not.toContain('too_long');
+  });
+
   it('takes tabs and newlines in free text', async () => {
     const r = await api.call(admin, {
       method: 'POST',

@@ -4,9 +4,22 @@ import { invalidInput, type Problem } from '../domain/errors.js';
 /** Control characters no posted text may hold: all but tab and the newlines of free text. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-/** Every string of a JSON body holding a control character, by its path. */
+/** The longest text a posted field takes, in characters; a mandate file (`yaml`) aside. */
+export const FIELD_MAX = 4096;
+const LONG_FIELDS = new Set(['yaml']);
+
+/** Every string of a JSON body holding a control character or too long, by its path. */
 function controlProblems(value: unknown, path: string, out: Problem[]): void {
   if (typeof value === 'string') {
+    if (value.length > FIELD_MAX && !LONG_FIELDS.has(path)) {
+      out.push({
+        where: path,
+        code: 'too_long',
+        params: { maximum: FIELD_MAX },
+        message: `is ${value.length} characters long; at most ${FIELD_MAX}`,
+      });
+      return;
+    }
     const m = CONTROL.exec(value);
     if (m)
       out.push({
@@ -23,7 +36,7 @@ function controlProblems(value: unknown, path: string, out: Problem[]): void {
 
 /**
  * Posted text is refused, naming every field, when it holds NUL or another control character
- * (tab and newlines aside): after the caller was authorised and the body checked, before any
+ * (tab and newlines aside) or is longer than 4,096 characters: after the caller was authorised and the body checked, before any
  * handler stores it.
  */
 export function registerInputHygiene(server: FastifyInstance): void {
@@ -32,6 +45,11 @@ export function registerInputHygiene(server: FastifyInstance): void {
     const problems: Problem[] = [];
     controlProblems(req.body, '', problems);
     if (problems.length === 0) return done();
-    done(invalidInput('the request holds control characters; nothing was changed', problems));
+    done(
+      invalidInput(
+        'the request holds control characters or over-long text; nothing was changed',
+        problems,
+      ),
+    );
   });
 }

@@ -148,6 +148,7 @@ export default {
   problem_listed_twice: 'is listed twice',
   problem_exactly_one: 'give exactly one of them',
   problem_too_long_bytes: 'is longer than {{maximum}} bytes',
+  problem_too_long: 'is longer than {{maximum}} characters',
   problem_rate_limited: 'try again in {{retryAfter}} s',
   problem_over_budget:
     'took longer than {{seconds}} s: split the file, or narrow the targets and scopes',

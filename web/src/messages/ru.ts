@@ -158,6 +158,7 @@ export default {
   problem_listed_twice: 'указано дважды',
   problem_exactly_one: 'укажите ровно одно из двух',
   problem_too_long_bytes: 'длиннее {{maximum}} байт',
+  problem_too_long: 'длиннее {{maximum}} символов',
   problem_rate_limited: 'попробуйте снова через {{retryAfter}} с',
   problem_over_budget: 'дольше {{seconds}} с: разделите файл или сузьте цели и охват',
   problem_control_character: 'содержит управляющий символ',
