@@ -71,6 +71,7 @@ describe('csv', () => {
         where: 'f.csv:5 name',
         value: 'x'.repeat(40),
         code: 'too_long',
+        params: { maximum: 4096 },
         message: 'is 5000 characters long; at most 4096',
       },
     ];

@@ -16,7 +16,9 @@ export const CSV_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 export const CSV_CELL_MAX = 4096;
 
 /** Why a cell is refused: a control character (named by its code point) or its length. */
-export function cellProblem(cell: string): { code: string; message: string } | null {
+export function cellProblem(
+  cell: string,
+): { code: string; message: string; params?: Record<string, number> } | null {
   const m = /[\u0000-\u0008\u000a-\u001f\u007f]/.exec(cell);
   if (m)
     return {
@@ -26,6 +28,7 @@ export function cellProblem(cell: string): { code: string; message: string } | n
   if (cell.length > CSV_CELL_MAX)
     return {
       code: 'too_long',
+      params: { maximum: CSV_CELL_MAX },
       message: `is ${cell.length} characters long; at most ${CSV_CELL_MAX}`,
     };
   return null;
