@@ -5,6 +5,7 @@ import type { FINDING_SORTS, SortKey } from '../domain/list.sorts.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
 import type { NotifyPreview } from '../contract/status.js';
+import { makeReadCache } from './read.cache.js';
 import type { Clock } from '../adapters/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { MandateDocument } from '../domain/mandate.model.js';
@@ -102,6 +103,7 @@ export type FindingPage = z.output<typeof FindingPageSchema>;
 /** Status, counts and findings as of any moment (DESIGN §5). */
 export function makeStatusService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
+  const cache = makeReadCache(deps);
 
   async function resolveMandate(id: string): Promise<MandatesTable> {
     const m = await getMandate(store.db, id);
@@ -266,20 +268,24 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
 
   return {
     /** Status of one mandate (withdrawn ones included). */
-    async status(id: string, o: StatusOptions = {}): Promise<MandateStatus> {
-      const zone = await getTimeZone(store.db);
-      const m = await resolveMandate(id);
-      return statusOf(m, asOfInstant(o.asOf, zone), zone, o);
+    status(id: string, o: StatusOptions = {}): Promise<MandateStatus> {
+      return cache.get(JSON.stringify(['status', id, o]), o.asOf === undefined, async () => {
+        const zone = await getTimeZone(store.db);
+        const m = await resolveMandate(id);
+        return statusOf(m, asOfInstant(o.asOf, zone), zone, o);
+      });
     },
 
     /** Status of every mandate that is not withdrawn, sorted by id. */
-    async statusAll(o: StatusOptions = {}): Promise<MandateStatus[]> {
-      const zone = await getTimeZone(store.db);
-      const at = asOfInstant(o.asOf, zone);
-      const out: MandateStatus[] = [];
-      for (const m of await listMandates(store.db))
-        if (m.withdrawn_at === null) out.push(await statusOf(m, at, zone, o));
-      return out;
+    statusAll(o: StatusOptions = {}): Promise<MandateStatus[]> {
+      return cache.get(JSON.stringify(['statusAll', o]), o.asOf === undefined, async () => {
+        const zone = await getTimeZone(store.db);
+        const at = asOfInstant(o.asOf, zone);
+        const out: MandateStatus[] = [];
+        for (const m of await listMandates(store.db))
+          if (m.withdrawn_at === null) out.push(await statusOf(m, at, zone, o));
+        return out;
+      });
     },
 
     /** Open devices day by day from the mandate's issue to T (a burn-down), in the organisation's zone. */
@@ -446,7 +452,6 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         sort?: SortKey<(typeof FINDING_SORTS)[number]>;
       },
     ): Promise<FindingPage> {
-      const all = await this.findings(id, o);
       const sort = o.sort ?? 'opened';
       const key = sort.replace(/^-/, '') as (typeof FINDING_SORTS)[number];
       const byName = key === 'owner' || key === 'device';
@@ -476,18 +481,27 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
             : key === 'closed'
               ? (r.closed ?? '\uffff')
               : r[key];
-      const rows = byName ? await label(all) : all;
-      const sign = sort.startsWith('-') ? -1 : 1;
-      const sorted = [...rows].sort(
-        (a, b) =>
-          sign * value(a).localeCompare(value(b)) ||
-          a.opened.localeCompare(b.opened) ||
-          a.device.localeCompare(b.device),
+      const { limit: _l, offset: _o, ...question } = o;
+      // The sorted list is kept (read.cache.ts): the next page is a slice of it.
+      const sorted = await cache.get(
+        JSON.stringify(['findingsSorted', id, question, sort]),
+        o.asOf === undefined,
+        async () => {
+          const all = await this.findings(id, o);
+          const rows = byName ? await label(all) : all;
+          const sign = sort.startsWith('-') ? -1 : 1;
+          return [...rows].sort(
+            (a, b) =>
+              sign * value(a).localeCompare(value(b)) ||
+              a.opened.localeCompare(b.opened) ||
+              a.device.localeCompare(b.device),
+          );
+        },
       );
       const slice = sorted.slice(o.offset, o.offset + o.limit);
       return {
         items: byName ? (slice as Awaited<ReturnType<typeof label>>) : await label(slice),
-        total: all.length,
+        total: sorted.length,
         offset: o.offset,
         limit: o.limit,
       };
