@@ -7,7 +7,7 @@ import { writeTransaction } from '../src/store/transaction.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
 
 describeEachDatabase('answers kept per data version', (kind) => {
-  it('shares a computation, computes again after any change, and about now at most two buckets late', async () => {
+  it('shares a computation, computes again after any change, and about now every bucket', async () => {
     const clock = fixedClock(Date.parse('2023-03-20T09:00:00Z'));
     const app = await createApp({ dbUrl: await createTestDatabase(kind), clock });
     const cache = makeReadCache(app, { entries: 4, nowMs: 5000 });
@@ -27,15 +27,12 @@ describeEachDatabase('answers kept per data version', (kind) => {
       recordAudit(tx, clock.now(), { actor: 't', action: 'x', object: 'y', change: {} }),
     );
     expect(await cache.get('q', false, compute)).toBe(2);
-    // About now: within the bucket the same; in the next, the last answer at once, then the new.
+    // About now: within the bucket the same answer, in the next a new one.
+    expect(await cache.get('now', true, compute)).toBe(3);
+    clock.set(clock.now() + 4000);
     expect(await cache.get('now', true, compute)).toBe(3);
     clock.set(clock.now() + 5000);
-    expect(await cache.get('now', true, compute)).toBe(3);
-    await new Promise((r) => setTimeout(r, 50));
     expect(await cache.get('now', true, compute)).toBe(4);
-    // Days later (a clock moved on): never the old answer.
-    clock.set(clock.now() + 86_400_000);
-    expect(await cache.get('now', true, compute)).toBe(5);
     await app.close();
   });
 });
