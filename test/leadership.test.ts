@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -7,6 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
 import { makeCli } from './helpers/cli.js';
+import { freePort } from './helpers/net.js';
 import { createTestDatabase } from './helpers/databases.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'phaseout.js');
@@ -14,14 +15,6 @@ const PEOPLE = 30;
 const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Whether a server process leads the scheduler, from its metrics; null while it does not answer. */
 async function leads(port: number): Promise<boolean | null> {

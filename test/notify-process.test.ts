@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -8,20 +7,13 @@ import { afterAll, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
 import { makeCli } from './helpers/cli.js';
+import { freePort } from './helpers/net.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'phaseout.js');
 const PEOPLE = 40;
 const day = (offset: number) =>
   new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describeEachDatabase(
   'the scheduler in a real server process, killed in the middle of a run',

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { buildServer } from '../src/http/server.js';
 import { makeApi, type Caller } from './helpers/api.js';
 import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
 import { makeCli } from './helpers/cli.js';
+import { freePort } from './helpers/net.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'phaseout.js');
@@ -354,14 +355,6 @@ describe('behind a TLS proxy, and serving TLS itself', () => {
     expect(missing.err).toContain('ENOENT');
   });
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('the logs of a real server', () => {
   it('never hold a password, token, session or CSRF token; info has no line per request, debug has', async () => {
