@@ -15,23 +15,41 @@ export const CSV_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** The longest cell an import takes, in characters. */
 export const CSV_CELL_MAX = 4096;
 
-/** Why a cell is refused: a control character (named by its code point) or its length. */
-export function cellProblem(
-  cell: string,
-): { code: string; message: string; params?: Record<string, number> } | null {
-  const m = /[\u0000-\u0008\u000a-\u001f\u007f]/.exec(cell);
-  if (m)
-    return {
-      code: 'control_character',
-      message: `contains the control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${m.index + 1}`,
-    };
-  if (cell.length > CSV_CELL_MAX)
-    return {
-      code: 'too_long',
-      params: { maximum: CSV_CELL_MAX },
-      message: `is ${cell.length} characters long; at most ${CSV_CELL_MAX}`,
-    };
-  return null;
+/** What a text is refused for: a code, its numbers, and the words. */
+export interface TextProblem {
+  code: string;
+  message: string;
+  params?: Record<string, number>;
+}
+
+/**
+ * A control character in a text, named by its code point and position: any but tab, and
+ * newlines too unless they are allowed (free text posted over the API).
+ */
+export function controlCharacterProblem(text: string, newlines: boolean): TextProblem | null {
+  const m = (newlines ? CSV_CONTROL : /[\u0000-\u0008\u000a-\u001f\u007f]/).exec(text);
+  if (!m) return null;
+  const point = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return {
+    code: 'control_character',
+    message: `contains the control character U+${point} at position ${m.index + 1}`,
+  };
+}
+
+/** A text longer than `max` characters. */
+export function tooLongProblem(text: string, max: number): TextProblem | null {
+  return text.length > max
+    ? {
+        code: 'too_long',
+        params: { maximum: max },
+        message: `is ${text.length} characters long; at most ${max}`,
+      }
+    : null;
+}
+
+/** Why a cell is refused: a control character (newlines included) or its length. */
+export function cellProblem(cell: string): TextProblem | null {
+  return controlCharacterProblem(cell, false) ?? tooLongProblem(cell, CSV_CELL_MAX);
 }
 
 /** Trims an id; null with a reason when it is empty or has control characters. */

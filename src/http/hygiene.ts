@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidInput, type Problem } from '../domain/errors.js';
-
-/** Control characters no posted text may hold: all but tab and the newlines of free text. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+import { controlCharacterProblem, tooLongProblem } from '../domain/import.rules.js';
 
 /** The longest text a posted field takes, in characters; a mandate file (`yaml`) aside. */
 export const FIELD_MAX = 4096;
@@ -11,22 +9,10 @@ const LONG_FIELDS = new Set(['yaml']);
 /** Every string of a JSON body holding a control character or too long, by its path. */
 function controlProblems(value: unknown, path: string, out: Problem[]): void {
   if (typeof value === 'string') {
-    if (value.length > FIELD_MAX && !LONG_FIELDS.has(path)) {
-      out.push({
-        where: path,
-        code: 'too_long',
-        params: { maximum: FIELD_MAX },
-        message: `is ${value.length} characters long; at most ${FIELD_MAX}`,
-      });
-      return;
-    }
-    const m = CONTROL.exec(value);
-    if (m)
-      out.push({
-        where: path,
-        code: 'control_character',
-        message: `contains the control character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${m.index + 1}`,
-      });
+    const why =
+      (LONG_FIELDS.has(path) ? null : tooLongProblem(value, FIELD_MAX)) ??
+      controlCharacterProblem(value, true);
+    if (why) out.push({ where: path, ...why });
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => controlProblems(v, `${path}[${i}]`, out));
   } else if (value !== null && typeof value === 'object') {
