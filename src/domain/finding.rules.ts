@@ -1,12 +1,7 @@
 import type { Device } from './device.model.js';
 import type { Person } from './person.model.js';
 import { isInScope, type Scope } from './scope.js';
-import {
-  toTargetDevice,
-  toTargetPerson,
-  undecidedReason,
-  type CompiledTarget,
-} from './target.compile.js';
+import type { CompiledTarget } from './target.compile.js';
 import type { Instant } from './time.js';
 
 export const CLOSE_REASONS = [
@@ -40,21 +35,16 @@ export function judgeDevice(judge: Judge, device: Device | null, owner: Person |
   if (!device || device.status !== 'active') return { caught: false, reason: 'device_inactive' };
   if (!owner || !isInScope(owner, judge.scope))
     return { caught: false, reason: 'owner_out_of_scope' };
-  try {
-    if (judge.target.matches(toTargetDevice(device), toTargetPerson(owner))) {
-      return { caught: true, owner: owner.id, unit: owner.unit };
-    }
-    return { caught: false, reason: 'device_changed' };
-  } catch (err) {
-    // Undecided (DESIGN §5): not caught, and unknown for this mandate with the reason.
-    const error = undecidedReason(err);
-    return {
-      caught: false,
-      reason: 'device_changed',
-      error,
-      unknown: { owner: owner.id, unit: owner.unit, reason: error },
-    };
-  }
+  const decided = judge.target.decide(device, owner);
+  if (decided === true) return { caught: true, owner: owner.id, unit: owner.unit };
+  if (decided === false) return { caught: false, reason: 'device_changed' };
+  // Undecided (DESIGN §5): not caught, and unknown for this mandate with the reason.
+  return {
+    caught: false,
+    reason: 'device_changed',
+    error: decided.reason,
+    unknown: { owner: owner.id, unit: owner.unit, reason: decided.reason },
+  };
 }
 
 /** An unknown interval still open. */

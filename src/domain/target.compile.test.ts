@@ -4,9 +4,39 @@ import {
   compareVersions,
   compileTarget,
   parseVersion,
+  Undecided,
   type TargetDevice,
   type TargetPerson,
 } from './target.compile.js';
+import type { Device } from './device.model.js';
+import type { Person } from './person.model.js';
+
+const stored = (o: Partial<Device> = {}): Device => ({
+  id: 'd1',
+  owner: 'p1',
+  class: 'smartphone',
+  platform: 'ios',
+  osVersion: null,
+  manufacturer: null,
+  model: null,
+  serial: null,
+  imei: null,
+  ownership: null,
+  purposes: ['official'],
+  status: 'active',
+  apps: [],
+  ...o,
+});
+const storedPerson: Person = {
+  id: 'p1',
+  name: 'P',
+  email: null,
+  unit: 'a',
+  title: null,
+  supervisor: null,
+  tags: [],
+  active: true,
+};
 
 const device = (o: Partial<TargetDevice> = {}): TargetDevice => ({
   id: 'd1',
@@ -78,14 +108,39 @@ describe('compileTarget', () => {
     expect(compileTarget('device.platform in ["ios", "Android"]').ok).toBe(false);
     expect(compileTarget('"work" in device.purposes').ok).toBe(false);
   });
-  it('extracts index-friendly prefilters from top-level conjunctions only', () => {
+  it('lowers the common subset exactly and leaves the rest opaque', () => {
     const r = compileTarget('device.platform == "ios" && "kaspersky" in device.apps');
-    expect(r.ok && r.target.prefilters).toEqual([
-      { field: 'platform', op: 'in', values: ['ios'] },
-      { field: 'apps', op: 'contains', value: 'kaspersky' },
-    ]);
-    const o = compileTarget('device.platform == "ios" || device.platform == "ipados"');
-    expect(o.ok && o.target.prefilters).toEqual([]);
+    expect(r.ok && r.target.exact).toBe(true);
+    expect(r.ok && r.target.cond).toMatchObject({
+      k: 'and',
+      left: { k: 'cmp', op: '==', left: { k: 'field', field: { name: 'platform' } } },
+      right: { k: 'contains', list: { name: 'apps' }, item: { k: 'string', value: 'kaspersky' } },
+    });
+    const o = compileTarget('device.platform == "ios" || size(device.apps) > 2');
+    expect(o.ok && o.target.exact).toBe(false);
+    expect(o.ok && o.target.cond).toMatchObject({ k: 'or', right: { k: 'opaque' } });
+  });
+  it('decides with closures as the interpreter does, reasons included', () => {
+    const r = compileTarget(
+      'version(device.osVersion) < version("17") && device.manufacturer == "Apple"',
+    );
+    if (!r.ok) throw new Error(r.errors.join());
+    const t = r.target;
+    expect(t.exact).toBe(true);
+    const base = stored();
+    const owner = storedPerson;
+    const decide = (d: Device): unknown => {
+      const x = t.decide(d, owner);
+      return x instanceof Undecided ? x.reason : x;
+    };
+    expect(decide({ ...base, osVersion: '16.4', manufacturer: 'Apple' })).toBe(true);
+    expect(decide({ ...base, osVersion: '17.0', manufacturer: 'Apple' })).toBe(false);
+    // Both sides undecided: the right's reason, as cel-js gives it.
+    expect(decide({ ...base, osVersion: null, manufacturer: null })).toBe('manufacturer is absent');
+    expect(decide({ ...base, osVersion: 'beta', manufacturer: 'Apple' })).toBe(
+      '"beta" is not a version',
+    );
+    expect(decide({ ...base, osVersion: 'beta', manufacturer: 'Samsung' })).toBe(false);
   });
   it('knows which fields a target reads', () => {
     const r = compileTarget('device.class == "smartphone" && "x" in person.tags');

@@ -3,11 +3,21 @@ import { RE2JS } from 're2js';
 import {
   DEVICE_CEL_SCHEMA,
   DEVICE_ENUMS,
-  DEVICE_SCHEMA,
   OPTIONAL_DEVICE_FIELDS,
   type Device,
 } from './device.model.js';
 import type { Person } from './person.model.js';
+import {
+  compileClosure,
+  lowerTarget,
+  Undecided,
+  type Cond,
+  type Decision,
+} from './target.lower.js';
+import { compareVersions, parseVersion, Version } from './target.version.js';
+
+export { compareVersions, parseVersion, Version };
+export { Undecided, type Cond, type Decision };
 
 /**
  * The CEL view of a device (DESIGN §5): a scalar field with no value (or an empty one) is
@@ -38,44 +48,26 @@ export interface TargetPerson {
   tags: string[];
 }
 
-/** A dot-separated version, compared numerically per component (missing ones are 0). */
-export class Version {
-  constructor(readonly parts: readonly number[]) {}
-}
-
-/** Reads `16.3.1` as a version; anything else is an evaluation error (the device is unknown). */
-export function parseVersion(text: string): Version {
-  const t = text.trim();
-  if (!/^\d{1,9}(\.\d{1,9}){0,9}$/.test(t)) throw new Error(`"${text}" is not a version`);
-  return new Version(t.split('.').map(Number));
-}
-
-/** Orders two versions: negative, zero or positive. */
-export function compareVersions(a: Version, b: Version): number {
-  const n = Math.max(a.parts.length, b.parts.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a.parts[i] ?? 0) - (b.parts[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/** A condition the store can check with an index before CEL decides: a superset, never a subset. */
-export type Prefilter =
-  | { field: keyof TargetDevice; op: 'in'; values: string[]; nullable?: boolean }
-  | { field: 'purposes' | 'apps'; op: 'contains'; value: string };
-
 /** The fields a target reads, so that a scan can leave the others out; `all` when it reads a whole object. */
 export interface TargetFields {
   device: Set<string> | 'all';
   person: Set<string> | 'all';
 }
 
-/** A compiled target: evaluate per device; throws when evaluation fails at run time. */
+/** A compiled target: evaluate per device. */
 export interface CompiledTarget {
   source: string;
+  /** The CEL interpreter on CEL views; throws when evaluation fails at run time (the reference). */
   matches(device: TargetDevice, person: TargetPerson): boolean;
-  prefilters: Prefilter[];
+  /**
+   * Decides for a stored device and person: compiled closures when the target is in the
+   * common subset, else the interpreter; undecided carries the reason `undecidedReason` gives.
+   */
+  decide(device: Device, person: Person): Decision;
+  /** The target lowered for the store to select candidates (a superset when not exact). */
+  cond: Cond;
+  /** Whether closures (not the interpreter) judge, and SQL decides exactly. */
+  exact: boolean;
   fields: TargetFields;
 }
 
@@ -121,14 +113,33 @@ export function compileTarget(source: string): CompileResult {
   const linear = linearMatches(source, parsed.ast);
   if (!linear.ok) return { ok: false, errors: linear.errors };
   const evaluate = linear.source === source ? parsed : env.parse(linear.source);
-  const prefilters = extractPrefilters(parsed.ast);
+  const cond = lowerTarget(parsed.ast);
+  const closure = compileClosure(cond);
+  const matches = (device: TargetDevice, person: TargetPerson): boolean =>
+    evaluate({ device, person }) === true;
+  const decide =
+    closure !== null
+      ? (device: Device, person: Person): Decision =>
+          closure(
+            device as unknown as Record<string, unknown>,
+            person as unknown as Record<string, unknown>,
+          )
+      : (device: Device, person: Person): Decision => {
+          try {
+            return matches(toTargetDevice(device), toTargetPerson(person));
+          } catch (err) {
+            return new Undecided(undecidedReason(err));
+          }
+        };
   return {
     ok: true,
     target: {
       source,
-      prefilters,
+      cond,
+      exact: closure !== null,
       fields: fieldsRead(parsed.ast),
-      matches: (device, person) => evaluate({ device, person }) === true,
+      matches,
+      decide,
     },
   };
 }
@@ -267,48 +278,6 @@ function fieldsRead(root: ASTNode): TargetFields {
     for (const child of childrenOf(node)) visit(child);
   };
   visit(root);
-  return out;
-}
-
-const SCALAR_FIELDS = new Set(
-  (Object.keys(DEVICE_SCHEMA) as (keyof TargetDevice)[]).filter(
-    (f) => DEVICE_SCHEMA[f].kind !== 'list',
-  ),
-);
-
-/** Conditions joined by top-level `&&` that the store can test with SQL first. */
-function extractPrefilters(root: ASTNode): Prefilter[] {
-  const conjuncts: ASTNode[] = [];
-  const split = (n: ASTNode): void => {
-    if (n.op === '&&') n.args.forEach(split);
-    else conjuncts.push(n);
-  };
-  split(root);
-  const out: Prefilter[] = [];
-  for (const n of conjuncts) {
-    if (n.op !== '==' && n.op !== 'in') continue;
-    const [a, b] = n.args;
-    const deviceField = (x: ASTNode): string | null =>
-      x.op === '.' && x.args[0].op === 'id' && x.args[0].args === 'device' ? x.args[1] : null;
-    const fa = deviceField(a);
-    const fb = deviceField(b);
-    if (fa && SCALAR_FIELDS.has(fa as keyof TargetDevice)) {
-      const values =
-        n.op === '==' ? literalStrings(b)?.slice(0, 1) : b.op === 'list' ? literalStrings(b) : null;
-      if (values && (n.op === 'in' || b.op === 'value')) {
-        // A field that may have no value keeps its empty rows: they are unknown, not uncaught.
-        const nullable = (OPTIONAL_DEVICE_FIELDS as readonly string[]).includes(fa);
-        out.push({
-          field: fa as keyof TargetDevice,
-          op: 'in',
-          values,
-          ...(nullable ? { nullable } : {}),
-        });
-      }
-    } else if (n.op === 'in' && (fb === 'apps' || fb === 'purposes') && a.op === 'value') {
-      if (typeof a.args === 'string') out.push({ field: fb, op: 'contains', value: a.args });
-    }
-  }
   return out;
 }
 

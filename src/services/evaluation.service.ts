@@ -17,7 +17,8 @@ import {
 } from '../store/unknowns.repository.js';
 import { mandateSchema, type MandateDocument } from '../domain/mandate.model.js';
 import { scopeOf } from '../domain/scope.js';
-import { compileTarget, toTargetDevice } from '../domain/target.compile.js';
+import { compileTarget } from '../domain/target.compile.js';
+import type { Person } from '../domain/person.model.js';
 import { startOfDay } from '../domain/time.js';
 import { streamCandidates } from '../store/candidates.repository.js';
 import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
@@ -246,7 +247,7 @@ export async function evaluateWholeMandate(
       : new Map<string, OpenUnknown>();
   const judged = new Set<string>();
   const filter = {
-    prefilters: m.judge.target.prefilters,
+    target: m.judge.target.cond,
     scopeUnits: m.judge.scope.units,
     owned: true,
     fields: m.judge.target.fields,
@@ -327,16 +328,20 @@ export async function closeAllFindings(db: Db, m: LoadedMandate, at: number): Pr
 /** Counts active devices with no owner that the target would match: never caught, but reported. */
 export async function countUnownedMatches(db: Db, m: LoadedMandate): Promise<number> {
   let n = 0;
-  const filter = { prefilters: m.judge.target.prefilters, scopeUnits: [], owned: false };
-  const nobody = { id: '', unit: '', title: '', tags: [] };
+  const filter = { target: m.judge.target.cond, scopeUnits: [], owned: false };
+  const nobody: Person = {
+    id: '',
+    name: '',
+    email: null,
+    unit: '',
+    title: null,
+    supervisor: null,
+    tags: [],
+    active: true,
+  };
   for await (const page of streamCandidates(db, filter)) {
-    for (const { device } of page) {
-      try {
-        if (m.judge.target.matches(toTargetDevice(device), nobody)) n++;
-      } catch {
-        // A target that fails for a device does not match it.
-      }
-    }
+    // A target that cannot be decided for a device does not match it.
+    for (const { device } of page) if (m.judge.target.decide(device, nobody) === true) n++;
   }
   return n;
 }

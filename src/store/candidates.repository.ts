@@ -1,19 +1,17 @@
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { rawSqlite } from './database.js';
-import type { Prefilter, TargetFields } from '../domain/target.compile.js';
+import type { TargetFields } from '../domain/target.compile.js';
+import type { Cond } from '../domain/target.lower.js';
+import { targetSql } from './target.sql.js';
 import { rowToDevice, type StoredDevice } from './devices.repository.js';
 import { rowToPerson, type StoredPerson } from './people.repository.js';
 import type { Db } from './schema.js';
 
-const COLUMN: Record<string, string> = {
-  osVersion: 'os_version',
-  owner: 'owner_id',
-};
-
 /** Which active devices to read for a whole-mandate evaluation. */
 export interface CandidateFilter {
-  prefilters: Prefilter[];
+  /** The lowered target: the store reads only devices it does not rule out. */
+  target: Cond;
   /** Scope units (empty: everywhere); owners outside them are skipped. */
   scopeUnits: string[];
   /** true: owned devices whose owner is active; false: devices with no owner. */
@@ -26,11 +24,6 @@ export interface CandidateFilter {
 export interface Candidate {
   device: StoredDevice;
   owner: StoredPerson | null;
-}
-
-/** A LIKE pattern that finds a JSON-quoted list item; a superset check, CEL decides. */
-export function jsonItemPattern(value: string): string {
-  return `%${JSON.stringify(value).replace(/[\\%_]/g, (c) => '\\' + c)}%`;
 }
 
 /** Condition for "unit equals `u` or lies below it", as a byte-wise index range. */
@@ -81,6 +74,7 @@ type RawCandidate = [
  * judging needs; the general path below builds objects through Kysely, page by id.
  */
 function* streamCandidatesSqlite(
+  db: Db,
   raw: SQLite.Database,
   f: CandidateFilter,
   pageSize = 100_000,
@@ -96,17 +90,9 @@ function* streamCandidatesSqlite(
       for (const u of f.scopeUnits) params.push(u, u + '/', u + '0');
     }
   } else where.push('d.owner_id is null');
-  for (const p of f.prefilters) {
-    const col = `d.${COLUMN[p.field] ?? p.field}`;
-    if (p.op === 'in') {
-      const list = `${col} in (${p.values.map(() => '?').join(',')})`;
-      where.push(p.nullable ? `(${list} or ${col} is null or ${col} = '')` : list);
-      params.push(...p.values);
-    } else {
-      where.push(`${col} like ? escape '\\'`);
-      params.push(jsonItemPattern(p.value));
-    }
-  }
+  const target = sql`(${targetSql(f.target, 'sqlite').expr}) is not false`.compile(db);
+  where.push(target.sql);
+  params.push(...target.parameters);
   // Columns judging does not read are selected as null: fewer values to build and collect.
   const dev = f.fields?.device ?? 'all';
   const per = f.fields?.person ?? 'all';
@@ -178,7 +164,7 @@ export async function* streamCandidates(
 ): AsyncGenerator<Candidate[]> {
   const raw = rawSqlite.get(db);
   if (raw) {
-    yield* streamCandidatesSqlite(raw, f);
+    yield* streamCandidatesSqlite(db, raw, f);
     return;
   }
   let after = '';
@@ -211,17 +197,7 @@ export async function* streamCandidates(
     } else {
       q = q.where('d.owner_id', 'is', null);
     }
-    for (const p of f.prefilters) {
-      const col = `d.${COLUMN[p.field] ?? p.field}`;
-      // A field that may be empty keeps its empty rows: they are unknown, not uncaught.
-      if (p.op === 'in' && p.nullable)
-        q = q.where(
-          sql<boolean>`(${sql.ref(col)} in (${sql.join(p.values)}) or ${sql.ref(col)} is null or ${sql.ref(col)} = '')`,
-        );
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      else if (p.op === 'in') q = q.where(col as any, 'in', p.values);
-      else q = q.where(sql<boolean>`${sql.ref(col)} like ${jsonItemPattern(p.value)} escape '\\'`);
-    }
+    q = q.where(sql<boolean>`(${targetSql(f.target, 'postgres').expr}) is not false`);
     const rows = await q.execute();
     if (rows.length === 0) return;
     yield rows.map((r) => ({
@@ -246,4 +222,18 @@ export async function* streamCandidates(
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;
   }
+}
+
+/** What a lowered target's SQL answers for every device with its owner (null: undecided). */
+export async function targetAnswers(
+  db: Db,
+  target: Cond,
+): Promise<{ answers: Map<string, boolean | null>; exact: boolean }> {
+  const t = targetSql(target, rawSqlite.get(db) ? 'sqlite' : 'postgres');
+  const { rows } = await sql<{ id: string; v: boolean | number | null }>`
+    select d.id, ${t.expr} as v from devices d left join people p on p.id = d.owner_id`.execute(db);
+  return {
+    answers: new Map(rows.map((r) => [r.id, r.v === null ? null : r.v === true || r.v === 1])),
+    exact: t.exact,
+  };
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { compareVersions, parseVersion } from '../domain/target.version.js';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { initialMigration } from './migrations/20261128T0000-initial.js';
@@ -17,6 +18,7 @@ import { reportRegisterMigration } from './migrations/20261201T0300-report-regis
 import { sanitisationAppendixGMigration } from './migrations/20261201T0400-sanitisation-appendix-g.js';
 import { campaignsMigration } from './migrations/20261201T0500-campaigns.js';
 import { signInThrottleMigration } from './migrations/20261202T0000-sign-in-throttle.js';
+import { versionCompareMigration } from './migrations/20261202T0100-version-compare.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -60,11 +62,22 @@ function openSqlite(file: string): Store {
   sqlite.pragma('cache_size = -262144');
   // Scans of millions of rows read pages through memory maps instead of one syscall each.
   sqlite.pragma('mmap_size = 4294967296');
+  sqlite.function('phaseout_version_cmp', { deterministic: true }, versionCompareSql);
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
   });
   rawSqlite.set(db, sqlite);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** Targets' `version()` ordering for SQL (PostgreSQL has it from a migration); null when either is not a version. */
+function versionCompareSql(a: unknown, b: unknown): number | null {
+  if (typeof a !== 'string' || typeof b !== 'string') return null;
+  try {
+    return Math.sign(compareVersions(parseVersion(a), parseVersion(b)));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -117,6 +130,7 @@ function migratorOf(store: Store): Migrator {
         '20261201T0400-sanitisation-appendix-g': sanitisationAppendixGMigration(),
         '20261201T0500-campaigns': campaignsMigration(store.dialect),
         '20261202T0000-sign-in-throttle': signInThrottleMigration(store.dialect),
+        '20261202T0100-version-compare': versionCompareMigration(store.dialect),
       }),
   };
   return new Migrator({ db: store.db, provider });

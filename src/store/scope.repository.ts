@@ -1,6 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Scope } from '../domain/scope.js';
-import { jsonItemPattern, unitAtOrBelow } from './candidates.repository.js';
+import { unitAtOrBelow } from './candidates.repository.js';
+import { jsonItemPattern } from './target.sql.js';
 import type { Database, Db } from './schema.js';
 
 type PeopleQuery<O> = SelectQueryBuilder<Database, 'people', O>;

@@ -1,0 +1,98 @@
+import { sql, type RawBuilder } from 'kysely';
+import { DEVICE_SCHEMA } from '../domain/device.model.js';
+import type { Cond, FieldRef, Operand, VersionOperand } from '../domain/target.lower.js';
+
+/**
+ * A lowered target as an SQL expression over `devices d` joined to `people p`, in three values:
+ * true, false, and null where CEL's evaluation fails (an absent field, a text that is not a
+ * version). SQL's AND, OR and NOT on null follow the same rules as CEL's `&&`, `||` and `!` on an
+ * evaluation error, so an exact expression answers as the interpreter does; an opaque part reads
+ * as null, which can only turn a definite answer into null, so `(expr) is not false` is always a
+ * superset of the devices the target catches or cannot decide.
+ */
+export interface TargetSql {
+  expr: RawBuilder<boolean | null>;
+  /** Whether the expression decides exactly as the interpreter. */
+  exact: boolean;
+}
+
+type Dialect = 'sqlite' | 'postgres';
+
+function column(f: FieldRef): RawBuilder<unknown> {
+  const name =
+    f.of === 'device'
+      ? f.name === 'owner'
+        ? 'owner_id'
+        : DEVICE_SCHEMA[f.name as keyof typeof DEVICE_SCHEMA].column
+      : f.name;
+  const ref = sql.ref(`${f.of === 'device' ? 'd' : 'p'}.${name}`);
+  // An empty scalar is no value: reading it is undecided.
+  return f.optional && !f.list ? sql`nullif(${ref}, '')` : ref;
+}
+
+function operand(o: Operand): RawBuilder<unknown> {
+  return o.k === 'string' ? sql`cast(${o.value} as text)` : column(o.field);
+}
+
+function versionOperand(o: VersionOperand): RawBuilder<unknown> {
+  return o.k === 'version' ? sql`cast(${o.value.parts.join('.')} as text)` : column(o.field);
+}
+
+const SQL_OP = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
+
+/** A LIKE pattern that finds a JSON-quoted list item; a superset check before the exact one. */
+export function jsonItemPattern(value: string): string {
+  return `%${JSON.stringify(value).replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+}
+
+/** Renders a lowered target for the dialect. */
+export function targetSql(c: Cond, dialect: Dialect): TargetSql {
+  let exact = true;
+  const render = (c: Cond): RawBuilder<boolean | null> => {
+    switch (c.k) {
+      case 'const':
+        return c.value ? sql`true` : sql`false`;
+      case 'opaque':
+        exact = false;
+        return sql`null`;
+      case 'and':
+        return sql`(${render(c.left)} and ${render(c.right)})`;
+      case 'or':
+        return sql`(${render(c.left)} or ${render(c.right)})`;
+      case 'not':
+        return sql`(not ${render(c.of)})`;
+      case 'has': {
+        if (!c.field.optional || c.field.list) return sql`true`;
+        return sql`(${column(c.field)} is not null)`;
+      }
+      case 'cmp': {
+        // Text order differs between JavaScript (UTF-16 units) and SQL collations: left to closures.
+        if (c.op !== '==' && c.op !== '!=') {
+          exact = false;
+          return sql`null`;
+        }
+        return sql`(${operand(c.left)} ${sql.raw(SQL_OP[c.op])} ${operand(c.right)})`;
+      }
+      case 'in': {
+        const item = operand(c.item);
+        if (c.values.length === 0) return sql`(case when ${item} is null then null else false end)`;
+        return sql`(${item} in (${sql.join(c.values)}))`;
+      }
+      case 'contains': {
+        const list = sql.ref(`${c.list.of === 'device' ? 'd' : 'p'}.${c.list.name}`);
+        const item = operand(c.item);
+        const member =
+          dialect === 'postgres'
+            ? sql<boolean>`(cast(${list} as jsonb) @> jsonb_build_array(${item}))`
+            : sql<boolean>`exists (select 1 from json_each(${list}) where value = ${item})`;
+        if (c.item.k === 'string')
+          return sql`(${list} like ${jsonItemPattern(c.item.value)} escape '\\' and ${member})`;
+        return sql`(case when ${item} is null then null else ${member} end)`;
+      }
+      case 'version':
+        return sql`(phaseout_version_cmp(${versionOperand(c.left)}, ${versionOperand(c.right)}) ${sql.raw(SQL_OP[c.op])} 0)`;
+    }
+  };
+  const expr = render(c);
+  return { expr, exact };
+}
