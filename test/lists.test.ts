@@ -32,9 +32,10 @@ describeEachDatabase('lists a page at a time, sorted, with the total', (kind) =>
   let api: Awaited<ReturnType<typeof makeApi>>;
   let officer: Caller;
   let head: Caller;
+  let url: string;
 
   beforeAll(async () => {
-    const url = await createTestDatabase(kind);
+    url = await createTestDatabase(kind);
     const cli = makeCli(url, '2023-02-20T12:00:00Z');
     await cli.run(
       'import',
@@ -259,5 +260,68 @@ describeEachDatabase('lists a page at a time, sorted, with the total', (kind) =>
       expect.objectContaining({ where: 'sort', code: 'not_one_of' }),
       expect.objectContaining({ where: 'limit', code: 'too_small' }),
     ]);
+  });
+
+  it('findings paged by the database: every page as the whole list sorted, in every state', async () => {
+    // Later than the other tests look: d03 stops being an iPhone, d04 is lost, d05 moves to Org/B.
+    const cli = makeCli(url, '2023-03-25T12:00:00Z');
+    const changed = [
+      buildDevice({ id: 'd03', owner: 'p03', platform: 'android', model: 'Pixel 7' }),
+      buildDevice({ id: 'd04', owner: 'p04', status: 'lost', model: 'iPhone 12' }),
+    ];
+    expect(
+      (
+        await cli.run(
+          'import',
+          'devices',
+          cli.file(devicesCsv(changed)),
+          '--observed-at',
+          '2023-03-25',
+        )
+      ).code,
+    ).toBe(0);
+    type Full = Row & { unit: string; opened: string; closed: string | null; state: string };
+    const codePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    for (const asOf of ['2023-03-28', '2023-04-05']) {
+      for (const filter of [
+        '',
+        '&states=pending,overdue',
+        '&states=resolved,lost',
+        '&unit=Org/B',
+      ]) {
+        for (const who of [officer, head]) {
+          const base = `/api/v1/findings?mandate=iphones&asOf=${asOf}${filter}`;
+          const all = (await get<Page<Full>>(who, `${base}&limit=500&sort=device`)).items;
+          for (const sort of ['opened', '-opened', 'state', '-state', 'closed', '-closed']) {
+            const key = sort.replace('-', '') as 'opened' | 'state' | 'closed';
+            const sign = sort.startsWith('-') ? -1 : 1;
+            const value = (r: Full) => (key === 'closed' ? (r.closed ?? '\uffff') : r[key]);
+            const expected = [...all]
+              .sort(
+                (a, b) =>
+                  sign * codePoint(value(a), value(b)) ||
+                  codePoint(a.opened, b.opened) ||
+                  codePoint(a.device, b.device),
+              )
+              .map((r) => `${r.device} ${r.state}`);
+            const got: string[] = [];
+            for (let offset = 0; offset < all.length + 3; offset += 3) {
+              const page = await get<Page<Full>>(
+                who,
+                `${base}&sort=${sort}&limit=3&offset=${offset}`,
+              );
+              expect(page.total, `${base} ${sort}`).toBe(all.length);
+              got.push(...page.items.map((r) => `${r.device} ${r.state}`));
+            }
+            expect(got, `${base} ${sort}`).toEqual(expected);
+          }
+        }
+      }
+    }
+    // Every state is there to be sorted: still open and overdue, resolved, lost.
+    const states = (
+      await get<Page<Full>>(officer, '/api/v1/findings?mandate=iphones&asOf=2023-04-05&limit=500')
+    ).items.map((r) => r.state);
+    expect(new Set(states)).toEqual(new Set(['overdue', 'resolved', 'lost']));
   });
 });

@@ -45,6 +45,7 @@ import {
   aggregateOpen,
   firstAttestations,
   listFindingsAt,
+  pageFindingsAt,
   type FindingAtRow,
 } from '../store/status.repository.js';
 import { loadMandateVersion, type LoadedMandate } from './evaluation.service.js';
@@ -101,6 +102,11 @@ export type { NotifyPreview };
 export type FindingPage = z.output<typeof FindingPageSchema>;
 
 /** Status, counts and findings as of any moment (DESIGN §5). */
+/** Code-point order, as the database pages (ids and instants are compared, not read). */
+function codePointOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function makeStatusService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
   const cache = makeReadCache(deps);
@@ -481,6 +487,40 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
             : key === 'closed'
               ? (r.closed ?? '\uffff')
               : r[key];
+      if (!byName && key !== 'unit' && !o.states?.includes('unknown')) {
+        // Instants and states order the same in SQL and here: the database pages.
+        const zone = await getTimeZone(store.db);
+        const m = await resolveMandate(id);
+        const at = asOfInstant(o.asOf, zone);
+        const { overdueAt } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
+        const { rows, total } = await pageFindingsAt(store.db, m.id, {
+          at,
+          overdue: isOverdue(at, overdueAt),
+          ...(o.states ? { states: o.states } : {}),
+          ...(o.unit !== undefined ? { unit: o.unit } : {}),
+          ...(o.device !== undefined ? { device: o.device } : {}),
+          ...(o.owner !== undefined ? { owner: o.owner } : {}),
+          ...(o.visibility && !o.visibility.all ? { visibility: o.visibility } : {}),
+          sort: key,
+          descending: sort.startsWith('-'),
+          limit: o.limit,
+          offset: o.offset,
+        });
+        const views = rows.map((r): FindingView => {
+          const open = r.closed_at === null || r.closed_at > at;
+          return {
+            mandate: m.id,
+            device: r.device_id,
+            owner: r.owner_id,
+            unit: r.unit,
+            opened: formatInstant(r.opened_at),
+            closed: open ? null : formatInstant(r.closed_at!),
+            state: r.state as FindingView['state'],
+            closeReason: open ? null : r.close_reason,
+          };
+        });
+        return { items: await label(views), total, offset: o.offset, limit: o.limit };
+      }
       const { limit: _l, offset: _o, ...question } = o;
       // The sorted list is kept (read.cache.ts): the next page is a slice of it.
       const sorted = await cache.get(
@@ -493,8 +533,8 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           return [...rows].sort(
             (a, b) =>
               sign * value(a).localeCompare(value(b)) ||
-              a.opened.localeCompare(b.opened) ||
-              a.device.localeCompare(b.device),
+              codePointOrder(a.opened, b.opened) ||
+              codePointOrder(a.device, b.device),
           );
         },
       );

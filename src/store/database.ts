@@ -19,6 +19,7 @@ import { sanitisationAppendixGMigration } from './migrations/20261201T0400-sanit
 import { campaignsMigration } from './migrations/20261201T0500-campaigns.js';
 import { signInThrottleMigration } from './migrations/20261202T0000-sign-in-throttle.js';
 import { versionCompareMigration } from './migrations/20261202T0100-version-compare.js';
+import { findingsByOpeningMigration } from './migrations/20261202T0200-findings-by-opening.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -131,6 +132,7 @@ function migratorOf(store: Store): Migrator {
         '20261201T0500-campaigns': campaignsMigration(store.dialect),
         '20261202T0000-sign-in-throttle': signInThrottleMigration(store.dialect),
         '20261202T0100-version-compare': versionCompareMigration(store.dialect),
+        '20261202T0200-findings-by-opening': findingsByOpeningMigration(store.dialect),
       }),
   };
   return new Migrator({ db: store.db, provider });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Visibility } from '../domain/access.policy.js';
 import { unitAtOrBelow } from './candidates.repository.js';
 import { visibleCondition } from './directory.repository.js';
+import { rawSqlite } from './database.js';
 import type { Db } from './schema.js';
 
 /** Restricts findings `f` to a unit subtree, or to nothing more when none is given. */
@@ -191,4 +192,73 @@ export async function countOpenAt(
     out.push(open);
   }
   return out;
+}
+
+/** Which findings a page reads, and in which order. */
+export interface FindingPageQuery {
+  at: number;
+  /** Whether a finding open at T (and not exempt) is overdue at T. */
+  overdue: boolean;
+  states?: string[];
+  unit?: string;
+  device?: string;
+  owner?: string;
+  visibility?: Visibility;
+  sort: 'opened' | 'closed' | 'state';
+  descending: boolean;
+  limit: number;
+  offset: number;
+}
+
+/** A finding's state at T (DESIGN §5), as `status.rules.ts` decides it, in SQL. */
+function stateAt(at: number, overdue: boolean) {
+  return sql<string>`(case when f.closed_at is null or f.closed_at > ${at}
+      then (case when ${exemptAt(at)} = 1 then 'exempt' else ${overdue ? 'overdue' : 'pending'} end)
+      else (case when f.close_reason = 'transferred' then 'transferred'
+                 when f.close_status = 'lost' then 'lost' else 'resolved' end) end)`;
+}
+
+/**
+ * A page of a mandate's findings opened at or before T, filtered and sorted in SQL (ties by
+ * opening, then device id in code-point order), and how many match in all. Opening order walks
+ * the index `findings_mandate_opened`.
+ */
+export async function pageFindingsAt(
+  db: Db,
+  mandateId: string,
+  q: FindingPageQuery,
+): Promise<{ rows: (FindingAtRow & { state: string })[]; total: number }> {
+  const state = stateAt(q.at, q.overdue);
+  const where = sql<boolean>`f.mandate_id = ${mandateId} and f.opened_at <= ${q.at}
+     and ${inUnit(q.unit)}
+     and ${q.device === undefined ? sql`1 = 1` : sql`f.device_id = ${q.device}`}
+     and ${q.owner === undefined ? sql`1 = 1` : sql`f.owner_id = ${q.owner}`}
+     and ${q.visibility ? visibleCondition(q.visibility, 'f.unit', 'f.owner_id') : sql`1 = 1`}
+     and ${q.states && q.states.length > 0 ? sql`${state} in (${sql.join(q.states)})` : sql`1 = 1`}`;
+  const dir = sql.raw(q.descending ? 'desc' : 'asc');
+  // Code-point order on both: SQLite compares bytes; PostgreSQL's default collation may not.
+  const device = rawSqlite.get(db) ? sql`f.device_id` : sql`f.device_id collate "C"`;
+  const order =
+    q.sort === 'opened'
+      ? sql`f.opened_at ${dir}, ${device}`
+      : q.sort === 'closed'
+        ? sql`(case when f.closed_at is null or f.closed_at > ${q.at} then 1 else 0 end) ${dir}, f.closed_at ${dir}, f.opened_at, ${device}`
+        : sql`${state} ${dir}, f.opened_at, ${device}`;
+  const [page, count] = await Promise.all([
+    sql<FindingAtRow & { state: string }>`
+      select f.id, f.device_id, f.owner_id, f.unit, f.opened_at, f.closed_at, f.close_reason,
+             f.close_status, 0 as exempt, ${state} as state
+        from findings f where ${where}
+       order by ${order} limit ${q.limit} offset ${q.offset}`.execute(db),
+    sql<{ n: number }>`select count(*) as n from findings f where ${where}`.execute(db),
+  ]);
+  return {
+    rows: page.rows.map((x) => ({
+      ...x,
+      id: Number(x.id),
+      opened_at: Number(x.opened_at),
+      closed_at: x.closed_at === null ? null : Number(x.closed_at),
+    })),
+    total: Number(count.rows[0]?.n ?? 0),
+  };
 }
