@@ -6,14 +6,14 @@
  * there (a throwaway cluster). Prints p50, p97.5 (autocannon has no p95) and p99 beside the
  * targets (status p95 ≤ 50 ms, findings page p95 ≤ 100 ms).
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { createApp } from '../src/app.js';
 import { generateBenchData } from './generate.js';
+import { freePort, startPostgres } from './postgres.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const size = {
@@ -23,7 +23,6 @@ const size = {
 };
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'phaseout.js');
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const SMARTPHONES = `apiVersion: phaseout/v1
 kind: Mandate
 metadata: { id: bench-smartphones, title: No official smartphones, issuedAt: 2023-03-20 }
@@ -33,70 +32,9 @@ spec:
   phases: [{ id: effective, due: 2023-04-28, requires: resolve }]
 `;
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 function cli(db: string, ...args: string[]): void {
   const r = spawnSync(process.execPath, [bin, '--db', db, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
-}
-
-/** A throwaway PostgreSQL cluster, or null when its binaries are not here. */
-async function startPostgres(): Promise<{ url: string; stop: () => void } | null> {
-  if (!existsSync(join(PG_BIN, 'initdb'))) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'phaseout-bench-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    const id = (f: string) => Number(execFileSync('id', [f, 'postgres']).toString().trim());
-    chownSync(dir, id('-u'), id('-g'));
-  }
-  const pg = (cmd: string, args: string[]) =>
-    asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, cmd), ...args], {
-          stdio: 'pipe',
-        })
-      : execFileSync(join(PG_BIN, cmd), args, { stdio: 'pipe' });
-  const port = await freePort();
-  pg('initdb', [
-    '-D',
-    join(dir, 'data'),
-    '-A',
-    'trust',
-    '-U',
-    'postgres',
-    '--no-sync',
-    '-E',
-    'UTF8',
-    '--locale',
-    'C',
-  ]);
-  pg('pg_ctl', [
-    '-D',
-    join(dir, 'data'),
-    '-l',
-    join(dir, 'log'),
-    '-w',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c shared_buffers=1GB`,
-    'start',
-  ]);
-  execFileSync(
-    'psql',
-    ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-c', 'create database bench'],
-    { stdio: 'pipe' },
-  );
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/bench`,
-    stop: () => {
-      pg('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function load(

@@ -123,4 +123,61 @@ describeEachDatabase('dry runs off the event loop, within a budget', (kind) => {
     ]);
     await server.close();
   }, 60_000);
+
+  it('other requests answer while an import over the API runs in its worker; it is all there after, a refused one writes nothing', async () => {
+    const server = await buildServer(app);
+    const big = devicesCsv(
+      Array.from({ length: 40_000 }, (_, i) =>
+        buildDevice({ id: `big${i}`, owner: `p${i % 3000}`, platform: 'android' }),
+      ),
+    );
+    const started = performance.now();
+    const load = server.inject({
+      method: 'POST',
+      url: '/api/v1/imports/devices',
+      headers: { ...bearer, 'content-type': 'text/csv' },
+      payload: big,
+    });
+    let finished = false;
+    void load.then(() => (finished = true));
+    const waits: number[] = [];
+    while (!finished) {
+      const t = performance.now();
+      const r = await server.inject({
+        method: 'GET',
+        url: '/api/v1/devices?limit=5',
+        headers: bearer,
+      });
+      expect(r.statusCode).toBe(200);
+      waits.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const answer = await load;
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({ kind: 'devices', created: 40_000, dryRun: false });
+    console.log(
+      `import ${Math.round(performance.now() - started)} ms; ${waits.length} reads meanwhile, slowest ${Math.round(Math.max(...waits))} ms`,
+    );
+    expect(waits.length).toBeGreaterThan(3);
+    expect(Math.max(...waits)).toBeLessThan(1000);
+    const count = async () =>
+      (
+        await server.inject({ method: 'GET', url: '/api/v1/devices?limit=1', headers: bearer })
+      ).json<{ total: number }>().total;
+    expect(await count()).toBe(43_000);
+    // A file with a bad row is refused whole, naming the row; nothing of it is written.
+    const bad = await server.inject({
+      method: 'POST',
+      url: '/api/v1/imports/devices',
+      headers: { ...bearer, 'content-type': 'text/csv' },
+      payload: devicesCsv([
+        buildDevice({ id: 'ok1', owner: 'p1' }),
+        buildDevice({ id: 'bad1', owner: 'p1', platform: 'blackberry-os' }),
+      ]),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ details: { where: string }[] }>().details[0]!.where).toContain('3');
+    expect(await count()).toBe(43_000);
+    await server.close();
+  }, 120_000);
 });

@@ -1,6 +1,9 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { DEVICE_SCHEMA } from './device.model.js';
-import { compareVersions, parseVersion, type Version } from './target.version.js';
+import { parseVersion, type Version } from './target.version.js';
+import { compileJudge, type Judge } from './target.codegen.js';
+
+export { Undecided, type Decision } from './target.codegen.js';
 
 /**
  * The common subset of CEL targets as a small tree that both the store (SQL) and JavaScript
@@ -140,177 +143,10 @@ export function isExact(c: Cond): boolean {
   }
 }
 
-/** Why a device could not be judged, in the words `undecidedReason` gives the interpreter's error. */
-export class Undecided {
-  constructor(readonly reason: string) {}
-}
-
-/** A field read as the interpreter reads it: an absent or empty scalar is undecided. */
-type Record_ = Readonly<Record<string, unknown>>;
-export type Decision = boolean | Undecided;
-type Closure = (device: Record_, person: Record_) => Decision;
-type ValueOf<T> = (device: Record_, person: Record_) => T | Undecided;
-
-function readField(f: FieldRef): ValueOf<string> {
-  const absent = new Undecided(`${f.name} is absent`);
-  const name = f.name;
-  const pick = f.of === 'device' ? (d: Record_) => d[name] : (_d: Record_, p: Record_) => p[name];
-  if (!f.optional) return (d, p) => pick(d, p) as string;
-  return (d, p) => {
-    const v = pick(d, p);
-    return v === undefined || v === null || v === '' ? absent : (v as string);
-  };
-}
-
-function operandClosure(o: Operand): ValueOf<string> {
-  if (o.k === 'string') {
-    const v = o.value;
-    return () => v;
-  }
-  return readField(o.field);
-}
-
-function versionClosure(o: VersionOperand): ValueOf<Version> {
-  if (o.k === 'version') {
-    const v = o.value;
-    return () => v;
-  }
-  const read = readField(o.field);
-  return (d, p) => {
-    const text = read(d, p);
-    if (text instanceof Undecided) return text;
-    try {
-      return parseVersion(text);
-    } catch (e) {
-      return new Undecided((e as Error).message);
-    }
-  };
-}
-
-function compare(op: CmpOp, order: number): boolean {
-  switch (op) {
-    case '==':
-      return order === 0;
-    case '!=':
-      return order !== 0;
-    case '<':
-      return order < 0;
-    case '<=':
-      return order <= 0;
-    case '>':
-      return order > 0;
-    case '>=':
-      return order >= 0;
-  }
-}
-
 /**
- * Compiles an exact lowered target to a JavaScript closure over stored (or CEL-view) records,
+ * Compiles an exact lowered target to a JavaScript function over stored (or CEL-view) records,
  * with the interpreter's results and reasons; `null` when it holds an opaque part.
  */
-export function compileClosure(c: Cond): Closure | null {
-  return isExact(c) ? closureOf(c) : null;
-}
-
-function closureOf(c: Cond): Closure {
-  switch (c.k) {
-    case 'const': {
-      const v = c.value;
-      return () => v;
-    }
-    case 'and': {
-      const l = closureOf(c.left);
-      const r = closureOf(c.right);
-      // As cel-js: an undecided left waits for the right: false wins, else the right's reason, else the left's.
-      return (d, p) => {
-        const a = l(d, p);
-        if (a === false) return false;
-        const b = r(d, p);
-        if (a === true || b === false || b instanceof Undecided) return b;
-        return a;
-      };
-    }
-    case 'or': {
-      const l = closureOf(c.left);
-      const r = closureOf(c.right);
-      return (d, p) => {
-        const a = l(d, p);
-        if (a === true) return true;
-        const b = r(d, p);
-        if (a === false || b === true || b instanceof Undecided) return b;
-        return a;
-      };
-    }
-    case 'not': {
-      const of = closureOf(c.of);
-      return (d, p) => {
-        const v = of(d, p);
-        return v instanceof Undecided ? v : !v;
-      };
-    }
-    case 'has': {
-      const name = c.field.name;
-      const optional = c.field.optional;
-      const pick = c.field.of === 'device' ? (d: Record_) => d : (_d: Record_, p: Record_) => p;
-      if (!optional) return () => true;
-      return (d, p) => {
-        const v = pick(d, p)[name];
-        return v !== undefined && v !== null && v !== '';
-      };
-    }
-    case 'cmp': {
-      const l = operandClosure(c.left);
-      const r = operandClosure(c.right);
-      const op = c.op;
-      if (op === '==' || op === '!=') {
-        const eq = op === '==';
-        return (d, p) => {
-          const a = l(d, p);
-          if (a instanceof Undecided) return a;
-          const b = r(d, p);
-          if (b instanceof Undecided) return b;
-          return (a === b) === eq;
-        };
-      }
-      return (d, p) => {
-        const a = l(d, p);
-        if (a instanceof Undecided) return a;
-        const b = r(d, p);
-        if (b instanceof Undecided) return b;
-        return compare(op, a < b ? -1 : a > b ? 1 : 0);
-      };
-    }
-    case 'in': {
-      const item = operandClosure(c.item);
-      const values = new Set(c.values);
-      return (d, p) => {
-        const v = item(d, p);
-        return v instanceof Undecided ? v : values.has(v);
-      };
-    }
-    case 'contains': {
-      const item = operandClosure(c.item);
-      const name = c.list.name;
-      const pick = c.list.of === 'device' ? (d: Record_) => d : (_d: Record_, p: Record_) => p;
-      return (d, p) => {
-        const v = item(d, p);
-        if (v instanceof Undecided) return v;
-        return (pick(d, p)[name] as readonly string[]).includes(v);
-      };
-    }
-    case 'version': {
-      const l = versionClosure(c.left);
-      const r = versionClosure(c.right);
-      const op = c.op;
-      return (d, p) => {
-        const a = l(d, p);
-        if (a instanceof Undecided) return a;
-        const b = r(d, p);
-        if (b instanceof Undecided) return b;
-        return compare(op, compareVersions(a, b));
-      };
-    }
-    case 'opaque':
-      throw new Error('an opaque target part has no closure');
-  }
+export function compileClosure(c: Cond): Judge | null {
+  return isExact(c) ? compileJudge(c) : null;
 }

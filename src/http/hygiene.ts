@@ -13,6 +13,9 @@ function controlProblems(value: unknown, path: string, out: Problem[]): void {
       (LONG_FIELDS.has(path) ? null : tooLongProblem(value, FIELD_MAX)) ??
       controlCharacterProblem(value, true);
     if (why) out.push({ where: path, ...why });
+  } else if (ArrayBuffer.isView(value)) {
+    // A file posted as bytes (CSV imports): its import checks every cell, naming its line.
+    return;
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => controlProblems(v, `${path}[${i}]`, out));
   } else if (value !== null && typeof value === 'object') {

@@ -23,6 +23,7 @@ import { registerSsoRoutes } from './routes/sso.routes.js';
 import { registerNotifyRoutes } from './routes/notify.routes.js';
 import { registerReplacementRoutes } from './routes/replacement.routes.js';
 import { registerImportRoutes } from './routes/imports.routes.js';
+import { makeOffloader } from './offload.js';
 import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerScimRoutes } from './routes/scim.routes.js';
 import { registerCampaignRoutes } from './routes/campaigns.routes.js';
@@ -227,14 +228,15 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
 
   await registerAuthRoutes(server, app);
   await registerAdminRoutes(server, app);
-  await registerMandateRoutes(server, app, { dryRunBudgetMs: o.dryRunBudgetMs ?? 120_000 });
+  const offload = makeOffloader(app, o.dryRunBudgetMs ?? 120_000);
+  await registerMandateRoutes(server, app, offload);
   await registerRecordRoutes(server, app);
   await registerExemptionRoutes(server, app);
   await registerAuditRoutes(server, app);
   registerSsoRoutes(server, app);
   await registerNotifyRoutes(server, app);
   await registerReplacementRoutes(server, app);
-  await registerImportRoutes(server, app);
+  await registerImportRoutes(server, app, offload);
   await registerCampaignRoutes(server, app);
   await registerScimRoutes(server, app);
   registerOpsRoutes(server, app, metrics, o.metricsToken ?? null);

@@ -355,7 +355,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
       const wasEmpty = await hasNoDevices(tx);
       // A load into an empty table builds its indexes once at the end; a source import into a
       // stored table looks devices up by serial and IMEI, so it keeps them.
-      const indexes = deferIndexes(tx, 'devices', layout && !wasEmpty ? 0 : csv.approxRows);
+      const indexes = await deferIndexes(tx, 'devices', layout && !wasEmpty ? 0 : csv.approxRows);
       st.nothingStored = wasEmpty;
       for (const chunk of csv.chunks()) {
         o.progress?.(st.counts.rows, csv.approxRows);

@@ -4,12 +4,17 @@ import { importOps as ops } from '../../contract/imports.js';
 import { auditActor } from '../../domain/access.policy.js';
 import { importSummary } from '../../services/import.service.js';
 import { registerContractRoutes } from '../contract.js';
+import type { Offloader } from '../offload.js';
 
 /** Large exports: 1,000,000 Intune rows are about 250 MB. */
 const IMPORT_LIMIT = 512 * 1024 * 1024;
 
 /** Imports over HTTP (the CLI's `import`), and check-ins from agents and MDMs. */
-export async function registerImportRoutes(server: FastifyInstance, app: App): Promise<void> {
+export async function registerImportRoutes(
+  server: FastifyInstance,
+  app: App,
+  offload: Offloader,
+): Promise<void> {
   server.addContentTypeParser(
     ['text/csv', 'text/plain', 'application/octet-stream'],
     { parseAs: 'buffer', bodyLimit: IMPORT_LIMIT },
@@ -37,10 +42,8 @@ export async function registerImportRoutes(server: FastifyInstance, app: App): P
             ...(q.source !== undefined ? { source: q.source } : {}),
           };
           const bytes = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
-          const r =
-            kind === 'devices'
-              ? await app.imports.importDevices(bytes, o)
-              : await app.imports.importPeople(bytes, o);
+          // In a worker: the server goes on answering while a large file is read and written.
+          const r = await offload.importFile(kind, bytes, o);
           return importSummary(r);
         },
         { bodyLimit: IMPORT_LIMIT },

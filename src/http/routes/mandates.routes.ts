@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
-import { makeDryRunner } from '../dry-run.js';
+import type { Offloader } from '../offload.js';
 import { AppError } from '../../domain/errors.js';
 import { auditActor, visibilityOf, type Visibility } from '../../domain/access.policy.js';
 import { mandateOps as ops } from '../../contract/mandates.js';
@@ -38,9 +38,8 @@ function scopedUnit(v: Visibility, asked: string | undefined): string | undefine
 export async function registerMandateRoutes(
   server: FastifyInstance,
   app: App,
-  o: { dryRunBudgetMs: number },
+  offload: Offloader,
 ): Promise<void> {
-  const dryRuns = makeDryRunner(app, o.dryRunBudgetMs);
   await registerContractRoutes(server, (add) => {
     add(ops.listMandates, 'read', () => app.mandates.list());
     add(ops.getMandate, 'read', async (req) => {
@@ -115,7 +114,7 @@ export async function registerMandateRoutes(
         ...(effectiveAt !== undefined ? { effectiveAt } : {}),
       };
       // A dry run, which anyone who may apply can ask for repeatedly, runs off the event loop.
-      return flags.dryRun ? dryRuns.apply(yaml, options) : app.mandates.apply(yaml, options);
+      return flags.dryRun ? offload.dryRun(yaml, options) : app.mandates.apply(yaml, options);
     });
     add(status.getStatus, 'read', (req, actor) => {
       const q = req.query;
