@@ -46,6 +46,7 @@ import {
   firstAttestations,
   listFindingsAt,
   pageFindingsAt,
+  countFindingsAt,
   type FindingAtRow,
 } from '../store/status.repository.js';
 import { loadMandateVersion, type LoadedMandate } from './evaluation.service.js';
@@ -493,7 +494,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         const m = await resolveMandate(id);
         const at = asOfInstant(o.asOf, zone);
         const { overdueAt } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
-        const { rows, total } = await pageFindingsAt(store.db, m.id, {
+        const question = {
           at,
           overdue: isOverdue(at, overdueAt),
           ...(o.states ? { states: o.states } : {}),
@@ -501,11 +502,20 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           ...(o.device !== undefined ? { device: o.device } : {}),
           ...(o.owner !== undefined ? { owner: o.owner } : {}),
           ...(o.visibility && !o.visibility.all ? { visibility: o.visibility } : {}),
+        };
+        const rows = await pageFindingsAt(store.db, m.id, {
+          ...question,
           sort: key,
           descending: sort.startsWith('-'),
           limit: o.limit,
           offset: o.offset,
         });
+        // The count walks every matching finding: kept per data version, as status is.
+        const total = await cache.get(
+          JSON.stringify(['findingsTotal', id, { ...o, limit: 0, offset: 0, sort: '' }]),
+          o.asOf === undefined,
+          () => countFindingsAt(store.db, m.id, question),
+        );
         const views = rows.map((r): FindingView => {
           const open = r.closed_at === null || r.closed_at > at;
           return {

@@ -156,6 +156,8 @@ function* streamCandidatesSqlite(
   }
 }
 
+let cursors = 0;
+
 /** Active devices (with their owners) that may be caught, in pages. */
 export async function* streamCandidates(
   db: Db,
@@ -167,8 +169,7 @@ export async function* streamCandidates(
     yield* streamCandidatesSqlite(db, raw, f);
     return;
   }
-  let after = '';
-  for (;;) {
+  const query = (after: string | null) => {
     let q = db
       .selectFrom('devices as d')
       .leftJoin('people as p', 'p.id', 'd.owner_id')
@@ -187,9 +188,8 @@ export async function* streamCandidates(
         'p.last_seen_at as p_last_seen_at',
       ])
       .where('d.status', '=', 'active')
-      .where('d.id', '>', after)
-      .orderBy('d.id')
-      .limit(pageSize);
+      .orderBy('d.id');
+    if (after !== null) q = q.where('d.id', '>', after).limit(pageSize);
     if (f.owned) {
       q = q.where('d.owner_id', 'is not', null).where('p.active', '=', 1);
       if (f.scopeUnits.length > 0)
@@ -197,10 +197,11 @@ export async function* streamCandidates(
     } else {
       q = q.where('d.owner_id', 'is', null);
     }
-    q = q.where(sql<boolean>`(${targetSql(f.target, 'postgres').expr}) is not false`);
-    const rows = await q.execute();
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({
+    return q.where(sql<boolean>`(${targetSql(f.target, 'postgres').expr}) is not false`);
+  };
+  type Row = Awaited<ReturnType<ReturnType<typeof query>['execute']>>[number];
+  const toCandidates = (rows: Row[]): Candidate[] =>
+    rows.map((r) => ({
       device: rowToDevice(r),
       owner:
         r.p_id === null
@@ -219,6 +220,25 @@ export async function* streamCandidates(
               last_seen_at: r.p_last_seen_at!,
             }),
     }));
+  if (db.isTransaction) {
+    // One query, read through a cursor: the join is planned and hashed once, not per page.
+    const cursor = sql.id(`candidates_${++cursors}`);
+    await sql`declare ${cursor} no scroll cursor for ${query(null)}`.execute(db);
+    for (;;) {
+      const { rows } = await sql<Row>`fetch ${sql.raw(String(pageSize))} from ${cursor}`.execute(
+        db,
+      );
+      if (rows.length === 0) break;
+      yield toCandidates(rows);
+    }
+    await sql`close ${cursor}`.execute(db);
+    return;
+  }
+  let after = '';
+  for (;;) {
+    const rows = await query(after).execute();
+    if (rows.length === 0) return;
+    yield toCandidates(rows);
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;
   }

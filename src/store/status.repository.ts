@@ -218,23 +218,31 @@ function stateAt(at: number, overdue: boolean) {
                  when f.close_status = 'lost' then 'lost' else 'resolved' end) end)`;
 }
 
-/**
- * A page of a mandate's findings opened at or before T, filtered and sorted in SQL (ties by
- * opening, then device id in code-point order), and how many match in all. Opening order walks
- * the index `findings_mandate_opened`.
- */
-export async function pageFindingsAt(
-  db: Db,
+/** The conditions of a page of findings, shared by the page and its count. */
+function pageWhere(
   mandateId: string,
-  q: FindingPageQuery,
-): Promise<{ rows: (FindingAtRow & { state: string })[]; total: number }> {
+  q: Omit<FindingPageQuery, 'sort' | 'descending' | 'limit' | 'offset'>,
+) {
   const state = stateAt(q.at, q.overdue);
-  const where = sql<boolean>`f.mandate_id = ${mandateId} and f.opened_at <= ${q.at}
+  return sql<boolean>`f.mandate_id = ${mandateId} and f.opened_at <= ${q.at}
      and ${inUnit(q.unit)}
      and ${q.device === undefined ? sql`1 = 1` : sql`f.device_id = ${q.device}`}
      and ${q.owner === undefined ? sql`1 = 1` : sql`f.owner_id = ${q.owner}`}
      and ${q.visibility ? visibleCondition(q.visibility, 'f.unit', 'f.owner_id') : sql`1 = 1`}
      and ${q.states && q.states.length > 0 ? sql`${state} in (${sql.join(q.states)})` : sql`1 = 1`}`;
+}
+
+/**
+ * A page of a mandate's findings opened at or before T, filtered and sorted in SQL (ties by
+ * opening, then device id in code-point order). Opening order walks the index
+ * `findings_mandate_opened`.
+ */
+export async function pageFindingsAt(
+  db: Db,
+  mandateId: string,
+  q: FindingPageQuery,
+): Promise<(FindingAtRow & { state: string })[]> {
+  const state = stateAt(q.at, q.overdue);
   const dir = sql.raw(q.descending ? 'desc' : 'asc');
   // Code-point order on both: SQLite compares bytes; PostgreSQL's default collation may not.
   const device = rawSqlite.get(db) ? sql`f.device_id` : sql`f.device_id collate "C"`;
@@ -244,21 +252,26 @@ export async function pageFindingsAt(
       : q.sort === 'closed'
         ? sql`(case when f.closed_at is null or f.closed_at > ${q.at} then 1 else 0 end) ${dir}, f.closed_at ${dir}, f.opened_at, ${device}`
         : sql`${state} ${dir}, f.opened_at, ${device}`;
-  const [page, count] = await Promise.all([
-    sql<FindingAtRow & { state: string }>`
+  const page = await sql<FindingAtRow & { state: string }>`
       select f.id, f.device_id, f.owner_id, f.unit, f.opened_at, f.closed_at, f.close_reason,
              f.close_status, 0 as exempt, ${state} as state
-        from findings f where ${where}
-       order by ${order} limit ${q.limit} offset ${q.offset}`.execute(db),
-    sql<{ n: number }>`select count(*) as n from findings f where ${where}`.execute(db),
-  ]);
-  return {
-    rows: page.rows.map((x) => ({
-      ...x,
-      id: Number(x.id),
-      opened_at: Number(x.opened_at),
-      closed_at: x.closed_at === null ? null : Number(x.closed_at),
-    })),
-    total: Number(count.rows[0]?.n ?? 0),
-  };
+        from findings f where ${pageWhere(mandateId, q)}
+       order by ${order} limit ${q.limit} offset ${q.offset}`.execute(db);
+  return page.rows.map((x) => ({
+    ...x,
+    id: Number(x.id),
+    opened_at: Number(x.opened_at),
+    closed_at: x.closed_at === null ? null : Number(x.closed_at),
+  }));
+}
+
+/** How many findings a page's question matches in all (it walks them all: worth keeping). */
+export async function countFindingsAt(
+  db: Db,
+  mandateId: string,
+  q: Omit<FindingPageQuery, 'sort' | 'descending' | 'limit' | 'offset'>,
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from findings f where ${pageWhere(mandateId, q)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
