@@ -489,47 +489,54 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
               ? (r.closed ?? '\uffff')
               : r[key];
       if (!byName && key !== 'unit' && !o.states?.includes('unknown')) {
-        // Instants and states order the same in SQL and here: the database pages.
-        const zone = await getTimeZone(store.db);
-        const m = await resolveMandate(id);
-        const at = asOfInstant(o.asOf, zone);
-        const { overdueAt } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
-        const question = {
-          at,
-          overdue: isOverdue(at, overdueAt),
-          ...(o.states ? { states: o.states } : {}),
-          ...(o.unit !== undefined ? { unit: o.unit } : {}),
-          ...(o.device !== undefined ? { device: o.device } : {}),
-          ...(o.owner !== undefined ? { owner: o.owner } : {}),
-          ...(o.visibility && !o.visibility.all ? { visibility: o.visibility } : {}),
-        };
-        const rows = await pageFindingsAt(store.db, m.id, {
-          ...question,
-          sort: key,
-          descending: sort.startsWith('-'),
-          limit: o.limit,
-          offset: o.offset,
-        });
-        // The count walks every matching finding: kept per data version, as status is.
-        const total = await cache.get(
-          JSON.stringify(['findingsTotal', id, { ...o, limit: 0, offset: 0, sort: '' }]),
+        // Instants and states order the same in SQL and here: the database pages. A page
+        // asked again (the console's first page, above all) is kept per data version too.
+        return cache.get(
+          JSON.stringify(['findingsPage', id, o]),
           o.asOf === undefined,
-          () => countFindingsAt(store.db, m.id, question),
+          async () => {
+            const zone = await getTimeZone(store.db);
+            const m = await resolveMandate(id);
+            const at = asOfInstant(o.asOf, zone);
+            const { overdueAt } = dueEndOf((await versionAt(store.db, m, at, zone)).doc, zone);
+            const question = {
+              at,
+              overdue: isOverdue(at, overdueAt),
+              ...(o.states ? { states: o.states } : {}),
+              ...(o.unit !== undefined ? { unit: o.unit } : {}),
+              ...(o.device !== undefined ? { device: o.device } : {}),
+              ...(o.owner !== undefined ? { owner: o.owner } : {}),
+              ...(o.visibility && !o.visibility.all ? { visibility: o.visibility } : {}),
+            };
+            const rows = await pageFindingsAt(store.db, m.id, {
+              ...question,
+              sort: key,
+              descending: sort.startsWith('-'),
+              limit: o.limit,
+              offset: o.offset,
+            });
+            // The count walks every matching finding: kept per data version, as status is.
+            const total = await cache.get(
+              JSON.stringify(['findingsTotal', id, { ...o, limit: 0, offset: 0, sort: '' }]),
+              o.asOf === undefined,
+              () => countFindingsAt(store.db, m.id, question),
+            );
+            const views = rows.map((r): FindingView => {
+              const open = r.closed_at === null || r.closed_at > at;
+              return {
+                mandate: m.id,
+                device: r.device_id,
+                owner: r.owner_id,
+                unit: r.unit,
+                opened: formatInstant(r.opened_at),
+                closed: open ? null : formatInstant(r.closed_at!),
+                state: r.state as FindingView['state'],
+                closeReason: open ? null : r.close_reason,
+              };
+            });
+            return { items: await label(views), total, offset: o.offset, limit: o.limit };
+          },
         );
-        const views = rows.map((r): FindingView => {
-          const open = r.closed_at === null || r.closed_at > at;
-          return {
-            mandate: m.id,
-            device: r.device_id,
-            owner: r.owner_id,
-            unit: r.unit,
-            opened: formatInstant(r.opened_at),
-            closed: open ? null : formatInstant(r.closed_at!),
-            state: r.state as FindingView['state'],
-            closeReason: open ? null : r.close_reason,
-          };
-        });
-        return { items: await label(views), total, offset: o.offset, limit: o.limit };
       }
       const { limit: _l, offset: _o, ...question } = o;
       // The sorted list is kept (read.cache.ts): the next page is a slice of it.
