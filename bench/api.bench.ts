@@ -122,7 +122,9 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   console.log(`phaseout API benchmark: ${size.people} people, ${size.devices} devices, 50 clients`);
   const files = await generateBenchData(dir, size);
-  await bench('sqlite', join(dir, 'bench.db'), files);
+  // BENCH_DB=sqlite or postgres runs one database.
+  if (process.env.BENCH_DB !== 'postgres') await bench('sqlite', join(dir, 'bench.db'), files);
+  if (process.env.BENCH_DB === 'sqlite') return;
   const pg = await startPostgres();
   if (!pg) console.log('postgres: skipped (no server binaries in /usr/lib/postgresql/15/bin)');
   else {

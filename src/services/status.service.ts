@@ -103,6 +103,26 @@ export type { NotifyPreview };
 export type FindingPage = z.output<typeof FindingPageSchema>;
 
 /** Status, counts and findings as of any moment (DESIGN §5). */
+/** A finding as lists show it at T, with its state at T. */
+function findingView(
+  mandate: string,
+  r: FindingAtRow,
+  at: number,
+  state: FindingView['state'],
+): FindingView {
+  const open = r.closed_at === null || r.closed_at > at;
+  return {
+    mandate,
+    device: r.device_id,
+    owner: r.owner_id,
+    unit: r.unit,
+    opened: formatInstant(r.opened_at),
+    closed: open ? null : formatInstant(r.closed_at!),
+    state,
+    closeReason: open ? null : r.close_reason,
+  };
+}
+
 /** Code-point order, as the database pages (ids and instants are compared, not read). */
 function codePointOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -396,16 +416,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
             : r.close_status === 'lost'
               ? 'lost'
               : 'resolved';
-        return {
-          mandate: m.id,
-          device: r.device_id,
-          owner: r.owner_id,
-          unit: r.unit,
-          opened: formatInstant(r.opened_at),
-          closed: open ? null : formatInstant(r.closed_at!),
-          state,
-          closeReason: open ? null : r.close_reason,
-        };
+        return findingView(m.id, r, at, state);
       });
       if (o.states?.includes('unknown')) {
         for (const u of await listUnknownsAt(store.db, m.id, at, {
@@ -521,19 +532,9 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
               o.asOf === undefined,
               () => countFindingsAt(store.db, m.id, question),
             );
-            const views = rows.map((r): FindingView => {
-              const open = r.closed_at === null || r.closed_at > at;
-              return {
-                mandate: m.id,
-                device: r.device_id,
-                owner: r.owner_id,
-                unit: r.unit,
-                opened: formatInstant(r.opened_at),
-                closed: open ? null : formatInstant(r.closed_at!),
-                state: r.state as FindingView['state'],
-                closeReason: open ? null : r.close_reason,
-              };
-            });
+            const views = rows.map((r) =>
+              findingView(m.id, r, at, r.state as FindingView['state']),
+            );
             return { items: await label(views), total, offset: o.offset, limit: o.limit };
           },
         );
