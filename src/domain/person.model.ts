@@ -10,6 +10,20 @@ export interface Person {
   active: boolean;
 }
 
+/** A person with nothing known but an id: what a full replacement starts from. */
+export function blankPerson(id: string): Person {
+  return {
+    id,
+    name: '',
+    email: null,
+    unit: '',
+    title: null,
+    supervisor: null,
+    tags: [],
+    active: true,
+  };
+}
+
 /** The stored fields of a person, in a fixed order, for change detection. */
 export const PERSON_FIELDS = [
   'name',

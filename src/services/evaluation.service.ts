@@ -18,7 +18,7 @@ import {
 import { mandateSchema, type MandateDocument } from '../domain/mandate.model.js';
 import { scopeOf } from '../domain/scope.js';
 import { compileTarget } from '../domain/target.compile.js';
-import type { Person } from '../domain/person.model.js';
+import { blankPerson } from '../domain/person.model.js';
 import { startOfDay } from '../domain/time.js';
 import { streamCandidates } from '../store/candidates.repository.js';
 import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
@@ -329,16 +329,7 @@ export async function closeAllFindings(db: Db, m: LoadedMandate, at: number): Pr
 export async function countUnownedMatches(db: Db, m: LoadedMandate): Promise<number> {
   let n = 0;
   const filter = { target: m.judge.target.cond, scopeUnits: [], owned: false };
-  const nobody: Person = {
-    id: '',
-    name: '',
-    email: null,
-    unit: '',
-    title: null,
-    supervisor: null,
-    tags: [],
-    active: true,
-  };
+  const nobody = blankPerson('');
   for await (const page of streamCandidates(db, filter)) {
     // A target that cannot be decided for a device does not match it.
     for (const { device } of page) if (m.judge.target.decide(device, nobody) === true) n++;

@@ -10,7 +10,7 @@ import {
 import { deviceWrite, personWrite } from '../contract/records.js';
 import type { Device } from '../domain/device.model.js';
 import { AppError, invalidInput, problemsOf } from '../domain/errors.js';
-import type { Person } from '../domain/person.model.js';
+import { blankPerson, type Person } from '../domain/person.model.js';
 import type { Store } from '../store/database.js';
 import {
   deviceToRow,
@@ -209,19 +209,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
           ...current
         } = before ?? ({} as NonNullable<typeof before>);
         checkEtag(mode, ifMatch, current, `person ${id}`);
-        const base: Person =
-          mode === 'patch'
-            ? current
-            : {
-                id,
-                name: '',
-                email: null,
-                unit: '',
-                title: null,
-                supervisor: null,
-                tags: [],
-                active: true,
-              };
+        const base: Person = mode === 'patch' ? current : blankPerson(id);
         const next = { ...base, ...parsed.data, id };
         const now = clock.now();
         await storePerson(tx, before, next, now, {
