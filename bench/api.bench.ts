@@ -21,6 +21,10 @@ const size = {
   devices: Math.round(1_000_000 * scale),
   units: Math.max(100, Math.round(20_000 * scale)),
 };
+// BENCH_PROF=DIR: the server writes a V8 CPU profile there when it stops.
+const profile = process.env.BENCH_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
+  : [];
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'phaseout.js');
 const SMARTPHONES = `apiVersion: phaseout/v1
@@ -79,7 +83,7 @@ async function bench(
   const port = await freePort();
   const server: ChildProcess = spawn(
     process.execPath,
-    [bin, '--db', db, 'serve', '--port', String(port)],
+    [...profile, bin, '--db', db, 'serve', '--port', String(port)],
     {
       stdio: 'ignore',
       env: { ...process.env, PHASEOUT_LOG_LEVEL: 'warn' },

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { ErrorBody, type Operation } from '../contract/operation.js';
 import type { Actor, Permission } from '../domain/access.policy.js';
 import { allowPublic, authorize } from './access.js';
+import { isKeptAnswer } from '../services/read.cache.js';
 
 type Parts<O> =
   O extends Operation<infer P, infer Q, infer B, infer R> ? { P: P; Q: Q; B: B; R: R } : never;
@@ -59,7 +60,18 @@ export async function registerContractRoutes(
         ? (data: unknown) => validate(data === null ? undefined : data)
         : validate;
     });
-    scope.setSerializerCompiler(serializerCompiler);
+    scope.setSerializerCompiler((route) => {
+      const serialize = serializerCompiler(route as Parameters<typeof serializerCompiler>[0]);
+      // An answer given again from the read cache is the same unchanged object: checked and
+      // written once (status and the first page of findings, asked by every open console).
+      const written = new WeakMap<object, string>();
+      return (data: unknown) => {
+        if (!isKeptAnswer(data)) return serialize(data);
+        let json = written.get(data as object);
+        if (json === undefined) written.set(data as object, (json = serialize(data)));
+        return json;
+      };
+    });
     const typed = scope.withTypeProvider<ZodTypeProvider>();
     routes((op, permission, handler, options = {}) => {
       const ok = op.response.meta({ description: op.answers });

@@ -20,7 +20,7 @@ import {
   getAccountByEmail,
   getAccountById,
   getAccountByOidc,
-  getLiveSession,
+  getLiveSessionAccount,
   getLiveToken,
   getToken,
   getAnyAccountOfPerson,
@@ -491,11 +491,9 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
 
     /** The actor of a live session, with its CSRF token; null when none. */
     async actorForSession(session: string): Promise<{ actor: Actor; csrf: string } | null> {
-      const s = await getLiveSession(store.db, hashSecret(session), clock.now());
-      if (!s) return null;
-      const a = await getAccountById(store.db, s.account_id);
-      if (!a || a.disabled === 1) return null;
-      return { actor: await actorOf(a, false), csrf: s.csrf_token };
+      const s = await getLiveSessionAccount(store.db, hashSecret(session), clock.now());
+      if (!s || s.account.disabled === 1) return null;
+      return { actor: await actorOf(s.account, false), csrf: s.csrf };
     },
 
     /** The actor of an enabled account, for the command line's `--as EMAIL`; refused otherwise. */

@@ -130,7 +130,13 @@ function codePointOrder(a: string, b: string): number {
 
 export function makeStatusService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
-  const cache = makeReadCache(deps);
+  // About "now", PostgreSQL answers from the last result (at most 30 s old, saying its instant)
+  // while one request computes the next in the database's own time.
+  const cache = makeReadCache(deps, {
+    entries: 32,
+    nowMs: 5000,
+    asideMs: store.dialect === 'postgres' ? 30_000 : 0,
+  });
 
   async function resolveMandate(id: string): Promise<MandatesTable> {
     const m = await getMandate(store.db, id);

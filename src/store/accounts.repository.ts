@@ -65,19 +65,24 @@ export async function insertSession(db: Db, row: SessionsTable): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
 }
 
-/** A live session by its hashed id. */
-export async function getLiveSession(
+/** A live session with its account, read together (every signed-in request asks). */
+export async function getLiveSessionAccount(
   db: Db,
   id: string,
   now: number,
-): Promise<SessionsTable | undefined> {
-  return db
+): Promise<{ account: AccountRow; csrf: string } | undefined> {
+  const row = await db
     .selectFrom('sessions')
-    .selectAll()
-    .where('id', '=', id)
-    .where('ended_at', 'is', null)
-    .where('expires_at', '>', now)
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .selectAll('accounts')
+    .select('sessions.csrf_token as session_csrf')
+    .where('sessions.id', '=', id)
+    .where('sessions.ended_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { session_csrf, ...account } = row;
+  return { account, csrf: session_csrf };
 }
 
 /** Ends one session, or every session of an account. */

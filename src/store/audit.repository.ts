@@ -6,6 +6,17 @@ export async function getAuditHead(db: Db): Promise<AuditLogTable | undefined> {
   return db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
+/** The last entry's sequence number (0 when empty): the data's version, asked by every kept read. */
+export async function getAuditSeq(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('seq')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.seq ?? 0;
+}
+
 /** Appends one entry. */
 export async function insertAuditEntry(db: Db, entry: AuditLogTable): Promise<void> {
   await db.insertInto('audit_log').values(entry).execute();
