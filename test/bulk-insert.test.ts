@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Device } from '../src/domain/device.model.js';
 import { openStore, type Store } from '../src/store/database.js';
-import { deviceToRow, getDevicesByIds, insertDevices } from '../src/store/devices.repository.js';
+import {
+  deviceFingerprint,
+  deviceToRow,
+  getDeviceFingerprints,
+  getDevicesByIds,
+  getLastSeen,
+  insertDevices,
+} from '../src/store/devices.repository.js';
+import { createApp } from '../src/app.js';
+import { fixedClock } from '../src/adapters/clock.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
 
 /** Large inserts take another path (PostgreSQL: one array per column); what is read back is what was written. */
@@ -41,5 +50,80 @@ describeEachDatabase('bulk inserts', (kind) => {
     for (const [i, d] of devices.entries()) {
       expect(back.get(d.id)).toEqual({ ...d, createdAt: at + i, changedAt: at });
     }
+  });
+
+  it('fingerprints stored fields in SQL as in JavaScript, and no two different devices alike', async () => {
+    const base: Device = {
+      id: 'fp-0',
+      owner: null,
+      class: 'smartphone',
+      platform: 'ios',
+      osVersion: '17.1',
+      manufacturer: 'Apple',
+      model: 'iPhone 15',
+      serial: '3:ab',
+      imei: '',
+      ownership: null,
+      purposes: ['official'],
+      status: 'active',
+      apps: ['a,b', 'c'],
+    };
+    // Each differs from the base in one field, in ways a careless encoding would confuse.
+    const variants: Partial<Device>[] = [
+      { owner: '' },
+      { imei: null },
+      { model: 'iPhone 153', serial: ':ab' },
+      { manufacturer: 'Äpple' },
+      { apps: ['a', 'b,c'] },
+      { apps: ['c', 'a,b'] },
+      { purposes: [] },
+      { osVersion: null, model: '~' },
+      { model: 'iPhone 15 😀' },
+      { status: 'lost' },
+    ];
+    const devices = [base, ...variants.map((v, i) => ({ ...base, ...v, id: `fp-${i + 1}` }))];
+    const rows = devices.map((d) => deviceToRow(d, { created: 1, changed: 1, seen: 1 }));
+    await insertDevices(store.db, rows);
+    const stored = await getDeviceFingerprints(
+      store.db,
+      devices.map((d) => d.id),
+    );
+    const js = rows.map((r) => deviceFingerprint({ ...r, id: 'x' }));
+    for (const [i, d] of devices.entries()) {
+      // A value outside the Basic Multilingual Plane is never told by fingerprint.
+      if (d.model?.includes('😀')) expect(js[i]).toBeNull();
+      else expect(stored.get(d.id)).toBe(js[i]);
+    }
+    expect(new Set(js).size).toBe(js.length);
+  });
+
+  it('a re-import tells unchanged devices without reading them, and changed ones still change', async () => {
+    const clock = fixedClock(Date.parse('2023-03-01T00:00:00Z'));
+    const app = await createApp({ dbUrl: await createTestDatabase(kind), clock });
+    const header =
+      'id,owner,class,platform,os_version,manufacturer,model,serial,imei,ownership,purposes,status,apps';
+    const row = (id: string, model: string, apps = 'teams') =>
+      `${id},,smartphone,ios,17.1,Apple,${model},S-${id},,corporate,official,active,${apps}`;
+    const file = (lines: string[]) => Buffer.from([header, ...lines].join('\n') + '\n');
+    const opts = (observedAt: string) => ({ fileName: 'd.csv', actor: 't', observedAt });
+    await app.imports.importDevices(
+      file([row('a', 'iPhone 15'), row('b', 'iPhone 😀'), row('c', 'iPhone 15'), row('d', 'x')]),
+      opts('2023-02-20'),
+    );
+    const again = await app.imports.importDevices(
+      file([
+        row('a', 'iPhone 15'),
+        row('b', 'iPhone 😀'),
+        row('c', 'iPhone 16'),
+        row('d', 'x', 'teams;zoom'),
+      ]),
+      opts('2023-02-21'),
+    );
+    expect(again).toMatchObject({ created: 0, updated: 2, unchanged: 2 });
+    const seen = await getLastSeen(app.store.db, ['a', 'b', 'c', 'd']);
+    expect([...seen.values()]).toEqual(Array(4).fill(Date.parse('2023-02-21T00:00:00Z')));
+    const back = await getDevicesByIds(app.store.db, ['c', 'd']);
+    expect([back.get('c')?.model, back.get('d')?.apps]).toEqual(['iPhone 16', ['teams', 'zoom']]);
+    await app.close();
   });
 });

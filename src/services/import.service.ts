@@ -8,7 +8,7 @@ import {
 } from '../adapters/csv.js';
 import type { Timings } from './timings.js';
 import type { Clock } from '../adapters/clock.js';
-import type { Device } from '../domain/device.model.js';
+import { DEVICE_FIELDS, type Device } from '../domain/device.model.js';
 import {
   checkDeviceHeader,
   readDeviceRows,
@@ -20,9 +20,13 @@ import { readPeopleRows } from '../domain/people.import-rules.js';
 import { formatInstant } from '../domain/time.js';
 import type { Store } from '../store/database.js';
 import {
+  deviceFingerprint,
+  deviceToRow,
+  getDeviceFingerprints,
   getDeviceIdsByOwners,
   getDevicesByIds,
   hasNoDevices,
+  touchDevices,
   type StoredDevice,
 } from '../store/devices.repository.js';
 import {
@@ -446,14 +450,35 @@ async function writeDeviceChunk(
   problems: Problem[],
   fileName: string,
 ): Promise<string[]> {
+  // A row that sets every field and matches what is stored is unchanged: told by fingerprint,
+  // without reading the stored device (most rows of a daily re-import).
+  const unchanged: string[] = [];
+  let rest = rows;
+  if (!wasEmpty) {
+    const prints = await getDeviceFingerprints(
+      tx,
+      rows.filter((r) => setsEveryField(r)).map((r) => r.id),
+    );
+    rest = [];
+    for (const row of rows) {
+      const print = prints.get(row.id);
+      if (
+        print !== undefined &&
+        print ===
+          deviceFingerprint(deviceToRow(mergeDevice(row.id, row.fields, undefined), NO_TIMES))
+      )
+        unchanged.push(row.id);
+      else rest.push(row);
+    }
+  }
   const stored = wasEmpty
     ? new Map<string, StoredDevice>()
     : await getDevicesByIds(
         tx,
-        rows.map((r) => r.id),
+        rest.map((r) => r.id),
       );
   const changes: DeviceChange[] = [];
-  for (const row of rows) {
+  for (const row of rest) {
     const before = stored.get(row.id);
     const f = row.fields;
     let missing = false;
@@ -470,8 +495,20 @@ async function writeDeviceChunk(
     if (missing) continue;
     changes.push({ line: row.line, before, merged: mergeDevice(row.id, f, before) });
   }
-  if (problems.length === 0) await storeDeviceChanges(tx, changes, at, out);
+  if (problems.length === 0) {
+    await storeDeviceChanges(tx, changes, at, out);
+    await touchDevices(tx, unchanged, at);
+    out.counts.unchanged += unchanged.length;
+  }
   return rows.map((r) => r.id);
+}
+
+const NO_TIMES = { created: 0, changed: 0, seen: 0 };
+
+/** Whether a row sets every field of a device (a full export), so that it is the whole device. */
+function setsEveryField(row: DeviceRow): boolean {
+  for (const f of DEVICE_FIELDS) if (row.fields[f] === undefined) return false;
+  return true;
 }
 
 /** A stored device with a row's fields laid over it; fields the row lacks stay. */

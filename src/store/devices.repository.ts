@@ -1,5 +1,6 @@
 import type { Device } from '../domain/device.model.js';
 import { imeiKey, serialKey } from '../domain/source.normalise.js';
+import { sql } from 'kysely';
 import type { Db, DevicesTable } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
 
@@ -55,6 +56,58 @@ export function deviceToRow(
     serial_key: serialKey(d.serial),
     imei_key: imeiKey(d.imei),
   };
+}
+
+/** The columns a device's fields are stored in (`deviceToRow`), times and lookup keys aside. */
+const FIELD_COLUMNS = [
+  'owner_id',
+  'class',
+  'platform',
+  'os_version',
+  'manufacturer',
+  'model',
+  'serial',
+  'imei',
+  'ownership',
+  'purposes',
+  'status',
+  'apps',
+] as const satisfies readonly (keyof DevicesTable)[];
+
+/**
+ * A device's stored fields as one string, each value written with its length (`5:Apple`, `~` for
+ * none), so that equal strings mean equal fields. The same is computed in SQL (see
+ * `getDeviceFingerprints`), where lengths count characters: null when a value holds a character
+ * JavaScript and SQL count differently (outside the Basic Multilingual Plane) or NUL.
+ */
+export function deviceFingerprint(row: DevicesTable): string | null {
+  let out = '';
+  for (const c of FIELD_COLUMNS) {
+    const v = row[c];
+    out += v === null ? '~' : `${v.length}:${v}`;
+  }
+  return /[\u0000\uD800-\uDFFF]/.test(out) ? null : out;
+}
+
+const FINGERPRINT_SQL = sql.raw(
+  FIELD_COLUMNS.map((c) => `coalesce(length("${c}") || ':' || "${c}", '~')`).join(' || '),
+);
+
+/**
+ * What is stored for these devices, fingerprinted in the database: a re-import compares a
+ * million unchanged rows without reading their eighteen columns (five times as long).
+ */
+export async function getDeviceFingerprints(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await db
+      .selectFrom('devices')
+      .select(['id', sql<string>`${FINGERPRINT_SQL}`.as('print')])
+      .where('id', 'in', part)
+      .execute();
+    for (const r of rows) out.set(r.id, r.print);
+  }
+  return out;
 }
 
 /** Stored devices by id, for the ids given. */
