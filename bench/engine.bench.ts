@@ -146,6 +146,8 @@ function psqlCopy(pg: BenchPostgres, devicesCsv: string): Step {
   };
 }
 
+const BUDGET_STEP = 're-import unchanged, V8 heap held to 400 MiB';
+
 interface Files {
   people: string;
   devices: string;
@@ -205,6 +207,17 @@ function steps(kind: 'sqlite' | 'postgres', db: string, files: Files, reference:
       '2023-02-21',
     ]),
   );
+  // The same in a 1 GB budget: V8's heap held to 400 MiB (what Node gives itself in a container
+  // of about 1 GB). By default V8 lets garbage pile up to the machine's size before collecting.
+  out.push(
+    run(
+      db,
+      BUDGET_STEP,
+      ['import', 'devices', files.devices, '--observed-at', '2023-02-22'],
+      undefined,
+      { NODE_OPTIONS: '--max-old-space-size=400' },
+    ),
+  );
   console.log(`${kind}: done`);
   return out;
 }
@@ -226,7 +239,11 @@ function print(kind: string, all: Step[]): void {
   const again = find('re-import devices unchanged (last-seen only)');
   const applies = all.filter((s) => s.step.startsWith('apply'));
   const status = all.find((s) => s.step.startsWith('status'))!;
-  const imports = all.filter((s) => s.step.startsWith('import') || s.step.startsWith('re-import'));
+  const imports = all.filter(
+    (s) =>
+      (s.step.startsWith('import') || s.step.startsWith('re-import')) && s.step !== BUDGET_STEP,
+  );
+  const budget = find(BUDGET_STEP);
   const limit = kind === 'sqlite' ? 3 : 2;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   console.log('targets');
@@ -238,6 +255,9 @@ function print(kind: string, all: Step[]): void {
   );
   const rss = Math.max(...imports.map((s) => s.peakMiB ?? 0));
   console.log(`  import peak RSS ≤ 1 GB: ${rss.toFixed(0)} MiB  ${verdict(rss <= 1024)}`);
+  console.log(
+    `  … with V8's heap held to 400 MiB: ${(budget.peakMiB ?? 0).toFixed(0)} MiB in ${budget.seconds.toFixed(2)} s  ${verdict((budget.peakMiB ?? 0) <= 1024)}`,
+  );
   const slowest = Math.max(...applies.map((a) => a.seconds));
   console.log(`  apply a mandate ≤ 1 s: slowest ${slowest.toFixed(2)} s  ${verdict(slowest <= 1)}`);
   console.log(
