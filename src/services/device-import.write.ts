@@ -4,7 +4,7 @@ import {
   deviceToRow,
   insertDevices,
   touchDevices,
-  updateDevice,
+  updateDevices,
   type StoredDevice,
 } from '../store/devices.repository.js';
 import { workflowDevices } from '../store/replacement.repository.js';
@@ -73,6 +73,7 @@ export async function storeDeviceChanges(
     ),
   );
   const inserts: DevicesTable[] = [];
+  const updates: DevicesTable[] = [];
   const touched: string[] = [];
   for (const { line, before, merged } of changes) {
     const statedAt = stated.get(merged.id);
@@ -101,14 +102,12 @@ export async function storeDeviceChanges(
       out.affected.push(merged.id);
     } else if (sameFields<Device>(before, merged, DEVICE_FIELDS)) touched.push(merged.id);
     else {
-      await updateDevice(
-        tx,
-        deviceToRow(merged, { created: before.createdAt, changed: at, seen: at }),
-      );
+      updates.push(deviceToRow(merged, { created: before.createdAt, changed: at, seen: at }));
       out.affected.push(merged.id);
       out.counts.updated++;
     }
   }
+  await updateDevices(tx, updates);
   await insertDevices(tx, inserts);
   await touchDevices(tx, touched, at);
   out.counts.created += inserts.length;

@@ -96,6 +96,20 @@ export function emptyOutcome(): EvalOutcome {
   return { opened: 0, closed: 0, sample: { opened: [], closed: [] }, errors: [], unknown: 0 };
 }
 
+/** Two outcomes as one: counts added, samples kept to the first thousand. */
+function mergeOutcomes(a: EvalOutcome, b: EvalOutcome): EvalOutcome {
+  return {
+    opened: a.opened + b.opened,
+    closed: a.closed + b.closed,
+    sample: {
+      opened: a.sample.opened.concat(b.sample.opened).slice(0, SAMPLE),
+      closed: a.sample.closed.concat(b.sample.closed).slice(0, SAMPLE),
+    },
+    errors: a.errors.concat(b.errors),
+    unknown: a.unknown + b.unknown,
+  };
+}
+
 class FindingWriter {
   readonly closes: FindingClose[] = [];
   readonly opens: NewFinding[] = [];
@@ -190,8 +204,23 @@ export async function reevaluateDevicesAt(
   db: Db,
   changes: { id: string; at: number }[],
   mandates: LoadedMandate[],
+  partSize = 20_000,
 ): Promise<EvalOutcome> {
   if (changes.length === 0 || mandates.length === 0) return emptyOutcome();
+  // A million changed devices are judged in parts: what is read and written stays bounded.
+  let outcome = emptyOutcome();
+  for (let i = 0; i < changes.length; i += partSize) {
+    const part = await reevaluatePart(db, changes.slice(i, i + partSize), mandates);
+    outcome = i === 0 ? part : mergeOutcomes(outcome, part);
+  }
+  return outcome;
+}
+
+async function reevaluatePart(
+  db: Db,
+  changes: { id: string; at: number }[],
+  mandates: LoadedMandate[],
+): Promise<EvalOutcome> {
   const deviceIds = changes.map((c) => c.id);
   const devices = await getDevicesByIds(db, deviceIds);
   const owners = await getPeopleByIds(

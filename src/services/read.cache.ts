@@ -71,12 +71,12 @@ export function makeReadCache(
       const head = await getAuditSeq(deps.store.db);
       const e = kept.get(question);
       const age = e ? deps.clock.now() - e.at : 0;
-      if (e && e.head === head && (!aboutNow || age < o.nowMs)) {
+      if (e && e.head === head && (!aboutNow || (age >= 0 && age < o.nowMs))) {
         kept.delete(question);
         kept.set(question, e);
         return e.answer as Promise<T>;
       }
-      if (e && e.head === head && e.settled && age < o.asideMs) {
+      if (e && e.head === head && e.settled && age >= 0 && age < o.asideMs) {
         if (!e.next) {
           const started = deps.clock.now();
           e.next = compute().then(

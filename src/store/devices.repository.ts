@@ -2,7 +2,7 @@ import type { Device } from '../domain/device.model.js';
 import { imeiKey, serialKey } from '../domain/source.normalise.js';
 import { sql } from 'kysely';
 import type { Db, DevicesTable } from './schema.js';
-import { chunks, insertMany } from './transaction.js';
+import { chunks, insertMany, updateMany } from './transaction.js';
 
 /** A stored device with the times the engine needs. */
 export interface StoredDevice extends Device {
@@ -143,6 +143,16 @@ export async function insertDevices(db: Db, rows: DevicesTable[]): Promise<void>
 export async function updateDevice(db: Db, row: DevicesTable): Promise<void> {
   const { id, created_at: _created, ...rest } = row;
   await db.updateTable('devices').set(rest).where('id', '=', id).execute();
+}
+
+/** Overwrites many devices' stored fields (an import's changed rows). */
+export async function updateDevices(db: Db, rows: DevicesTable[]): Promise<void> {
+  await updateMany(
+    db,
+    'devices',
+    'id',
+    rows.map(({ created_at: _created, ...rest }) => rest),
+  );
 }
 
 /** Sets the status of many devices at once: a change at `at`. */

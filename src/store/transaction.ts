@@ -82,6 +82,39 @@ export async function insertMany<R extends object>(
   }
 }
 
+/**
+ * Overwrites many rows by `key` with the columns each row gives (every row the same columns):
+ * on SQLite one prepared statement, on PostgreSQL one `update … from` per 50,000 rows as JSON.
+ */
+export async function updateMany<R extends object>(
+  tx: Db,
+  table: Parameters<Db['insertInto']>[0],
+  key: keyof R & string,
+  rows: R[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).filter((c) => c !== key);
+  const raw = rawSqlite.get(tx);
+  if (raw) {
+    const stmt = raw.prepare(
+      `update "${table}" set ${columns.map((c) => `"${c}" = ?`).join(', ')} where "${key}" = ?`,
+    );
+    for (const r of rows as Record<string, unknown>[]) {
+      const params = columns.map((c) => r[c]);
+      params.push(r[key]);
+      stmt.run(params);
+    }
+    return;
+  }
+  const set = sql.join(columns.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));
+  for (let i = 0; i < rows.length; i += JSON_CHUNK) {
+    const chunk = JSON.stringify(rows.slice(i, i + JSON_CHUNK));
+    await sql`update ${sql.table(table)} as t set ${set}
+      from json_populate_recordset(cast(null as ${sql.table(table)}), cast(${chunk} as json)) as r
+      where t.${sql.ref(key)} = r.${sql.ref(key)}`.execute(tx);
+  }
+}
+
 /** From this many rows PostgreSQL takes them as one JSON document per 50,000. */
 const JSON_FROM = 2_000;
 const JSON_CHUNK = 50_000;
