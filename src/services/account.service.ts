@@ -21,7 +21,7 @@ import {
   getAccountById,
   getAccountByOidc,
   getLiveSessionAccount,
-  getLiveToken,
+  getLiveTokenAccount,
   getToken,
   getAnyAccountOfPerson,
   getUnitsHeadedByPerson,
@@ -508,11 +508,9 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
 
     /** The actor of a live API token; null when none. */
     async actorForToken(token: string, scope: 'api' | 'scim' = 'api'): Promise<Actor | null> {
-      const t = await getLiveToken(store.db, hashSecret(token), clock.now());
-      if (!t || t.scope !== scope) return null;
-      const a = await getAccountById(store.db, t.account_id);
-      if (!a || a.disabled === 1) return null;
-      return actorOf(a, t.read_only === 1);
+      const t = await getLiveTokenAccount(store.db, hashSecret(token), clock.now());
+      if (!t || t.scope !== scope || t.account.disabled === 1) return null;
+      return actorOf(t.account, t.readOnly);
     },
 
     /** Creates an API token; the secret is returned once and stored only hashed. */

@@ -103,19 +103,26 @@ export async function insertToken(db: Db, row: Omit<ApiTokensTable, 'id'>): Prom
   return Number(r.id);
 }
 
-/** A usable token by its hash. */
-export async function getLiveToken(
+/** A usable token by its hash, with its account, read together (every token request asks). */
+export async function getLiveTokenAccount(
   db: Db,
   hash: string,
   now: number,
-): Promise<TokenRow | undefined> {
-  return db
+): Promise<{ account: AccountRow; scope: string; readOnly: boolean } | undefined> {
+  const row = await db
     .selectFrom('api_tokens')
-    .selectAll()
-    .where('token_hash', '=', hash)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .innerJoin('accounts', 'accounts.id', 'api_tokens.account_id')
+    .selectAll('accounts')
+    .select(['api_tokens.scope as token_scope', 'api_tokens.read_only as token_read_only'])
+    .where('api_tokens.token_hash', '=', hash)
+    .where('api_tokens.revoked_at', 'is', null)
+    .where((eb) =>
+      eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', now)]),
+    )
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { token_scope, token_read_only, ...account } = row;
+  return { account, scope: token_scope, readOnly: token_read_only === 1 };
 }
 
 /** One token by id. */
