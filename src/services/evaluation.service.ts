@@ -210,8 +210,10 @@ export async function reevaluateDevicesAt(
   // A million changed devices are judged in parts: what is read and written stays bounded.
   let outcome = emptyOutcome();
   for (let i = 0; i < changes.length; i += partSize) {
-    const part = await reevaluatePart(db, changes.slice(i, i + partSize), mandates);
-    outcome = i === 0 ? part : mergeOutcomes(outcome, part);
+    outcome = mergeOutcomes(
+      outcome,
+      await reevaluatePart(db, changes.slice(i, i + partSize), mandates),
+    );
   }
   return outcome;
 }

@@ -51,8 +51,13 @@ export function makeReadCache(
 ) {
   const kept = new Map<string, Kept>();
 
-  function keep(question: string, head: number, compute: () => Promise<unknown>): Kept {
-    const entry: Kept = { head, at: deps.clock.now(), answer: compute(), settled: false };
+  function keep(
+    question: string,
+    head: number,
+    compute: () => Promise<unknown>,
+    at = deps.clock.now(),
+  ): Kept {
+    const entry: Kept = { head, at, answer: compute(), settled: false };
     entry.answer.then(
       (answer) => {
         entry.settled = true;
@@ -81,16 +86,8 @@ export function makeReadCache(
           const started = deps.clock.now();
           e.next = compute().then(
             (answer) => {
-              if (kept.get(question) !== e) return;
-              remember(answer);
-              const entry: Kept = {
-                head,
-                at: started,
-                answer: Promise.resolve(answer),
-                settled: true,
-              };
-              kept.delete(question);
-              kept.set(question, entry);
+              if (kept.get(question) === e)
+                keep(question, head, () => Promise.resolve(answer), started);
             },
             () => (e.next = undefined),
           );
