@@ -14,6 +14,7 @@ import { openStore, type Store } from '../src/store/database.js';
 import { deviceToRow, insertDevices } from '../src/store/devices.repository.js';
 import { insertPeople, personToRow } from '../src/store/people.repository.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+import { storedDevice, storedPerson, target } from './helpers/targets.js';
 
 /**
  * Three ways of judging a target must agree (issue: national scale): the CEL interpreter (the
@@ -22,110 +23,6 @@ import { createTestDatabase, describeEachDatabase } from './helpers/databases.js
  * catches or cannot decide where it is not.
  */
 const SEED = 20261202;
-
-const VERSIONS = ['16.1', '16', '16.0', '17.0.1', '9', '16.10', ' 16.2 ', 'beta', '1..2', ''];
-const TEXTS = ['Apple', 'apple', 'Samsung', 'A', 'Zed', 'x"y', '50%_off', 'Ünï', ''];
-const APPS = ['kaspersky', 'teams', 'x"y', '50%_off', 'under_score', 'Ünï'];
-const TAGS = ['vip', 'mobile', 'field'];
-const UNITS = ['Org/A', 'Org/A/x', 'Org/B'];
-
-const orNull = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.oneof(a, fc.constant(null));
-
-const storedPerson = (i: number): fc.Arbitrary<Person> =>
-  fc.record({
-    id: fc.constant(`p${i}`),
-    name: fc.constant(`Person ${i}`),
-    email: fc.constant(null),
-    unit: fc.constantFrom(...UNITS),
-    title: orNull(fc.constantFrom('Head', 'Clerk', '')),
-    supervisor: fc.constant(null),
-    tags: fc.subarray(TAGS),
-    active: fc.constant(true),
-  });
-
-const storedDevice = (i: number, owners: number): fc.Arbitrary<Device> =>
-  fc.record({
-    id: fc.constant(`d${i}`),
-    owner: fc.constant(`p${i % owners}`),
-    class: fc.constantFrom('smartphone', 'tablet', 'laptop'),
-    platform: fc.constantFrom('ios', 'ipados', 'android', 'windows'),
-    osVersion: orNull(fc.constantFrom(...VERSIONS)),
-    manufacturer: orNull(fc.constantFrom(...TEXTS)),
-    model: orNull(fc.constantFrom(...TEXTS)),
-    serial: orNull(fc.constantFrom('S1', 'S2', '')),
-    imei: fc.constant(null),
-    ownership: orNull(fc.constantFrom('corporate', 'personal')),
-    purposes: fc.subarray(['official', 'personal'] as const),
-    status: fc.constant('active'),
-    apps: fc.subarray(APPS),
-  } satisfies { [K in keyof Device]: fc.Arbitrary<Device[K]> });
-
-const text = fc.constantFrom(...TEXTS).map((s) => JSON.stringify(s));
-const scalar = fc.constantFrom(
-  'device.manufacturer',
-  'device.model',
-  'device.serial',
-  'device.osVersion',
-  'device.owner',
-  'person.id',
-  'person.title',
-  'person.unit',
-);
-const version = fc.oneof(
-  fc.constantFrom('device.osVersion', 'device.model'),
-  fc.constantFrom('16', '16.1', '17.0', '9.3').map((v) => `"${v}"`),
-);
-const cmp = fc.constantFrom('==', '!=');
-const order = fc.constantFrom('<', '<=', '>', '>=', '==', '!=');
-
-/** Targets in the common subset (and, with `opaque`, some parts outside it). */
-const target = (opaque: boolean): fc.Arbitrary<string> =>
-  fc.letrec<{ t: string }>((tie) => {
-    const leaves: fc.Arbitrary<string>[] = [
-      fc.constantFrom('true', 'false'),
-      fc.tuple(scalar, cmp, fc.oneof(text, scalar)).map(([a, o, b]) => `${a} ${o} ${b}`),
-      fc.tuple(text, cmp, scalar).map(([a, o, b]) => `${a} ${o} ${b}`),
-      fc
-        .tuple(fc.constantFrom('ios', 'ipados', 'android'), cmp)
-        .map(([p, o]) => `device.platform ${o} "${p}"`),
-      fc
-        .subarray(['smartphone', 'tablet', 'desktop'])
-        .map((xs) => `device.class in ${JSON.stringify(xs)}`),
-      fc.tuple(scalar, fc.subarray(TEXTS)).map(([a, xs]) => `${a} in ${JSON.stringify(xs)}`),
-      fc.constantFrom(...APPS).map((a) => `${JSON.stringify(a)} in device.apps`),
-      fc.constantFrom('"official"', '"personal"').map((p) => `${p} in device.purposes`),
-      fc.constantFrom(...TAGS).map((t) => `"${t}" in person.tags`),
-      fc.constantFrom('device.model', 'device.manufacturer').map((f) => `${f} in device.apps`),
-      fc
-        .constantFrom('osVersion', 'model', 'serial', 'ownership', 'owner', 'apps')
-        .map((f) => `has(device.${f})`),
-      fc.constant('has(person.title)'),
-      fc.tuple(version, order, version).map(([a, o, b]) => `version(${a}) ${o} version(${b})`),
-    ];
-    if (opaque)
-      leaves.push(
-        fc.constantFrom(
-          'size(device.apps) > 1',
-          'device.model.startsWith("A")',
-          'device.manufacturer < "B"',
-          'person.tags.exists(t, t == "vip")',
-          'device.model.matches("^[A-Z]")',
-        ),
-      );
-    return {
-      t: fc.oneof(
-        { depthSize: 'small', withCrossShrink: true },
-        { arbitrary: fc.oneof(...leaves), weight: 2 },
-        {
-          arbitrary: fc
-            .tuple(tie('t'), fc.constantFrom('&&', '||'), tie('t'))
-            .map(([a, o, b]) => `(${a}) ${o} (${b})`),
-          weight: 3,
-        },
-        { arbitrary: tie('t').map((t) => `!(${t})`), weight: 1 },
-      ),
-    };
-  }).t;
 
 describeEachDatabase('targets: SQL, closures and the interpreter agree', (kind) => {
   let store: Store;

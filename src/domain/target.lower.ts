@@ -144,6 +144,33 @@ export function isExact(c: Cond): boolean {
 }
 
 /**
+ * Whether a lowered target can leave some device undecided (DESIGN §5): it reads a scalar field
+ * that may have no value, a version, or a part outside the subset. Lists are never absent, and
+ * `has` decides either way.
+ */
+export function mayBeUndecided(c: Cond): boolean {
+  const absent = (o: Operand): boolean => o.k === 'field' && o.field.optional && !o.field.list;
+  switch (c.k) {
+    case 'const':
+    case 'has':
+      return false;
+    case 'and':
+    case 'or':
+      return mayBeUndecided(c.left) || mayBeUndecided(c.right);
+    case 'not':
+      return mayBeUndecided(c.of);
+    case 'cmp':
+      return absent(c.left) || absent(c.right);
+    case 'in':
+    case 'contains':
+      return absent(c.item);
+    case 'version':
+    case 'opaque':
+      return true;
+  }
+}
+
+/**
  * Compiles an exact lowered target to a JavaScript function over stored (or CEL-view) records,
  * with the interpreter's results and reasons; `null` when it holds an opaque part.
  */

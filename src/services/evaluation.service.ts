@@ -18,11 +18,13 @@ import {
 import { mandateSchema, type MandateDocument } from '../domain/mandate.model.js';
 import { scopeOf } from '../domain/scope.js';
 import { compileTarget } from '../domain/target.compile.js';
+import { mayBeUndecided } from '../domain/target.lower.js';
 import { blankPerson } from '../domain/person.model.js';
 import { startOfDay } from '../domain/time.js';
-import { streamCandidates } from '../store/candidates.repository.js';
+import { insertCaughtFindings, streamCandidates } from '../store/candidates.repository.js';
 import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
 import {
+  firstOpenFindings,
   getOpenFindings,
   getOpenFindingsOfMandate,
   writeFindingChanges,
@@ -260,11 +262,15 @@ async function reevaluatePart(
  * Judges every device for one mandate version.
  * `first`: a first application (or reinstatement); findings open at the later of `from`
  * and the device's or owner's last change. `version`: a later version taking effect at `at`.
+ * A first application of a target SQL decides exactly opens its findings in the database
+ * (`insertCaughtFindings`) and reads only the devices it cannot decide; `inDatabase: false`
+ * judges every candidate here (the two agree: test/first-application.test.ts).
  */
 export async function evaluateWholeMandate(
   db: Db,
   m: LoadedMandate,
   mode: { kind: 'first'; from: number; sinceLastChange: boolean } | { kind: 'version'; at: number },
+  inDatabase = true,
 ): Promise<EvalOutcome> {
   const w = new FindingWriter();
   const open: Map<string, OpenFinding> =
@@ -277,14 +283,34 @@ export async function evaluateWholeMandate(
       ? await getOpenUnknownsOfMandate(db, m.id)
       : new Map<string, OpenUnknown>();
   const judged = new Set<string>();
+  // A first application has nothing open: what the target catches is one insert.
+  const caught =
+    mode.kind === 'first' && inDatabase
+      ? await insertCaughtFindings(db, {
+          mandateId: m.id,
+          target: m.judge.target.cond,
+          scope: m.judge.scope,
+          from: Math.max(mode.from, m.issuedAt),
+          sinceLastChange: mode.sinceLastChange,
+        })
+      : null;
+  if (caught !== null) {
+    w.outcome.opened = caught;
+    for (const f of await firstOpenFindings(db, m.id, SAMPLE))
+      w.outcome.sample.opened.push({ mandate: m.id, device: f.device_id, owner: f.owner_id });
+  }
   const filter = {
     target: m.judge.target.cond,
     scopeUnits: m.judge.scope.units,
     owned: true,
     fields: m.judge.target.fields,
     scopeNeedsTags: m.judge.scope.tags.size > 0 || m.judge.scope.excludeTags.size > 0,
+    undecidedOnly: caught !== null,
   };
-  for await (const page of streamCandidates(db, filter)) {
+  // What the database judged can leave nothing undecided: nothing is left to read.
+  const pages =
+    caught !== null && !mayBeUndecided(m.judge.target.cond) ? [] : streamCandidates(db, filter);
+  for await (const page of pages) {
     for (const { device, owner } of page) {
       const verdict = judgeDevice(m.judge, device, owner);
       const at =

@@ -1,12 +1,14 @@
 import type SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { rawSqlite } from './database.js';
+import type { Scope } from '../domain/scope.js';
 import type { TargetFields } from '../domain/target.compile.js';
 import type { Cond } from '../domain/target.lower.js';
 import { targetSql } from './target.sql.js';
 import { rowToDevice, type StoredDevice } from './devices.repository.js';
 import { rowToPerson, type StoredPerson } from './people.repository.js';
 import type { Db } from './schema.js';
+import { analyzeAfterLoad } from './transaction.js';
 
 /** Which active devices to read for a whole-mandate evaluation. */
 export interface CandidateFilter {
@@ -19,6 +21,8 @@ export interface CandidateFilter {
   /** The fields judging reads (the target's, and tags when the scope has tag rules); default all. */
   fields?: TargetFields;
   scopeNeedsTags?: boolean;
+  /** Only devices the target cannot decide (`null` in SQL): the rest was judged in the database. */
+  undecidedOnly?: boolean;
 }
 
 export interface Candidate {
@@ -90,7 +94,7 @@ function* streamCandidatesSqlite(
       for (const u of f.scopeUnits) params.push(u, u + '/', u + '0');
     }
   } else where.push('d.owner_id is null');
-  const target = sql`(${targetSql(f.target, 'sqlite').expr}) is not false`.compile(db);
+  const target = candidateCondition(f, 'sqlite').compile(db);
   where.push(target.sql);
   params.push(...target.parameters);
   // Columns judging does not read are selected as null: fewer values to build and collect.
@@ -156,6 +160,15 @@ function* streamCandidatesSqlite(
   }
 }
 
+/** The target's part of a candidate query: what it may catch or cannot decide, or only the latter. */
+function candidateCondition(
+  f: CandidateFilter,
+  dialect: 'sqlite' | 'postgres',
+): RawBuilder<boolean> {
+  const expr = targetSql(f.target, dialect).expr;
+  return f.undecidedOnly ? sql<boolean>`(${expr}) is null` : sql<boolean>`(${expr}) is not false`;
+}
+
 let cursors = 0;
 
 /** Active devices (with their owners) that may be caught, in pages. */
@@ -197,7 +210,7 @@ export async function* streamCandidates(
     } else {
       q = q.where('d.owner_id', 'is', null);
     }
-    return q.where(sql<boolean>`(${targetSql(f.target, 'postgres').expr}) is not false`);
+    return q.where(candidateCondition(f, 'postgres'));
   };
   type Row = Awaited<ReturnType<ReturnType<typeof query>['execute']>>[number];
   const toCandidates = (rows: Row[]): Candidate[] =>
@@ -256,4 +269,71 @@ export async function targetAnswers(
     answers: new Map(rows.map((r) => [r.id, r.v === null ? null : r.v === true || r.v === 1])),
     exact: t.exact,
   };
+}
+
+/** What a first application writes in the database alone (`insertCaughtFindings`). */
+export interface CaughtInDatabase {
+  mandateId: string;
+  target: Cond;
+  scope: Scope;
+  /** The earliest opening: the later of the application's start and the mandate's issue day. */
+  from: number;
+  /** Whether a finding opens no earlier than the device's and its owner's last change. */
+  sinceLastChange: boolean;
+}
+
+/**
+ * A mandate's scope as a condition over `people p`, as `isInScope` reads it (DESIGN §5):
+ * active, in a scope unit or below, with a scope tag, not excluded by id or tag. Lists travel
+ * as one JSON parameter each.
+ */
+function scopeSql(scope: Scope, dialect: 'sqlite' | 'postgres'): RawBuilder<boolean> {
+  const items = (json: RawBuilder<unknown> | string) => {
+    const list = typeof json === 'string' ? sql`${json}` : json;
+    return dialect === 'postgres'
+      ? sql`select jsonb_array_elements_text(cast(${list} as jsonb))`
+      : sql`select value from json_each(${list})`;
+  };
+  const tags = items(sql.ref('p.tags'));
+  const anyTagOf = (set: Set<string>) =>
+    sql`exists (${tags} intersect ${items(JSON.stringify([...set]))})`;
+  const parts: RawBuilder<unknown>[] = [sql`p.active = 1`];
+  if (scope.units.length > 0)
+    parts.push(
+      sql`(${sql.join(
+        scope.units.map((u) => unitAtOrBelow('p.unit', u)),
+        sql` or `,
+      )})`,
+    );
+  if (scope.tags.size > 0) parts.push(anyTagOf(scope.tags));
+  if (scope.excludePeople.size > 0)
+    parts.push(sql`p.id not in (${items(JSON.stringify([...scope.excludePeople]))})`);
+  if (scope.excludeTags.size > 0) parts.push(sql`not ${anyTagOf(scope.excludeTags)}`);
+  return sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+/**
+ * A first application of a target whose SQL decides exactly as the closures: opens in one
+ * statement a finding for every active device of an in-scope owner that the target catches, in
+ * device id order, and answers how many (null, writing nothing, for a target SQL cannot decide
+ * exactly). Devices it cannot decide are left to `streamCandidates(…, undecidedOnly)`.
+ */
+export async function insertCaughtFindings(db: Db, a: CaughtInDatabase): Promise<number | null> {
+  const dialect = rawSqlite.get(db) ? 'sqlite' : 'postgres';
+  const target = targetSql(a.target, dialect);
+  if (!target.exact) return null;
+  const later = dialect === 'postgres' ? sql.raw('greatest') : sql.raw('max');
+  const opened = a.sinceLastChange
+    ? sql`${later}(cast(${a.from} as bigint), d.changed_at, p.changed_at)`
+    : sql`cast(${a.from} as bigint)`;
+  const r = await sql`
+    insert into findings (mandate_id, device_id, owner_id, unit, opened_at)
+    select ${a.mandateId}, d.id, p.id, p.unit, ${opened}
+      from devices d join people p on p.id = d.owner_id
+     where d.status = 'active' and ${scopeSql(a.scope, dialect)} and (${target.expr}) is true`.execute(
+    db,
+  );
+  const n = Number(r.numAffectedRows ?? 0n);
+  await analyzeAfterLoad(db, 'findings', n);
+  return n;
 }

@@ -131,3 +131,19 @@ export async function getFindingClosedAt(db: Db, id: number): Promise<number | n
     .executeTakeFirst();
   return f?.closed_at ?? null;
 }
+
+/** The first `limit` open findings of a mandate in the order they were written. */
+export async function firstOpenFindings(
+  db: Db,
+  mandateId: string,
+  limit: number,
+): Promise<{ device_id: string; owner_id: string }[]> {
+  return db
+    .selectFrom('findings')
+    .select(['device_id', 'owner_id'])
+    .where('mandate_id', '=', mandateId)
+    .where('closed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

@@ -135,10 +135,17 @@ async function insertManyPostgres(tx: Db, table: string, rows: object[]): Promis
       tx,
     );
   }
-  // The planner's statistics know nothing of a large load until autovacuum's next round: a
-  // mandate's 300,000 new findings were estimated at 99 rows, and status chose plans that
-  // spilled to disk. A sample now (a fraction of a second) keeps the plans right.
-  if (rows.length >= ANALYZE_FROM) await sql`analyze ${sql.table(table)}`.execute(tx);
+  await analyzeAfterLoad(tx, table, rows.length);
+}
+
+/**
+ * PostgreSQL's planner knows nothing of a large load until autovacuum's next round: a
+ * mandate's 300,000 new findings were estimated at 99 rows, and status chose plans that spilled
+ * to disk. After `rows` new rows, a sample now (a fraction of a second) keeps the plans right.
+ */
+export async function analyzeAfterLoad(tx: Db, table: string, rows: number): Promise<void> {
+  if (rows >= ANALYZE_FROM && !rawSqlite.get(tx))
+    await sql`analyze ${sql.table(table)}`.execute(tx);
 }
 
 const ANALYZE_FROM = 50_000;
@@ -176,7 +183,7 @@ export async function deferIndexes(
     return {
       restore: async () => {
         for (const ix of dropped) await sql.raw(ix).execute(tx);
-        if (incoming >= ANALYZE_FROM) await sql`analyze ${sql.table(table)}`.execute(tx);
+        await analyzeAfterLoad(tx, table, incoming);
       },
     };
   }
