@@ -150,6 +150,8 @@ const BUDGET_STEP = 're-import unchanged, V8 heap held to 400 MiB';
 
 const CHANGED_STEP = 're-import every device changed, re-judged';
 
+const START_STEP = 'process start (phaseout --help)';
+
 interface Files {
   people: string;
   devices: string;
@@ -173,6 +175,8 @@ function writeChanged(devices: string, changed: string): void {
 /** Every step on one database, the reference first. */
 function steps(kind: 'sqlite' | 'postgres', db: string, files: Files, reference: Step[]): Step[] {
   const out: Step[] = [...reference];
+  // Every step below is a process of its own and includes this (context for the apply target).
+  out.push(run(db, START_STEP, ['--help'], 'loading the program; no command is run'));
   out.push(
     run(db, 'import people', ['import', 'people', files.people, '--observed-at', '2023-02-20']),
   );
@@ -283,7 +287,10 @@ function print(kind: string, all: Step[]): void {
     `  … with V8's heap held to 400 MiB: ${(budget.peakMiB ?? 0).toFixed(0)} MiB in ${budget.seconds.toFixed(2)} s  ${verdict((budget.peakMiB ?? 0) <= 1024)}`,
   );
   const slowest = Math.max(...applies.map((a) => a.seconds));
-  console.log(`  apply a mandate ≤ 1 s: slowest ${slowest.toFixed(2)} s  ${verdict(slowest <= 1)}`);
+  const start = find(START_STEP).seconds;
+  console.log(
+    `  apply a mandate ≤ 1 s: slowest ${slowest.toFixed(2)} s (${(slowest - start).toFixed(2)} s after process start)  ${verdict(slowest <= 1)}`,
+  );
   console.log(
     `  status --json ≤ 1 s: ${status.seconds.toFixed(2)} s  ${verdict(status.seconds <= 1)}`,
   );

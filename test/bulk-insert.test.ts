@@ -11,9 +11,10 @@ import {
 } from '../src/store/devices.repository.js';
 import { createApp } from '../src/app.js';
 import { fixedClock } from '../src/adapters/clock.js';
+import { writeTransaction } from '../src/store/transaction.js';
 import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
 
-/** Large inserts take another path (PostgreSQL: one array per column); what is read back is what was written. */
+/** Large inserts take other paths (PostgreSQL: COPY, or JSON); what is read back is what was written. */
 describeEachDatabase('bulk inserts', (kind) => {
   let store: Store;
   beforeAll(async () => {
@@ -21,36 +22,44 @@ describeEachDatabase('bulk inserts', (kind) => {
   });
   afterAll(() => store.close());
 
-  it('writes thousands of rows with empty columns, quotes, non-ASCII and large times as given', async () => {
-    const devices: Device[] = Array.from({ length: 4321 }, (_, i) => ({
-      id: `dev-${i}`,
-      owner: i % 3 === 0 ? null : `p${i}`,
-      class: 'smartphone',
-      platform: i % 2 ? 'ios' : 'android',
-      osVersion: i % 5 === 0 ? null : `17.${i % 7}`,
-      manufacturer: i % 4 === 0 ? 'Ünïcode "quoted", {braced}' : 'Apple',
-      model: i % 11 === 0 ? '' : 'iPhone 15',
-      serial: `SN\\${i}`,
-      imei: null,
-      ownership: null,
-      purposes: i % 2 ? ['official'] : [],
-      status: 'active',
-      apps: i % 6 === 0 ? ['a,b', 'NULL', 'x"y'] : [],
-    }));
-    const at = 1_700_000_000_123;
-    await insertDevices(
-      store.db,
-      devices.map((d, i) => deviceToRow(d, { created: at + i, changed: at, seen: at })),
-    );
-    const back = await getDevicesByIds(
-      store.db,
-      devices.map((d) => d.id),
-    );
-    expect(back.size).toBe(devices.length);
-    for (const [i, d] of devices.entries()) {
-      expect(back.get(d.id)).toEqual({ ...d, createdAt: at + i, changedAt: at });
-    }
-  });
+  // In a write transaction PostgreSQL streams the rows with COPY; outside one, as JSON.
+  it.each([
+    ['outside a transaction', 'plain'],
+    ['in a write transaction', 'write'],
+  ] as const)(
+    'writes thousands of rows %s with empty columns, quotes, escapes, non-ASCII and large times as given',
+    async (_, how) => {
+      const devices: Device[] = Array.from({ length: 4321 }, (_, i) => ({
+        id: `${how}-${i}`,
+        owner: i % 3 === 0 ? null : `p${i}`,
+        class: 'smartphone',
+        platform: i % 2 ? 'ios' : 'android',
+        osVersion: i % 5 === 0 ? null : `17.${i % 7}`,
+        manufacturer: i % 4 === 0 ? 'Ünïcode "quoted", {braced} 📱' : 'Apple',
+        model: i % 11 === 0 ? '' : i % 13 === 0 ? '\\N' : 'iPhone 15',
+        serial: `SN\\${i}\t${i % 9 === 0 ? '\r\n' : ''}`,
+        imei: null,
+        ownership: null,
+        purposes: i % 2 ? ['official'] : [],
+        status: 'active',
+        apps: i % 6 === 0 ? ['a,b', 'NULL', 'x"y', 'tab\there', 'back\\slash'] : [],
+      }));
+      const at = 1_700_000_000_123;
+      const rows = devices.map((d, i) =>
+        deviceToRow(d, { created: at + i, changed: at, seen: at }),
+      );
+      if (how === 'write') await writeTransaction(store, (tx) => insertDevices(tx, rows));
+      else await insertDevices(store.db, rows);
+      const back = await getDevicesByIds(
+        store.db,
+        devices.map((d) => d.id),
+      );
+      expect(back.size).toBe(devices.length);
+      for (const [i, d] of devices.entries()) {
+        expect(back.get(d.id)).toEqual({ ...d, createdAt: at + i, changedAt: at });
+      }
+    },
+  );
 
   it('fingerprints stored fields in SQL as in JavaScript, and no two different devices alike', async () => {
     const base: Device = {

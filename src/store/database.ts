@@ -107,9 +107,21 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
   });
 }
 
+/**
+ * PostgreSQL: a store's connections by their server process id (`pg_backend_pid()`), so that a
+ * transaction can reach its own connection for what Kysely does not speak (COPY). Set for the
+ * store's `db` and, by `writeTransaction`, for each write transaction.
+ */
+export const pgClients = new WeakMap<object, Map<number, pg.PoolClient>>();
+
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const clients = new Map<number, pg.PoolClient>();
+  const pid = (c: pg.PoolClient): number => (c as unknown as { processID: number }).processID;
+  pool.on('connect', (c) => clients.set(pid(c), c));
+  pool.on('remove', (c) => clients.delete(pid(c)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  pgClients.set(db, clients);
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
 

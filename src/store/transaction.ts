@@ -1,7 +1,10 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AppError } from '../domain/errors.js';
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { rawSqlite, type Store } from './database.js';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pgClients, rawSqlite, type Store } from './database.js';
 import type { Db } from './schema.js';
 
 /** Thrown inside a write transaction to undo it on purpose (dry runs). */
@@ -23,6 +26,8 @@ export async function writeTransaction<T>(store: Store, fn: (tx: Db) => Promise<
     if (store.dialect === 'postgres') {
       return await store.db.transaction().execute(async (tx) => {
         await sql`select pg_advisory_xact_lock(${WRITER_LOCK})`.execute(tx);
+        const clients = pgClients.get(store.db);
+        if (clients) pgClients.set(tx, clients);
         return fn(tx);
       });
     }
@@ -120,22 +125,73 @@ const JSON_FROM = 2_000;
 const JSON_CHUNK = 50_000;
 
 /**
- * PostgreSQL bulk insert: one short statement per 50,000 rows whose one parameter is the rows
- * as JSON, spread into the table's row type by `json_populate_recordset` (a statement of 30,000
- * parameters is parsed and planned for every 1,700 rows otherwise, and arrays per column cost
- * more to encode). Indexes stay: dropping one would hold every reader of the table until the
- * transaction ends (only an import into a table it more than doubles does, `deferIndexes`).
+ * PostgreSQL bulk insert. In a write transaction the rows are streamed with `COPY … FROM STDIN`
+ * on the transaction's own connection (text format; half the time of the JSON path at a million
+ * devices). Otherwise — or when a value holds a lone UTF-16 surrogate, which COPY's UTF-8 could
+ * not carry unchanged — one short statement per 50,000 rows whose one parameter is the rows as
+ * JSON, spread into the table's row type by `json_populate_recordset` (a statement of 30,000
+ * parameters is parsed and planned for every 1,700 rows otherwise). Indexes stay: dropping one
+ * would hold every reader of the table until the transaction ends (only an import into a table
+ * it more than doubles does, `deferIndexes`).
  */
 async function insertManyPostgres(tx: Db, table: string, rows: object[]): Promise<void> {
-  const columns = sql.join(Object.keys(rows[0]!).map((c) => sql.ref(c)));
-  for (let i = 0; i < rows.length; i += JSON_CHUNK) {
-    const chunk = JSON.stringify(rows.slice(i, i + JSON_CHUNK));
-    await sql`insert into ${sql.table(table)} (${columns})
-      select ${columns} from json_populate_recordset(cast(null as ${sql.table(table)}), cast(${chunk} as json))`.execute(
-      tx,
-    );
+  const names = Object.keys(rows[0]!);
+  if (!(await copyRows(tx, table, names, rows))) {
+    const columns = sql.join(names.map((c) => sql.ref(c)));
+    for (let i = 0; i < rows.length; i += JSON_CHUNK) {
+      const chunk = JSON.stringify(rows.slice(i, i + JSON_CHUNK));
+      await sql`insert into ${sql.table(table)} (${columns})
+        select ${columns} from json_populate_recordset(cast(null as ${sql.table(table)}), cast(${chunk} as json))`.execute(
+        tx,
+      );
+    }
   }
   await analyzeAfterLoad(tx, table, rows.length);
+}
+
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A value in COPY's text format: `\N` for none, backslash, tab and line ends escaped. */
+function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (typeof v !== 'string') throw new TypeError(`COPY cannot write a ${typeof v}`);
+  return /[\\\t\n\r]/.test(v)
+    ? v.replace(/[\\\t\n\r]/g, (c) =>
+        c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+      )
+    : v;
+}
+
+/**
+ * Streams rows into `table` with COPY on the write transaction's own connection; false (nothing
+ * written) outside a write transaction or when a value could not travel unchanged.
+ */
+async function copyRows(tx: Db, table: string, names: string[], rows: object[]): Promise<boolean> {
+  // Only a write transaction holds one connection throughout (the store's own pool does not).
+  const clients = tx.isTransaction ? pgClients.get(tx) : undefined;
+  if (!clients) return false;
+  const pieces: string[] = [];
+  for (let i = 0; i < rows.length; i += 10_000) {
+    let text = '';
+    for (const row of rows.slice(i, i + 10_000) as Record<string, unknown>[]) {
+      for (let c = 0; c < names.length; c++)
+        text += (c === 0 ? '' : '\t') + copyValue(row[names[c]!]);
+      text += '\n';
+    }
+    if (LONE_SURROGATE.test(text)) return false;
+    pieces.push(text);
+  }
+  const { rows: me } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
+  const client = clients.get(me[0]!.pid);
+  if (!client) return false;
+  const columns = names.map((n) => `"${n}"`).join(', ');
+  await pipeline(
+    Readable.from(pieces),
+    client.query(copyFrom(`copy "${table}" (${columns}) from stdin`)),
+  );
+  return true;
 }
 
 /**
