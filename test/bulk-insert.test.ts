@@ -8,6 +8,7 @@ import {
   getDevicesByIds,
   getLastSeen,
   insertDevices,
+  updateDevices,
 } from '../src/store/devices.repository.js';
 import { createApp } from '../src/app.js';
 import { fixedClock } from '../src/adapters/clock.js';
@@ -60,6 +61,54 @@ describeEachDatabase('bulk inserts', (kind) => {
       }
     },
   );
+
+  // PostgreSQL: thousands of changed rows go by COPY into a staging table, then one update.
+  it('overwrites thousands of devices with what is given, escapes included, and no other', async () => {
+    const device = (i: number, model: string): Device => ({
+      id: `upd-${i}`,
+      owner: null,
+      class: 'smartphone',
+      platform: 'ios',
+      osVersion: '17.1',
+      manufacturer: 'Apple',
+      model,
+      serial: null,
+      imei: null,
+      ownership: null,
+      purposes: [],
+      status: 'active',
+      apps: [],
+    });
+    const at = 1_700_000_000_000;
+    const times = { created: at, changed: at, seen: at };
+    await writeTransaction(store, (tx) =>
+      insertDevices(
+        tx,
+        Array.from({ length: 3001 }, (_, i) => deviceToRow(device(i, 'before'), times)),
+      ),
+    );
+    const later = { created: at, changed: at + 1, seen: at + 2 };
+    const changed = Array.from({ length: 3000 }, (_, i) =>
+      device(i, i % 2 ? `tab\there \\N\r\n${i}` : `📱 ${i}`),
+    );
+    await writeTransaction(store, (tx) =>
+      updateDevices(
+        tx,
+        changed.map((d) => deviceToRow(d, later)),
+      ),
+    );
+    const back = await getDevicesByIds(
+      store.db,
+      Array.from({ length: 3001 }, (_, i) => `upd-${i}`),
+    );
+    for (const d of changed)
+      expect(back.get(d.id)).toEqual({ ...d, createdAt: at, changedAt: at + 1 });
+    expect(back.get('upd-3000')).toEqual({
+      ...device(3000, 'before'),
+      createdAt: at,
+      changedAt: at,
+    });
+  });
 
   it('fingerprints stored fields in SQL as in JavaScript, and no two different devices alike', async () => {
     const base: Device = {

@@ -89,7 +89,8 @@ export async function insertMany<R extends object>(
 
 /**
  * Overwrites many rows by `key` with the columns each row gives (every row the same columns):
- * on SQLite one prepared statement, on PostgreSQL one `update … from` per 50,000 rows as JSON.
+ * on SQLite one prepared statement; on PostgreSQL, in a write transaction, COPY into a staging
+ * table and one `update … from` it, else one `update … from` per 50,000 rows as JSON.
  */
 export async function updateMany<R extends object>(
   tx: Db,
@@ -112,6 +113,21 @@ export async function updateMany<R extends object>(
     return;
   }
   const set = sql.join(columns.map((c) => sql`${sql.ref(c)} = r.${sql.ref(c)}`));
+  if (rows.length >= JSON_FROM && tx.isTransaction && pgClients.get(tx)) {
+    // Many rows: COPY into a staging table of the columns given, then one update from it.
+    const stage = sql.table(`phaseout_stage_${table}`);
+    const names = [key, ...columns];
+    await sql`create temp table ${stage} on commit drop as
+      select ${sql.join(names.map((n) => sql.ref(n)))} from ${sql.table(table)} with no data`.execute(
+      tx,
+    );
+    const copied = await copyRows(tx, `phaseout_stage_${table}`, names, rows);
+    if (copied)
+      await sql`update ${sql.table(table)} as t set ${set} from ${stage} as r
+        where t.${sql.ref(key)} = r.${sql.ref(key)}`.execute(tx);
+    await sql`drop table ${stage}`.execute(tx);
+    if (copied) return;
+  }
   for (let i = 0; i < rows.length; i += JSON_CHUNK) {
     const chunk = JSON.stringify(rows.slice(i, i + JSON_CHUNK));
     await sql`update ${sql.table(table)} as t set ${set}
