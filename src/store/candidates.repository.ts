@@ -315,7 +315,8 @@ function scopeSql(scope: Scope, dialect: 'sqlite' | 'postgres'): RawBuilder<bool
 /**
  * A first application of a target whose SQL decides exactly as the closures: opens in one
  * statement a finding for every active device of an in-scope owner that the target catches, in
- * device id order, and answers how many (null, writing nothing, for a target SQL cannot decide
+ * the order the database reads them (sorting by id made SQLite read the table at random), and
+ * answers how many (null, writing nothing, for a target SQL cannot decide
  * exactly). Devices it cannot decide are left to `streamCandidates(…, undecidedOnly)`.
  */
 export async function insertCaughtFindings(db: Db, a: CaughtInDatabase): Promise<number | null> {
