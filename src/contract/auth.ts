@@ -42,6 +42,7 @@ export const authOps = {
     path: '/api/v1/auth/login',
     tags: ['auth'],
     summary: 'Sign in with email and password; sets an HttpOnly, SameSite=Strict session cookie',
+    bodyLimit: 16 * 1024,
     body: z.strictObject({
       email: z.string().max(320),
       password: z.string().refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, {

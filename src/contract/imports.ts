@@ -98,6 +98,9 @@ export const CheckinAnswer = z.object({
 });
 export type CheckinAnswer = z.output<typeof CheckinAnswer>;
 
+/** Large exports: 1,000,000 Intune rows are about 250 MB. */
+const FILE_LIMIT = 512 * 1024 * 1024;
+
 export const importOps = {
   importDevices: operation({
     operationId: 'importDevices',
@@ -109,6 +112,7 @@ export const importOps = {
     query: importQuery,
     body: CsvFile,
     consumes: ['text/csv'],
+    bodyLimit: FILE_LIMIT,
     status: 200,
     response: ImportSummary,
     answers: 'What the import did (or, in a dry run, would do)',
@@ -122,6 +126,7 @@ export const importOps = {
     query: importQuery,
     body: CsvFile,
     consumes: ['text/csv'],
+    bodyLimit: FILE_LIMIT,
     status: 200,
     response: ImportSummary,
     answers: 'What the import did (or, in a dry run, would do)',
@@ -135,6 +140,7 @@ export const importOps = {
     query: z.object({ source: z.string().min(1).max(100).optional() }),
     headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
     body: CheckinBatch,
+    bodyLimit: 8 * 1024 * 1024,
     status: 200,
     response: CheckinAnswer,
     answers: 'What happened to each check-in; a retry with the same key answers the same',

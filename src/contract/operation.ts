@@ -58,6 +58,8 @@ export interface Operation<
   body?: B;
   /** The body's media types when it is not JSON (a CSV file: `text/csv`). */
   consumes?: string[];
+  /** The largest body it takes, in bytes once decoded (gzip, deflate, br); default 1 MiB. */
+  bodyLimit?: number;
   /** Request headers the operation reads (documented and checked). */
   headers?: z.ZodType;
   /** The success status and what it answers (`z.null()` with 204). */

@@ -36,7 +36,6 @@ type Add = <O extends Operation>(
   op: O,
   permission: Permission | 'public',
   handler: ContractHandler<O>,
-  options?: { bodyLimit?: number },
 ) => void;
 
 /** `/a/{id}` → `/a/:id`. */
@@ -73,7 +72,7 @@ export async function registerContractRoutes(
       };
     });
     const typed = scope.withTypeProvider<ZodTypeProvider>();
-    routes((op, permission, handler, options = {}) => {
+    routes((op, permission, handler) => {
       const ok = op.response.meta({ description: op.answers });
       const response: Record<string, z.ZodType> = {
         [op.status]: ok,
@@ -82,8 +81,8 @@ export async function registerContractRoutes(
         '5xx': ErrorBody,
       };
       typed.route({
-        // Who asks comes first: 401 and 403 before any complaint about the request.
-        preValidation: (req, _reply, done) => {
+        // Who asks comes first: 401 and 403 before the body is read or any complaint about it.
+        onRequest: (req, _reply, done) => {
           if (permission === 'public') allowPublic(req);
           else authorize(req, permission);
           done();
@@ -91,7 +90,7 @@ export async function registerContractRoutes(
         ...(permission === 'public' ? { config: { public: true } } : {}),
         method: op.method,
         url: fastifyPath(op.path),
-        ...options,
+        ...(op.bodyLimit !== undefined ? { bodyLimit: op.bodyLimit } : {}),
         schema: {
           operationId: op.operationId,
           ...(permission === 'public' ? { security: [] } : {}),

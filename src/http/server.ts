@@ -30,6 +30,7 @@ import { registerCampaignRoutes } from './routes/campaigns.routes.js';
 import { registerOpsRoutes } from './routes/ops.routes.js';
 import { makeMetrics } from './metrics.js';
 import { registerInputHygiene } from './hygiene.js';
+import { BODY_LIMIT, registerJsonParser, registerUnreadBodyClose } from './body.js';
 
 /** How the server is run: by `serve` from its flags and environment; tests take the defaults. */
 export interface ServerOptions {
@@ -62,7 +63,7 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
     // One line per request only at debug (below), naming the route's pattern, never its path.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: o.trustProxy ?? false,
-    bodyLimit: 1_048_576,
+    bodyLimit: BODY_LIMIT.json,
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: 'array' as const, removeAdditional: false } },
   };
@@ -95,7 +96,9 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
   // Brotli or gzip for what is worth compressing (JSON, CSV, the console's scripts).
   await server.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
   await server.register(cookie);
-  await server.register(formbody);
+  registerJsonParser(server);
+  registerUnreadBodyClose(server);
+  await server.register(formbody, { bodyLimit: BODY_LIMIT.form });
   await server.register(swagger, {
     transform: openApiTransform,
     openapi: {
@@ -192,7 +195,7 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
 
   server.post<{ Body: { email?: string; password?: string } }>(
     '/login',
-    { config: { public: true }, schema: { hide: true } },
+    { config: { public: true }, schema: { hide: true }, bodyLimit: BODY_LIMIT.form },
     async (req, reply) => {
       try {
         const r = await app.accounts.login(req.body.email ?? '', req.body.password ?? '', req.ip);
@@ -218,13 +221,17 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
     },
   );
 
-  server.post('/logout', { schema: { hide: true } }, async (req, reply) => {
-    const actor = authorize(req, 'read');
-    const session = req.cookies[SESSION_COOKIE];
-    if (session) await app.accounts.logout(session, actor);
-    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.redirect('/summary', 303);
-  });
+  server.post(
+    '/logout',
+    { schema: { hide: true }, bodyLimit: BODY_LIMIT.form },
+    async (req, reply) => {
+      const actor = authorize(req, 'read');
+      const session = req.cookies[SESSION_COOKIE];
+      if (session) await app.accounts.logout(session, actor);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/summary', 303);
+    },
+  );
 
   await registerAuthRoutes(server, app);
   await registerAdminRoutes(server, app);

@@ -9,6 +9,7 @@ import {
   SCIM_SERVICE_PROVIDER_CONFIG,
 } from '../../domain/scim.schemas.js';
 import { allowPublic } from '../access.js';
+import { JSON_DEPTH_MAX, jsonDepthExceeds } from '../body.js';
 
 const SCIM_TYPE = 'application/scim+json';
 
@@ -36,10 +37,13 @@ function scimError(
 export async function registerScimRoutes(server: FastifyInstance, app: App): Promise<void> {
   await server.register(
     (scim, _opts, done) => {
+      scim.removeContentTypeParser('application/json');
       scim.addContentTypeParser(
         [SCIM_TYPE, 'application/json'],
         { parseAs: 'string' },
         (_req, body, next) => {
+          if (jsonDepthExceeds(body as string, JSON_DEPTH_MAX))
+            return next(new ScimError(400, 'invalidSyntax', 'the body is nested too deeply'));
           try {
             next(null, body === '' ? {} : (JSON.parse(body as string) as unknown));
           } catch {
