@@ -35,6 +35,7 @@ import {
   type AccountRow,
 } from '../store/accounts.repository.js';
 import type { Store } from '../store/database.js';
+import type { Db } from '../store/schema.js';
 import type { CsvTable } from '../adapters/csv.js';
 import { cellReader } from '../domain/import.rules.js';
 import { getPeopleByIds } from '../store/people.repository.js';
@@ -174,8 +175,9 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
   const { store, clock } = deps;
   const limiter = makeLoginLimiter(store, clock);
 
-  async function actorOf(a: AccountRow, readOnly: boolean): Promise<Actor> {
-    const headed = a.person_id ? await getUnitsHeadedByPerson(store.db, a.person_id) : [];
+  /** The actor of an account; inside a write transaction, read through it (`db`). */
+  async function actorOf(a: AccountRow, readOnly: boolean, db: Db = store.db): Promise<Actor> {
+    const headed = a.person_id ? await getUnitsHeadedByPerson(db, a.person_id) : [];
     return {
       accountId: a.id,
       email: a.email,
@@ -539,7 +541,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           throw invalidInput('a SCIM token writes people', [
             { where: '--read-only', message: 'cannot be combined with --scim' },
           ]);
-        if (i.scim && !hasPermission(await actorOf(a, false), 'records.write'))
+        if (i.scim && !hasPermission(await actorOf(a, false, tx), 'records.write'))
           throw invalidInput('a SCIM token changes people', [
             {
               where: '--user',

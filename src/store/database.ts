@@ -21,6 +21,7 @@ import { signInThrottleMigration } from './migrations/20261202T0000-sign-in-thro
 import { versionCompareMigration } from './migrations/20261202T0100-version-compare.js';
 import { findingsByOpeningMigration } from './migrations/20261202T0200-findings-by-opening.js';
 import type { Database } from './schema.js';
+import { guardedDialect } from './write-guard.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -38,6 +39,9 @@ export interface Store {
  * writes that must skip query building (see `insertMany`).
  */
 export const rawSqlite = new WeakMap<object, SQLite.Database>();
+
+/** The mark a store's write transactions carry (`write-guard.ts`), by its `db`. */
+export const writeGuards = new WeakMap<object, object>();
 
 // bigint columns hold epoch milliseconds and counts: they fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -64,9 +68,11 @@ function openSqlite(file: string): Store {
   // Scans of millions of rows read pages through memory maps instead of one syscall each.
   sqlite.pragma('mmap_size = 4294967296');
   sqlite.function('phaseout_version_cmp', { deterministic: true }, versionCompareSql);
+  const guard = {};
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: guardedDialect(new SqliteDialect({ database: withStatementCache(sqlite) }), guard),
   });
+  writeGuards.set(db, guard);
   rawSqlite.set(db, sqlite);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
@@ -120,7 +126,11 @@ function openPostgres(url: string): Store {
   const pid = (c: pg.PoolClient): number => (c as unknown as { processID: number }).processID;
   pool.on('connect', (c) => clients.set(pid(c), c));
   pool.on('remove', (c) => clients.delete(pid(c)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const guard = {};
+  const db = new Kysely<Database>({
+    dialect: guardedDialect(new PostgresDialect({ pool }), guard),
+  });
+  writeGuards.set(db, guard);
   pgClients.set(db, clients);
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }

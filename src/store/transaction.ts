@@ -4,7 +4,8 @@ import { AppError } from '../domain/errors.js';
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
-import { pgClients, rawSqlite, type Store } from './database.js';
+import { pgClients, rawSqlite, writeGuards, type Store } from './database.js';
+import { markWriting } from './write-guard.js';
 import type { Db } from './schema.js';
 
 /** Thrown inside a write transaction to undo it on purpose (dry runs). */
@@ -22,13 +23,14 @@ const WRITER_LOCK = 72_834_019;
  * which also keeps the audit sequence gapless.
  */
 export async function writeTransaction<T>(store: Store, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const guard = writeGuards.get(store.db) ?? store;
   try {
     if (store.dialect === 'postgres') {
       return await store.db.transaction().execute(async (tx) => {
         await sql`select pg_advisory_xact_lock(${WRITER_LOCK})`.execute(tx);
         const clients = pgClients.get(store.db);
         if (clients) pgClients.set(tx, clients);
-        return fn(tx);
+        return markWriting(guard, () => fn(tx));
       });
     }
     return await store.db.connection().execute(async (conn) => {
@@ -36,7 +38,7 @@ export async function writeTransaction<T>(store: Store, fn: (tx: Db) => Promise<
       if (raw) rawSqlite.set(conn, raw);
       await sql`begin immediate`.execute(conn);
       try {
-        const result = await fn(conn);
+        const result = await markWriting(guard, () => fn(conn));
         await sql`commit`.execute(conn);
         return result;
       } catch (err) {
