@@ -1,3 +1,4 @@
+import { LANGUAGES, type Language } from './domain/texts/languages.js';
 import { z } from 'zod';
 
 const schema = z
@@ -25,7 +26,7 @@ const schema = z
     /** How long a sender owns a message it is sending before another may retry (default 120000). */
     PHASEOUT_NOTIFY_LEASE_MS: z.coerce.number().int().min(1000).optional(),
     /** The language of messages: en or ru. */
-    PHASEOUT_LANGUAGE: z.enum(['en', 'ru']).optional(),
+    PHASEOUT_LANGUAGE: z.enum(LANGUAGES).optional(),
     /** Behind a TLS proxy: `true`, or the proxy's addresses (comma-separated, CIDR allowed). */
     PHASEOUT_TRUST_PROXY: z.string().min(1).optional(),
     /** HTTPS served by phaseout itself: PEM files (or `serve --tls-cert/--tls-key`). */
@@ -102,7 +103,7 @@ export interface Config {
   mail?: MailConfig | null;
   webhook?: { url: string; secret: string } | null;
   publicUrl?: string | null;
-  language?: 'en' | 'ru';
+  language?: Language;
   notify?: { everyMs: number; leaseMs: number };
   /** How `serve` runs the server. */
   server?: {

@@ -185,7 +185,7 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
     expect(again.json()).toMatchObject({ confirmed: true, late: false });
     const people = (
       await call('officer', 'GET', '/api/v1/campaigns/devices-2023/people?state=confirmed')
-    ).json<{ person: string; declared: number }[]>();
+    ).json<{ items: { person: string; declared: number }[] }>().items;
     expect(people).toEqual([expect.objectContaining({ person: 'p1', declared: 2 })]);
     // One iPhone, declared twice: one device.
     const devices = (await call('officer', 'GET', '/api/v1/devices?owner=p1')).json<{
@@ -241,8 +241,9 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
     ]);
     const notStarted = (
       await call('head', 'GET', '/api/v1/campaigns/devices-2023/people?state=not-started')
-    ).json<{ person: string }[]>();
-    expect(notStarted.map((p) => p.person)).toEqual(['p3']);
+    ).json<{ items: { person: string }[]; total: number }>();
+    expect(notStarted.items.map((p) => p.person)).toEqual(['p3']);
+    expect(notStarted.total).toBe(1);
     // An official sees only themself.
     expect((await call('boris', 'GET', '/api/v1/campaigns/devices-2023')).json()).toMatchObject({
       people: 1,
@@ -286,7 +287,8 @@ describeEachDatabase('declaration campaigns: the devices no system knows', (kind
       expect.objectContaining({
         unit: 'Admin/Policy',
         by: 'h1',
-        exceptions: [{ person: 'p3', reason: 'on leave until April' }],
+        byName: 'Head',
+        exceptions: [{ person: 'p3', name: 'Vera', reason: 'on leave until April' }],
       }),
     ]);
     expect(

@@ -1,3 +1,4 @@
+import type { Language } from '../src/domain/texts/languages.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { messages } from '../web/src/messages.js';
 
 const WEB = join(import.meta.dirname, '..', 'web', 'src');
 const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
-const keys = (lang: 'en' | 'ru') => new Set(Object.keys(messages[lang].translation).map(base));
+const keys = (lang: Language) => new Set(Object.keys(messages[lang].translation).map(base));
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

@@ -1,3 +1,4 @@
+import type { Language } from '../src/domain/texts/languages.js';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -91,7 +92,7 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   const clock = fixedClock(0);
   const apps: App[] = [];
-  const open = async (url: string, language: 'en' | 'ru' = 'en') => {
+  const open = async (url: string, language: Language = 'en') => {
     const app = await createApp({
       dbUrl: url,
       clock,

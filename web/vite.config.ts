@@ -7,19 +7,20 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/console/',
   plugins: [react()],
-  // The contract's schemas are for the server and the type checker: see src/zod-stub.ts.
+  // The contract's zod schemas run in the browser too: a call is checked before it is sent;
+  // `zod` is configured first (src/zod.ts: no eval).
   resolve: {
-    alias: {
-      zod: fileURLToPath(new URL('src/zod-stub.ts', import.meta.url)),
+    alias: [
+      { find: /^zod$/, replacement: fileURLToPath(new URL('src/zod.ts', import.meta.url)) },
       // The console is written against React's API and runs on Preact's (the same components,
       // a sixth of the bytes): an official's first visit stays small.
-      'react-dom/client': 'preact/compat/client',
-      'react-dom/test-utils': 'preact/test-utils',
-      'react-dom': 'preact/compat',
-      'react/jsx-runtime': 'preact/jsx-runtime',
-      'react/jsx-dev-runtime': 'preact/jsx-dev-runtime',
-      react: 'preact/compat',
-    },
+      { find: 'react-dom/client', replacement: 'preact/compat/client' },
+      { find: 'react-dom/test-utils', replacement: 'preact/test-utils' },
+      { find: 'react-dom', replacement: 'preact/compat' },
+      { find: 'react/jsx-runtime', replacement: 'preact/jsx-runtime' },
+      { find: 'react/jsx-dev-runtime', replacement: 'preact/jsx-dev-runtime' },
+      { find: 'react', replacement: 'preact/compat' },
+    ],
   },
   build: { outDir: '../dist/web', emptyOutDir: true, assetsInlineLimit: 0 },
 });

@@ -1,3 +1,4 @@
+import type { Language } from '../domain/texts/languages.js';
 import { newPdf } from './pdf.js';
 import { CERTIFICATE_WORDS } from '../domain/texts/index.js';
 
@@ -24,7 +25,7 @@ export interface CertificateRecord {
 }
 
 /** The certificate of a verified sanitisation record, with a font that has Cyrillic. */
-export async function certificatePdf(s: CertificateRecord, lang: 'en' | 'ru'): Promise<Buffer> {
+export async function certificatePdf(s: CertificateRecord, lang: Language): Promise<Buffer> {
   const w = CERTIFICATE_WORDS[lang];
   const { doc, done } = await newPdf(`${w.title} ${s.certificate}`);
   const at = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;

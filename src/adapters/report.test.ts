@@ -12,6 +12,12 @@ const STATUS: MandateStatus = {
   version: 2,
   asOf: '2023-04-02T00:00:00.000Z',
   due: '2023-04-01',
+  deadline: {
+    due: '2023-04-01',
+    lastDay: '2023-04-01',
+    overdueAt: '2023-04-02T00:00:00.000Z',
+    daysLeft: -1,
+  },
   devices: { pending: 0, overdue: 61, exempt: 3, resolved: 1218, lost: 4, unknown: 2 },
   people: { inScope: 1883, affected: 1282, nonCompliant: 60, overdue: 60 },
   phases: [{ id: 'replace', requires: 'resolve', due: '2023-04-01', state: 'missed' }],

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DEVICE_CLASSES, OWNERSHIPS, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import { notifySchema } from '../domain/mandate.model.js';
-import { CAMPAIGN_SORTS } from '../domain/list.sorts.js';
-import { day, instant, operation, Page, paging } from './operation.js';
+import { CAMPAIGN_PEOPLE_SORTS, CAMPAIGN_SORTS } from '../domain/list.sorts.js';
+import { day, instant, operation, Page, paging, queryFlag } from './operation.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 const lower = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -29,18 +29,24 @@ export const OpenCampaign = z.strictObject({
   notify: notifySchema.optional(),
 });
 
-/** One device as a person declares it. */
-export const DeclaredDevice = z.strictObject({
-  class: lower(DEVICE_CLASSES),
-  platform: lower(PLATFORMS),
-  manufacturer: z.string().trim().min(1).max(200).nullable().optional(),
-  model: z.string().trim().min(1).max(200).nullable().optional(),
-  ownership: lower(OWNERSHIPS),
-  purposes: z.array(lower(PURPOSES)).min(1).default(['official']),
-  serial: z.string().trim().min(1).max(200).nullable().optional(),
-  imei: z.string().trim().min(1).max(50).nullable().optional(),
-  osVersion: z.string().trim().min(1).max(50).nullable().optional(),
-});
+/** One device as a person declares it: what it is, and its model, serial or IMEI to know it by. */
+export const DeclaredDevice = z
+  .strictObject({
+    class: lower(DEVICE_CLASSES),
+    platform: lower(PLATFORMS),
+    manufacturer: z.string().trim().min(1).max(200).nullable().optional(),
+    model: z.string().trim().min(1).max(200).nullable().optional(),
+    ownership: lower(OWNERSHIPS),
+    purposes: z.array(lower(PURPOSES)).min(1).default(['official']),
+    serial: z.string().trim().min(1).max(200).nullable().optional(),
+    imei: z.string().trim().min(1).max(50).nullable().optional(),
+    osVersion: z.string().trim().min(1).max(50).nullable().optional(),
+  })
+  .refine((d) => Boolean(d.model ?? d.serial ?? d.imei), {
+    path: ['model'],
+    params: { code: 'device_unidentified' },
+    message: 'a declared device needs its model, serial or IMEI',
+  });
 
 /** A declaration: devices, and/or that the list is complete, or that none is used. */
 export const Declaration = z.strictObject({
@@ -90,8 +96,11 @@ export const CampaignStatus = z.object({
     z.object({
       unit: z.string(),
       by: z.string(),
+      byName: z.string().nullable(),
       at: instant,
-      exceptions: z.array(z.object({ person: z.string(), reason: z.string() })),
+      exceptions: z.array(
+        z.object({ person: z.string(), name: z.string().nullable(), reason: z.string() }),
+      ),
     }),
   ),
 });
@@ -109,6 +118,8 @@ export const CampaignPerson = z.object({
   declared: z.number().int(),
   /** The devices declared, by id. */
   devices: z.array(z.string()),
+  /** The same devices with their names (maker and model) as lists show them. */
+  declaredDevices: z.array(z.object({ id: z.string(), name: z.string().nullable() })).optional(),
   usesNone: z.boolean(),
   confirmedAt: instant.nullable(),
   late: z.boolean(),
@@ -171,12 +182,27 @@ export const campaignOps = {
     method: 'GET',
     path: '/api/v1/campaigns/{id}/people',
     tags: ['campaigns'],
-    summary: 'The people of a campaign within your scope, optionally by state',
+    summary:
+      'The people of a campaign within your scope, a page at a time with the total: by state, unit (and below), one person or a search of names and ids; `format=csv` the whole list',
     params: byId,
-    query: z.object({ state: z.enum(DECLARATION_STATES).optional() }),
+    query: z.object({
+      state: z
+        .string()
+        .regex(
+          /^(not-started|in-progress|confirmed)(,(not-started|in-progress|confirmed))*$/,
+          'is a comma-separated list of not-started, in-progress, confirmed',
+        )
+        .optional(),
+      unit: z.string().optional().meta({ description: 'this unit and everything below it' }),
+      person: z.string().optional(),
+      q: z.string().max(200).optional().meta({ description: 'part of a name or a person id' }),
+      late: queryFlag().optional(),
+      format: z.enum(['json', 'csv']).optional(),
+      ...paging(CAMPAIGN_PEOPLE_SORTS, 'default `state` (not started first), then unit and name'),
+    }),
     status: 200,
-    response: z.array(CampaignPerson),
-    answers: 'People, by unit and id',
+    response: Page(CampaignPerson),
+    answers: 'A page of people (or, with format=csv, every one of them as CSV)',
   }),
   listDeclaredModels: operation({
     operationId: 'listDeclaredModels',

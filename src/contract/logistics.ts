@@ -1,3 +1,4 @@
+import { LANGUAGES } from '../domain/texts/languages.js';
 import { z } from 'zod';
 import { DEVICE_CLASSES, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import {
@@ -527,7 +528,7 @@ export const logisticsOps = {
     tags: ['replacement'],
     summary: 'The certificate of sanitisation of a verified record, as PDF',
     params: orderId,
-    query: z.object({ lang: z.enum(['en', 'ru']).optional() }),
+    query: z.object({ lang: z.enum(LANGUAGES).optional() }),
     status: 200,
     response: z.string().meta({ description: 'application/pdf' }),
     answers: 'The certificate as PDF',

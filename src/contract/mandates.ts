@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FINDING_STATES } from '../domain/finding.columns.js';
 import { FINDING_SORTS } from '../domain/list.sorts.js';
 import { day, instant, moment, operation, Page, paging } from './operation.js';
+import { Deadline } from './status.js';
 
 /** A mandate with its current version. */
 export const Mandate = z.object({
@@ -11,6 +12,8 @@ export const Mandate = z.object({
   issuedAt: day,
   withdrawnAt: instant.nullable(),
   due: day.nullable(),
+  /** The resolve phase's deadline as seen now. */
+  deadline: Deadline,
   action: z.string(),
   exemptions: z.object({
     allowed: z.boolean(),

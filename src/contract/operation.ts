@@ -110,13 +110,16 @@ export const paging = <C extends string>(columns: readonly C[], about: string) =
   limit: pageLimit,
 });
 
+/** The longest page any list answers: the console asks no more than this. */
+export const PAGE_MAX = 1000;
+
 /** Where a page starts, and how long it is (at most 1,000; 100 unless said). */
 export const pageOffset = z.coerce.number().int().min(0).optional();
 export const pageLimit = z.coerce
   .number()
   .int()
   .min(1)
-  .max(1000)
+  .max(PAGE_MAX)
   .optional()
   .meta({ description: 'default 100' });
 

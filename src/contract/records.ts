@@ -8,7 +8,7 @@ import {
 } from '../domain/device.model.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
 import { DEVICE_SORTS, PEOPLE_SORTS } from '../domain/list.sorts.js';
-import { instant, operation, Page, sortOf } from './operation.js';
+import { instant, operation, Page, pageLimit, pageOffset, sortOf } from './operation.js';
 
 const etag = z.string().meta({ description: 'the record’s ETag, for If-Match on updates' });
 
@@ -153,8 +153,8 @@ export function personWrite(mode: WriteMode) {
 
 const page = {
   after: z.string().optional().meta({ description: 'the cursor of the next page (sort by id)' }),
-  offset: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: pageOffset,
+  limit: pageLimit,
 };
 const byId = z.object({ id: z.string() });
 

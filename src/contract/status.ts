@@ -54,6 +54,22 @@ export const Forecast = z.object({
 });
 export type Forecast = z.output<typeof Forecast>;
 
+/** The resolve phase's deadline as seen at a moment (`status.rules.ts` `deadlineAsOf`). */
+export const Deadline = z.object({
+  due: day.nullable(),
+  lastDay: day.nullable().meta({
+    description: 'the last day before findings are overdue: the due day, or the grace’s last',
+  }),
+  overdueAt: instant.nullable().meta({
+    description: 'the end of the due day plus grace: open findings are overdue from then',
+  }),
+  daysLeft: z.number().int().nullable().meta({
+    description:
+      'days of the organisation’s calendar until the last day before overdueAt: 0 on that day, negative after',
+  }),
+});
+export type Deadline = z.output<typeof Deadline>;
+
 /** A unit's counts (cut to a depth). */
 export const UnitCounts = z.object({
   unit: z.string(),
@@ -70,6 +86,7 @@ export const MandateStatus = z.object({
   /** Present when the counts are limited to one unit and below. */
   unit: z.string().optional(),
   due: day.nullable(),
+  deadline: Deadline,
   withdrawnAt: instant.optional(),
   devices: DeviceCounts,
   people: PeopleCounts,

@@ -1,4 +1,5 @@
 import type { SortKey } from './list.sorts.js';
+import { compareText } from './text.order.js';
 
 /** Which page of a list is asked for: where it starts, how long it is, how it is sorted. */
 export interface PageRequest<C extends string> {
@@ -26,8 +27,11 @@ export function pageOf<T, C extends string>(
     sort: SortKey<C>;
     limit: number;
     value: (row: T, column: C) => string | number | null | undefined;
+    /** How text compares (default: the one order of text, `text.order.ts`). */
+    compare?: (a: string, b: string) => number;
   },
 ): ListPage<T> {
+  const compare = o.compare ?? compareText();
   const sort = ask.sort ?? o.sort;
   const column = sort.replace(/^-/, '') as C;
   const sign = sort.startsWith('-') ? -1 : 1;
@@ -37,9 +41,7 @@ export function pageOf<T, C extends string>(
     const y = b.v ?? null;
     if (x === null || y === null) return x === y ? a.i - b.i : x === null ? 1 : -1;
     const c =
-      typeof x === 'number' && typeof y === 'number'
-        ? x - y
-        : String(x).localeCompare(String(y), 'en');
+      typeof x === 'number' && typeof y === 'number' ? x - y : compare(String(x), String(y));
     return sign * c || a.i - b.i;
   });
   const offset = ask.offset ?? 0;

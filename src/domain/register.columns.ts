@@ -27,3 +27,15 @@ export const ATTESTATION_COLUMNS = [
   'at',
   'note',
 ] as const;
+
+/** The people of a declaration campaign, as listed and exported. */
+export const CAMPAIGN_PEOPLE_COLUMNS = [
+  'person',
+  'name',
+  'unit',
+  'state',
+  'declared',
+  'usesNone',
+  'confirmedAt',
+  'late',
+] as const;

@@ -104,6 +104,18 @@ export const DESTINATIONS = [
 ] as const;
 export type Destination = (typeof DESTINATIONS)[number];
 
+/** The technique a method usually means: the form's first suggestion, the API's default. */
+export const USUAL_TECHNIQUE: Record<SanitisationMethod, string> = {
+  clear: 'overwrite / factory reset',
+  purge: 'cryptographic erase',
+  destroy: 'shred',
+};
+
+/** Where media usually go after a method: the form's first suggestion, the API's default. */
+export function usualDestination(method: SanitisationMethod): Destination {
+  return method === 'destroy' ? 'destroyed' : 'internal-reuse';
+}
+
 /** How the result was checked (Appendix G "verification method"). */
 export const VERIFICATIONS = ['full', 'quick-sampling', 'other'] as const;
 

@@ -4,6 +4,7 @@ import type { Phase } from './mandate.model.js';
 import { parseMandateFile } from './mandate.parse.js';
 import {
   attestPhaseState,
+  deadlineAsOf,
   findingState,
   forecast,
   isOverdue,
@@ -13,6 +14,47 @@ import {
 
 const T = Date.UTC(2023, 2, 25);
 const DUE_END = Date.UTC(2023, 3, 2);
+
+describe('deadlineAsOf', () => {
+  const phase = (o: Partial<Phase> = {}): Phase => ({
+    id: 'replace',
+    requires: 'resolve',
+    due: '2023-04-01',
+    ...o,
+  });
+  const moscow = (local: string) => Date.parse(`${local}+03:00`);
+  it('counts days of the organisation’s calendar to the due day, 0 on it, negative after', () => {
+    const at = (local: string) => deadlineAsOf(phase(), 'Europe/Moscow', moscow(local)).daysLeft;
+    expect(at('2023-03-31T23:59:00')).toBe(1);
+    // 21:00 UTC on the 31st is already the due day in Moscow: a UTC count would still say 1.
+    expect(at('2023-04-01T00:00:00')).toBe(0);
+    expect(at('2023-04-01T23:59:00')).toBe(0);
+    expect(at('2023-04-02T00:00:00')).toBe(-1);
+    expect(deadlineAsOf(phase(), 'Europe/Moscow', moscow('2023-04-02T00:00:00'))).toEqual({
+      due: '2023-04-01',
+      lastDay: '2023-04-01',
+      overdueAt: '2023-04-01T21:00:00.000Z',
+      daysLeft: -1,
+    });
+  });
+  it('counts to the end of the grace: findings are overdue only then', () => {
+    const d = deadlineAsOf(phase({ grace: 'P7D' }), 'Europe/Moscow', moscow('2023-04-02T10:00:00'));
+    expect(d).toEqual({
+      due: '2023-04-01',
+      lastDay: '2023-04-08',
+      overdueAt: '2023-04-08T21:00:00.000Z',
+      daysLeft: 6,
+    });
+  });
+  it('has no deadline without a due day', () => {
+    expect(deadlineAsOf(phase({ due: undefined }), 'UTC', 0)).toEqual({
+      due: null,
+      lastDay: null,
+      overdueAt: null,
+      daysLeft: null,
+    });
+  });
+});
 
 describe('forecast', () => {
   it('is complete at T when nothing is open', () => {

@@ -2,6 +2,7 @@ import { resolvePhaseOf, type MandateDocument, type Phase } from './mandate.mode
 import {
   addDuration,
   DAY_MS,
+  dayOf,
   endOfDay,
   formatInstant,
   parseDuration,
@@ -9,6 +10,7 @@ import {
   type Instant,
 } from './time.js';
 import type {
+  Deadline,
   DeviceCounts,
   Forecast,
   MandateStatus,
@@ -18,7 +20,15 @@ import type {
 } from '../contract/status.js';
 
 // The shapes of a status are the API's (`contract/status.ts`); the rules that fill them are here.
-export type { DeviceCounts, Forecast, MandateStatus, PeopleCounts, PhaseState, PhaseStatus };
+export type {
+  Deadline,
+  DeviceCounts,
+  Forecast,
+  MandateStatus,
+  PeopleCounts,
+  PhaseState,
+  PhaseStatus,
+};
 
 /** The one place a phase's deadline is read: the end of its due day, and that plus its grace. */
 export function deadlineOf(
@@ -30,6 +40,25 @@ export function deadlineOf(
   const dueEnd = endOfDay(due, zone);
   const grace = phase?.grace ? parseDuration(phase.grace) : null;
   return { due, dueEnd, overdueAt: grace ? addDuration(dueEnd, grace, zone) : dueEnd };
+}
+
+/**
+ * A deadline as seen at T: when findings become overdue (the due day's end plus grace), and how
+ * many days of the organisation's calendar are left until the last day before that — 0 on that
+ * day, negative once it has passed (the first day after is -1). The console shows these; it
+ * computes no deadline of its own.
+ */
+export function deadlineAsOf(phase: Phase | undefined, zone: string, at: Instant): Deadline {
+  const { due, overdueAt } = deadlineOf(phase, zone);
+  if (overdueAt === null) return { due, lastDay: null, overdueAt: null, daysLeft: null };
+  const lastDay = dayOf(overdueAt - 1, zone);
+  const today = dayOf(at, zone);
+  return {
+    due,
+    lastDay,
+    overdueAt: formatInstant(overdueAt),
+    daysLeft: Math.round((Date.parse(lastDay) - Date.parse(today)) / DAY_MS),
+  };
 }
 
 /** The deadline of a mandate's resolve phase (DESIGN §5): findings are overdue from `overdueAt`. */

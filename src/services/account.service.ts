@@ -1,3 +1,4 @@
+import type { Language } from '../domain/texts/languages.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Token as TokenView } from '../contract/admin.js';
 import type { Account } from '../contract/auth.js';
@@ -282,7 +283,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
     },
 
     /** Remembers the language an account reads in; its messages follow. */
-    async setLanguage(actor: Actor, language: 'en' | 'ru'): Promise<void> {
+    async setLanguage(actor: Actor, language: Language): Promise<void> {
       await writeTransaction(store, async (tx) => {
         const now = clock.now();
         await updateAccount(tx, actor.accountId, { language });

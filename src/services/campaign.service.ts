@@ -1,5 +1,7 @@
 import { pageOf, type ListPage, type PageRequest } from '../domain/list.page.js';
-import type { CAMPAIGN_SORTS } from '../domain/list.sorts.js';
+import type { CAMPAIGN_PEOPLE_SORTS, CAMPAIGN_SORTS } from '../domain/list.sorts.js';
+import { foldText, matchesFolded } from '../domain/text.fold.js';
+import { compareText } from '../domain/text.order.js';
 import {
   CampaignAttestation,
   Declaration,
@@ -12,6 +14,7 @@ import type { Clock } from '../adapters/clock.js';
 import {
   auditActor,
   canSeePerson,
+  canSeeUnit,
   hasPermission,
   visibilityOf,
   type Actor,
@@ -23,7 +26,7 @@ import { isInScope, type Scope } from '../domain/scope.js';
 import { isOverdue } from '../domain/status.rules.js';
 import { imeiKey, serialKey } from '../domain/source.normalise.js';
 import { endOfDay, formatInstant, parseDuration } from '../domain/time.js';
-import { cutUnitPath, normaliseUnitPath } from '../domain/unit-path.js';
+import { cutUnitPath, isAtOrBelow, normaliseUnitPath } from '../domain/unit-path.js';
 import {
   getCampaign,
   getCampaignAttestation,
@@ -59,12 +62,23 @@ import { listPeopleInScope } from '../store/scope.repository.js';
 import type { Db } from '../store/schema.js';
 import { writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
+import { namesOf } from './record.names.js';
 import { loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
 import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
 
 export type { CampaignStatus, DeclarationState };
 /** One person's standing in a campaign. */
 export type CampaignPersonView = CampaignPerson;
+
+/** Which people of a campaign a list shows; `all` answers every one on one page (CSV). */
+export interface CampaignPeopleFilter {
+  state?: string | undefined;
+  unit?: string | undefined;
+  person?: string | undefined;
+  q?: string | undefined;
+  late?: boolean | undefined;
+  all?: boolean | undefined;
+}
 
 function scopeOf(c: CampaignRow): Scope {
   const s = JSON.parse(c.scope) as { units: string[]; tags: string[] };
@@ -203,12 +217,27 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
     return c;
   }
 
-  async function withAttestations(db: Db, s: CampaignStatus): Promise<CampaignStatus> {
-    s.attestations = (await listCampaignAttestations(db, s.id)).map((a) => ({
+  /** The unit heads' attestations of the units the reader sees, with the names of those named. */
+  async function withAttestations(
+    db: Db,
+    s: CampaignStatus,
+    v: Visibility,
+  ): Promise<CampaignStatus> {
+    const rows = (await listCampaignAttestations(db, s.id)).filter((a) => canSeeUnit(v, a.unit));
+    const parsed = rows.map((a) => ({
+      a,
+      exceptions: JSON.parse(a.exceptions) as { person: string; reason: string }[],
+    }));
+    const names = await getPeopleByIds(db, [
+      ...new Set(parsed.flatMap((x) => [x.a.by_person_id, ...x.exceptions.map((e) => e.person)])),
+    ]);
+    const nameOf = (id: string) => names.get(id)?.name ?? null;
+    s.attestations = parsed.map(({ a, exceptions }) => ({
       unit: a.unit,
       by: a.by_person_id,
+      byName: nameOf(a.by_person_id),
       at: formatInstant(a.attested_at),
-      exceptions: JSON.parse(a.exceptions) as { person: string; reason: string }[],
+      exceptions: exceptions.map((e) => ({ ...e, name: nameOf(e.person) })),
     }));
     return s;
   }
@@ -283,7 +312,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       });
       const items: CampaignStatus[] = [];
       for (const c of page.items)
-        items.push(await withAttestations(store.db, summary(c, await standing(store.db, c, v))));
+        items.push(await withAttestations(store.db, summary(c, await standing(store.db, c, v)), v));
       return { ...page, items };
     },
 
@@ -294,8 +323,9 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       o: { byUnit?: boolean; depth?: number } = {},
     ): Promise<CampaignStatus> {
       const c = await campaignOf(store.db, id);
-      const list = await standing(store.db, c, visibilityOf(actor));
-      const s = await withAttestations(store.db, summary(c, list));
+      const v = visibilityOf(actor);
+      const list = await standing(store.db, c, v);
+      const s = await withAttestations(store.db, summary(c, list), v);
       if (o.byUnit) s.units = byUnit(list, o.depth);
       return s;
     },
@@ -312,11 +342,41 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       return listDeclaredModels(store.db, c.id, 3, 20);
     },
 
-    /** The people of a campaign the reader may see, optionally in one state. */
-    async people(actor: Actor, id: string, state?: string): Promise<CampaignPersonView[]> {
+    /**
+     * The people of a campaign the reader may see: in some states, in a unit and below, one
+     * person, or those whose name or id holds every word of `q`; a page of them, or all.
+     */
+    async people(
+      actor: Actor,
+      id: string,
+      f: CampaignPeopleFilter & PageRequest<(typeof CAMPAIGN_PEOPLE_SORTS)[number]> = {},
+    ): Promise<ListPage<CampaignPersonView>> {
       const c = await campaignOf(store.db, id);
-      const list = await standing(store.db, c, visibilityOf(actor));
-      return state ? list.filter((p) => p.state === state) : list;
+      const states = f.state ? new Set(f.state.split(',')) : null;
+      const list = (await standing(store.db, c, visibilityOf(actor))).filter(
+        (p) =>
+          (states === null || states.has(p.state)) &&
+          (f.unit === undefined || isAtOrBelow(p.unit, f.unit)) &&
+          (f.person === undefined || p.person === f.person) &&
+          (f.late === undefined || p.late === f.late) &&
+          (f.q === undefined || matchesFolded(foldText(`${p.name} ${p.person}`), f.q)),
+      );
+      const byName = compareText();
+      const rank = { 'not-started': 0, 'in-progress': 1, confirmed: 2 } as const;
+      // Who has not started first, then by unit and name; any other order by its column.
+      const ordered = list.sort(
+        (a, b) => rank[a.state] - rank[b.state] || byName(a.unit, b.unit) || byName(a.name, b.name),
+      );
+      const page = pageOf(ordered, f, {
+        sort: 'state',
+        limit: f.all ? ordered.length || 1 : 100,
+        value: (p, k) => (k === 'state' ? rank[p.state] : k === 'declared' ? p.declared : p[k]),
+        compare: byName,
+      });
+      const names = await namesOf(store.db, { devices: page.items.flatMap((p) => p.devices) });
+      for (const p of page.items)
+        p.declaredDevices = p.devices.map((d) => ({ id: d, name: names.device(d) }));
+      return page;
     },
 
     /**

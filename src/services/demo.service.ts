@@ -224,12 +224,17 @@ export function makeDemoService(deps: { store: Store }) {
           run: async () => {
             clock.set(at(a.at));
             const head = { ...demoActor('unit-head', a.by), units: [a.unit] };
-            const open = await campaigns.people(head, campaign.id);
+            const open = await campaigns.people(head, campaign.id, {
+              state: 'not-started,in-progress',
+              unit: a.unit,
+              all: true,
+            });
             await campaigns.attest(head, campaign.id, {
               unit: a.unit,
-              exceptions: open
-                .filter((p) => p.state !== 'confirmed')
-                .map((p) => ({ person: p.person, reason: 'has not answered two reminders' })),
+              exceptions: open.items.map((p) => ({
+                person: p.person,
+                reason: 'has not answered two reminders',
+              })),
             });
           },
         })),

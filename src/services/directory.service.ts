@@ -8,6 +8,7 @@ import { canSeeDevice, canSeePerson, visibilityOf, type Actor } from '../domain/
 import { canonicalJson } from '../domain/canonical-json.js';
 import { AppError } from '../domain/errors.js';
 import { formatInstant } from '../domain/time.js';
+import { PAGE_MAX } from '../contract/operation.js';
 import type { Store } from '../store/database.js';
 import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
 import {
@@ -62,7 +63,7 @@ function pageOf(
 /** Reading people, devices and units within the actor's scope; out of scope reads as missing. */
 export function makeDirectoryService(deps: { store: Store }) {
   const { store } = deps;
-  const limitOf = (n: number | undefined): number => Math.min(Math.max(n ?? 100, 1), 500);
+  const limitOf = (n: number | undefined): number => Math.min(Math.max(n ?? 100, 1), PAGE_MAX);
   return {
     /** One device, with when each source last reported it. */
     async device(actor: Actor, id: string): Promise<DeviceView & { sources: DeviceSourceView[] }> {

@@ -1,4 +1,6 @@
-import type { ApplyLine, ApplyResult } from '../contract/status.js';
+import type { ApplyLine, ApplyResult, Deadline } from '../contract/status.js';
+import { deadlineAsOf } from '../domain/status.rules.js';
+import { resolvePhaseOf } from '../domain/mandate.model.js';
 import type { Timings } from './timings.js';
 import type { Clock } from '../adapters/clock.js';
 import { AppError, invalidInput } from '../domain/errors.js';
@@ -323,11 +325,13 @@ export function makeMandateService(deps: { store: Store; clock: Clock; timings?:
         issuedAt: string;
         withdrawnAt: string | null;
         due: string | null;
+        deadline: Deadline;
         action: string;
         exemptions: { allowed: boolean; grounds: string[]; maxDuration: string | null };
       }[]
     > {
       const zone = await getTimeZone(store.db);
+      const now = clock.now();
       const out = [];
       for (const m of await listMandates(store.db)) {
         const v = await getMandateVersion(store.db, m.id, m.current_version);
@@ -339,6 +343,7 @@ export function makeMandateService(deps: { store: Store; clock: Clock; timings?:
           issuedAt: loaded.doc.metadata.issuedAt,
           withdrawnAt: m.withdrawn_at === null ? null : formatInstant(m.withdrawn_at),
           due: loaded.doc.spec.phases.find((p) => p.requires === 'resolve')?.due ?? null,
+          deadline: deadlineAsOf(resolvePhaseOf(loaded.doc), zone, now),
           action: loaded.doc.spec.action,
           exemptions: {
             allowed: loaded.doc.spec.exemptions?.allowed === true,

@@ -1,5 +1,10 @@
 import { writeCsv } from '../adapters/csv-write.js';
-import { ATTESTATION_COLUMNS, EXEMPTION_COLUMNS } from '../domain/register.columns.js';
+import {
+  ATTESTATION_COLUMNS,
+  CAMPAIGN_PEOPLE_COLUMNS,
+  EXEMPTION_COLUMNS,
+} from '../domain/register.columns.js';
+import type { CampaignPersonView } from './campaign.service.js';
 import type { AttestationView } from './attestation.service.js';
 import type { ExemptionView } from './exemption.service.js';
 
@@ -16,5 +21,13 @@ export function attestationRegisterCsv(list: AttestationView[]): string {
   return writeCsv(
     ATTESTATION_COLUMNS,
     list.map((a) => ATTESTATION_COLUMNS.map((c) => a[c])),
+  );
+}
+
+/** The people of a declaration campaign as CSV. */
+export function campaignPeopleCsv(list: CampaignPersonView[]): string {
+  return writeCsv(
+    CAMPAIGN_PEOPLE_COLUMNS,
+    list.map((p) => CAMPAIGN_PEOPLE_COLUMNS.map((c) => p[c])),
   );
 }

@@ -1,3 +1,4 @@
+import type { Language } from '../domain/texts/languages.js';
 import { pageOf, type ListPage, type PageRequest } from '../domain/list.page.js';
 import type { SANITISATION_SORTS } from '../domain/list.sorts.js';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,8 @@ import {
   nextState,
   refuseSanitisation,
   statusAfter,
+  usualDestination,
+  USUAL_TECHNIQUE,
   type Destination,
   type SanitisationMethod,
 } from '../domain/replacement.rules.js';
@@ -41,13 +44,6 @@ import { recordAudit } from './audit.service.js';
 import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
 
 export type SanitisationView = Sanitisation;
-
-/** The technique a method usually means, when the operator names none. */
-const DEFAULT_TECHNIQUE: Record<SanitisationMethod, string> = {
-  clear: 'overwrite / factory reset',
-  purge: 'cryptographic erase',
-  destroy: 'shred',
-};
 
 /** The media type of a device, as Appendix G asks for it: `flash` (embedded), `disk`, `other`. */
 function mediaTypeOf(cls: string): string {
@@ -113,10 +109,10 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
       verifierName: r.verifier_name,
       verifiedAt: r.verified_at === null ? null : formatInstant(r.verified_at),
       state: r.state,
-      technique: r.technique ?? DEFAULT_TECHNIQUE[r.method as SanitisationMethod],
+      technique: r.technique ?? USUAL_TECHNIQUE[r.method as SanitisationMethod],
       verification: r.verification ?? 'full',
       destination: (r.destination ??
-        (r.method === 'destroy' ? 'destroyed' : 'internal-reuse')) as Destination,
+        usualDestination(r.method as SanitisationMethod)) as Destination,
       operatorRole: r.operator_role ?? 'logistics',
       verifierRole: r.verifier_role,
       devices: devices.map((d) => ({
@@ -204,9 +200,9 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
             verifier_name: null,
             verified_at: null,
             state: 'recorded',
-            technique: r.technique ?? DEFAULT_TECHNIQUE[r.method],
+            technique: r.technique ?? USUAL_TECHNIQUE[r.method],
             verification: r.verification ?? 'full',
-            destination: r.destination ?? (r.method === 'destroy' ? 'destroyed' : 'internal-reuse'),
+            destination: r.destination ?? usualDestination(r.method),
             operator_role: [...actor.roles].join(', '),
             verifier_role: null,
           },
@@ -347,7 +343,7 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
     async certificate(
       actor: Actor,
       id: number,
-      language: 'en' | 'ru' = 'en',
+      language: Language = 'en',
     ): Promise<{ certificate: string; pdf: Buffer }> {
       const s = await get(actor, id);
       if (s.state !== 'verified')

@@ -8,8 +8,9 @@ import type { NotifyPreview } from '../contract/status.js';
 import { makeReadCache } from './read.cache.js';
 import type { Clock } from '../adapters/clock.js';
 import { AppError } from '../domain/errors.js';
-import type { MandateDocument } from '../domain/mandate.model.js';
+import { resolvePhaseOf, type MandateDocument } from '../domain/mandate.model.js';
 import {
+  deadlineAsOf,
   resolveDeadlineOf,
   attestPhaseState,
   findingState,
@@ -209,6 +210,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       asOf: formatInstant(at),
       ...(unit !== undefined ? { unit } : {}),
       due,
+      deadline: deadlineAsOf(resolvePhaseOf(doc), zone, at),
       ...(m.withdrawn_at !== null ? { withdrawnAt: formatInstant(m.withdrawn_at) } : {}),
       devices,
       people,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -33,4 +33,44 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Every API answer of 400 or more, page error and console error in the pages watched, unless a
+ * test said it expects it: an e2e test fails on any it did not expect (`expectNoSurprises`).
+ * The console's first question, who is signed in, answers 401 before sign-in: always expected.
+ */
+export function makeApiWatch() {
+  const surprises: string[] = [];
+  let expected: { status: number; path: RegExp }[] = [];
+  const alwaysExpected = (status: number, path: string) =>
+    status === 401 && path === '/api/v1/auth/me';
+  return {
+    /** Watches a page (and everything it loads) from now on. */
+    watch(page: Page): Page {
+      page.on('response', (r) => {
+        const u = new URL(r.url());
+        if (!u.pathname.startsWith('/api/') || r.status() < 400) return;
+        if (alwaysExpected(r.status(), u.pathname)) return;
+        if (expected.some((e) => e.status === r.status() && e.path.test(u.pathname))) return;
+        surprises.push(`${r.request().method()} ${u.pathname}${u.search} answered ${r.status()}`);
+      });
+      page.on('pageerror', (e) => surprises.push(`page error: ${e.message}`));
+      page.on('console', (m) => {
+        // Chromium also logs each failed request; those are judged above.
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+          surprises.push(`console error: ${m.text()}`);
+      });
+      return page;
+    },
+    /** This test expects an answer of `status` from a path matching `path`. */
+    expect(status: number, path: RegExp): void {
+      expected.push({ status, path });
+    },
+    /** What went wrong unexpected since the last call; forgets the test's expectations. */
+    take(): string[] {
+      expected = [];
+      return surprises.splice(0);
+    },
+  };
 }

@@ -122,12 +122,8 @@ export const api = {
     request(logisticsOps.previewIssue, { params: { id }, query: { swap: String(swap) } }),
   bulk: (step: 'approve' | 'issue' | 'return', orders: number[], o: StepOptions = {}) =>
     request(BULK_OPS[step], { body: { orders, ...o } }),
-  recordSanitisation: (body: {
-    devices: string[];
-    method: Sanitisation['method'];
-    tool: string;
-    performedOn: string;
-  }) => request(logisticsOps.recordSanitisation, { body }),
+  recordSanitisation: (body: Input<typeof logisticsOps.recordSanitisation>['body']) =>
+    request(logisticsOps.recordSanitisation, { body }),
   verifySanitisation: (id: number) => request(logisticsOps.verifySanitisation, { params: { id } }),
   /** Who is signed in; keeps the session's CSRF token for the writes that follow. */
   async me(): Promise<Me> {

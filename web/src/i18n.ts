@@ -1,13 +1,14 @@
+import { LANGUAGES, type Language } from '../../src/domain/texts/languages.js';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
-export type Language = 'en' | 'ru';
+export type { Language };
 const STORAGE = 'phaseout.language';
 
 /** The remembered language, else the browser's if Russian, else English. */
 export function initialLanguage(): Language {
   const saved = localStorage.getItem(STORAGE);
-  if (saved === 'en' || saved === 'ru') return saved;
+  if ((LANGUAGES as readonly string[]).includes(saved ?? '')) return saved as Language;
   return navigator.language.toLowerCase().startsWith('ru') ? 'ru' : 'en';
 }
 

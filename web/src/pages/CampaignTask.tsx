@@ -1,3 +1,4 @@
+import { PAGE_MAX } from '../../../src/contract/operation.js';
 import { useEffect, useState, type FormEvent } from 'react';
 import { refreshAll, useLoad } from '../data.js';
 import { LoadFailed } from './ListControls.js';
@@ -32,15 +33,18 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
   const mine = useLoad(
     'myCampaigns',
     async (person: string) => {
-      const { items: list } = await request(ops.listCampaigns, { query: { limit: 1000 } });
+      const { items: list } = await request(ops.listCampaigns, { query: { limit: PAGE_MAX } });
       const standing = await Promise.all(
         list
           .filter((c) => c.people > 0)
           .map(async (c) => ({
             campaign: c,
-            me: (await request(ops.listCampaignPeople, { params: { id: c.id } })).find(
-              (p) => p.person === person,
-            ),
+            me: (
+              await request(ops.listCampaignPeople, {
+                params: { id: c.id },
+                query: { person },
+              })
+            ).items[0],
           })),
       );
       return standing.filter(
@@ -73,23 +77,25 @@ export function CampaignTasks({ personId, onChange }: { personId: string; onChan
           </p>
           {me.devices.length > 0 ? (
             <ul>
-              {me.devices.map((d) => (
-                <li key={d} data-declared={d}>
-                  <a href={deviceHref(d)}>{d}</a>{' '}
-                  {me.state !== 'confirmed' && (
-                    <button
-                      type="button"
-                      onClick={() =>
-                        void request(ops.takeBackDeclaration, {
-                          params: { id: c.id, device: d },
-                        }).then(() => done(t('declarationTakenBack')), fail)
-                      }
-                    >
-                      {t('takeBack')}
-                    </button>
-                  )}
-                </li>
-              ))}
+              {(me.declaredDevices ?? me.devices.map((id) => ({ id, name: null }))).map(
+                ({ id: d, name }) => (
+                  <li key={d} data-declared={d}>
+                    <a href={deviceHref(d)}>{name ?? d}</a>{' '}
+                    {me.state !== 'confirmed' && (
+                      <button
+                        type="button"
+                        onClick={() =>
+                          void request(ops.takeBackDeclaration, {
+                            params: { id: c.id, device: d },
+                          }).then(() => done(t('declarationTakenBack')), fail)
+                        }
+                      >
+                        {t('takeBack')}
+                      </button>
+                    )}
+                  </li>
+                ),
+              )}
             </ul>
           ) : (
             <p>{me.usesNone ? t('usesNoDevice') : t('nothingDeclared')}</p>
@@ -147,12 +153,13 @@ function DeclareDevice({
   onFail: (e: Error) => void;
 }) {
   const { t } = useTranslation();
+  // Nothing is chosen for the declarer: what they declare is what they picked.
   const empty = {
-    class: 'smartphone',
-    platform: 'ios',
-    manufacturer: 'Apple',
+    class: '',
+    platform: '',
+    manufacturer: '',
     model: '',
-    ownership: 'personal',
+    ownership: '',
     serial: '',
   };
   const [d, setD] = useState(empty);
@@ -207,7 +214,12 @@ function DeclareDevice({
       <DeviceKindFields cls={d.class} platform={d.platform} onChange={set} />
       <label>
         {t('manufacturer')}{' '}
-        <input list={`makers-${campaign}`} value={d.manufacturer} onChange={set('manufacturer')} />
+        <input
+          required
+          list={`makers-${campaign}`}
+          value={d.manufacturer}
+          onChange={set('manufacturer')}
+        />
         <datalist id={`makers-${campaign}`}>
           {makers.map((m) => (
             <option key={m} value={m} />
@@ -215,7 +227,8 @@ function DeclareDevice({
         </datalist>
       </label>
       <label>
-        {t('model')} <input list={`models-${campaign}`} value={d.model} onChange={setModel} />
+        {t('model')}{' '}
+        <input required list={`models-${campaign}`} value={d.model} onChange={setModel} />
         <datalist id={`models-${campaign}`}>
           {models.map((m) => (
             <option key={`${m.manufacturer} ${m.model}`} value={m.model}>
@@ -226,7 +239,10 @@ function DeclareDevice({
       </label>
       <label>
         {t('ownership')}{' '}
-        <select value={d.ownership} onChange={set('ownership')}>
+        <select required value={d.ownership} onChange={set('ownership')}>
+          <option value="" disabled>
+            {t('choose')}
+          </option>
           <option value="personal">{t('ownership_personal')}</option>
           <option value="corporate">{t('ownership_corporate')}</option>
         </select>

@@ -1,13 +1,22 @@
-import { useEffect, useState } from 'react';
-import { numberFormat } from '../format.js';
+import { useState } from 'react';
+import { dateFormat, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
-import { writeCsv } from '../../../src/adapters/csv-write.js';
-import { campaignOps as ops, type CampaignPerson } from '../../../src/contract/campaigns.js';
-import type { CAMPAIGN_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
+import {
+  campaignOps as ops,
+  type CampaignPerson,
+  type CampaignStatus,
+} from '../../../src/contract/campaigns.js';
+import { PAGE_MAX } from '../../../src/contract/operation.js';
+import type {
+  CAMPAIGN_PEOPLE_SORTS,
+  CAMPAIGN_SORTS,
+  SortKey,
+} from '../../../src/domain/list.sorts.js';
+import { query } from '../api.js';
 import { request } from '../client.js';
 import { refreshAll, useApi } from '../data.js';
 import { ActionButton } from './Action.js';
-import { LoadFailed, useListView } from './ListControls.js';
+import { LoadFailed, SearchField, unitName, useListView } from './ListControls.js';
 import { personHref } from '../links.js';
 
 type CampaignSort = SortKey<(typeof CAMPAIGN_SORTS)[number]>;
@@ -15,12 +24,13 @@ type CampaignSort = SortKey<(typeof CAMPAIGN_SORTS)[number]>;
 /** Declaration campaigns: progress per campaign and per person, within the reader's scope. */
 export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
   const { t, i18n } = useTranslation();
-  const { sort, offset, limit, pager, filter } = useListView('-opened');
+  const { q, sort, offset, limit, pager, filter } = useListView('-opened');
+  // Whose people are shown is in the route too: reload and Back keep it.
+  const open = q.people ?? null;
   const { data, failed, retry } = useApi(ops.listCampaigns, {
     query: { sort: sort as CampaignSort, offset, limit },
   });
   const list = data?.items ?? null;
-  const [open, setOpen] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const load = () => void refreshAll();
   const num = numberFormat(i18n.language);
@@ -81,15 +91,9 @@ export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
               </div>
             ))}
           </dl>
-          {(c.attestations ?? []).map((a) => (
-            <p key={a.unit} data-attested={a.unit}>
-              {t('campaignAttested', { unit: a.unit, by: a.by })}
-              {a.exceptions.length > 0 &&
-                ` (${t('campaignExceptions', { people: a.exceptions.map((e) => `${e.person}: ${e.reason}`).join('; ') })})`}
-            </p>
-          ))}
+          <Attestations list={c.attestations} />
           {attestUnits
-            .filter((u) => !(c.attestations ?? []).some((a) => a.unit === u))
+            .filter((u) => !c.attestations.some((a) => a.unit === u))
             .map((u) => (
               <AttestUnit
                 key={u}
@@ -101,7 +105,11 @@ export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
                 }}
               />
             ))}
-          <button type="button" onClick={() => setOpen(open === c.id ? null : c.id)}>
+          <button
+            type="button"
+            aria-expanded={open === c.id}
+            onClick={() => filter({ people: open === c.id ? undefined : c.id })}
+          >
             {open === c.id ? t('hidePeople') : t('showPeople')}
           </button>
           {open === c.id && <CampaignPeople campaign={c.id} />}
@@ -111,61 +119,161 @@ export function Campaigns({ attestUnits = [] }: { attestUnits?: string[] }) {
   );
 }
 
+const PEOPLE_STATES = ['not-started', 'in-progress', 'confirmed'] as const;
+
+/**
+ * The people of one campaign a page at a time, searched and filtered on the server: who has not
+ * started first. The view is in the route (`p`-prefixed keys); the export is the whole list.
+ */
 function CampaignPeople({ campaign }: { campaign: string }) {
-  const { t } = useTranslation();
-  const [people, setPeople] = useState<CampaignPerson[] | null>(null);
-  useEffect(() => {
-    void request(ops.listCampaignPeople, { params: { id: campaign } }).then(setPeople, () =>
-      setPeople([]),
-    );
-  }, [campaign]);
-  if (people === null) return <p>{t('loading')}</p>;
-  const columns = ['person', 'name', 'unit', 'state', 'declared', 'confirmedAt', 'late'] as const;
-  const exportCsv = () => {
-    const text = writeCsv(
-      columns,
-      people.map((p) => columns.map((c) => p[c])),
-    );
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-    a.download = `campaign-${campaign}.csv`;
-    a.click();
-  };
-  // Who has not started first, then who has not confirmed.
-  const order = { 'not-started': 0, 'in-progress': 1, confirmed: 2 } as const;
-  const sorted = [...people].sort((a, b) => order[a.state] - order[b.state]);
+  const { t, i18n } = useTranslation();
+  const { q, sort, offset, limit, filter, pager, header } = useListView('state', 'p');
+  const search = q.pq ?? '';
+  const state = q.pstate ?? '';
+  const page = useApi(ops.listCampaignPeople, {
+    params: { id: campaign },
+    query: {
+      sort: sort as SortKey<(typeof CAMPAIGN_PEOPLE_SORTS)[number]>,
+      offset,
+      limit,
+      ...(search ? { q: search } : {}),
+      ...(state ? { state } : {}),
+    },
+  });
+  const num = numberFormat(i18n.language);
+  const csv = `/api/v1/campaigns/${encodeURIComponent(campaign)}/people${query({ format: 'csv', q: search, state })}`;
   return (
-    <>
-      <button type="button" onClick={exportCsv}>
-        {t('exportCsv')}
-      </button>
-      <table data-campaign-people={campaign}>
-        <thead>
-          <tr>
-            <th scope="col">{t('personName')}</th>
-            <th scope="col">{t('unit')}</th>
-            <th scope="col">{t('state')}</th>
-            <th scope="col">{t('campaign_devicesDeclared')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((p) => (
-            <tr key={p.person} data-person={p.person}>
-              <td>
-                <a href={personHref(p.person)}>{p.name}</a>
-              </td>
-              <td title={p.unit}>{p.unit.split('/').at(-1)}</td>
-              <td data-declaration-state={p.state}>
-                {t(`declaration_${p.state}`)}
-                {p.late ? ` · ${t('declarationLate')}` : ''}
-              </td>
-              <td>{p.usesNone ? t('usesNone') : p.declared}</td>
-            </tr>
+    <div data-campaign-people={campaign}>
+      <div className="filters">
+        <SearchField
+          id={`people-of-${campaign}`}
+          label={t('searchPeople')}
+          value={search}
+          onChange={(v) => filter({ pq: v }, { replace: true })}
+        />
+        <label htmlFor={`state-of-${campaign}`}>{t('state')}</label>
+        <select
+          id={`state-of-${campaign}`}
+          value={state}
+          onChange={(e) => filter({ pstate: e.target.value })}
+        >
+          <option value="">{t('any')}</option>
+          {PEOPLE_STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`declaration_${s}`)}
+            </option>
           ))}
-        </tbody>
-      </table>
-    </>
+        </select>
+        <a href={csv} download={`campaign-${campaign}.csv`}>
+          {t('exportCsv')}
+        </a>
+      </div>
+      {page.failed !== null ? (
+        <LoadFailed message={page.failed} onRetry={page.retry} />
+      ) : page.data === null ? (
+        <p>{t('loading')}</p>
+      ) : page.data.total === 0 ? (
+        <p>{t('noPeopleFound')}</p>
+      ) : (
+        <>
+          {pager(page.data)}
+          <table>
+            <caption>
+              {t('peopleCount', { count: page.data.total, n: num.format(page.data.total) })}
+            </caption>
+            <thead>
+              <tr>
+                {header('name', t('personName'))}
+                {header('unit', t('unit'))}
+                {header('state', t('state'))}
+                {header('declared', t('campaign_devicesDeclared'))}
+              </tr>
+            </thead>
+            <tbody>
+              {page.data.items.map((p) => (
+                <tr key={p.person} data-person={p.person}>
+                  <td>
+                    <a href={personHref(p.person)}>{p.name}</a>{' '}
+                    <span className="muted">· {p.person}</span>
+                  </td>
+                  <td title={p.unit}>{unitName(p.unit)}</td>
+                  <td data-declaration-state={p.state}>
+                    {t(`declaration_${p.state}`)}
+                    {p.late ? ` · ${t('declarationLate')}` : ''}
+                  </td>
+                  <td className="num">{p.usesNone ? t('usesNone') : num.format(p.declared)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
   );
+}
+
+/** The unit heads' statements: who attested for which unit, when, and whom they named, why. */
+function Attestations({ list }: { list: CampaignStatus['attestations'] }) {
+  const { t, i18n } = useTranslation();
+  const when = (iso: string) =>
+    dateFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  if (list.length === 0) return null;
+  return (
+    <table className="attestations">
+      <caption>{t('campaignAttestations')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('unit')}</th>
+          <th scope="col">{t('attestedBy')}</th>
+          <th scope="col">{t('attestedAt')}</th>
+          <th scope="col">{t('campaignExceptionsCol')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((a) => (
+          <tr key={a.unit} data-attested={a.unit}>
+            <td title={a.unit}>{unitName(a.unit)}</td>
+            <td>
+              <a href={personHref(a.by)}>{a.byName ?? a.by}</a>
+            </td>
+            <td className="nowrap">{when(a.at)}</td>
+            <td>
+              {a.exceptions.length === 0 ? (
+                t('campaignNoExceptions')
+              ) : (
+                <details>
+                  <summary>{t('campaignExceptionCount', { count: a.exceptions.length })}</summary>
+                  <ul>
+                    {a.exceptions.map((e) => (
+                      <li key={e.person}>
+                        <a href={personHref(e.person)}>{e.name ?? e.person}</a>: {e.reason}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Everyone of a unit (and below) who has not confirmed, every page of them. */
+async function notConfirmed(campaign: string, unit: string): Promise<CampaignPerson[]> {
+  const ask = (offset: number) =>
+    request(ops.listCampaignPeople, {
+      params: { id: campaign },
+      query: { unit, state: 'not-started,in-progress', limit: PAGE_MAX, offset },
+    });
+  const first = await ask(0);
+  const rest = await Promise.all(
+    Array.from({ length: Math.ceil(first.total / PAGE_MAX) - 1 }, (_, i) =>
+      ask((i + 1) * PAGE_MAX),
+    ),
+  );
+  return [first, ...rest].flatMap((p) => p.items);
 }
 
 /** A unit head attests for their unit: everyone has declared, or those who have not are named. */
@@ -181,11 +289,7 @@ function AttestUnit({
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const attest = async () => {
-    const open = reason.trim()
-      ? (await request(ops.listCampaignPeople, { params: { id: campaign } })).filter(
-          (p) => p.state !== 'confirmed' && (p.unit === unit || p.unit.startsWith(`${unit}/`)),
-        )
-      : [];
+    const open = reason.trim() ? await notConfirmed(campaign, unit) : [];
     await request(ops.attestCampaign, {
       params: { id: campaign },
       body: { unit, exceptions: open.map((p) => ({ person: p.person, reason: reason.trim() })) },

@@ -1,42 +1,41 @@
 import { useState } from 'react';
 import { dateFormat, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, type MandateStatus } from '../api.js';
 import { useLoad } from '../data.js';
 import { ActionButton } from './Action.js';
 import { BurnDown } from './BurnDown.js';
 import { LoadFailed } from './ListControls.js';
 import { MandateUnits } from './MandateUnits.js';
+import { DeviceBar } from './DeviceBar.js';
 import { useRouteQuery } from './ListControls.js';
 
-const DAY = 86_400_000;
-
-/**
- * Days left before the due day (0: it is the due day), or, once the due day has ended, minus
- * the number of days past it (the first day after is 1 day past).
- */
-function daysLeft(due: string, asOf: string): number {
-  const start = Date.parse(`${due}T00:00:00Z`);
-  const at = Date.parse(asOf);
-  if (at >= start + DAY) return -(Math.floor((at - start - DAY) / DAY) + 1);
-  if (at >= start) return 0;
-  return Math.ceil((start - at) / DAY);
+/** The most urgent first: more overdue, then more pending, then by title. */
+function byUrgency(a: MandateStatus, b: MandateStatus): number {
+  return (
+    b.devices.overdue - a.devices.overdue ||
+    b.devices.pending - a.devices.pending ||
+    a.title.localeCompare(b.title)
+  );
 }
 
-/** The officer's overview: each mandate's counts, phases and forecast as of any day. */
+/**
+ * The officer's overview: each mandate's counts, phases and forecast as of any day, the most
+ * urgent first. It opens on now, like every page; on the demo a button shows the story's day.
+ */
 export function Dashboard({
   attestAs,
   demoDay = null,
 }: {
   attestAs?: boolean;
-  /** On the demo, the day inside its story the overview opens on. */
+  /** On the demo, a day inside its story, offered beside "now". */
   demoDay?: string | null;
 }) {
   const { t, i18n } = useTranslation();
   // The day is in the route (`#/dashboard?asOf=2023-04-02`, or `asOf=now`): a view to share.
   // Empty: now, like `status` without --as-of; a day: its 00:00 in the organisation's zone.
   const [query, set] = useRouteQuery();
-  const asOf = query.asOf === 'now' ? '' : (query.asOf ?? demoDay ?? '');
+  const asOf = query.asOf === 'now' ? '' : (query.asOf ?? '');
   const setAsOf = (day: string) => set({ asOf: day || 'now' });
   const loaded = useLoad('status', api.status, asOf);
   const statuses = loaded.data;
@@ -64,6 +63,11 @@ export function Dashboard({
             {t('now')}
           </button>
         )}
+        {demoDay && asOf !== demoDay && (
+          <button type="button" onClick={() => setAsOf(demoDay)}>
+            {t('demoDay', { date: date(demoDay) })}
+          </button>
+        )}
       </div>
       {statuses && statuses[0] && (
         <p className="meta" data-showing={asOf ? 'day' : 'now'}>
@@ -83,11 +87,9 @@ export function Dashboard({
       ) : statuses.length === 0 ? (
         <p>{t('noMandates')}</p>
       ) : (
-        statuses.map((s) => {
+        [...statuses].sort(byUrgency).map((s) => {
           const d = s.devices;
-          const total = d.pending + d.overdue + d.exempt + d.resolved;
-          const share = total === 0 ? 1 : d.resolved / total;
-          const left = s.due ? daysLeft(s.due, s.asOf) : null;
+          const left = s.deadline.daysLeft;
           return (
             <article
               key={s.mandate}
@@ -99,23 +101,20 @@ export function Dashboard({
               <p className="meta">
                 <code>{s.mandate}</code> ·{' '}
                 {s.due
-                  ? `${t('due', { date: date(s.due) })} · ${left! > 0 ? t('daysLeft', { count: left! }) : left === 0 ? t('dueToday') : t('daysPast', { count: -left! })}`
+                  ? `${t('due', { date: date(s.due) })} · ${left === null ? '' : left > 0 ? t('daysLeft', { count: left }) : left === 0 ? t('dueToday') : t('daysPast', { count: -left })}`
                   : t('noDue')}
               </p>
-              <div
-                className="progress"
-                role="img"
-                aria-label={t('progress', {
-                  percent: numberFormat(i18n.language, { style: 'percent' }).format(share),
-                })}
-              >
-                <div style={{ width: `${Math.round(share * 100)}%` }} />
-              </div>
+              <DeviceBar devices={d} />
               <dl className="counts">
-                {(['pending', 'overdue', 'exempt', 'resolved'] as const).map((k) => (
+                {(['overdue', 'pending', 'exempt', 'resolved'] as const).map((k) => (
                   <div key={k} className={k}>
                     <dt>{t(k)}</dt>
                     <dd data-count={k}>{num.format(d[k])}</dd>
+                    {k === 'resolved' && d.lost > 0 && (
+                      <dd className="muted" data-count="lost">
+                        {t('ofWhichLost', { count: d.lost, n: num.format(d.lost) })}
+                      </dd>
+                    )}
                   </div>
                 ))}
                 <div>

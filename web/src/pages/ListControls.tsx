@@ -11,11 +11,11 @@ function readQuery(): Record<string, string> {
 /**
  * A list's filters, sorting and page, kept in the route so that the view can be bookmarked,
  * shared, reloaded and gone back to. `set` changes some keys (an empty value removes one) and
- * adds a history entry.
+ * adds a history entry — or, with `replace` (typing in a search), changes the current one.
  */
 export function useRouteQuery(): [
   Record<string, string>,
-  (patch: Record<string, string | number | undefined>) => void,
+  (patch: Record<string, string | number | undefined>, o?: { replace?: boolean }) => void,
 ] {
   const [query, setQuery] = useState(readQuery);
   useEffect(() => {
@@ -23,7 +23,10 @@ export function useRouteQuery(): [
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  const set = (patch: Record<string, string | number | undefined>) => {
+  const set = (
+    patch: Record<string, string | number | undefined>,
+    o: { replace?: boolean } = {},
+  ) => {
     const next = new URLSearchParams(readQuery());
     for (const [k, v] of Object.entries(patch)) {
       if (v === undefined || v === '') next.delete(k);
@@ -31,7 +34,13 @@ export function useRouteQuery(): [
     }
     const path = window.location.hash.split('?')[0] || '#/';
     const qs = next.toString();
-    window.location.hash = `${path.replace(/^#/, '')}${qs ? `?${qs}` : ''}`;
+    const hash = `${path.replace(/^#/, '')}${qs ? `?${qs}` : ''}`;
+    if (!o.replace) {
+      window.location.hash = hash;
+      return;
+    }
+    history.replaceState(history.state, '', `#${hash}`);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
   };
   return [query, set];
 }
@@ -137,6 +146,36 @@ export function LoadFailed({ message, onRetry }: { message: string; onRetry: () 
   );
 }
 
+/**
+ * A search of a list, typed: the list is asked again 300 ms after the last key, and the route
+ * keeps the words without an entry in the history per letter.
+ */
+export function SearchField({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (q: string) => void;
+}) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text === value) return;
+    const timer = setTimeout(() => onChange(text.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [text, value, onChange]);
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type="search" value={text} onChange={(e) => setText(e.target.value)} />
+    </>
+  );
+}
+
 /** The last view of each list (its route with filters, order and page), to go back to. */
 const lastList = new Map<string, string>();
 
@@ -213,8 +252,8 @@ export function useListView(defaultSort: string, prefix = '') {
   const offset = Number(q[key('offset')] ?? 0) || 0;
   const limit = Number(q[key('limit')] ?? 100) || 100;
   /** A new filter or order starts from the first page. */
-  const filter = (patch: Record<string, string | undefined>) =>
-    set({ ...patch, [key('offset')]: undefined });
+  const filter = (patch: Record<string, string | undefined>, o: { replace?: boolean } = {}) =>
+    set({ ...patch, [key('offset')]: undefined }, o);
   return {
     q,
     sort,

@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { PAGE_MAX } from '../../../src/contract/operation.js';
 import { mandateOps } from '../../../src/contract/mandates.js';
 import { useApi, useLoad } from '../data.js';
 import { LoadFailed } from './ListControls.js';
+import { DeviceBar } from './DeviceBar.js';
 import { numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import type { FindingRow } from '../../../src/contract/mandates.js';
@@ -35,7 +37,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
     },
   });
   const units = counts.data?.units.filter((u) => u.unit !== path) ?? null;
-  const stragglers = worst.data?.items ?? [];
+  const stragglers = worst.data?.items ?? null;
   const num = numberFormat(i18n.language);
   const up = path && path !== base ? path.split('/').slice(0, -1).join('/') || undefined : null;
   return (
@@ -67,9 +69,6 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
           </thead>
           <tbody>
             {units.map((u) => {
-              const total =
-                u.devices.pending + u.devices.overdue + u.devices.exempt + u.devices.resolved;
-              const share = total === 0 ? 1 : u.devices.resolved / total;
               return (
                 <tr key={u.unit} data-unit={u.unit}>
                   <td>
@@ -78,13 +77,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
                     </button>
                   </td>
                   <td>
-                    <div
-                      className="progress small"
-                      role="img"
-                      aria-label={numberFormat(i18n.language, { style: 'percent' }).format(share)}
-                    >
-                      <div style={{ width: `${Math.round(share * 100)}%` }} />
-                    </div>
+                    <DeviceBar devices={u.devices} small />
                   </td>
                   <td>{num.format(u.devices.overdue)}</td>
                   <td>{num.format(u.devices.pending)}</td>
@@ -96,7 +89,11 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
         </table>
       )}
       <h4>{t('stragglers')}</h4>
-      {stragglers.length === 0 ? (
+      {worst.failed !== null ? (
+        <LoadFailed message={worst.failed} onRetry={worst.retry} />
+      ) : stragglers === null ? (
+        <p>{t('loading')}</p>
+      ) : stragglers.length === 0 ? (
         <p>{t('noStragglers')}</p>
       ) : (
         <ol className="stragglers">
@@ -116,49 +113,46 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
 
 const OPEN = ['overdue', 'pending', 'exempt'] as const;
 
+/** Each affected person of a unit with their devices resolved and their worst state, worst first. */
+async function peopleOfUnit(o: { mandate: string; unit: string; asOf: string }) {
+  const { mandate, unit, asOf } = o;
+  // Every finding of the unit, a thousand at a time (the pages after the first in parallel).
+  const first = await api.findings(mandate, { unit, asOf, limit: PAGE_MAX, sort: 'owner' });
+  const rest = await Promise.all(
+    Array.from({ length: Math.ceil(first.total / PAGE_MAX) - 1 }, (_, i) =>
+      api.findings(mandate, {
+        unit,
+        asOf,
+        limit: PAGE_MAX,
+        sort: 'owner',
+        offset: (i + 1) * PAGE_MAX,
+      }),
+    ),
+  );
+  const by = new Map<string, FindingRow[]>();
+  for (const f of [first, ...rest].flatMap((p) => p.items))
+    by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
+  const list = [...by].map(([owner, fs]) => {
+    const worst = OPEN.find((s) => fs.some((f) => f.state === s));
+    return {
+      owner,
+      name: fs[0]?.ownerName ?? owner,
+      total: fs.length,
+      resolved: fs.filter((f) => !(OPEN as readonly string[]).includes(f.state)).length,
+      state: worst ?? 'compliant',
+    };
+  });
+  const rank = (s: string) => [...OPEN, 'compliant'].indexOf(s);
+  return list.sort((a, b) => rank(a.state) - rank(b.state) || a.name.localeCompare(b.name));
+}
+
 /** The bottom of the drill-down: each affected person of a unit, worst first. */
 function PeopleOfUnit({ mandate, unit, asOf }: { mandate: string; unit: string; asOf: string }) {
   const { t, i18n } = useTranslation();
-  const [rows, setRows] = useState<
-    { owner: string; name: string; total: number; resolved: number; state: string }[] | null
-  >(null);
-  useEffect(() => {
-    let live = true;
-    // Every finding of the unit, a thousand at a time (the pages after the first in parallel).
-    const all = async (): Promise<FindingRow[]> => {
-      const first = await api.findings(mandate, { unit, asOf, limit: 1000, sort: 'owner' });
-      const rest = await Promise.all(
-        Array.from({ length: Math.ceil(first.total / 1000) - 1 }, (_, i) =>
-          api.findings(mandate, { unit, asOf, limit: 1000, sort: 'owner', offset: (i + 1) * 1000 }),
-        ),
-      );
-      return [first, ...rest].flatMap((p) => p.items);
-    };
-    void all().then(
-      (findings) => {
-        const by = new Map<string, FindingRow[]>();
-        for (const f of findings) by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
-        const list = [...by].map(([owner, fs]) => {
-          const worst = OPEN.find((s) => fs.some((f) => f.state === s));
-          return {
-            owner,
-            name: fs[0]?.ownerName ?? owner,
-            total: fs.length,
-            resolved: fs.filter((f) => !(OPEN as readonly string[]).includes(f.state)).length,
-            state: worst ?? 'compliant',
-          };
-        });
-        const rank = (s: string) => [...OPEN, 'compliant'].indexOf(s);
-        list.sort((a, b) => rank(a.state) - rank(b.state) || a.name.localeCompare(b.name));
-        if (live) setRows(list);
-      },
-      () => live && setRows([]),
-    );
-    return () => {
-      live = false;
-    };
-  }, [mandate, unit, asOf]);
+  const loaded = useLoad('people-of-unit', peopleOfUnit, { mandate, unit, asOf });
+  const rows = loaded.data;
   const num = numberFormat(i18n.language);
+  if (loaded.failed !== null) return <LoadFailed message={loaded.failed} onRetry={loaded.retry} />;
   if (rows === null) return <p>{t('loading')}</p>;
   return (
     <table aria-label={t('peopleInUnit', { unit: unit.split('/').at(-1) })} data-people-of={unit}>

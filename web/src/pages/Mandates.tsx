@@ -1,12 +1,12 @@
 import { mandateHref } from '../links.js';
 import { mandateOps } from '../../../src/contract/mandates.js';
-import { useApi } from '../data.js';
-import { LoadFailed } from './ListControls.js';
+import { refreshAll, useApi } from '../data.js';
+import { LoadFailed, Refusal } from './ListControls.js';
 import { diffLines } from 'diff';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LadderPreviewCard } from './Notifications.js';
-import { api, ApiError, type ApplyResult, type Mandate, type MandateDetail } from '../api.js';
+import { api, type ApplyResult, type Mandate, type MandateDetail } from '../api.js';
 
 /** Mandates: their documents, versions and differences; applying a document after a preview. */
 export function Mandates({
@@ -86,7 +86,8 @@ function ApplyForm({ onApplied }: { onApplied: () => void }) {
   const { t } = useTranslation();
   const [yaml, setYaml] = useState('');
   const [preview, setPreview] = useState<ApplyResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // A refusal is shown whole: every problem the server named, at its line and column.
+  const [error, setError] = useState<Error | null>(null);
   const [done, setDone] = useState<ApplyResult | null>(null);
   const run = (dryRun: boolean) =>
     api.apply(yaml, dryRun).then(
@@ -97,9 +98,12 @@ function ApplyForm({ onApplied }: { onApplied: () => void }) {
           setPreview(null);
           setDone(r);
           onApplied();
+          // The document pane shows the version just applied (of the one mandate applied).
+          void refreshAll();
+          if (r.lines.length === 1) window.location.hash = mandateHref(r.lines[0]!.id);
         }
       },
-      (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+      (e: unknown) => setError(e instanceof Error ? e : new Error(String(e))),
     );
   return (
     <section className="card" aria-labelledby="apply-title">
@@ -115,11 +119,7 @@ function ApplyForm({ onApplied }: { onApplied: () => void }) {
           setDone(null);
         }}
       />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      {error && <Refusal error={error} />}
       <p>
         <button type="button" disabled={!yaml.trim()} onClick={() => void run(true)}>
           {t('preview')}

@@ -1,3 +1,4 @@
+import { PAGE_MAX } from '../../../src/contract/operation.js';
 import { useState, type FormEvent } from 'react';
 import { logisticsOps } from '../../../src/contract/logistics.js';
 import { refreshAll, useApi, useLoad } from '../data.js';
@@ -30,7 +31,7 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
   const keyOf = (a: Asked) => `${a.mandate.id}|${a.finding.device}`;
   // Orders, the catalogue and what each mandate asks of me, read in parallel.
   const ordersOf = useApi(logisticsOps.listReplacements, {
-    query: { person: personId, limit: 1000 },
+    query: { person: personId, limit: PAGE_MAX },
   });
   const items = useApi(logisticsOps.listCatalogue, {});
   const found = useLoad(
@@ -38,7 +39,7 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
     ({ ids, person }: { ids: string[]; person: string }) =>
       Promise.all(
         ids.map((id) =>
-          api.findings(id, { state: 'pending,overdue,exempt', owner: person, limit: 1000 }),
+          api.findings(id, { state: 'pending,overdue,exempt', owner: person, limit: PAGE_MAX }),
         ),
       ),
     { ids: mandates.map((m) => m.id), person: personId },
@@ -59,13 +60,12 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
     a.finding.deviceName ? `${a.finding.deviceName} (${a.finding.device})` : a.finding.device;
   /** What to do, in plain words: the mandate's action on this device. */
   const todo = (a: Asked) => t(`todo_${a.mandate.action}`, { device: device(a) });
-  /** By when, and how many days are left or how late it is (days of the calendar, UTC). */
+  /** By when, and how many days are left or how late it is: as the server counts (zone, grace). */
   const deadline = (a: Asked) => {
     if (a.finding.state === 'exempt') return t('todoExempt');
-    if (!a.mandate.due) return t('noDue');
-    const today = new Date().toISOString().slice(0, 10);
-    const days = Math.round((Date.parse(a.mandate.due) - Date.parse(today)) / 86_400_000);
-    const by = date(a.mandate.due);
+    const { lastDay, daysLeft: days } = a.mandate.deadline;
+    if (!lastDay || days === null) return t('noDue');
+    const by = date(lastDay);
     return days > 0
       ? t('todoLeft', { date: by, count: days })
       : days === 0
@@ -255,12 +255,14 @@ function ReplacementRequest({
   onDone: (message: string) => void;
 }) {
   const { t } = useTranslation();
-  const [item, setItem] = useState('');
+  // One model on offer is the choice; of several, none is chosen until the official chooses.
+  const [item, setItem] = useState(offered.length === 1 ? offered[0]!.id : '');
   const [error, setError] = useState<string | null>(null);
   if (offered.length === 0) return <span>{t('nothingOffered')}</span>;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    api.requestReplacement(asked.finding.device, item || offered[0]!.id).then(
+    if (!item) return;
+    api.requestReplacement(asked.finding.device, item).then(
       () => onDone(t('replacementRequested')),
       (err: Error) => setError(err.message),
     );
@@ -274,7 +276,12 @@ function ReplacementRequest({
       )}
       <label>
         {t('replacementModel')}{' '}
-        <select value={item} onChange={(e) => setItem(e.target.value)}>
+        <select required value={item} onChange={(e) => setItem(e.target.value)}>
+          {offered.length > 1 && (
+            <option value="" disabled>
+              {t('chooseModel')}
+            </option>
+          )}
           {offered.map((i) => (
             <option key={i.id} value={i.id}>
               {i.manufacturer} {i.model} ({i.platform})
@@ -282,7 +289,9 @@ function ReplacementRequest({
           ))}
         </select>
       </label>
-      <button type="submit">{t('requestReplacement')}</button>
+      <button type="submit" disabled={!item}>
+        {t('requestReplacement')}
+      </button>
     </form>
   );
 }

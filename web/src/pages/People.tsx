@@ -1,3 +1,4 @@
+import { PAGE_MAX } from '../../../src/contract/operation.js';
 import { useState, type FormEvent } from 'react';
 import { logisticsOps } from '../../../src/contract/logistics.js';
 import { recordOps } from '../../../src/contract/records.js';
@@ -147,9 +148,8 @@ function PeopleList({
 function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
   const { t } = useTranslation();
   const found = useApi(recordOps.getPerson, { params: { id } });
-  const theirs = useApi(recordOps.listDevices, { query: { owner: id, limit: 1000 } });
+  const theirs = useApi(recordOps.listDevices, { query: { owner: id, limit: PAGE_MAX } });
   const person = found.data;
-  const devices = theirs.data?.items ?? [];
   if (found.error instanceof ApiError && found.error.status === 404)
     return (
       <p role="alert" className="card error">
@@ -171,16 +171,30 @@ function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
         {person.active ? '' : `· ${t('inactive')}`}
       </p>
       <h4>{t('devices')}</h4>
-      {devices.length === 0 && <p>{t('noDevices')}</p>}
-      <ul>
-        {devices.map((d) => (
-          <li key={d.id}>
-            <a href={deviceHref(d.id)}>{d.id}</a> · {t(`class_${d.class}`)} ·{' '}
-            {platformName(t, d.platform)} {d.model ? `· ${d.model}` : ''} ·{' '}
-            {t(`status_${d.status}`)}
-          </li>
-        ))}
-      </ul>
+      {theirs.failed !== null ? (
+        <LoadFailed message={theirs.failed} onRetry={theirs.retry} />
+      ) : theirs.data === null ? (
+        <p>{t('loading')}</p>
+      ) : theirs.data.items.length === 0 ? (
+        <p>{t('noDevices')}</p>
+      ) : (
+        <>
+          {theirs.data.total > theirs.data.items.length && (
+            <p role="note">
+              {t('firstOf', { shown: theirs.data.items.length, total: theirs.data.total })}
+            </p>
+          )}
+          <ul data-devices-of={person.id}>
+            {theirs.data.items.map((d) => (
+              <li key={d.id}>
+                <a href={deviceHref(d.id)}>{d.id}</a> · {t(`class_${d.class}`)} ·{' '}
+                {platformName(t, d.platform)} {d.model ? `· ${d.model}` : ''} ·{' '}
+                {t(`status_${d.status}`)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h4>{t('timeline')}</h4>
       <FindingsTimeline owner={person.id} mandates={mandates} />
       <h4>{t('replacements')}</h4>
@@ -194,7 +208,7 @@ function PersonCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
 /** A person's replacement orders and where each stands. */
 function PersonOrders({ person }: { person: string }) {
   const { t } = useTranslation();
-  const theirs = useApi(logisticsOps.listReplacements, { query: { person, limit: 1000 } });
+  const theirs = useApi(logisticsOps.listReplacements, { query: { person, limit: PAGE_MAX } });
   const orders = theirs.data?.items ?? null;
   if (theirs.failed !== null) return <LoadFailed message={theirs.failed} onRetry={theirs.retry} />;
   if (orders === null) return <p>{t('loading')}</p>;

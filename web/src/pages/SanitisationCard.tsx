@@ -1,9 +1,17 @@
+import { PAGE_MAX } from '../../../src/contract/operation.js';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { logisticsOps } from '../../../src/contract/logistics.js';
 import { useApi } from '../data.js';
 import { LoadFailed } from './ListControls.js';
 import { useTranslation } from 'react-i18next';
 import { api, type Sanitisation } from '../api.js';
+import {
+  DESTINATIONS,
+  usualDestination,
+  USUAL_TECHNIQUE,
+  VERIFICATIONS,
+  type Destination,
+} from '../../../src/domain/replacement.rules.js';
 
 /** Sanitisation records: recorded by an operator, verified by someone else, with certificates. */
 export function SanitisationCard({
@@ -88,11 +96,16 @@ function SanitiseForm({
   const { t } = useTranslation();
   // Returned devices waiting to be wiped, oldest first; past a thousand the list says so.
   const waiting = useApi(logisticsOps.listReplacements, {
-    query: { state: 'returned', sort: 'requested', limit: 1000 },
+    query: { state: 'returned', sort: 'requested', limit: PAGE_MAX },
   });
   const returned = waiting.data?.items ?? [];
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [method, setMethod] = useState<Sanitisation['method']>('purge');
+  // What the certificate will certify is what this form asks: the technique (the method's usual
+  // one until changed), how the result was checked and where the media go, chosen here.
+  const [technique, setTechnique] = useState<string | null>(null);
+  const [verification, setVerification] = useState('');
+  const [destination, setDestination] = useState<string | null>(null);
   const [tool, setTool] = useState('');
   const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
   const [others, setOthers] = useState('');
@@ -107,7 +120,15 @@ function SanitiseForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void api
-      .recordSanitisation({ devices: [...listed], method, tool, performedOn: day })
+      .recordSanitisation({
+        devices: [...listed],
+        method,
+        tool,
+        performedOn: day,
+        technique: technique ?? USUAL_TECHNIQUE[method],
+        verification: verification as (typeof VERIFICATIONS)[number],
+        destination: (destination ?? usualDestination(method)) as Destination,
+      })
       .then((r) => onDone(t('sanitisationRecorded', { certificate: r.certificate })), onFail);
   };
   return (
@@ -154,7 +175,42 @@ function SanitiseForm({
         </select>
       </label>
       <label>
+        {t('technique')}{' '}
+        <input
+          required
+          value={technique ?? USUAL_TECHNIQUE[method]}
+          onChange={(e) => setTechnique(e.target.value)}
+        />
+      </label>
+      <label>
         {t('tool')} <input required value={tool} onChange={(e) => setTool(e.target.value)} />
+      </label>
+      <label>
+        {t('verificationMethod')}{' '}
+        <select required value={verification} onChange={(e) => setVerification(e.target.value)}>
+          <option value="" disabled>
+            {t('choose')}
+          </option>
+          {VERIFICATIONS.map((v) => (
+            <option key={v} value={v}>
+              {t(`verification_${v}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('destination')}{' '}
+        <select
+          required
+          value={destination ?? usualDestination(method)}
+          onChange={(e) => setDestination(e.target.value)}
+        >
+          {DESTINATIONS.map((d) => (
+            <option key={d} value={d}>
+              {t(`destination_${d}`)}
+            </option>
+          ))}
+        </select>
       </label>
       <label>
         {t('performedOn')}{' '}

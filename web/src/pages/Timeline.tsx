@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { PAGE_MAX } from '../../../src/contract/operation.js';
+import { useLoad } from '../data.js';
+import { LoadFailed } from './ListControls.js';
 import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { api, type Finding, type Mandate } from '../api.js';
@@ -39,26 +41,27 @@ export function FindingsTimeline({
   mandates: Mandate[];
 }) {
   const { t, i18n } = useTranslation();
-  const [events, setEvents] = useState<Event[] | null>(null);
-  useEffect(() => {
-    let live = true;
-    setEvents(null);
-    const filter = owner !== undefined ? { owner } : device !== undefined ? { device } : {};
-    void Promise.all(
-      mandates.map((m) =>
-        api
-          .findings(m.id, { ...filter, limit: 1000 })
-          .then((p): Finding[] => p.items)
-          .catch(() => [] as Finding[]),
-      ),
-    ).then((all) => live && setEvents(eventsOf(all.flat())));
-    return () => {
-      live = false;
-    };
-  }, [owner, device, mandates]);
+  const loaded = useLoad(
+    'timeline',
+    async (o: { owner?: string; device?: string; ids: string[] }) => {
+      const filter =
+        o.owner !== undefined
+          ? { owner: o.owner }
+          : o.device !== undefined
+            ? { device: o.device }
+            : {};
+      const pages = await Promise.all(
+        o.ids.map((id) => api.findings(id, { ...filter, limit: PAGE_MAX })),
+      );
+      return eventsOf(pages.flatMap((p) => p.items));
+    },
+    { owner, device, ids: mandates.map((m) => m.id) },
+  );
+  const events = loaded.data;
   const dt = (iso: string) =>
     dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
   const title = (m: string) => mandates.find((x) => x.id === m)?.title ?? m;
+  if (loaded.failed !== null) return <LoadFailed message={loaded.failed} onRetry={loaded.retry} />;
   if (events === null) return <p>{t('loading')}</p>;
   if (events.length === 0) return <p>{t('noFindings')}</p>;
   return (

@@ -1,0 +1,24 @@
+/**
+ * The one folding rule of search (names, e-mails, units, serials, models): what a reader types
+ * finds what is stored whatever its case, accents or compatibility forms. Unicode compatibility
+ * decomposition (NFKD: `ﬁ` → `fi`, full-width `Ｉ` → `I`), every combining mark dropped (`é` →
+ * `e`, `ё` → `е`) but the breve of `й` (a letter of its own in Russian), then lower case
+ * (`Иванов`, `ИВАНОВ` → `иванов`; `ß` → `ss`). Pure: the store keeps the folded text beside the
+ * original and both databases compare the folded forms.
+ */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/([иИ])\u0306/g, '$1\u0306\u0000')
+    .replace(/\p{M}(?!\u0000)/gu, '')
+    .replace(/\u0000/g, '')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/ß/g, 'ss');
+}
+
+/** Whether folded `haystack` holds every word of `query`, each folded (a search for "иван петр"). */
+export function matchesFolded(haystack: string, query: string): boolean {
+  const words = foldText(query).split(/\s+/).filter(Boolean);
+  return words.every((w) => haystack.includes(w));
+}
