@@ -556,7 +556,9 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
 
   it('drills down to the people of a department, worst first', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
+    await expect.poll(() => page.locator('[data-showing]').count()).toBe(1);
     await page.getByLabel('As of').fill('2023-04-02');
+    await expect.poll(() => page.locator('[data-showing="day"]').count()).toBe(1);
     const card = page.locator('[data-mandate="kremlin-iphone-2023"]');
     await card.getByRole('button', { name: 'Units and stragglers' }).click();
     await card.getByRole('button', { name: 'Domestic Policy Directorate' }).click();
@@ -570,7 +572,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     const owners = new Set(findings.map((f) => f.owner));
     const overdue = new Set(findings.filter((f) => f.state === 'overdue').map((f) => f.owner));
     await expect.poll(() => rows.count()).toBe(owners.size);
-    expect(await card.locator('tr[data-state="overdue"]').count()).toBe(overdue.size);
+    await expect.poll(() => card.locator('tr[data-state="overdue"]').count()).toBe(overdue.size);
     expect(await rows.first().getAttribute('data-state')).toBe(
       overdue.size ? 'overdue' : 'pending',
     );
