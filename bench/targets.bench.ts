@@ -66,6 +66,7 @@ function main(): void {
       ['teams', 'telegram'],
       ['kaspersky-endpoint', 'teams'],
     ]),
+    unit: null,
   }));
   // The floor: the second target written by hand in JavaScript, over the same devices.
   let hand = 0;

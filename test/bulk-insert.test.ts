@@ -43,6 +43,7 @@ describeEachDatabase('bulk inserts', (kind) => {
         ownership: null,
         purposes: i % 2 ? ['official'] : [],
         status: 'active',
+        unit: i % 17 === 0 ? 'Отдел/Группа "А"' : null,
         apps: i % 6 === 0 ? ['a,b', 'NULL', 'x"y', 'tab\there', 'back\\slash'] : [],
       }));
       const at = 1_700_000_000_123;
@@ -77,6 +78,7 @@ describeEachDatabase('bulk inserts', (kind) => {
       ownership: null,
       purposes: [],
       status: 'active',
+      unit: null,
       apps: [],
     });
     const at = 1_700_000_000_000;
@@ -125,6 +127,7 @@ describeEachDatabase('bulk inserts', (kind) => {
       purposes: ['official'],
       status: 'active',
       apps: ['a,b', 'c'],
+      unit: null,
     };
     // Each differs from the base in one field, in ways a careless encoding would confuse.
     const variants: Partial<Device>[] = [

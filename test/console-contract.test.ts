@@ -41,9 +41,7 @@ function sources(dir: string): { file: string; text: string }[] {
 
 describe('the console asks only what the contract takes', () => {
   it('every list takes pages up to PAGE_MAX, and no more', () => {
-    const lists = ALL.filter(
-      (op) => op.query instanceof z.ZodObject && 'limit' in op.query.shape,
-    );
+    const lists = ALL.filter((op) => op.query instanceof z.ZodObject && 'limit' in op.query.shape);
     expect(lists.length).toBeGreaterThan(10);
     for (const op of lists) {
       expect(

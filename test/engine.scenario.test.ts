@@ -32,6 +32,8 @@ const BASE: Record<string, string>[] = [
   { id: 'd1', owner: 'p1' },
   { id: 'd2', owner: 'p2' },
   { id: 'd3', owner: 'p3' },
+  // p3's own iPhone, used for work: when p3 leaves it departs with them (DESIGN §5a).
+  { id: 'd9', owner: 'p3', ownership: 'personal' },
   { id: 'd4', owner: 'p4' },
   { id: 'd5', owner: 'p1', platform: 'android' },
   { id: 'd6', owner: '' },
@@ -58,7 +60,7 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
     cli.at('2023-02-25T09:00:00Z');
     const r = await cli.run('apply', '-f', cli.file(MANDATE));
     expect(r.code).toBe(0);
-    expect(r.out).toBe('created iphones v1 (+3 −0)\n');
+    expect(r.out).toBe('created iphones v1 (+4 −0)\n');
     expect(r.err).toContain('1 active device(s) with no owner match the target');
     const again = await cli.run(
       'apply',
@@ -76,12 +78,15 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
     expect(before.devices).toMatchObject({ pending: 0, overdue: 0, resolved: 0 });
     const s = await status('2023-03-05');
     expect(s.devices).toEqual({
-      pending: 3,
+      pending: 4,
       overdue: 0,
       exempt: 0,
       resolved: 0,
       lost: 0,
       unknown: 0,
+      departed: 0,
+      // d6 has no owner and no unit: never caught, never silent.
+      unassigned: 1,
     });
     expect(s.people).toEqual({ inScope: 3, affected: 3, nonCompliant: 3, overdue: 0 });
     expect(s.phases[0]).toMatchObject({ id: 'replace', state: 'open', due: '2023-04-01' });
@@ -105,7 +110,7 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
     expect(r.code).toBe(0);
     expect(r.out).toContain('0 created, 2 updated, 0 unchanged');
     const s = await status('2023-03-15');
-    expect(s.devices).toMatchObject({ pending: 2, resolved: 1 });
+    expect(s.devices).toMatchObject({ pending: 3, resolved: 1 });
     expect(s.people).toMatchObject({ affected: 3, nonCompliant: 2 });
     const f = await cli.json<
       { device: string; owner: string; state: string; closeReason: string | null }[]
@@ -114,11 +119,12 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
       'd1:p1:resolved:device_inactive',
       'd2:p2:transferred:transferred',
       'd3:p3:pending:',
+      'd9:p3:pending:',
       'd2:p1:pending:',
     ]);
   });
 
-  it('a person leaving closes their finding; a new iPhone opens one', async () => {
+  it('a leaver’s corporate iPhone stays open under their unit, their personal one departs; a new iPhone opens one', async () => {
     cli.at('2023-03-20T18:00:00Z');
     expect(
       (
@@ -143,31 +149,39 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
       ).code,
     ).toBe(0);
     const s = await status('2023-03-25');
-    expect(s.devices).toMatchObject({ pending: 2, overdue: 0, resolved: 2 });
+    // d3 is no progress: its unit holds it now. d9 left with p3: departed, not resolved.
+    expect(s.devices).toMatchObject({ pending: 3, overdue: 0, resolved: 1, departed: 1 });
     expect(s.people).toEqual({ inScope: 2, affected: 3, nonCompliant: 2, overdue: 0 });
-    // One device (d3) resolved in the 14 days up to 25 March: 2 open ÷ (1/14) = 28 days.
-    expect(s.forecast).toEqual({
-      ratePerDay: 1 / 14,
-      projectedCompletion: '2023-04-22T00:00:00.000Z',
-      onTrack: false,
-    });
-    const f = await cli.json<{ device: string; closeReason: string | null }[]>(
-      'findings',
-      'iphones',
-      '--as-of',
-      '2023-03-25',
-      '--format',
-      'json',
-    );
-    expect(f.find((x) => x.device === 'd3')!.closeReason).toBe('owner_out_of_scope');
+    // Nothing resolved in the 14 days up to 25 March (a departure is no resolution): no forecast.
+    expect(s.forecast).toEqual({ ratePerDay: 0, projectedCompletion: null, onTrack: false });
+    const f = await cli.json<
+      {
+        device: string;
+        owner: string | null;
+        unit: string;
+        state: string;
+        closeReason: string | null;
+      }[]
+    >('findings', 'iphones', '--as-of', '2023-03-25', '--format', 'json');
+    expect(
+      f
+        .filter((x) => x.device === 'd3' || x.device === 'd9')
+        .map(
+          (x) => `${x.device}:${x.owner ?? '(unit)'}:${x.unit}:${x.state}:${x.closeReason ?? ''}`,
+        ),
+    ).toEqual([
+      'd3:p3:Org/DPD/Regional:transferred:transferred',
+      'd9:p3:Org/DPD/Regional:departed:owner_left',
+      'd3:(unit):Org/DPD/Regional:pending:',
+    ]);
   });
 
   it('the due day is included whole; the day after, open devices are overdue and the phase is missed', async () => {
     const onDue = await status('2023-04-01T23:59:59');
-    expect(onDue.devices).toMatchObject({ pending: 2, overdue: 0 });
+    expect(onDue.devices).toMatchObject({ pending: 3, overdue: 0 });
     expect(onDue.phases[0]!.state).toBe('open');
     const after = await status('2023-04-02');
-    expect(after.devices).toMatchObject({ pending: 0, overdue: 2, resolved: 2 });
+    expect(after.devices).toMatchObject({ pending: 0, overdue: 3, resolved: 1 });
     expect(after.people).toMatchObject({ nonCompliant: 2, overdue: 2 });
     expect(after.phases[0]!.state).toBe('missed');
   });
@@ -203,6 +217,8 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
         devices([
           { id: 'd2', owner: 'p1', status: 'retired' },
           { id: 'd8', owner: 'p2', platform: 'android' },
+          // The unit hands in the leaver's iPhone.
+          { id: 'd3', owner: '', status: 'retired', unit: 'Org/DPD/Regional' },
         ]),
       ),
       '--observed-at',
@@ -217,6 +233,8 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
       resolved: 4,
       lost: 0,
       unknown: 0,
+      departed: 1,
+      unassigned: 1,
     });
     expect(s.phases[0]!.state).toBe('met');
     expect(s.forecast.onTrack).toBe(true);
@@ -255,7 +273,7 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
   it('answers about the past stay the same after later writes', async () => {
     const s = await status('2023-03-25');
     expect(s.version).toBe(1);
-    expect(s.devices).toMatchObject({ pending: 2, overdue: 0, resolved: 2 });
+    expect(s.devices).toMatchObject({ pending: 3, overdue: 0, resolved: 1, departed: 1 });
     expect(s.people.affected).toBe(3);
   });
 
@@ -270,9 +288,11 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
       '3',
       '--json',
     );
-    expect(s.units!.map((u) => [u.unit, u.devices.pending, u.devices.resolved])).toEqual([
-      ['Org/DPD/Elections', 2, 1],
-      ['Org/DPD/Regional', 0, 1],
+    expect(
+      s.units!.map((u) => [u.unit, u.devices.pending, u.devices.resolved, u.devices.departed]),
+    ).toEqual([
+      ['Org/DPD/Elections', 2, 1, 0],
+      ['Org/DPD/Regional', 1, 0, 1],
     ]);
   });
 
@@ -283,7 +303,7 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
     expect(await cli.json<unknown[]>('status', '--json')).toEqual([]);
     const s = await status('2023-04-10');
     expect(s.withdrawnAt).toBe('2023-04-09T12:00:00.000Z');
-    expect(s.devices).toMatchObject({ overdue: 0, resolved: 5 });
+    expect(s.devices).toMatchObject({ overdue: 0, resolved: 5, departed: 1 });
     const v2 = MANDATE.replace(`units: ["${DPD}"]`, `units: ["${DPD}", "Org/Other"]`);
     const refused = await cli.run('apply', '-f', cli.file(v2));
     expect(refused.code).toBe(2);
@@ -306,7 +326,7 @@ describeEachDatabase('the DESIGN §4–§5 scenario through the CLI', (kind) => 
       'pending',
     );
     expect(r.out.split('\n')[0]).toBe('mandate,device,owner,unit,opened,closed,state,closeReason');
-    expect(r.out.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(r.out.split('\n').filter(Boolean)).toHaveLength(4);
   });
 
   it('unknown mandates are refused with exit 2', async () => {

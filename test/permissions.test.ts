@@ -418,6 +418,7 @@ const HOLDERS: Record<Permission, string[]> = {
   'accounts.manage': ['admin'],
   'replacements.request': ['official', 'officer'],
   'replacements.decide': ['logistics', 'officer'],
+  'hold.override': ['admin'],
   logistics: ['logistics'],
   'sanitisation.verify': ['logistics', 'officer'],
   imports: ['admin', 'officer'],

@@ -226,7 +226,7 @@ describeEachDatabase('SCIM 2.0 directory sync (Entra ID and Okta shapes)', (kind
     expect(unknownOp.status).toBe(400);
   });
 
-  it('active "False" means the person has left: findings close, their account is disabled; Okta’s form brings them back', async () => {
+  it('active "False" means the person has left: their account is disabled and their corporate iPhone passes to their unit, still caught; Okta’s form brings them back', async () => {
     await app.accounts.addUser(
       {
         email: 'boris.petrov@gov.example',
@@ -258,21 +258,29 @@ describeEachDatabase('SCIM 2.0 directory sync (Entra ID and Okta shapes)', (kind
     expect(r.body.active).toBe(false);
     expect((await person('P2'))!.active).toBe(false);
     expect(await app.accounts.actorForToken(own)).toBeNull();
-    const closed = await cli.json<{ closed: string; closeReason: string }[]>(
-      'findings',
-      'iphones',
-      '--format',
-      'json',
-    );
-    expect(closed.at(-1)).toMatchObject({
-      closed: '2023-03-11T09:00:00.000Z',
-      closeReason: 'owner_out_of_scope',
-    });
+    // Leaving is not resolving (DESIGN §5a): the finding transfers to the unit, which holds it.
+    const held = await cli.json<
+      { owner: string | null; unit: string; closed: string | null; closeReason: string | null }[]
+    >('findings', 'iphones', '--format', 'json');
+    expect(held.slice(-2)).toMatchObject([
+      { owner: 'P2', closed: '2023-03-11T09:00:00.000Z', closeReason: 'transferred' },
+      { owner: null, unit: 'Admin/Press', closed: null },
+    ]);
+    clock.set(Date.parse('2023-03-12T09:00:00Z'));
+    cli.at('2023-03-12T09:00:00Z');
     const back = await scim('PATCH', '/Users/P2', {
       schemas: [PATCH],
       Operations: [{ op: 'replace', value: { active: true } }],
     });
     expect(back.body.active).toBe(true);
+    // Back with them: the person holds it again.
+    const again = await cli.json<{ owner: string | null; closed: string | null }[]>(
+      'findings',
+      'iphones',
+      '--format',
+      'json',
+    );
+    expect(again.at(-1)).toMatchObject({ owner: 'P2', closed: null });
   });
 
   it('groups are tags: create with members, add and remove members, rename, delete', async () => {

@@ -87,11 +87,20 @@ export const CheckinAnswer = z.object({
   unchanged: count,
   /** Older than the stored state: kept in history, no field changed. */
   stale: count,
+  /**
+   * Check-ins that would have changed what phaseout's replacement workflow holds (the status or
+   * owner of a stock unit, a returned, wiped or destroyed device): those two are not taken.
+   */
+  conflicts: count,
+  /** Check-ins naming an owner by an e-mail no active person has: the owner stays as it was. */
+  unmatchedOwners: count,
   items: z.array(
     z.object({
       device: z.string(),
       outcome: z.enum(['created', 'applied', 'unchanged', 'stale']),
       effectiveAt: instant,
+      conflict: z.string().optional(),
+      unmatchedOwner: z.string().optional(),
     }),
   ),
   findings: z.object({ opened: count, closed: count }),

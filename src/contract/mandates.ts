@@ -41,7 +41,10 @@ export type MandateDetail = z.output<typeof MandateDetail>;
 export const Finding = z.object({
   mandate: z.string(),
   device: z.string(),
-  owner: z.string(),
+  owner: z
+    .string()
+    .nullable()
+    .meta({ description: 'null while a unit holds the device (DESIGN §5a): `unit` holds it' }),
   unit: z.string(),
   opened: instant,
   closed: instant.nullable(),

@@ -27,7 +27,7 @@ export const AuditVerification = z.object({
 });
 export type AuditVerification = z.output<typeof AuditVerification>;
 
-export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'dead', 'merged'] as const;
+export const MESSAGE_STATES = ['queued', 'sending', 'sent', 'dead', 'merged', 'waiting'] as const;
 
 /** A message planned or sent, without its body. */
 export const Message = z.object({
@@ -49,6 +49,14 @@ export const Message = z.object({
   sentAt: instant.nullable(),
   nextAttemptAt: instant.nullable(),
   error: z.string().nullable(),
+  /** When the step could not go to the rung it asked for: where it went instead, and why. */
+  rerouted: z
+    .object({
+      from: z.enum(['official', 'supervisor', 'unit-head', 'officers']),
+      via: z.enum(['official', 'supervisor', 'unit-head', 'officers']).nullable(),
+      why: z.string(),
+    })
+    .nullable(),
 });
 export type Message = z.output<typeof Message>;
 

@@ -27,6 +27,9 @@ export const Device = z.object({
   purposes: z.array(z.enum(PURPOSES)),
   status: z.enum(DEVICE_STATUSES),
   apps: z.array(z.string()),
+  unit: z.string().nullable().meta({
+    description: 'the custodian unit: it holds the device while no active person owns it',
+  }),
   changedAt: instant,
   etag,
 });
@@ -76,6 +79,17 @@ const lower = (values: readonly string[]) =>
     .transform((s) => s.trim().toLowerCase())
     .pipe(z.enum(values as [string, ...string[]]));
 const text = z.string().trim().nullable();
+/** A unit path, segments trimmed and non-empty. */
+const unitPath = z.string().transform(
+  (u, ctx) =>
+    normaliseUnitPath(u) ??
+    (ctx.addIssue({
+      code: 'custom',
+      message: 'is not a unit path',
+      params: { code: 'not_unit_path' },
+    }),
+    z.NEVER),
+);
 
 /** Device fields an API write may set (enumerations case-insensitive, stored lower-case). */
 const DeviceFields = z.strictObject({
@@ -91,6 +105,8 @@ const DeviceFields = z.strictObject({
   purposes: z.array(lower(PURPOSES)),
   status: lower(DEVICE_STATUSES),
   apps: z.array(z.string().trim().min(1)),
+  /** The custodian unit (DESIGN §5a): shared phones, reception desks, spares outside stock. */
+  unit: unitPath.nullable(),
 });
 
 const PersonFields = z.strictObject({
@@ -101,16 +117,7 @@ const PersonFields = z.strictObject({
     .toLowerCase()
     .regex(/^[^\s@]+@[^\s@]+$/, 'is not an email address')
     .nullable(),
-  unit: z.string().transform(
-    (u, ctx) =>
-      normaliseUnitPath(u) ??
-      (ctx.addIssue({
-        code: 'custom',
-        message: 'is not a unit path',
-        params: { code: 'not_unit_path' },
-      }),
-      z.NEVER),
-  ),
+  unit: unitPath,
   title: text,
   supervisor: text,
   tags: z.array(z.string().trim().toLowerCase().min(1)),
@@ -120,11 +127,26 @@ const PersonFields = z.strictObject({
 /** How a write is made: a new record, a whole one replaced, or some fields changed. */
 type WriteMode = 'create' | 'replace' | 'patch';
 
+/**
+ * Not a field: an admin's reason to change the status or owner of a device phaseout's
+ * replacement workflow holds (DESIGN §5a), audited with the change; without it, 409.
+ */
+const holdOverride = {
+  holdOverride: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .optional()
+    .meta({ description: 'admin only: why a device the replacement workflow holds is changed' }),
+};
+
 /** The device fields a write takes: a patch any of them, otherwise class and platform at least. */
 export function deviceWrite(mode: WriteMode) {
   return mode === 'patch'
-    ? DeviceFields.partial()
-    : DeviceFields.partial({
+    ? DeviceFields.partial().extend(holdOverride)
+    : DeviceFields.extend(holdOverride).partial({
+        holdOverride: true,
         owner: true,
         osVersion: true,
         manufacturer: true,
@@ -135,6 +157,7 @@ export function deviceWrite(mode: WriteMode) {
         purposes: true,
         status: true,
         apps: true,
+        unit: true,
       });
 }
 

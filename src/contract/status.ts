@@ -11,6 +11,13 @@ export const DeviceCounts = z.object({
   lost: count,
   /** Devices whose target could not be decided (DESIGN §5): neither caught nor resolved. */
   unknown: count,
+  /**
+   * Devices whose last finding closed as their owner left or moved out of scope (DESIGN §5a):
+   * not progress, and not counted as resolved.
+   */
+  departed: count,
+  /** Active devices the target matches that nobody holds: never caught, never silent (§5a). */
+  unassigned: count,
 });
 export type DeviceCounts = z.output<typeof DeviceCounts>;
 
@@ -121,7 +128,9 @@ export type NotifyPreview = z.output<typeof NotifyPreview>;
 
 /** What an evaluation opened and closed (the first thousand of each), and targets that failed. */
 export const Sample = z.object({
-  opened: z.array(z.object({ mandate: z.string(), device: z.string(), owner: z.string() })),
+  opened: z.array(
+    z.object({ mandate: z.string(), device: z.string(), owner: z.string().nullable() }),
+  ),
   closed: z.array(z.object({ mandate: z.string(), device: z.string(), reason: z.string() })),
 });
 export const EvalErrors = z.array(

@@ -41,6 +41,7 @@ export const PERMISSIONS = [
   'act-for-others',
   'attest-unit',
   'mandates.override',
+  'hold.override',
   'self.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -77,6 +78,8 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'attest-unit': ['unit-head'],
   /** Issuing a unit that a mandate would catch, with a reason. */
   'mandates.override': ['officer'],
+  /** Changing, with a reason, a device the replacement workflow holds (DESIGN §5a). */
+  'hold.override': ['admin'],
   /**
    * Changes an account makes about itself or its own orders (its language, cancelling its
    * request, confirming a receipt): every role, never a read-only token.

@@ -52,6 +52,28 @@ export interface Device {
   purposes: Purpose[];
   status: DeviceStatus;
   apps: string[];
+  /** The custodian unit (DESIGN §5a): it holds the device while no active person owns it. */
+  unit: string | null;
+}
+
+/** A device with nothing known but its id: what a full replacement starts from. */
+export function blankDevice(id: string): Device {
+  return {
+    id,
+    owner: null,
+    class: 'other',
+    platform: 'other',
+    osVersion: null,
+    manufacturer: null,
+    model: null,
+    serial: null,
+    imei: null,
+    ownership: null,
+    purposes: [],
+    status: 'active',
+    apps: [],
+    unit: null,
+  };
 }
 
 /**
@@ -73,6 +95,7 @@ export const DEVICE_SCHEMA = {
   purposes: { column: 'purposes', kind: 'list', values: PURPOSES, optional: false },
   status: { column: 'status', kind: 'enum', values: DEVICE_STATUSES, optional: false },
   apps: { column: 'apps', kind: 'list', optional: false },
+  unit: { column: 'unit', kind: 'text', optional: true },
 } as const satisfies Record<
   keyof Device,
   {

@@ -1,3 +1,4 @@
+import { normaliseUnitPath } from './unit-path.js';
 import {
   DEVICE_CLASSES,
   DEVICE_COLUMNS,
@@ -42,8 +43,10 @@ const LISTS: Record<keyof typeof SETS, readonly string[]> = {
   status: DEVICE_STATUSES,
   purposes: PURPOSES,
 };
-/** Free-text fields and their columns (the id and the owner are read on their own). */
-const TEXT_COLUMNS = DEVICE_TEXT_FIELDS.map((key) => [DEVICE_SCHEMA[key].column, key] as const);
+/** Free-text fields and their columns (the id, the owner and the unit are read on their own). */
+const TEXT_COLUMNS = DEVICE_TEXT_FIELDS.filter((key) => key !== 'unit').map(
+  (key) => [DEVICE_SCHEMA[key].column, key] as const,
+);
 
 /** Problems with a devices file's header: required columns, unknown ones. */
 export function checkDeviceHeader(
@@ -80,6 +83,7 @@ export function readDeviceRows(
     status: at('status'),
     purposes: at('purposes'),
     apps: at('apps'),
+    unit: at('unit'),
   };
   const text = TEXT_COLUMNS.map(([column, key]) => [at(column), key] as const).filter(
     ([i]) => i >= 0,
@@ -149,6 +153,13 @@ export function readDeviceRows(
       fields.purposes = list as Device['purposes'];
     }
     if (ix.apps >= 0) fields.apps = readList(cells[ix.apps]!, false);
+    // The custodian unit (DESIGN §5a): a unit path, segments trimmed; empty means none.
+    if (ix.unit >= 0) {
+      const raw = cells[ix.unit]!;
+      const unit = raw.trim() === '' ? null : normaliseUnitPath(raw);
+      if (unit === null && raw.trim() !== '') p.add(line, 'unit', raw, 'is not a unit path');
+      fields.unit = unit;
+    }
     for (const [i, key] of text) fields[key] = readText(cells[i]!);
     if (p.list.length === before) rows.push({ line, id, fields });
   }

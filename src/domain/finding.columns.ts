@@ -6,9 +6,14 @@ export const FINDING_STATES = [
   'resolved',
   'transferred',
   'lost',
+  /** Closed because the owner left or moved out of scope (DESIGN §5a): not progress. */
+  'departed',
   /** Not a finding: the target could not be decided for the device (listed only when asked). */
   'unknown',
+  /** Not a finding: nobody holds a device the target matches (listed only when asked). */
+  'unassigned',
 ] as const;
+export type FindingListState = (typeof FINDING_STATES)[number];
 
 export const FINDING_COLUMNS = [
   'mandate',

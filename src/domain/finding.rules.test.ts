@@ -37,6 +37,7 @@ const device = (o: Partial<Device>): Device => ({
   purposes: [],
   status: 'active',
   apps: [],
+  unit: null,
   ...o,
 });
 const person = (o: Partial<Person>): Person => ({
@@ -59,9 +60,9 @@ describe('judgeDevice', () => {
     expect(judgeDevice(judge, device({}), person({ unit: 'A2' }))).toMatchObject({
       reason: 'owner_out_of_scope',
     });
-    expect(judgeDevice(judge, device({}), person({ active: false }))).toMatchObject({
-      reason: 'owner_out_of_scope',
-    });
+    expect(
+      judgeDevice(judge, device({ ownership: 'personal' }), person({ active: false })),
+    ).toEqual({ caught: false, reason: 'owner_left' });
     expect(judgeDevice(judge, device({}), null)).toMatchObject({ reason: 'owner_out_of_scope' });
     expect(judgeDevice(judge, device({ platform: 'android' }), person({}))).toMatchObject({
       reason: 'device_changed',
@@ -71,6 +72,41 @@ describe('judgeDevice', () => {
       owner: 'p1',
       unit: 'A/B',
     });
+  });
+
+  it('a unit holds a device no active person owns; nobody holds one without a unit (DESIGN §5a)', () => {
+    // A leaver's corporate iPhone in the custody of their unit: caught, with no owner.
+    expect(
+      judgeDevice(
+        judge,
+        device({ ownership: 'corporate', unit: 'A/B' }),
+        person({ active: false }),
+      ),
+    ).toEqual({ caught: true, owner: null, unit: 'A/B' });
+    // A reception desk's shared iPhone with no owner at all.
+    expect(judgeDevice(judge, device({ owner: null, unit: 'A' }), null)).toEqual({
+      caught: true,
+      owner: null,
+      unit: 'A',
+    });
+    // A custodian outside the scope (whole segments: A2 is not below A).
+    expect(judgeDevice(judge, device({ owner: null, unit: 'A2' }), null)).toMatchObject({
+      caught: false,
+      reason: 'owner_out_of_scope',
+    });
+    // Nobody holds it: never caught, but unassigned when the target holds.
+    expect(judgeDevice(judge, device({ owner: null }), null)).toEqual({
+      caught: false,
+      reason: 'owner_out_of_scope',
+      unassigned: true,
+    });
+    expect(judgeDevice(judge, device({ owner: null, platform: 'android' }), null)).toMatchObject({
+      unassigned: false,
+    });
+    // A personal device without an active owner is not the organisation's: it departs.
+    expect(
+      judgeDevice(judge, device({ ownership: 'personal', unit: 'A' }), person({ active: false })),
+    ).toEqual({ caught: false, reason: 'owner_left' });
   });
 });
 
@@ -96,8 +132,12 @@ describe('finding intervals (property)', () => {
           // Non-decreasing effective times, as the observation clock guarantees.
           let t = 0;
           const timeline = steps.map(([dt, s]) => ({ at: (t += dt * 10), s }));
-          const findings: { owner: string; unit: string; opened: number; closed: number | null }[] =
-            [];
+          const findings: {
+            owner: string | null;
+            unit: string;
+            opened: number;
+            closed: number | null;
+          }[] = [];
           let open: (OpenFinding & { index: number }) | undefined;
           for (const { at, s } of timeline) {
             const v = judgeDevice(

@@ -1,27 +1,33 @@
 import type { Device } from './device.model.js';
 import type { Person } from './person.model.js';
-import { isInScope, type Scope } from './scope.js';
-import type { CompiledTarget } from './target.compile.js';
+import { isInScope, isUnitInScope, type Scope } from './scope.js';
+import type { CompiledTarget, Decision } from './target.compile.js';
 import type { Instant } from './time.js';
 
 export const CLOSE_REASONS = [
   'device_changed',
   'device_inactive',
   'owner_out_of_scope',
+  'owner_left',
   'transferred',
   'mandate_changed',
   'withdrawn',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
-/** Whether a mandate catches a device now, and if not, why; `unknown` when the target is undecided. */
+/**
+ * Whether a mandate catches a device now, and if not, why; `unknown` when the target is
+ * undecided; `unassigned` when the target holds but nobody holds the device (DESIGN §5a). The
+ * owner is null when a unit holds the device.
+ */
 export type Verdict =
-  | { caught: true; owner: string; unit: string }
+  | { caught: true; owner: string | null; unit: string }
   | {
       caught: false;
       reason: CloseReason;
       error?: string;
-      unknown?: { owner: string; unit: string; reason: string };
+      unknown?: { owner: string | null; unit: string; reason: string };
+      unassigned?: boolean;
     };
 
 /** What a mandate needs to judge devices. */
@@ -30,27 +36,74 @@ export interface Judge {
   target: CompiledTarget;
 }
 
-/** DESIGN §5 "caught": active, owned by someone in scope, and the target holds. */
+/**
+ * DESIGN §5 and §5a "caught": an active device whose target holds, owned by an active person in
+ * scope — or, with no active owner, not personal and held by a custodian unit in scope (then
+ * every `person.*` is absent). A personal device without an active owner is not the
+ * organisation's: it departs (`owner_left`). One that nobody holds is never caught but is
+ * `unassigned` when the target holds.
+ */
 export function judgeDevice(judge: Judge, device: Device | null, owner: Person | null): Verdict {
   if (!device || device.status !== 'active') return { caught: false, reason: 'device_inactive' };
-  if (!owner || !isInScope(owner, judge.scope))
-    return { caught: false, reason: 'owner_out_of_scope' };
-  const decided = judge.target.decide(device, owner);
-  if (decided === true) return { caught: true, owner: owner.id, unit: owner.unit };
+  const holder = owner?.active ? owner : null;
+  if (holder) {
+    if (!isInScope(holder, judge.scope)) return { caught: false, reason: 'owner_out_of_scope' };
+    return verdictOf(judge.target.decide(device, holder), holder.id, holder.unit);
+  }
+  const gone: CloseReason = owner ? 'owner_left' : 'owner_out_of_scope';
+  if (device.ownership === 'personal') return { caught: false, reason: gone };
+  if (device.unit !== null) {
+    if (!isUnitInScope(device.unit, judge.scope))
+      return { caught: false, reason: 'owner_out_of_scope' };
+    return verdictOf(judge.target.decide(device, null), null, device.unit);
+  }
+  return { caught: false, reason: gone, unassigned: judge.target.decide(device, null) === true };
+}
+
+function verdictOf(decided: Decision, owner: string | null, unit: string): Verdict {
+  if (decided === true) return { caught: true, owner, unit };
   if (decided === false) return { caught: false, reason: 'device_changed' };
   // Undecided (DESIGN §5): not caught, and unknown for this mandate with the reason.
   return {
     caught: false,
     reason: 'device_changed',
     error: decided.reason,
-    unknown: { owner: owner.id, unit: owner.unit, reason: decided.reason },
+    unknown: { owner, unit, reason: decided.reason },
   };
+}
+
+/** An unassigned interval still open. */
+export interface OpenUnassigned {
+  id: number;
+  openedAt: Instant;
+}
+
+/** What to write for a device's unassigned interval: close (or drop) and/or open. */
+export interface UnassignedChange {
+  close?: { id: number; at: Instant; drop: boolean };
+  open?: { at: Instant };
+}
+
+/**
+ * Unassigned intervals (DESIGN §5a) follow the findings' rule: one opens when the target holds
+ * for a device nobody holds, and closes when either stops; nothing opens before `issuedAt`.
+ */
+export function reconcileUnassigned(
+  open: OpenUnassigned | undefined,
+  verdict: Verdict,
+  at: Instant,
+  issuedAt: Instant,
+): UnassignedChange {
+  const when = Math.max(at, issuedAt);
+  const unassigned = !verdict.caught && verdict.unassigned === true;
+  if (unassigned) return open ? {} : { open: { at: when } };
+  return open ? { close: { id: open.id, at: when, drop: when <= open.openedAt } } : {};
 }
 
 /** An unknown interval still open. */
 export interface OpenUnknown {
   id: number;
-  owner: string;
+  owner: string | null;
   unit: string;
   reason: string;
   openedAt: Instant;
@@ -59,7 +112,7 @@ export interface OpenUnknown {
 /** What to write for a device's unknown interval: close (or drop) and/or open. */
 export interface UnknownChange {
   close?: { id: number; at: Instant; drop: boolean };
-  open?: { owner: string; unit: string; reason: string; at: Instant };
+  open?: { owner: string | null; unit: string; reason: string; at: Instant };
 }
 
 /**
@@ -87,7 +140,7 @@ export function reconcileUnknown(
 /** A finding still open. */
 export interface OpenFinding {
   id: number;
-  owner: string;
+  owner: string | null;
   unit: string;
   openedAt: Instant;
 }
@@ -95,7 +148,7 @@ export interface OpenFinding {
 /** What to write for one device: close (or drop, when it would close as it opens) and/or open. */
 export interface FindingChange {
   close?: { id: number; at: Instant; reason: CloseReason; drop: boolean };
-  open?: { owner: string; unit: string; at: Instant };
+  open?: { owner: string | null; unit: string; at: Instant };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   ladderOf,
   orderMessageDue,
   plannedSteps,
+  routeStep,
   tellOnce,
   type FindingLife,
 } from './notify.rules.js';
@@ -188,5 +189,49 @@ describe('what an official is told about a replacement order', () => {
       merged: [boss],
     });
     expect(told.get('p9')).toBe('escalate-P1D-supervisor#0');
+  });
+});
+
+describe('routeStep: a message reaches someone or says so', () => {
+  const a = (key: string, address: string | null = `${key}@x.org`) => ({
+    key,
+    address,
+    language: null,
+  });
+  const rungs = {
+    official: a('p1'),
+    supervisor: a('p2'),
+    unitHead: a('h1'),
+    headsAbove: [a('h0')],
+    officers: [a('account:officer')],
+  };
+  it('goes to the rung asked for when someone there can be written to', () => {
+    expect(routeStep('supervisor', rungs)).toEqual({ to: [a('p2')], rerouted: null });
+  });
+  it('goes up the ladder, saying why, when a rung is missing or has no address', () => {
+    expect(routeStep('unit-head', { ...rungs, unitHead: null })).toEqual({
+      to: [a('h0')],
+      rerouted: { from: 'unit-head', via: 'unit-head', why: 'no unit head' },
+    });
+    expect(routeStep('official', { ...rungs, official: null })).toEqual({
+      to: [a('h1')],
+      rerouted: { from: 'official', via: 'unit-head', why: 'a unit holds the device: no person' },
+    });
+    expect(
+      routeStep('supervisor', {
+        ...rungs,
+        supervisor: a('p2', null),
+        unitHead: null,
+        headsAbove: [],
+      }),
+    ).toEqual({
+      to: [a('account:officer')],
+      rerouted: { from: 'supervisor', via: 'officers', why: 'p2 has no e-mail address' },
+    });
+  });
+  it('waits, saying so, when nobody at all can be written to', () => {
+    expect(
+      routeStep('unit-head', { ...rungs, unitHead: null, headsAbove: [], officers: [] }),
+    ).toEqual({ to: [], rerouted: { from: 'unit-head', via: null, why: 'no unit head' } });
   });
 });

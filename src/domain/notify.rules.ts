@@ -185,6 +185,71 @@ export interface Addressee {
 }
 
 /**
+ * Who can be told for one finding, rung by rung: the official (none when a unit holds the
+ * device), their supervisor, the head of the finding's unit (none when it has no active head),
+ * the heads of the units above it (nearest first), and the officers.
+ */
+export interface Rungs {
+  official: Addressee | null;
+  supervisor: Addressee | null;
+  unitHead: Addressee | null;
+  headsAbove: Addressee[];
+  officers: Addressee[];
+}
+
+/** Where a step went: to whom, and, when not to the rung it asked for, why and which instead. */
+export interface Route {
+  to: Addressee[];
+  /** null: the rung asked for was reached; else what was missing and where the step went. */
+  rerouted: { from: Recipient; via: Recipient | null; why: string } | null;
+}
+
+/**
+ * Routes a ladder step so that a message reaches someone or says so (DESIGN §5a): a rung with
+ * nobody who can be written to (no person, no head, no address) hands the step to the next —
+ * official or supervisor → the unit's head → the head of each unit above → the officers. With
+ * nobody at all, the step waits (`to` empty) until someone appears.
+ */
+export function routeStep(asked: Recipient, r: Rungs): Route {
+  const heads = [r.unitHead, ...r.headsAbove].map((h) => ['unit-head', [h]] as const);
+  const chain: (readonly [Recipient, readonly (Addressee | null)[]])[] =
+    asked === 'officers'
+      ? [['officers', r.officers]]
+      : [
+          ...(asked === 'official' ? [['official', [r.official]] as const] : []),
+          ...(asked === 'supervisor' ? [['supervisor', [r.supervisor]] as const] : []),
+          ...heads,
+          ['officers', r.officers],
+        ];
+  for (const [i, [rung, people]] of chain.entries()) {
+    const to = people.filter((a): a is Addressee => a !== null && a.address !== null);
+    if (to.length === 0) continue;
+    return { to, rerouted: i === 0 ? null : { from: asked, via: rung, why: missing(asked, r) } };
+  }
+  return { to: [], rerouted: { from: asked, via: null, why: missing(asked, r) } };
+}
+
+/** Why the rung asked for could not be reached, in a few words for the messages log. */
+function missing(asked: Recipient, r: Rungs): string {
+  const who =
+    asked === 'official'
+      ? r.official
+      : asked === 'supervisor'
+        ? r.supervisor
+        : asked === 'unit-head'
+          ? r.unitHead
+          : null;
+  if (asked === 'officers') return 'no officer with an e-mail address';
+  if (who === null)
+    return asked === 'official'
+      ? 'a unit holds the device: no person'
+      : asked === 'supervisor'
+        ? 'no supervisor'
+        : 'no unit head';
+  return `${who.key} has no e-mail address`;
+}
+
+/**
  * One message per person per finding and round: of `to`, those not yet told (now told, with
  * `step`), and those told already by another step of the same round (kept as merged, not sent).
  */

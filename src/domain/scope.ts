@@ -33,6 +33,11 @@ export function scopeOf(doc: MandateDocument): Scope {
   };
 }
 
+/** DESIGN §5a: a custodian unit is in scope when it equals or lies below a scope unit. */
+export function isUnitInScope(unit: string, scope: Scope): boolean {
+  return scope.units.length === 0 || scope.units.some((u) => isAtOrBelow(unit, u));
+}
+
 /** DESIGN §5: active, in a scope unit (or below), with a scope tag, and not excluded. */
 export function isInScope(person: ScopedPerson, scope: Scope): boolean {
   if (!person.active) return false;

@@ -105,6 +105,8 @@ const counts = (o: Partial<DeviceCounts>): DeviceCounts => ({
   resolved: 0,
   lost: 0,
   unknown: 0,
+  departed: 0,
+  unassigned: 0,
   ...o,
 });
 const day = (d: string) => Date.parse(`${d}T00:00:00Z`);

@@ -1,3 +1,5 @@
+import type { DeviceStatus } from './device.model.js';
+import type { CloseReason } from './finding.rules.js';
 import { resolvePhaseOf, type MandateDocument, type Phase } from './mandate.model.js';
 import {
   addDuration,
@@ -67,6 +69,29 @@ export function resolveDeadlineOf(doc: MandateDocument, zone: string) {
 }
 
 export type FindingState = 'pending' | 'overdue' | 'exempt';
+
+/** How a closed finding reads (DESIGN §5, §5a): the first rule that matches, else `resolved`. */
+export const CLOSED_STATES = [
+  { reason: 'transferred', state: 'transferred' },
+  { reason: 'owner_left', state: 'departed' },
+  { reason: 'owner_out_of_scope', state: 'departed' },
+  { status: 'lost', state: 'lost' },
+] as const satisfies readonly (
+  { reason: CloseReason; state: string } | { status: DeviceStatus; state: string }
+)[];
+export type ClosedState = (typeof CLOSED_STATES)[number]['state'] | 'resolved';
+
+/** The reasons a closed finding departs rather than resolves. */
+export const DEPARTING_REASONS = CLOSED_STATES.flatMap((r) =>
+  'reason' in r && r.state === 'departed' ? [r.reason] : [],
+);
+
+/** What a closed finding reads as, by its close reason and the device's status then. */
+export function closedState(reason: string | null, status: string | null): ClosedState {
+  for (const r of CLOSED_STATES)
+    if ('reason' in r ? r.reason === reason : r.status === status) return r.state;
+  return 'resolved';
+}
 /** Whether a deadline has passed at T: from the end of the due day plus grace (DESIGN §5). */
 export function isOverdue(at: Instant, overdueAt: Instant | null): boolean {
   return overdueAt !== null && at >= overdueAt;

@@ -52,7 +52,7 @@ export function compileJudge(c: Cond): Judge {
         return of ? `!${of}` : null;
       }
       case 'has':
-        return c.field.optional && !c.field.list ? `present(${read(c.field)})` : 'true';
+        return c.field.optional ? `present(${read(c.field)})` : 'true';
       case 'cmp': {
         const l = plain(c.left);
         const r = plain(c.right);
@@ -65,12 +65,15 @@ export function compileJudge(c: Cond): Judge {
       }
       case 'contains': {
         const item = plain(c.item);
-        return item ? `${read(c.list)}.includes(${item})` : null;
+        return item && !c.list.optional ? `${read(c.list)}.includes(${item})` : null;
       }
       default:
         return null;
     }
   };
+  /** A list, or the reason it is absent (the person's lists, when no person holds the device). */
+  const list = (f: FieldRef): string =>
+    f.optional ? `rd(${read(f)}, ${constant(new Undecided(`${f.name} is absent`))})` : read(f);
 
   /** An expression giving true, false or an Undecided. */
   const tri = (c: Cond): string => {
@@ -93,7 +96,7 @@ export function compileJudge(c: Cond): Judge {
       case 'in':
         return `inSet(${value(c.item)}, ${constant(new Set(c.values))})`;
       case 'contains':
-        return `inList(${value(c.item)}, ${read(c.list)})`;
+        return `inList(${value(c.item)}, ${list(c.list)})`;
       case 'version':
         return `verCmp(${version(c.left)}, ${version(c.right)}, ${str(c.op)})`;
       default:
@@ -114,7 +117,7 @@ const cmpEq = (a, b) => (a instanceof U ? a : b instanceof U ? b : a === b);
 const cmpNe = (a, b) => (a instanceof U ? a : b instanceof U ? b : a !== b);
 const cmpOrd = (a, b, op) => (a instanceof U ? a : b instanceof U ? b : order(op, a < b ? -1 : a > b ? 1 : 0));
 const inSet = (v, s) => (v instanceof U ? v : s.has(v));
-const inList = (v, l) => (v instanceof U ? v : l.includes(v));
+const inList = (v, l) => (v instanceof U ? v : l instanceof U ? l : l.includes(v));
 const parsed = new Map();
 const ver = (v) => {
   if (v instanceof U) return v;

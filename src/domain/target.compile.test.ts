@@ -25,6 +25,7 @@ const stored = (o: Partial<Device> = {}): Device => ({
   purposes: ['official'],
   status: 'active',
   apps: [],
+  unit: null,
   ...o,
 });
 const storedPerson: Person = {

@@ -38,14 +38,18 @@ export interface TargetDevice {
   purposes: string[];
   status: string;
   apps: string[];
+  unit?: string;
 }
 
-/** The CEL view of a person. */
+/**
+ * The CEL view of a person; empty when no person holds the device (a unit does, DESIGN §5a):
+ * every `person.*` is then absent.
+ */
 export interface TargetPerson {
-  id: string;
-  unit: string;
+  id?: string;
+  unit?: string;
   title?: string;
-  tags: string[];
+  tags?: string[];
 }
 
 /** The fields a target reads, so that a scan can leave the others out; `all` when it reads a whole object. */
@@ -60,10 +64,11 @@ export interface CompiledTarget {
   /** The CEL interpreter on CEL views; throws when evaluation fails at run time (the reference). */
   matches(device: TargetDevice, person: TargetPerson): boolean;
   /**
-   * Decides for a stored device and person: compiled closures when the target is in the
-   * common subset, else the interpreter; undecided carries the reason `undecidedReason` gives.
+   * Decides for a stored device and person (null: no person holds it, every `person.*` absent):
+   * compiled closures when the target is in the common subset, else the interpreter; undecided
+   * carries the reason `undecidedReason` gives.
    */
-  decide(device: Device, person: Person): Decision;
+  decide(device: Device, person: Person | null): Decision;
   /** The target lowered for the store to select candidates (a superset when not exact). */
   cond: Cond;
   /** Whether closures (not the interpreter) judge, and SQL decides exactly. */
@@ -119,12 +124,12 @@ export function compileTarget(source: string): CompileResult {
     evaluate({ device, person }) === true;
   const decide =
     closure !== null
-      ? (device: Device, person: Person): Decision =>
+      ? (device: Device, person: Person | null): Decision =>
           closure(
             device as unknown as Record<string, unknown>,
-            person as unknown as Record<string, unknown>,
+            (person ?? NO_PERSON) as unknown as Record<string, unknown>,
           )
-      : (device: Device, person: Person): Decision => {
+      : (device: Device, person: Person | null): Decision => {
           try {
             return matches(toTargetDevice(device), toTargetPerson(person));
           } catch (err) {
@@ -298,8 +303,11 @@ export function toTargetDevice(d: Device): TargetDevice {
   return t;
 }
 
-/** The CEL view of a stored person. */
-export function toTargetPerson(p: Person): TargetPerson {
+const NO_PERSON: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** The CEL view of a stored person; none when a unit holds the device. */
+export function toTargetPerson(p: Person | null): TargetPerson {
+  if (p === null) return {};
   return {
     id: p.id,
     unit: p.unit,

@@ -38,11 +38,15 @@ export interface FieldRef {
 export type Operand = { k: 'field'; field: FieldRef } | { k: 'string'; value: string };
 export type VersionOperand = { k: 'field'; field: FieldRef } | { k: 'version'; value: Version };
 
+/**
+ * The person's fields. Each may be absent: a device a unit holds has no person (DESIGN §5a), and
+ * then every `person.*` reads as absent (`has(person.id)` is false, reading one is undecided).
+ */
 const PERSON_FIELDS: Record<string, { optional: boolean; list: boolean }> = {
-  id: { optional: false, list: false },
-  unit: { optional: false, list: false },
+  id: { optional: true, list: false },
+  unit: { optional: true, list: false },
   title: { optional: true, list: false },
-  tags: { optional: false, list: true },
+  tags: { optional: true, list: true },
 };
 
 function fieldOf(node: ASTNode): FieldRef | null {
@@ -145,8 +149,8 @@ export function isExact(c: Cond): boolean {
 
 /**
  * Whether a lowered target can leave some device undecided (DESIGN §5): it reads a scalar field
- * that may have no value, a version, or a part outside the subset. Lists are never absent, and
- * `has` decides either way.
+ * that may have no value, a version, or a part outside the subset. A device's lists are never
+ * absent (the person's are when no person holds the device), and `has` decides either way.
  */
 export function mayBeUndecided(c: Cond): boolean {
   const absent = (o: Operand): boolean => o.k === 'field' && o.field.optional && !o.field.list;
@@ -162,8 +166,9 @@ export function mayBeUndecided(c: Cond): boolean {
     case 'cmp':
       return absent(c.left) || absent(c.right);
     case 'in':
-    case 'contains':
       return absent(c.item);
+    case 'contains':
+      return absent(c.item) || c.list.optional;
     case 'version':
     case 'opaque':
       return true;

@@ -2,7 +2,7 @@ import type { Clock } from '../adapters/clock.js';
 import type { Mailer } from '../adapters/mail.js';
 import type { Webhook } from '../adapters/webhook.js';
 import type { Language } from '../domain/notify.messages.js';
-import type { Addressee } from '../domain/notify.rules.js';
+import type { Addressee, Route } from '../domain/notify.rules.js';
 import type { makeStatusService } from '../services/status.service.js';
 import { listOfficerAddresses, listPersonLanguages } from '../store/accounts.repository.js';
 import type { Store } from '../store/database.js';
@@ -76,15 +76,20 @@ export type PlannedBase = Omit<
   | 'next_at'
   | 'lease_until'
   | 'sent_at'
+  | 'rerouted'
 >;
 
-/** One row per e-mail recipient (dead at once when they have no address) and one for the webhook. */
+/**
+ * One row per e-mail recipient (dead at once when they have no address) and one for the webhook;
+ * `rerouted` says where a step went instead of the rung it asked for, and why.
+ */
 export function outboxRows(
   ctx: NotifyContext,
   base: PlannedBase,
   to: readonly Addressee[],
   compose: (language: Language) => { subject: string; text: string },
   payload: object,
+  rerouted: Route['rerouted'] = null,
 ): OutboxRow[] {
   const rows: OutboxRow[] = [];
   const fresh = {
@@ -93,6 +98,7 @@ export function outboxRows(
     next_at: base.created_at,
     lease_until: null,
     sent_at: null,
+    rerouted: rerouted ? JSON.stringify(rerouted) : null,
   };
   if (ctx.mailer)
     for (const r of to) {

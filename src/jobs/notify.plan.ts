@@ -13,10 +13,13 @@ import {
   ladderForDue,
   ladderOf,
   orderMessageDue,
+  routeStep,
   tellOnce,
   type Addressee,
   type DueMessage,
   type Ladder,
+  type Route,
+  type Rungs,
 } from '../domain/notify.rules.js';
 import { isOverdue } from '../domain/status.rules.js';
 import { dayOf, formatInstant } from '../domain/time.js';
@@ -38,40 +41,60 @@ import { listPeopleInScope } from '../store/scope.repository.js';
 import type { FindingAtRow } from '../store/status.repository.js';
 import { listFindingsAt } from '../store/status.repository.js';
 import { chunks, writeTransaction } from '../store/transaction.js';
-import { getNearestHead, listHeadedUnits } from '../store/units.repository.js';
-import { addressBook, outboxRows, type NotifyContext } from './notify.outbox.js';
+import { getHeadLadder, listHeadedUnits } from '../store/units.repository.js';
+import { addressBook, outboxRows, type NotifyContext, type PlannedBase } from './notify.outbox.js';
 
 type Book = Awaited<ReturnType<typeof addressBook>>;
 
-/** The addressees of one ladder step for one person: themself, their supervisor, unit head or officers. */
-async function addresseesOf(
+/**
+ * Who can be told about one finding, rung by rung (`routeStep`): its owner (none when a unit
+ * holds the device), their supervisor, the active head of the finding's unit and of each unit
+ * above it, and the officers. Heads are read once per unit and round.
+ */
+async function rungsOf(
   tx: Db,
   book: Book,
-  to: DueMessage['to'],
-  person: { id: string; p: StoredPerson | undefined; unit: string | null },
-  supervisors: Map<string, StoredPerson>,
-  heads: Map<string, Addressee[]>,
-): Promise<Addressee[]> {
-  const { id, p } = person;
-  if (to === 'official') return book.person(p, id);
-  if (to === 'supervisor')
-    return book.person(
-      p?.supervisor ? supervisors.get(p.supervisor) : undefined,
-      p?.supervisor ?? null,
-    );
-  if (to === 'unit-head') {
-    const unit = person.unit ?? p?.unit ?? null;
-    if (!unit) return [];
-    if (!heads.has(unit)) {
-      const head = await getNearestHead(tx, unit);
-      heads.set(
-        unit,
-        book.person(head ? (await getPeopleByIds(tx, [head])).get(head) : undefined, head),
-      );
-    }
-    return heads.get(unit)!;
+  f: { owner_id: string | null; unit: string },
+  people: Map<string, StoredPerson>,
+  headCache: Map<string, { unitHead: Addressee | null; headsAbove: Addressee[] }>,
+): Promise<Rungs> {
+  const owner = f.owner_id ? people.get(f.owner_id) : undefined;
+  const supervisor = owner?.supervisor ? people.get(owner.supervisor) : undefined;
+  let heads = headCache.get(f.unit);
+  if (!heads) {
+    const ladder = await getHeadLadder(tx, f.unit);
+    const addressee = (p: StoredPerson | null) => (p ? (book.person(p, p.id)[0] ?? null) : null);
+    const above = ladder.slice(1).flatMap((l) => (l.head ? [addressee(l.head)!] : []));
+    heads = {
+      unitHead: addressee(ladder[0]?.head ?? null),
+      headsAbove: above.filter((a, i) => above.findIndex((b) => b.key === a.key) === i),
+    };
+    headCache.set(f.unit, heads);
   }
-  return book.officers;
+  return {
+    official: f.owner_id ? (book.person(owner, f.owner_id)[0] ?? null) : null,
+    supervisor: owner?.supervisor ? (book.person(supervisor, owner.supervisor)[0] ?? null) : null,
+    ...heads,
+    officers: book.officers,
+  };
+}
+
+/** The row of a step nobody could receive: it waits, saying why, until someone can. */
+function waitingRow(base: PlannedBase, now: number, rerouted: Route['rerouted']): OutboxRow {
+  return {
+    ...base,
+    recipient: 'nobody',
+    address: '',
+    channel: 'email',
+    body: '',
+    state: 'waiting',
+    error: `nobody to tell: ${rerouted?.why ?? 'no recipient'}`,
+    attempts: 0,
+    next_at: now,
+    lease_until: null,
+    sent_at: null,
+    rerouted: rerouted ? JSON.stringify(rerouted) : null,
+  };
 }
 
 /**
@@ -104,7 +127,7 @@ export function makePlanner(ctx: NotifyContext) {
     if (stragglers.length === 0 || byHead.size === 0) return 0;
     const people = await getPeopleByIds(tx, [
       ...byHead.keys(),
-      ...new Set(stragglers.map((f) => f.owner_id)),
+      ...new Set(stragglers.flatMap((f) => (f.owner_id ? [f.owner_id] : []))),
     ]);
     const due = resolvePhaseOf(m.doc)!.due!;
     const prefix = `digest-${m.id}-${period}-`;
@@ -123,8 +146,11 @@ export function makePlanner(ctx: NotifyContext) {
             units: paths,
             due,
             lines: mine.map((f) => ({
-              owner: f.owner_id,
-              name: people.get(f.owner_id)?.name ?? f.owner_id,
+              owner: f.owner_id ?? f.unit,
+              // A device a unit holds is listed under the unit's name.
+              name: f.owner_id
+                ? (people.get(f.owner_id)?.name ?? f.owner_id)
+                : (f.unit.split('/').at(-1) ?? f.unit),
               device: f.device_id,
               overdue: isOverdue(now, ladder.overdueAt),
             })),
@@ -203,40 +229,42 @@ export function makePlanner(ctx: NotifyContext) {
         const todo = part.filter((a) => !done.has(`${a.f.id} ${a.msg.key}`));
         if (todo.length === 0) return 0;
         const batch: OutboxRow[] = [];
-        const owners = await getPeopleByIds(tx, [...new Set(todo.map((a) => a.f.owner_id))]);
-        const supervisors = await getPeopleByIds(
-          tx,
-          [...owners.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
-        );
+        const owners = await getPeopleByIds(tx, [
+          ...new Set(todo.flatMap((a) => (a.f.owner_id ? [a.f.owner_id] : []))),
+        ]);
+        const people = new Map([
+          ...owners,
+          ...(await getPeopleByIds(
+            tx,
+            [...owners.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
+          )),
+        ]);
         const devices = await getDevicesByIds(tx, [...new Set(todo.map((a) => a.f.device_id))]);
-        const heads = new Map<string, Addressee[]>();
+        const heads = new Map<string, { unitHead: Addressee | null; headsAbove: Addressee[] }>();
         const told = new Map<number, Map<string, string>>();
         for (const { f, msg } of todo) {
-          const owner = owners.get(f.owner_id);
-          const all = await addresseesOf(
-            tx,
-            book,
-            msg.to,
-            { id: f.owner_id, p: owner, unit: f.unit },
-            supervisors,
-            heads,
-          );
+          const owner = f.owner_id ? owners.get(f.owner_id) : undefined;
+          // A step goes to the rung it asks for, or up the ladder, saying why (DESIGN §5a).
+          const route = routeStep(msg.to, await rungsOf(tx, book, f, people, heads));
           const toldHere = told.get(f.id) ?? new Map<string, string>();
           told.set(f.id, toldHere);
-          const { to, merged } = tellOnce(toldHere, all, msg.key);
+          const { to, merged } = tellOnce(toldHere, route.to, msg.key);
           const device = devices.get(f.device_id);
+          const reached = route.rerouted?.via ?? msg.to;
           const link = ctx.baseUrl
-            ? `${ctx.baseUrl}/console/#/${msg.to === 'official' ? 'mine' : `people/${encodeURIComponent(f.owner_id)}`}`
+            ? `${ctx.baseUrl}/console/#/${reached === 'official' ? 'mine' : f.owner_id ? `people/${encodeURIComponent(f.owner_id)}` : `devices/${encodeURIComponent(f.device_id)}`}`
             : null;
           const compose = (language: Language) =>
             composeMessage(
               {
-                to: msg.to,
-                kind: msg.to === 'official' ? 'remind' : 'escalate',
+                to: reached,
+                kind: reached === 'official' ? 'remind' : 'escalate',
                 mandateTitle: m.doc.metadata.title,
                 device: f.device_id,
                 deviceModel: device?.model ?? null,
-                owner: { id: f.owner_id, name: owner?.name ?? f.owner_id },
+                owner: f.owner_id
+                  ? { id: f.owner_id, name: owner?.name ?? f.owner_id }
+                  : { id: f.unit, name: f.unit },
                 due,
                 link,
               },
@@ -247,7 +275,7 @@ export function makePlanner(ctx: NotifyContext) {
             finding_id: f.id,
             mandate_id: m.id,
             device_id: f.device_id,
-            owner_id: f.owner_id,
+            owner_id: f.owner_id ?? '',
             step: msg.key,
             language: ctx.language,
             subject: text.subject,
@@ -255,24 +283,27 @@ export function makePlanner(ctx: NotifyContext) {
             created_at: now,
             report_id: null,
           };
-          batch.push(
-            ...outboxRows(ctx, base, to, compose, {
-              event: msg.to === 'official' ? 'reminder' : 'escalation',
-              mandate: m.id,
-              device: f.device_id,
-              owner: f.owner_id,
-              unit: f.unit,
-              step: msg.key,
-              to: msg.to,
-              recipients: to.map((r) => ({ id: r.key, email: r.address })),
-              due,
-              stepDueAt: formatInstant(msg.at),
-              language: ctx.language,
-              subject: text.subject,
-              text: text.text,
-              link,
-            }),
-          );
+          const payload = {
+            event: reached === 'official' ? 'reminder' : 'escalation',
+            mandate: m.id,
+            device: f.device_id,
+            owner: f.owner_id,
+            unit: f.unit,
+            step: msg.key,
+            to: reached,
+            rerouted: route.rerouted,
+            recipients: to.map((r) => ({ id: r.key, email: r.address })),
+            due,
+            stepDueAt: formatInstant(msg.at),
+            language: ctx.language,
+            subject: text.subject,
+            text: text.text,
+            link,
+          };
+          batch.push(...outboxRows(ctx, base, to, compose, payload, route.rerouted));
+          // Nobody to write to at all: the step waits, and is sent once someone can be told.
+          if (ctx.mailer && route.to.length === 0)
+            batch.push(waitingRow(base, now, route.rerouted));
           // A supervisor who is also the unit head, or two steps due at once, gives one
           // message; the other is kept as merged, never sent.
           if (ctx.mailer)
@@ -289,6 +320,7 @@ export function makePlanner(ctx: NotifyContext) {
                 next_at: now,
                 lease_until: null,
                 sent_at: null,
+                rerouted: route.rerouted ? JSON.stringify(route.rerouted) : null,
               });
         }
         return insertOutboxRows(tx, batch);
@@ -334,23 +366,23 @@ export function makePlanner(ctx: NotifyContext) {
       );
       for (const part of chunks(asks, 2000)) {
         planned += await writeTransaction(store, async (tx) => {
-          const people = await getPeopleByIds(tx, [...new Set(part.map((a) => a.person))]);
-          const supervisors = await getPeopleByIds(
-            tx,
-            [...people.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
-          );
-          const heads = new Map<string, Addressee[]>();
+          const asked = await getPeopleByIds(tx, [...new Set(part.map((a) => a.person))]);
+          const people = new Map([
+            ...asked,
+            ...(await getPeopleByIds(
+              tx,
+              [...asked.values()].flatMap((p) => (p.supervisor ? [p.supervisor] : [])),
+            )),
+          ]);
+          const heads = new Map<string, { unitHead: Addressee | null; headsAbove: Addressee[] }>();
           const rows: OutboxRow[] = [];
           for (const { person, msg, step } of part) {
-            const p = people.get(person);
-            const to = await addresseesOf(
-              tx,
-              book,
+            const p = asked.get(person);
+            const route = routeStep(
               msg.to,
-              { id: person, p, unit: null },
-              supervisors,
-              heads,
+              await rungsOf(tx, book, { owner_id: person, unit: p?.unit ?? '' }, people, heads),
             );
+            const to = route.to;
             const link = ctx.baseUrl
               ? `${ctx.baseUrl}/console/#/${msg.to === 'official' ? 'mine' : 'campaigns'}`
               : null;
@@ -389,12 +421,14 @@ export function makePlanner(ctx: NotifyContext) {
                   person,
                   step: msg.key,
                   to: msg.to,
+                  rerouted: route.rerouted,
                   recipients: to.map((r) => ({ id: r.key, email: r.address })),
                   due: c.due_day,
                   subject: text.subject,
                   text: text.text,
                   link,
                 },
+                route.rerouted,
               ),
             );
           }

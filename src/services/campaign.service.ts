@@ -1,3 +1,4 @@
+import { heldByWorkflow } from './device-hold.js';
 import { pageOf, type ListPage, type PageRequest } from '../domain/list.page.js';
 import type { CAMPAIGN_PEOPLE_SORTS, CAMPAIGN_SORTS } from '../domain/list.sorts.js';
 import { foldText, matchesFolded } from '../domain/text.fold.js';
@@ -56,6 +57,7 @@ import {
   getDevicesByIds,
   insertDevices,
   updateDevice,
+  type StoredDevice,
 } from '../store/devices.repository.js';
 import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
 import { listPeopleInScope } from '../store/scope.repository.js';
@@ -69,6 +71,12 @@ import { advanceObservationClock, checkObservationTime, getTimeZone } from './se
 export type { CampaignStatus, DeclarationState };
 /** One person's standing in a campaign. */
 export type CampaignPersonView = CampaignPerson;
+
+/** A stored device's own fields, without the times the store keeps beside them. */
+function deviceFieldsOf(d: StoredDevice): Device {
+  const { createdAt: _c, changedAt: _ch, ...fields } = d;
+  return fields;
+}
 
 /** Which people of a campaign a list shows; `all` answers every one on one page (CSV). */
 export interface CampaignPeopleFilter {
@@ -429,6 +437,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           f.devices.flatMap((d) => (imeiKey(d.imei) ? [imeiKey(d.imei)!] : [])),
         );
         const mine = await listDeclarations(tx, c.id, personId);
+        const held = await heldByWorkflow(tx, [...serials.values(), ...imeis.values()]);
         const problems: Problem[] = [];
         const ids: string[] = [];
         let n = mine.filter((d) => d.created_device === 1).length;
@@ -436,6 +445,17 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           const known =
             (serialKey(d.serial) ? serials.get(serialKey(d.serial)!) : undefined) ??
             (imeiKey(d.imei) ? imeis.get(imeiKey(d.imei)!) : undefined);
+          // What phaseout's replacement workflow holds (a stock unit, a device handed in or
+          // sanitised) is not put back into use by a declaration (DESIGN §5a).
+          if (known && held.has(known.id)) {
+            problems.push({
+              where: `devices.${i}.serial`,
+              value: d.serial ?? d.imei ?? '',
+              code: 'held_by_workflow',
+              message: `is ${known.status} through phaseout's replacement workflow: it cannot be declared in use`,
+            });
+            continue;
+          }
           if (known && known.owner !== null && known.owner !== personId) {
             problems.push({
               where: `devices.${i}.serial`,
@@ -458,6 +478,8 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             purposes: d.purposes,
             status: 'active',
             apps: known?.apps ?? [],
+            // The declarer owns it from now: a unit's custody ends (DESIGN §5a).
+            unit: null,
           };
           const row = deviceToRow(next, {
             created: known?.createdAt ?? now,
@@ -478,9 +500,16 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             late: late ? 1 : 0,
             created_device: known ? 0 : 1,
             withdrawn_at: null,
+            device_before: known ? JSON.stringify(deviceFieldsOf(known)) : null,
           });
           ids.push(next.id);
         }
+        if (problems.some((p) => p.code === 'held_by_workflow'))
+          throw new AppError(
+            'conflict',
+            'the declaration is refused; nothing was changed',
+            problems,
+          );
         if (problems.length > 0) throw invalidInput('the declaration is refused', problems);
         await recordSourceReports(
           tx,
@@ -613,25 +642,28 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           );
         await checkObservationTime(tx, now, now, 'the take-back');
         await withdrawDeclaration(tx, d.id, now);
-        if (d.created_device === 1) {
-          const dev = (await getDevicesByIds(tx, [deviceId])).get(deviceId);
-          if (dev) {
-            const { createdAt, changedAt: _c, ...fields } = dev;
-            await updateDevice(
-              tx,
-              deviceToRow(
-                { ...fields, status: 'retired', owner: null },
-                { created: createdAt, changed: now, seen: now },
-              ),
-            );
-            await advanceObservationClock(tx, now);
-            await reevaluateDevices(
-              tx,
-              [deviceId],
-              now,
-              await loadActiveMandates(tx, await getTimeZone(tx)),
-            );
-          }
+        // Taking a declaration back undoes it: a device it created is retired with no owner; one
+        // it changed has its fields from before the declaration back.
+        const dev = (await getDevicesByIds(tx, [deviceId])).get(deviceId);
+        const restored: Device | null = !dev
+          ? null
+          : d.created_device === 1
+            ? { ...deviceFieldsOf(dev), status: 'retired', owner: null }
+            : d.device_before
+              ? { ...(JSON.parse(d.device_before) as Device), id: deviceId }
+              : null;
+        if (dev && restored) {
+          await updateDevice(
+            tx,
+            deviceToRow(restored, { created: dev.createdAt, changed: now, seen: now }),
+          );
+          await advanceObservationClock(tx, now);
+          await reevaluateDevices(
+            tx,
+            [deviceId],
+            now,
+            await loadActiveMandates(tx, await getTimeZone(tx)),
+          );
         }
         await recordAudit(tx, now, {
           actor: auditActor(actor),

@@ -127,6 +127,7 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
           purposes: [],
           status: 'in_stock',
           apps: [],
+          unit: null,
         },
         { created: now, changed: now, seen: now },
       );

@@ -1,3 +1,6 @@
+import { getPeopleByIds } from '../store/people.repository.js';
+import { custodianAfter } from '../domain/custody.rules.js';
+import { breaksHold, heldByWorkflow } from './device-hold.js';
 import { createHash } from 'node:crypto';
 import { CheckinBatch, type Checkin, type CheckinAnswer } from '../contract/imports.js';
 import type { Clock } from '../adapters/clock.js';
@@ -178,6 +181,12 @@ async function applyCheckins(
     return d?.id ?? newId(it, k);
   });
   const lastSeen = await getLastSeen(tx, [...current.keys()]);
+  const held = await heldByWorkflow(tx, current.values());
+  // Owners a check-in may clear: their unit takes custody (DESIGN §5a).
+  const lastOwners = await getPeopleByIds(
+    tx,
+    [...current.values()].flatMap((d) => (d.owner ? [d.owner] : [])),
+  );
   const mandates = await loadActiveMandates(tx, zone);
   const answer: CheckinAnswer = {
     received: items.length,
@@ -185,6 +194,8 @@ async function applyCheckins(
     applied: 0,
     unchanged: 0,
     stale: 0,
+    conflicts: 0,
+    unmatchedOwners: 0,
     items: [],
     findings: { opened: 0, closed: 0 },
   };
@@ -246,9 +257,31 @@ async function applyCheckins(
     if (it.apps) raw.apps = it.apps.join(';');
     const f = normaliseSourceRow(raw);
     const merged = mergeReport(id, before, f, it.serial, it.imei);
+    // An e-mail that matches no active person clears nothing: the owner stays (DESIGN §5a).
+    let unmatched: string | undefined;
     if (it.owner !== undefined) merged.owner = it.owner.trim() || null;
-    else if (it.ownerEmail !== undefined)
-      merged.owner = emails.get(it.ownerEmail.trim().toLowerCase()) ?? null;
+    else if (it.ownerEmail !== undefined) {
+      const email = it.ownerEmail.trim().toLowerCase();
+      const found = email === '' ? null : emails.get(email);
+      if (found === undefined) unmatched = it.ownerEmail.trim();
+      merged.owner = found === undefined ? (before?.owner ?? null) : found;
+    }
+    // What the replacement workflow holds stays as it left it; the check-in says so.
+    const conflict = before && held.has(before.id) ? breaksHold(before, merged) : null;
+    if (before && conflict) {
+      merged.status = before.status;
+      merged.owner = before.owner;
+      answer.conflicts++;
+    }
+    if (unmatched !== undefined) answer.unmatchedOwners++;
+    const notes = {
+      ...(conflict ? { conflict } : {}),
+      ...(unmatched !== undefined ? { unmatchedOwner: unmatched } : {}),
+    };
+    merged.unit = custodianAfter(before, merged, {
+      namesUnit: false,
+      lastOwnerUnit: before?.owner ? (lastOwners.get(before.owner)?.unit ?? null) : null,
+    });
     reports.push({
       device_id: id,
       source,
@@ -261,7 +294,12 @@ async function applyCheckins(
     lastSeen.set(id, at);
     if (before && sameFields<Device>(before, merged, DEVICE_FIELDS)) {
       answer.unchanged++;
-      answer.items[i] = { device: id, outcome: 'unchanged', effectiveAt: formatInstant(at) };
+      answer.items[i] = {
+        device: id,
+        outcome: 'unchanged',
+        effectiveAt: formatInstant(at),
+        ...notes,
+      };
       touched.add(id);
       continue;
     }
@@ -277,6 +315,7 @@ async function applyCheckins(
       device: id,
       outcome: before ? 'applied' : 'created',
       effectiveAt: formatInstant(at),
+      ...notes,
     };
     pending.set(id, at);
   }

@@ -10,6 +10,7 @@ import {
 import { AppError } from '../domain/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { countAuditByActor } from '../store/audit.repository.js';
+import { writeTransaction } from '../store/transaction.js';
 import { clearAllTables, countPeopleAndDevices, hasAnyPerson } from '../store/demo.repository.js';
 import type { Store } from '../store/database.js';
 import { getSetting, putSetting } from '../store/settings.repository.js';
@@ -157,7 +158,9 @@ export function makeDemoService(deps: { store: Store }) {
       if (state === 'demo' && (await getSetting(store.db, 'demo_version')) === DEMO_VERSION) {
         return { loaded: false, ...(await countPeopleAndDevices(store.db)) };
       }
-      if (state === 'demo') await clearAllTables(store.db);
+      // The old demo goes in one transaction: a crash leaves it whole or leaves nothing.
+      if (state === 'demo')
+        await writeTransaction(store, (tx) => clearAllTables(tx, store.dialect));
       const script = generateDemo();
       const clock = fixedClock(0);
       const at = (text: string): number => parseInstant(text, 'UTC')!;

@@ -7,9 +7,12 @@ import {
   updateDevices,
   type StoredDevice,
 } from '../store/devices.repository.js';
-import { workflowDevices } from '../store/replacement.repository.js';
+import { breaksHold, heldByWorkflow } from './device-hold.js';
 import type { Db, DevicesTable } from '../store/schema.js';
 import { getStatedDevices } from '../store/statements.repository.js';
+import { getPeopleByIds } from '../store/people.repository.js';
+import { custodianAfter } from '../domain/custody.rules.js';
+import { ensureUnits } from '../store/units.repository.js';
 import { NO_OFFICIAL_USE } from './record.service.js';
 
 /** A row applied against something phaseout recorded itself, to be looked at. */
@@ -24,9 +27,9 @@ export interface DeviceChange {
   line: number;
   before: StoredDevice | undefined;
   merged: Device;
+  /** The row names the custodian unit itself (a `unit` column): taken as given. */
+  namesUnit?: boolean;
 }
-
-const WORKFLOW_STATUSES: readonly string[] = ['in_stock', 'retired', 'wiped', 'destroyed'];
 
 /** Field values are scalars or lists of strings: lists compare item by item, in order. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -66,16 +69,29 @@ export async function storeDeviceChanges(
     restoring.length > 0
       ? await getStatedDevices(tx, NO_OFFICIAL_USE, restoring)
       : new Map<string, number>();
-  const held = await workflowDevices(
+  const held = await heldByWorkflow(
     tx,
-    changes.flatMap((c) =>
-      c.before && WORKFLOW_STATUSES.includes(c.before.status) ? [c.before.id] : [],
-    ),
+    changes.map((c) => c.before),
+  );
+  // Units a file names are created on first mention, as people imports do.
+  await ensureUnits(
+    tx,
+    changes.flatMap((c) => (c.namesUnit && c.merged.unit ? [c.merged.unit] : [])),
+    at,
+  );
+  // A device whose owner the file clears passes to that owner's unit (DESIGN §5a).
+  const cleared = await getPeopleByIds(
+    tx,
+    changes.flatMap((c) => (c.before?.owner && c.merged.owner === null ? [c.before.owner] : [])),
   );
   const inserts: DevicesTable[] = [];
   const updates: DevicesTable[] = [];
   const touched: string[] = [];
-  for (const { line, before, merged } of changes) {
+  for (const { line, before, merged, namesUnit } of changes) {
+    merged.unit = custodianAfter(before, merged, {
+      namesUnit: namesUnit === true,
+      lastOwnerUnit: before?.owner ? (cleared.get(before.owner)?.unit ?? null) : null,
+    });
     const statedAt = stated.get(merged.id);
     if (statedAt !== undefined) {
       out.conflicts.push({
@@ -84,16 +100,9 @@ export async function storeDeviceChanges(
         message: `restores official use, which its owner stated had ended on ${formatInstant(statedAt)}: a new finding opens`,
       });
     }
-    if (
-      before &&
-      held.has(before.id) &&
-      (merged.status !== before.status || merged.owner !== before.owner)
-    ) {
-      out.conflicts.push({
-        line,
-        device: merged.id,
-        message: `is ${before.status} through phaseout's replacement workflow: the file's ${merged.status !== before.status ? `status ${merged.status}` : `owner ${merged.owner ?? '(none)'}`} is not taken`,
-      });
+    const broken = before && held.has(before.id) ? breaksHold(before, merged) : null;
+    if (before && broken) {
+      out.conflicts.push({ line, device: merged.id, message: broken });
       merged.status = before.status;
       merged.owner = before.owner;
     }

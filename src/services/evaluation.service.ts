@@ -1,13 +1,24 @@
 import {
   judgeDevice,
   reconcileFinding,
+  reconcileUnassigned,
   reconcileUnknown,
   type Judge,
   type OpenFinding,
+  type OpenUnassigned,
   type OpenUnknown,
+  type UnassignedChange,
   type UnknownChange,
   type Verdict,
 } from '../domain/finding.rules.js';
+import {
+  countOpenUnassigned,
+  getOpenUnassigned,
+  getOpenUnassignedOfMandate,
+  writeUnassignedChanges,
+  type NewUnassigned,
+  type UnassignedClose,
+} from '../store/unassigned.repository.js';
 import {
   getOpenUnknowns,
   getOpenUnknownsOfMandate,
@@ -19,7 +30,6 @@ import { mandateSchema, type MandateDocument } from '../domain/mandate.model.js'
 import { scopeOf } from '../domain/scope.js';
 import { compileTarget } from '../domain/target.compile.js';
 import { mayBeUndecided } from '../domain/target.lower.js';
-import { blankPerson } from '../domain/person.model.js';
 import { startOfDay } from '../domain/time.js';
 import { insertCaughtFindings, streamCandidates } from '../store/candidates.repository.js';
 import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
@@ -51,7 +61,7 @@ export interface EvalOutcome {
   closed: number;
   /** Which devices (the first thousand of each) opened and closed a finding, with why. */
   sample: {
-    opened: { mandate: string; device: string; owner: string }[];
+    opened: { mandate: string; device: string; owner: string | null }[];
     closed: { mandate: string; device: string; reason: string }[];
   };
   errors: { mandate: string; device: string; error: string }[];
@@ -177,9 +187,41 @@ class FindingWriter {
     }
   }
 
+  readonly unassignedCloses: UnassignedClose[] = [];
+  readonly unassignedOpens: NewUnassigned[] = [];
+
+  /** Records a device's unassigned interval changing (DESIGN §5a). */
+  addUnassigned(m: LoadedMandate, deviceId: string, change: UnassignedChange): void {
+    if (change.close) this.unassignedCloses.push(change.close);
+    if (change.open)
+      this.unassignedOpens.push({
+        mandate_id: m.id,
+        device_id: deviceId,
+        opened_at: change.open.at,
+        closed_at: null,
+      });
+  }
+
+  /** The three kinds of interval a verdict moves: finding, unknown, unassigned. */
+  judge(
+    m: LoadedMandate,
+    device: StoredDevice | undefined,
+    deviceId: string,
+    verdict: Verdict,
+    at: number,
+    open: { finding?: OpenFinding; unknown?: OpenUnknown; unassigned?: OpenUnassigned },
+  ): void {
+    if (!verdict.caught && verdict.error)
+      this.outcome.errors.push({ mandate: m.id, device: deviceId, error: verdict.error });
+    this.add(m, device, deviceId, reconcileFinding(open.finding, verdict, at, m.issuedAt));
+    this.addUnknown(m, deviceId, reconcileUnknown(open.unknown, verdict, at, m.issuedAt));
+    this.addUnassigned(m, deviceId, reconcileUnassigned(open.unassigned, verdict, at, m.issuedAt));
+  }
+
   async flush(db: Db): Promise<EvalOutcome> {
     await writeFindingChanges(db, this.closes, this.opens);
     await writeUnknownChanges(db, this.unknownCloses, this.unknownOpens);
+    await writeUnassignedChanges(db, this.unassignedCloses, this.unassignedOpens);
     return this.outcome;
   }
 }
@@ -236,23 +278,19 @@ async function reevaluatePart(
     mandates.map((m) => m.id),
     deviceIds,
   );
-  const unknown = await getOpenUnknowns(
-    db,
-    mandates.map((m) => m.id),
-    deviceIds,
-  );
+  const ids = mandates.map((m) => m.id);
+  const unknown = await getOpenUnknowns(db, ids, deviceIds);
+  const unassigned = await getOpenUnassigned(db, ids, deviceIds);
   const w = new FindingWriter();
   for (const m of mandates) {
-    const openOfMandate = open.get(m.id);
-    const unknownOfMandate = unknown.get(m.id);
     for (const { id, at } of changes) {
       const d = devices.get(id);
       const owner = d?.owner ? (owners.get(d.owner) ?? null) : null;
-      const verdict = judgeDevice(m.judge, d ?? null, owner);
-      if (!verdict.caught && verdict.error)
-        w.outcome.errors.push({ mandate: m.id, device: id, error: verdict.error });
-      w.add(m, d, id, reconcileFinding(openOfMandate?.get(id), verdict, at, m.issuedAt));
-      w.addUnknown(m, id, reconcileUnknown(unknownOfMandate?.get(id), verdict, at, m.issuedAt));
+      w.judge(m, d, id, judgeDevice(m.judge, d ?? null, owner), at, {
+        finding: open.get(m.id)?.get(id),
+        unknown: unknown.get(m.id)?.get(id),
+        unassigned: unassigned.get(m.id)?.get(id),
+      });
     }
   }
   return w.flush(db);
@@ -282,6 +320,10 @@ export async function evaluateWholeMandate(
     mode.kind === 'version'
       ? await getOpenUnknownsOfMandate(db, m.id)
       : new Map<string, OpenUnknown>();
+  const unassignedOpen: Map<string, OpenUnassigned> =
+    mode.kind === 'version'
+      ? await getOpenUnassignedOfMandate(db, m.id)
+      : new Map<string, OpenUnassigned>();
   const judged = new Set<string>();
   // A first application has nothing open: what the target catches is one insert.
   const caught =
@@ -302,7 +344,6 @@ export async function evaluateWholeMandate(
   const filter = {
     target: m.judge.target.cond,
     scopeUnits: m.judge.scope.units,
-    owned: true,
     fields: m.judge.target.fields,
     scopeNeedsTags: m.judge.scope.tags.size > 0 || m.judge.scope.excludeTags.size > 0,
     undecidedOnly: caught !== null,
@@ -325,6 +366,11 @@ export async function evaluateWholeMandate(
         device.id,
         reconcileUnknown(unknownOpen.get(device.id), verdict, at, m.issuedAt),
       );
+      w.addUnassigned(
+        m,
+        device.id,
+        reconcileUnassigned(unassignedOpen.get(device.id), verdict, at, m.issuedAt),
+      );
       if (!verdict.caught) {
         if (verdict.error)
           w.outcome.errors.push({ mandate: m.id, device: device.id, error: verdict.error });
@@ -335,13 +381,13 @@ export async function evaluateWholeMandate(
     }
   }
   const decided: Verdict = { caught: false, reason: 'mandate_changed' };
+  const then = mode.kind === 'version' ? mode.at : mode.from;
   for (const [deviceId, u] of unknownOpen)
     if (!judged.has(deviceId))
-      w.addUnknown(
-        m,
-        deviceId,
-        reconcileUnknown(u, decided, mode.kind === 'version' ? mode.at : mode.from, m.issuedAt),
-      );
+      w.addUnknown(m, deviceId, reconcileUnknown(u, decided, then, m.issuedAt));
+  for (const [deviceId, u] of unassignedOpen)
+    if (!judged.has(deviceId))
+      w.addUnassigned(m, deviceId, reconcileUnassigned(u, decided, then, m.issuedAt));
   if (mode.kind === 'version') {
     for (const [deviceId, f] of open) {
       if (seen.has(deviceId)) continue;
@@ -379,17 +425,19 @@ export async function closeAllFindings(db: Db, m: LoadedMandate, at: number): Pr
       deviceId,
       reconcileUnknown(u, { caught: false, reason: 'withdrawn' }, at, m.issuedAt),
     );
+  for (const [deviceId, u] of await getOpenUnassignedOfMandate(db, m.id))
+    w.addUnassigned(
+      m,
+      deviceId,
+      reconcileUnassigned(u, { caught: false, reason: 'withdrawn' }, at, m.issuedAt),
+    );
   return w.flush(db);
 }
 
-/** Counts active devices with no owner that the target would match: never caught, but reported. */
-export async function countUnownedMatches(db: Db, m: LoadedMandate): Promise<number> {
-  let n = 0;
-  const filter = { target: m.judge.target.cond, scopeUnits: [], owned: false };
-  const nobody = blankPerson('');
-  for await (const page of streamCandidates(db, filter)) {
-    // A target that cannot be decided for a device does not match it.
-    for (const { device } of page) if (m.judge.target.decide(device, nobody) === true) n++;
-  }
-  return n;
+/**
+ * How many active devices the target matches that nobody holds, now (DESIGN §5a): never caught,
+ * but never silent — an application reports them.
+ */
+export function countUnownedMatches(db: Db, m: LoadedMandate): Promise<number> {
+  return countOpenUnassigned(db, m.id);
 }

@@ -1,3 +1,4 @@
+import { moveCustody } from './person.write.js';
 import { createHash } from 'node:crypto';
 import {
   decodeCsv,
@@ -261,6 +262,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
       const inserts: PeopleTable[] = [];
       const touched: string[] = [];
       const changed: string[] = [];
+      const moves: { before: Person; next: Person }[] = [];
       let updated = 0;
       for (const [i, row] of rows.entries()) {
         if (i % 10_000 === 0) o.progress?.(i, rows.length);
@@ -285,13 +287,17 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
           await updatePerson(
             tx,
             personToRow(merged, { created: before.createdAt, changed: at, seen: at }),
+            before,
           );
           changed.push(row.id);
+          moves.push({ before, next: merged });
           updated++;
         }
       }
       await insertPeople(tx, inserts);
       await touchPeople(tx, touched, at);
+      // Leavers' devices pass to their unit's custody (DESIGN §5a), before they are re-judged.
+      await moveCustody(tx, moves, at);
       await applyHeads(tx, rows);
       o.progress?.(rows.length, rows.length);
       const affectedDevices = await getDeviceIdsByOwners(tx, changed);
@@ -493,7 +499,12 @@ async function writeDeviceChunk(
       }
     }
     if (missing) continue;
-    changes.push({ line: row.line, before, merged: mergeDevice(row.id, f, before) });
+    changes.push({
+      line: row.line,
+      before,
+      merged: mergeDevice(row.id, f, before),
+      namesUnit: f.unit !== undefined,
+    });
   }
   if (problems.length === 0) {
     await storeDeviceChanges(tx, changes, at, out);
@@ -507,7 +518,9 @@ const NO_TIMES = { created: 0, changed: 0, seen: 0 };
 
 /** Whether a row sets every field of a device (a full export), so that it is the whole device. */
 function setsEveryField(row: DeviceRow): boolean {
-  for (const f of DEVICE_FIELDS) if (row.fields[f] === undefined) return false;
+  // The custodian unit is optional in a file: a row without it keeps the stored one (the
+  // fingerprint then differs only where a unit holds the device, which is read and merged).
+  for (const f of DEVICE_FIELDS) if (f !== 'unit' && row.fields[f] === undefined) return false;
   return true;
 }
 
@@ -537,6 +550,7 @@ export function mergeDevice(
     purposes: pick('purposes', []),
     status: pick('status', 'active'),
     apps: pick('apps', []),
+    unit: pick('unit', null),
   };
 }
 

@@ -1,6 +1,11 @@
 import { invalidInput, type Problem } from '../domain/errors.js';
 import type { Person } from '../domain/person.model.js';
-import { getDeviceIdsByOwners } from '../store/devices.repository.js';
+import { custodianOnLeaving } from '../domain/custody.rules.js';
+import {
+  getDeviceIdsByOwners,
+  getDevicesByIds,
+  setDeviceUnits,
+} from '../store/devices.repository.js';
 import {
   getPeopleByIds,
   getPersonIdsByEmail,
@@ -55,8 +60,9 @@ export async function storePerson(
   await checkObservationTime(tx, now, now, 'the write');
   await ensureUnits(tx, [next.unit], now);
   const row = personToRow(next, { created: before?.createdAt ?? now, changed: now, seen: now });
-  if (before) await updatePerson(tx, row);
+  if (before) await updatePerson(tx, row, before);
   else await insertPeople(tx, [row]);
+  if (before) await moveCustody(tx, [{ before, next }], now);
   await advanceObservationClock(tx, now);
   await reevaluateDevices(
     tx,
@@ -70,4 +76,41 @@ export async function storePerson(
     object: `person/${next.id}`,
     change: next,
   });
+}
+
+/**
+ * What leaving and coming back do to a person's devices (DESIGN §5a), at the moment they do: a
+ * leaver's active devices that are not personal pass into the custody of the unit they leave
+ * from (their findings then transfer to the unit); someone reactivated has them back. Answers
+ * the devices changed (already among the person's devices to re-judge).
+ */
+export async function moveCustody(
+  tx: Db,
+  changes: { before: Person; next: Person }[],
+  at: number,
+): Promise<string[]> {
+  const leaving = new Map(
+    changes.filter((c) => c.before.active && !c.next.active).map((c) => [c.next.id, c.before.unit]),
+  );
+  const back = new Set(
+    changes.filter((c) => !c.before.active && c.next.active).map((c) => c.next.id),
+  );
+  if (leaving.size === 0 && back.size === 0) return [];
+  const devices = await getDevicesByIds(
+    tx,
+    await getDeviceIdsByOwners(tx, [...leaving.keys(), ...back]),
+  );
+  const rows: { id: string; unit: string | null }[] = [];
+  for (const d of devices.values()) {
+    const left = leaving.get(d.owner!);
+    const unit =
+      left !== undefined
+        ? custodianOnLeaving(d, left)
+        : d.status === 'active' && d.ownership !== 'personal'
+          ? null
+          : d.unit;
+    if (unit !== d.unit) rows.push({ id: d.id, unit });
+  }
+  await setDeviceUnits(tx, rows, at);
+  return rows.map((r) => r.id);
 }

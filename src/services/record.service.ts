@@ -1,3 +1,6 @@
+import { breaksHold, heldByWorkflow } from './device-hold.js';
+import { custodianAfter } from '../domain/custody.rules.js';
+import { ensureUnits } from '../store/units.repository.js';
 import type { Clock } from '../adapters/clock.js';
 import {
   auditActor,
@@ -8,7 +11,7 @@ import {
   type Actor,
 } from '../domain/access.policy.js';
 import { deviceWrite, personWrite } from '../contract/records.js';
-import type { Device } from '../domain/device.model.js';
+import { blankDevice, type Device } from '../domain/device.model.js';
 import { AppError, invalidInput, problemsOf } from '../domain/errors.js';
 import { blankPerson, type Person } from '../domain/person.model.js';
 import type { Store } from '../store/database.js';
@@ -128,26 +131,20 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
           ...current
         } = before ?? ({} as NonNullable<typeof before>);
         checkEtag(mode, ifMatch, current, `device ${id}`);
-        const f = parsed.data;
-        const base: Device =
-          mode === 'patch'
-            ? current
-            : {
-                id,
-                owner: null,
-                class: 'other',
-                platform: 'other',
-                osVersion: null,
-                manufacturer: null,
-                model: null,
-                serial: null,
-                imei: null,
-                ownership: null,
-                purposes: [],
-                status: 'active',
-                apps: [],
-              };
+        const { holdOverride, ...f } = parsed.data;
+        const base: Device = mode === 'patch' ? current : blankDevice(id);
         const next = { ...base, ...f, id } as Device;
+        // What the replacement workflow holds changes only through it, or by an admin saying why.
+        const broken =
+          before && (await heldByWorkflow(tx, [before])).has(id) ? breaksHold(before, next) : null;
+        if (broken && !(holdOverride && hasPermission(actor, 'hold.override')))
+          throw new AppError('conflict', `device ${id} ${broken}`, [
+            {
+              where: next.status !== before!.status ? 'status' : 'owner',
+              code: 'held_by_workflow',
+              message: `${broken}; an admin may change it with a reason (holdOverride)`,
+            },
+          ]);
         if (next.owner) {
           const owner = (await getPeopleByIds(tx, [next.owner])).get(next.owner);
           if (!owner || !canSeePerson(v, owner))
@@ -160,8 +157,19 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
               },
             ]);
         }
+        // Custody (DESIGN §5a): a unit named here is taken; otherwise a new owner ends it, and
+        // clearing the owner of an active device that is not personal passes it to their unit.
+        const lastOwner =
+          before?.owner && next.owner === null
+            ? (await getPeopleByIds(tx, [before.owner])).get(before.owner)
+            : undefined;
+        next.unit = custodianAfter(before, next, {
+          namesUnit: f.unit !== undefined,
+          lastOwnerUnit: lastOwner?.unit ?? null,
+        });
         const now = clock.now();
         await checkObservationTime(tx, now, now, 'the write');
+        if (f.unit) await ensureUnits(tx, [f.unit], now);
         const row = deviceToRow(next, {
           created: before?.createdAt ?? now,
           changed: now,
@@ -174,7 +182,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
           actor: auditActor(actor),
           action: before ? 'device.update' : 'device.create',
           object: `device/${id}`,
-          change: next,
+          change: broken ? { ...next, holdOverride } : next,
         });
         return { ...next, changedAt: new Date(now).toISOString(), etag: etagOf(next) };
       });

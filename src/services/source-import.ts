@@ -79,6 +79,7 @@ export function mergeReport(
     purposes: before ? before.purposes : ['official'],
     status: f.status ?? before?.status ?? 'active',
     apps: f.apps ?? before?.apps ?? [],
+    unit: before?.unit ?? null,
   };
 }
 

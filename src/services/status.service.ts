@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { deviceNameOf } from './record.names.js';
-import type { FindingPage as FindingPageSchema } from '../contract/mandates.js';
+import type { Finding, FindingPage as FindingPageSchema } from '../contract/mandates.js';
+import { countUnassignedAt } from '../store/unassigned.repository.js';
+import { compareText } from '../domain/text.order.js';
 import type { FINDING_SORTS, SortKey } from '../domain/list.sorts.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
@@ -10,6 +12,7 @@ import type { Clock } from '../adapters/clock.js';
 import { AppError } from '../domain/errors.js';
 import { resolvePhaseOf, type MandateDocument } from '../domain/mandate.model.js';
 import {
+  closedState,
   deadlineAsOf,
   resolveDeadlineOf,
   attestPhaseState,
@@ -35,8 +38,8 @@ import {
 } from '../store/mandates.repository.js';
 import type { Db, MandatesTable } from '../store/schema.js';
 import {
-  countPeopleInScope,
-  countPeopleInScopeByUnit,
+  countPeopleInScopeAt,
+  countPeopleInScopeByUnitAt,
   listPeopleInScope,
   listUnitsInScope,
 } from '../store/scope.repository.js';
@@ -65,18 +68,7 @@ export interface StatusOptions {
 }
 
 /** A finding as `findings` lists it. */
-export interface FindingView {
-  mandate: string;
-  device: string;
-  owner: string;
-  unit: string;
-  opened: string;
-  closed: string | null;
-  state: 'pending' | 'overdue' | 'exempt' | 'resolved' | 'transferred' | 'lost' | 'unknown';
-  closeReason: string | null;
-  /** Why the device is unknown (state `unknown` only): `osVersion is absent`. */
-  reason?: string;
-}
+export type FindingView = Finding;
 
 /** The version of a mandate in force at T: the first one before its application. */
 async function versionAt(
@@ -172,13 +164,18 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       pending: overdueNow ? 0 : nonExemptOpen,
       overdue: overdueNow ? nonExemptOpen : 0,
       exempt: open.exempt,
-      // A device caught before and undecided now is not resolved: it is counted as unknown.
-      resolved: agg.devices - agg.open - undecided.wereCaught,
+      // A device caught before and undecided now is not resolved: it is counted as unknown; one
+      // whose owner left or moved out departed (DESIGN §5a).
+      resolved: agg.devices - agg.open - undecided.wereCaught - agg.departed,
       lost: agg.lost,
       unknown: undecided.unknown,
+      departed: agg.departed,
+      // Nobody holds them, so no unit does: counted for the whole organisation only.
+      unassigned: unit === undefined ? await countUnassignedAt(db, m.id, at) : 0,
     };
     const people: PeopleCounts = {
-      inScope: await countPeopleInScope(db, loaded.judge.scope, unit),
+      // As the records stood at T: who was active, in which unit, then (DESIGN §5a).
+      inScope: await countPeopleInScopeAt(db, loaded.judge.scope, at, unit),
       affected: open.affectedOwners,
       nonCompliant: open.nonCompliantOwners,
       overdue: overdueNow ? open.nonCompliantOwners : 0,
@@ -252,7 +249,16 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         groups.set(
           u,
           (g = {
-            devices: { pending: 0, overdue: 0, exempt: 0, resolved: 0, lost: 0, unknown: 0 },
+            devices: {
+              pending: 0,
+              overdue: 0,
+              exempt: 0,
+              resolved: 0,
+              lost: 0,
+              unknown: 0,
+              departed: 0,
+              unassigned: 0,
+            },
             affected: new Set(),
             nonCompliant: new Set(),
             inScope: 0,
@@ -270,16 +276,18 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       const g = group(cut(r.unit));
       if (!isOpen(r) && unknownAt.has(r.device_id)) continue;
       if (!isOpen(r)) {
-        g.devices.resolved++;
-        if (r.close_status === 'lost') g.devices.lost++;
+        const closed = closedState(r.close_reason, r.close_status);
+        if (closed === 'departed') g.devices.departed++;
+        else g.devices.resolved++;
+        if (closed === 'lost') g.devices.lost++;
         continue;
       }
       const state = findingState(r.exempt === 1, at, overdueAt);
       g.devices[state]++;
-      if (state !== 'exempt') g.nonCompliant.add(r.owner_id);
+      if (state !== 'exempt' && r.owner_id) g.nonCompliant.add(r.owner_id);
     }
-    for (const r of rows) group(cut(r.unit)).affected.add(r.owner_id);
-    for (const [u, n] of await countPeopleInScopeByUnit(db, m.judge.scope)) {
+    for (const r of rows) if (r.owner_id) group(cut(r.unit)).affected.add(r.owner_id);
+    for (const [u, n] of await countPeopleInScopeByUnitAt(db, m.judge.scope, at)) {
       if (inside(u)) group(cut(u)).inScope += n;
     }
     const overdueNow = isOverdue(at, overdueAt);
@@ -419,11 +427,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         const open = r.closed_at === null || r.closed_at > at;
         const state: FindingView['state'] = open
           ? findingState(r.exempt === 1, at, overdueAt)
-          : r.close_reason === 'transferred'
-            ? 'transferred'
-            : r.close_status === 'lost'
-              ? 'lost'
-              : 'resolved';
+          : closedState(r.close_reason, r.close_status);
         return findingView(m.id, r, at, state);
       });
       if (o.states?.includes('unknown')) {
@@ -484,7 +488,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       const label = async (rows: FindingView[]) => {
         const people = await getPeopleByIds(
           store.db,
-          rows.map((r) => r.owner),
+          rows.flatMap((r) => (r.owner ? [r.owner] : [])),
         );
         const devices = await getDevicesByIds(
           store.db,
@@ -494,14 +498,14 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           const d = devices.get(r.device);
           return {
             ...r,
-            ownerName: people.get(r.owner)?.name ?? null,
+            ownerName: r.owner ? (people.get(r.owner)?.name ?? null) : null,
             deviceName: deviceNameOf(d),
           };
         });
       };
       const value = (r: FindingView & { ownerName?: string | null; deviceName?: string | null }) =>
         key === 'owner'
-          ? (r.ownerName ?? r.owner)
+          ? (r.ownerName ?? r.owner ?? r.unit)
           : key === 'device'
             ? `${r.deviceName ?? '\uffff'} ${r.device}`
             : key === 'closed'
@@ -556,9 +560,10 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           const all = await this.findings(id, o);
           const rows = byName ? await label(all) : all;
           const sign = sort.startsWith('-') ? -1 : 1;
+          const text = compareText();
           return [...rows].sort(
             (a, b) =>
-              sign * value(a).localeCompare(value(b)) ||
+              sign * text(value(a) ?? '', value(b) ?? '') ||
               codePointOrder(a.opened, b.opened) ||
               codePointOrder(a.device, b.device),
           );

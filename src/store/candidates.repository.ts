@@ -10,14 +10,16 @@ import { rowToPerson, type StoredPerson } from './people.repository.js';
 import type { Db } from './schema.js';
 import { analyzeAfterLoad } from './transaction.js';
 
-/** Which active devices to read for a whole-mandate evaluation. */
+/**
+ * Which active devices to read for a whole-mandate evaluation (DESIGN §5a): those an active
+ * owner in a scope unit holds, and those no active person owns that are not personal — held by
+ * a custodian unit in scope, or by nobody (unassigned when the target holds).
+ */
 export interface CandidateFilter {
   /** The lowered target: the store reads only devices it does not rule out. */
   target: Cond;
-  /** Scope units (empty: everywhere); owners outside them are skipped. */
+  /** Scope units (empty: everywhere); holders outside them are skipped. */
   scopeUnits: string[];
-  /** true: owned devices whose owner is active; false: devices with no owner. */
-  owned: boolean;
   /** The fields judging reads (the target's, and tags when the scope has tag rules); default all. */
   fields?: TargetFields;
   scopeNeedsTags?: boolean;
@@ -27,6 +29,7 @@ export interface CandidateFilter {
 
 export interface Candidate {
   device: StoredDevice;
+  /** The device's owner when active; null when no active person owns it. */
   owner: StoredPerson | null;
 }
 
@@ -85,15 +88,16 @@ function* streamCandidatesSqlite(
 ): Generator<Candidate[]> {
   const where: string[] = [`d.status = 'active'`, 'd.rowid > ?'];
   const params: unknown[] = [];
-  if (f.owned) {
-    where.push('d.owner_id is not null', 'p.active = 1');
-    if (f.scopeUnits.length > 0) {
-      where.push(
-        `(${f.scopeUnits.map(() => '(p.unit = ? or (p.unit >= ? and p.unit < ?))').join(' or ')})`,
-      );
-      for (const u of f.scopeUnits) params.push(u, u + '/', u + '0');
-    }
-  } else where.push('d.owner_id is null');
+  const within = (column: string): string => {
+    if (f.scopeUnits.length === 0) return 'true';
+    for (const u of f.scopeUnits) params.push(u, u + '/', u + '0');
+    return `(${f.scopeUnits.map(() => `(${column} = ? or (${column} >= ? and ${column} < ?))`).join(' or ')})`;
+  };
+  const owned = within('p.unit');
+  const held = within('d.unit');
+  where.push(
+    `((p.id is not null and ${owned}) or (p.id is null and coalesce(d.ownership, '') <> 'personal' and (d.unit is null or ${held})))`,
+  );
   const target = candidateCondition(f, 'sqlite').compile(db);
   where.push(target.sql);
   params.push(...target.parameters);
@@ -110,8 +114,8 @@ function* streamCandidatesSqlite(
               ${d('osVersion', 'os_version')}, ${d('manufacturer', 'manufacturer')}, ${d('model', 'model')},
               ${d('serial', 'serial')}, ${d('imei', 'imei')}, ${d('ownership', 'ownership')},
               ${d('purposes', 'purposes')}, d.status, ${d('apps', 'apps')}, d.created_at, d.changed_at,
-              p.id, null, p.unit, ${title}, p.active, p.changed_at, ${tags}, d.rowid
-         from devices d left join people p on p.id = d.owner_id
+              p.id, null, p.unit, ${title}, p.active, p.changed_at, ${tags}, d.unit, d.rowid
+         from devices d left join people p on p.id = d.owner_id and p.active = 1
         where ${where.join(' and ')} order by d.rowid limit ${pageSize}`,
     )
     .raw(true);
@@ -119,7 +123,7 @@ function* streamCandidatesSqlite(
   let after = 0;
   for (;;) {
     const rows = stmt.all(after, ...params) as (RawCandidate &
-      [...RawCandidate, string | null, number])[];
+      [...RawCandidate, string | null, string | null, number])[];
     if (rows.length === 0) return;
     yield rows.map((r) => ({
       device: {
@@ -136,6 +140,7 @@ function* streamCandidatesSqlite(
         purposes: list(r[10] ?? '[]') as StoredDevice['purposes'],
         status: r[11],
         apps: list(r[12] ?? '[]'),
+        unit: r[22],
         createdAt: r[13],
         changedAt: r[14],
       },
@@ -156,7 +161,7 @@ function* streamCandidatesSqlite(
             },
     }));
     if (rows.length < pageSize) return;
-    after = rows[rows.length - 1]![22];
+    after = rows[rows.length - 1]![23];
   }
 }
 
@@ -185,7 +190,7 @@ export async function* streamCandidates(
   const query = (after: string | null) => {
     let q = db
       .selectFrom('devices as d')
-      .leftJoin('people as p', 'p.id', 'd.owner_id')
+      .leftJoin('people as p', (j) => j.onRef('p.id', '=', 'd.owner_id').on('p.active', '=', 1))
       .selectAll('d')
       .select([
         'p.id as p_id',
@@ -203,13 +208,16 @@ export async function* streamCandidates(
       .where('d.status', '=', 'active')
       .orderBy('d.id');
     if (after !== null) q = q.where('d.id', '>', after).limit(pageSize);
-    if (f.owned) {
-      q = q.where('d.owner_id', 'is not', null).where('p.active', '=', 1);
-      if (f.scopeUnits.length > 0)
-        q = q.where((eb) => eb.or(f.scopeUnits.map((u) => unitAtOrBelow('p.unit', u))));
-    } else {
-      q = q.where('d.owner_id', 'is', null);
-    }
+    const within = (column: string) =>
+      f.scopeUnits.length === 0
+        ? sql<boolean>`true`
+        : sql<boolean>`(${sql.join(
+            f.scopeUnits.map((u) => unitAtOrBelow(column, u)),
+            sql` or `,
+          )})`;
+    q = q.where(
+      sql<boolean>`((p.id is not null and ${within('p.unit')}) or (p.id is null and coalesce(d.ownership, '') <> 'personal' and (d.unit is null or ${within('d.unit')})))`,
+    );
     return q.where(candidateCondition(f, 'postgres'));
   };
   type Row = Awaited<ReturnType<ReturnType<typeof query>['execute']>>[number];
@@ -264,7 +272,8 @@ export async function targetAnswers(
 ): Promise<{ answers: Map<string, boolean | null>; exact: boolean }> {
   const t = targetSql(target, rawSqlite.get(db) ? 'sqlite' : 'postgres');
   const { rows } = await sql<{ id: string; v: boolean | number | null }>`
-    select d.id, ${t.expr} as v from devices d left join people p on p.id = d.owner_id`.execute(db);
+    select d.id, ${t.expr} as v
+      from devices d left join people p on p.id = d.owner_id and p.active = 1`.execute(db);
   return {
     answers: new Map(rows.map((r) => [r.id, r.v === null ? null : r.v === true || r.v === 1])),
     exact: t.exact,
@@ -314,27 +323,50 @@ function scopeSql(scope: Scope, dialect: 'sqlite' | 'postgres'): RawBuilder<bool
 
 /**
  * A first application of a target whose SQL decides exactly as the closures: opens in one
- * statement a finding for every active device of an in-scope owner that the target catches, in
- * the order the database reads them (sorting by id made SQLite read the table at random), and
- * answers how many (null, writing nothing, for a target SQL cannot decide
- * exactly). Devices it cannot decide are left to `streamCandidates(…, undecidedOnly)`.
+ * statement a finding for every active device the target catches — of an in-scope owner, or
+ * held by a custodian unit in scope with no person (DESIGN §5a) — and one unassigned interval
+ * for every device nobody holds that it matches, in the order the database reads them (sorting
+ * by id made SQLite read the table at random); answers how many findings (null, writing
+ * nothing, for a target SQL cannot decide exactly). Devices it cannot decide are left to
+ * `streamCandidates(…, undecidedOnly)`.
  */
 export async function insertCaughtFindings(db: Db, a: CaughtInDatabase): Promise<number | null> {
   const dialect = rawSqlite.get(db) ? 'sqlite' : 'postgres';
   const target = targetSql(a.target, dialect);
   if (!target.exact) return null;
   const later = dialect === 'postgres' ? sql.raw('greatest') : sql.raw('max');
-  const opened = a.sinceLastChange
-    ? sql`${later}(cast(${a.from} as bigint), d.changed_at, p.changed_at)`
-    : sql`cast(${a.from} as bigint)`;
-  const r = await sql`
+  const since = (...columns: string[]) =>
+    a.sinceLastChange
+      ? sql`${later}(cast(${a.from} as bigint), ${sql.join(columns.map((c) => sql.ref(c)))})`
+      : sql`cast(${a.from} as bigint)`;
+  const unitIn = (column: string) =>
+    a.scope.units.length === 0
+      ? sql<boolean>`true`
+      : sql<boolean>`(${sql.join(
+          a.scope.units.map((u) => unitAtOrBelow(column, u)),
+          sql` or `,
+        )})`;
+  const owned = await sql`
     insert into findings (mandate_id, device_id, owner_id, unit, opened_at)
-    select ${a.mandateId}, d.id, p.id, p.unit, ${opened}
+    select ${a.mandateId}, d.id, p.id, p.unit, ${since('d.changed_at', 'p.changed_at')}
       from devices d join people p on p.id = d.owner_id
      where d.status = 'active' and ${scopeSql(a.scope, dialect)} and (${target.expr}) is true`.execute(
     db,
   );
-  const n = Number(r.numAffectedRows ?? 0n);
+  // No active person: every person.* is absent, as the closures judge it.
+  const unowned = sql`from devices d left join people p on p.id = d.owner_id and p.active = 1
+     where d.status = 'active' and p.id is null and coalesce(d.ownership, '') <> 'personal'`;
+  const held = await sql`
+    insert into findings (mandate_id, device_id, owner_id, unit, opened_at)
+    select ${a.mandateId}, d.id, null, d.unit, ${since('d.changed_at')}
+      ${unowned} and d.unit is not null and ${unitIn('d.unit')} and (${target.expr}) is true`.execute(
+    db,
+  );
+  await sql`
+    insert into unassigned (mandate_id, device_id, opened_at)
+    select ${a.mandateId}, d.id, ${since('d.changed_at')}
+      ${unowned} and d.unit is null and (${target.expr}) is true`.execute(db);
+  const n = Number(owned.numAffectedRows ?? 0n) + Number(held.numAffectedRows ?? 0n);
   await analyzeAfterLoad(db, 'findings', n);
   return n;
 }

@@ -20,6 +20,9 @@ import { campaignsMigration } from './migrations/20261201T0500-campaigns.js';
 import { signInThrottleMigration } from './migrations/20261202T0000-sign-in-throttle.js';
 import { versionCompareMigration } from './migrations/20261202T0100-version-compare.js';
 import { findingsByOpeningMigration } from './migrations/20261202T0200-findings-by-opening.js';
+import { custodyMigration } from './migrations/20261208T0000-custody.js';
+import { notifyRoutesMigration } from './migrations/20261208T0100-notify-routes.js';
+import { declarationsBeforeMigration } from './migrations/20261208T0200-declarations-before.js';
 import type { Database } from './schema.js';
 import { guardedDialect } from './write-guard.js';
 
@@ -155,6 +158,9 @@ function migratorOf(store: Store): Migrator {
         '20261202T0000-sign-in-throttle': signInThrottleMigration(store.dialect),
         '20261202T0100-version-compare': versionCompareMigration(store.dialect),
         '20261202T0200-findings-by-opening': findingsByOpeningMigration(store.dialect),
+        '20261208T0000-custody': custodyMigration(store.dialect),
+        '20261208T0100-notify-routes': notifyRoutesMigration(),
+        '20261208T0200-declarations-before': declarationsBeforeMigration(),
       }),
   };
   return new Migrator({ db: store.db, provider });

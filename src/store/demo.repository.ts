@@ -1,45 +1,15 @@
+import { sql } from 'kysely';
+import { phaseoutTables } from './backup.repository.js';
+import type { Dialect } from './database.js';
 import type { Db } from './schema.js';
 
-/** Every table, children before parents: emptied in this order. */
-const TABLES = [
-  'declarations',
-  'campaign_people',
-  'campaigns',
-  'unknowns',
-  'device_sources',
-  'checkins',
-  'idempotency_keys',
-  'scim_identities',
-  'scim_groups',
-  'statements',
-  'notifications',
-  'reports',
-  'catalogue_items',
-  'stock_units',
-  'replacement_orders',
-  'order_events',
-  'custody_events',
-  'sanitised_devices',
-  'sanitisations',
-  'accounts',
-  'sessions',
-  'api_tokens',
-  'findings',
-  'attestations',
-  'exemptions',
-  'mandate_events',
-  'mandate_versions',
-  'mandates',
-  'devices',
-  'people',
-  'units',
-  'audit_log',
-  'settings',
-] as const;
-
-/** Empties every table (the demo reloading its own data); the schema stays. */
-export async function clearAllTables(db: Db): Promise<void> {
-  for (const t of TABLES) await db.deleteFrom(t).execute();
+/**
+ * Empties every table of phaseout's (the demo reloading its own data); the schema stays. The
+ * tables are read from the database, so that a table a migration adds is never left behind.
+ */
+export async function clearAllTables(db: Db, dialect: Dialect): Promise<void> {
+  for (const t of await phaseoutTables(db, dialect))
+    await sql`delete from ${sql.table(t)}`.execute(db);
 }
 
 /** Whether anyone is in the directory. */

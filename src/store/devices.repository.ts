@@ -26,6 +26,7 @@ export function rowToDevice(r: DevicesTable): StoredDevice {
     purposes: JSON.parse(r.purposes) as Device['purposes'],
     status: r.status as Device['status'],
     apps: JSON.parse(r.apps) as string[],
+    unit: r.unit,
     createdAt: r.created_at,
     changedAt: r.changed_at,
   };
@@ -55,6 +56,7 @@ export function deviceToRow(
     last_seen_at: times.seen,
     serial_key: serialKey(d.serial),
     imei_key: imeiKey(d.imei),
+    unit: d.unit,
   };
 }
 
@@ -72,6 +74,7 @@ const FIELD_COLUMNS = [
   'purposes',
   'status',
   'apps',
+  'unit',
 ] as const satisfies readonly (keyof DevicesTable)[];
 
 /**
@@ -168,6 +171,20 @@ export async function setDeviceStatus(
       .set({ status, changed_at: at, last_seen_at: at })
       .where('id', 'in', part)
       .execute();
+}
+
+/** Sets the custodian unit of devices (DESIGN §5a): a change at its moment, not a sighting. */
+export async function setDeviceUnits(
+  db: Db,
+  units: { id: string; unit: string | null }[],
+  at: number,
+): Promise<void> {
+  await updateMany(
+    db,
+    'devices',
+    'id',
+    units.map((u) => ({ id: u.id, unit: u.unit, changed_at: at })),
+  );
 }
 
 /** Refreshes last-seen without counting as a change. */

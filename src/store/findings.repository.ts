@@ -6,7 +6,7 @@ import { chunks, insertMany } from './transaction.js';
 export interface NewFinding {
   mandate_id: string;
   device_id: string;
-  owner_id: string;
+  owner_id: string | null;
   unit: string;
   opened_at: number;
   closed_at: null;
@@ -137,7 +137,7 @@ export async function firstOpenFindings(
   db: Db,
   mandateId: string,
   limit: number,
-): Promise<{ device_id: string; owner_id: string }[]> {
+): Promise<{ device_id: string; owner_id: string | null }[]> {
   return db
     .selectFrom('findings')
     .select(['device_id', 'owner_id'])

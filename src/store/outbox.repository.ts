@@ -174,6 +174,7 @@ export async function listOutbox(
       'notifications.sent_at',
       'notifications.error',
       'notifications.report_id',
+      'notifications.rerouted',
     ])
     .orderBy('notifications.id', 'desc')
     .limit(f.limit ?? 200)

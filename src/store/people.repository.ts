@@ -1,6 +1,6 @@
 import type { Person } from '../domain/person.model.js';
 import { rawSqlite } from './database.js';
-import type { Db, PeopleTable } from './schema.js';
+import type { Db, PeopleHistoryTable, PeopleTable } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
 
 /** A stored person with the times the engine needs. */
@@ -69,15 +69,44 @@ export async function getPersonIdsByEmail(db: Db, emails: string[]): Promise<Map
   return out;
 }
 
-/** Inserts new people. */
-export async function insertPeople(db: Db, rows: PeopleTable[]): Promise<void> {
-  await insertMany(db, 'people', rows);
+/** The first version of each new person's scope fields, from when they were created. */
+function historyOf(rows: PeopleTable[]): PeopleHistoryTable[] {
+  return rows.map((r) => ({
+    id: r.id,
+    unit: r.unit,
+    tags: r.tags,
+    active: r.active,
+    valid_from: r.changed_at,
+    valid_to: null,
+  }));
 }
 
-/** Overwrites a person's stored fields. */
-export async function updatePerson(db: Db, row: PeopleTable): Promise<void> {
+/** Inserts new people, and the first version of each in `people_history`. */
+export async function insertPeople(db: Db, rows: PeopleTable[]): Promise<void> {
+  await insertMany(db, 'people', rows);
+  await insertMany(db, 'people_history', historyOf(rows));
+}
+
+/**
+ * Overwrites a person's stored fields; when their unit, tags or activity change, the version in
+ * force ends at the change and a new one begins (`people_history`: people as of T).
+ */
+export async function updatePerson(db: Db, row: PeopleTable, before: Person): Promise<void> {
   const { id, created_at: _created, ...rest } = row;
   await db.updateTable('people').set(rest).where('id', '=', id).execute();
+  if (
+    before.unit === row.unit &&
+    before.active === (row.active === 1) &&
+    JSON.stringify(before.tags) === row.tags
+  )
+    return;
+  await db
+    .updateTable('people_history')
+    .set({ valid_to: row.changed_at })
+    .where('id', '=', id)
+    .where('valid_to', 'is', null)
+    .execute();
+  await insertMany(db, 'people_history', historyOf([row]));
 }
 
 /** Refreshes last-seen without counting as a change. */

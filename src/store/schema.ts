@@ -49,6 +49,8 @@ export interface DevicesTable {
   /** The serial trimmed and lower-case, and the IMEI's digits: how sources find a device. */
   serial_key: string | null;
   imei_key: string | null;
+  /** The custodian unit (DESIGN §5a): it holds the device while no active person owns it. */
+  unit: string | null;
 }
 
 /** When each source last reported a device, and since when it has not. */
@@ -139,6 +141,8 @@ export interface DeclarationsTable {
   /** 1: the declaration created the device; 0: it matched one already known. */
   created_device: number;
   withdrawn_at: Ms | null;
+  /** A known device's fields before the declaration changed it (JSON): restored on take-back. */
+  device_before: string | null;
 }
 
 /** A unit head's statement that every person of the unit has declared (or why not). */
@@ -184,7 +188,8 @@ export interface FindingsTable {
   id: Generated<number>;
   mandate_id: string;
   device_id: string;
-  owner_id: string;
+  /** Null while a unit holds the device (DESIGN §5a): the unit is then the custodian. */
+  owner_id: string | null;
   unit: string;
   opened_at: Ms;
   closed_at: Ms | null;
@@ -197,11 +202,30 @@ export interface UnknownsTable {
   id: Generated<number>;
   mandate_id: string;
   device_id: string;
-  owner_id: string;
+  owner_id: string | null;
   unit: string;
   reason: string;
   opened_at: Ms;
   closed_at: Ms | null;
+}
+
+/** While a device the target matches has no active owner and no custodian (DESIGN §5a). */
+export interface UnassignedTable {
+  id: Generated<number>;
+  mandate_id: string;
+  device_id: string;
+  opened_at: Ms;
+  closed_at: Ms | null;
+}
+
+/** A person's fields that decide scope, as they stood from `valid_from` until `valid_to`. */
+export interface PeopleHistoryTable {
+  id: string;
+  unit: string;
+  tags: string;
+  active: number;
+  valid_from: Ms;
+  valid_to: Ms | null;
 }
 
 export interface AttestationsTable {
@@ -308,8 +332,11 @@ export interface NotificationsTable {
   language: string;
   subject: string;
   body: string;
-  /** `merged`: the person was told by another step of the same finding in the same round; never sent. */
-  state: 'queued' | 'sending' | 'sent' | 'dead' | 'merged';
+  /**
+   * `merged`: the person was told by another step of the same finding in the same round; never
+   * sent. `waiting`: nobody could be written to (DESIGN §5a); sent once someone can be.
+   */
+  state: 'queued' | 'sending' | 'sent' | 'dead' | 'merged' | 'waiting';
   attempts: number;
   due_at: Ms;
   next_at: Ms;
@@ -319,6 +346,8 @@ export interface NotificationsTable {
   error: string | null;
   /** A report sent as attachments. */
   report_id: number | null;
+  /** JSON `{from, via, why}` when the step could not go to the rung it asked for. */
+  rerouted: string | null;
 }
 
 export interface ReportsTable {
@@ -483,6 +512,8 @@ export interface Database {
   mandate_events: MandateEventsTable;
   findings: FindingsTable;
   unknowns: UnknownsTable;
+  unassigned: UnassignedTable;
+  people_history: PeopleHistoryTable;
   attestations: AttestationsTable;
   exemptions: ExemptionsTable;
   audit_log: AuditLogTable;

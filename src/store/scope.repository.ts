@@ -38,6 +38,51 @@ export async function countPeopleInScope(db: Db, scope: Scope, unit?: string): P
   return Number(r?.n ?? 0);
 }
 
+/**
+ * The people as their records stood at T (`people_history`), queried like `people`: the
+ * fields that decide scope (id, unit, tags, active) of the version in force at T. A person
+ * created after T has none.
+ */
+function peopleAt(db: Db, at: number) {
+  return db
+    .selectFrom('people_history as people')
+    .where('people.valid_from', '<=', at)
+    .where((eb) =>
+      eb.or([eb('people.valid_to', 'is', null), eb('people.valid_to', '>', at)]),
+    ) as unknown as ReturnType<Db['selectFrom']> & PeopleQuery<object>;
+}
+
+/** How many people were in scope at T (within a unit subtree, if given), as records stood then. */
+export async function countPeopleInScopeAt(
+  db: Db,
+  scope: Scope,
+  at: number,
+  unit?: string,
+): Promise<number> {
+  let q = whereInScope(
+    peopleAt(db, at).select((eb) => eb.fn.countAll<number>().as('n')),
+    scope,
+  );
+  if (unit !== undefined) q = q.where(unitAtOrBelow('people.unit', unit));
+  const r = await q.executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** In-scope people at T, as records stood then, counted per unit path. */
+export async function countPeopleInScopeByUnitAt(
+  db: Db,
+  scope: Scope,
+  at: number,
+): Promise<Map<string, number>> {
+  const rows = await whereInScope(
+    peopleAt(db, at)
+      .select((eb) => ['people.unit', eb.fn.countAll<number>().as('n')])
+      .groupBy('people.unit'),
+    scope,
+  ).execute();
+  return new Map(rows.map((r) => [r.unit, Number(r.n)]));
+}
+
 /** In-scope people counted per unit path. */
 export async function countPeopleInScopeByUnit(db: Db, scope: Scope): Promise<Map<string, number>> {
   const rows = await whereInScope(

@@ -3,6 +3,7 @@ import type { Visibility } from '../domain/access.policy.js';
 import { unitAtOrBelow } from './candidates.repository.js';
 import { visibleCondition } from './directory.repository.js';
 import { rawSqlite } from './database.js';
+import { CLOSED_STATES, DEPARTING_REASONS } from '../domain/status.rules.js';
 import type { Db } from './schema.js';
 
 /** Restricts findings `f` to a unit subtree, or to nothing more when none is given. */
@@ -18,7 +19,8 @@ export function exemptAt(at: number) {
        and e.approved_at is not null and e.approved_at <= ${at}
        and e.ends_at > ${at}
        and (e.revoked_at is null or e.revoked_at > ${at})
-       and (e.person_id = f.owner_id or (e.device_id = f.device_id and e.device_owner_id = f.owner_id))
+       and (e.person_id = f.owner_id or (e.device_id = f.device_id
+            and (e.device_owner_id = f.owner_id or (e.device_owner_id is null and f.owner_id is null))))
   ) then 1 else 0 end)`;
 }
 
@@ -27,9 +29,13 @@ export interface DeviceAggregate {
   open: number;
   recent: number;
   lost: number;
+  departed: number;
 }
 
-/** Per mandate at T: devices ever caught, open now, resolved in the last 14 days, and lost. */
+/**
+ * Per mandate at T: devices ever caught, open now, resolved in the last 14 days (not those that
+ * departed), lost, and departed (their last finding closed as the owner left or moved out).
+ */
 export async function aggregateDevices(
   db: Db,
   mandateId: string,
@@ -37,15 +43,20 @@ export async function aggregateDevices(
   since: number,
   unit?: string,
 ): Promise<DeviceAggregate> {
+  const departing = sql.join(DEPARTING_REASONS.map((x) => sql`${x}`));
   const r = await sql<DeviceAggregate>`
     select count(*) as devices,
            coalesce(sum(is_open), 0) as open,
-           coalesce(sum(case when is_open = 0 and last_closed > ${since} then 1 else 0 end), 0) as recent,
-           coalesce(sum(case when is_open = 0 and lost_closed = last_closed then 1 else 0 end), 0) as lost
+           coalesce(sum(case when is_open = 0 and last_closed > ${since}
+                              and (departed_closed is null or departed_closed < last_closed)
+                             then 1 else 0 end), 0) as recent,
+           coalesce(sum(case when is_open = 0 and lost_closed = last_closed then 1 else 0 end), 0) as lost,
+           coalesce(sum(case when is_open = 0 and departed_closed = last_closed then 1 else 0 end), 0) as departed
       from (select device_id,
                    max(case when closed_at is null or closed_at > ${at} then 1 else 0 end) as is_open,
                    max(case when closed_at <= ${at} then closed_at end) as last_closed,
-                   max(case when closed_at <= ${at} and close_status = 'lost' then closed_at end) as lost_closed
+                   max(case when closed_at <= ${at} and close_status = 'lost' then closed_at end) as lost_closed,
+                   max(case when closed_at <= ${at} and close_reason in (${departing}) then closed_at end) as departed_closed
               from findings f
              where f.mandate_id = ${mandateId} and f.opened_at <= ${at} and ${inUnit(unit)}
              group by device_id) x`.execute(db);
@@ -55,6 +66,7 @@ export async function aggregateDevices(
     open: Number(row?.open ?? 0),
     recent: Number(row?.recent ?? 0),
     lost: Number(row?.lost ?? 0),
+    departed: Number(row?.departed ?? 0),
   };
 }
 
@@ -100,11 +112,13 @@ export async function aggregateOpen(
       select f.owner_id from findings f
        where f.mandate_id = ${mandateId} and f.opened_at <= ${at} and ${inUnit(unit)}
          and (f.closed_at is null or f.closed_at > ${at}) and ${ex} = 0
+         and f.owner_id is not null
        group by f.owner_id) x`.execute(db);
   const affected = await sql<{ n: number }>`
     select count(*) as n from (
       select f.owner_id from findings f
        where f.mandate_id = ${mandateId} and f.opened_at <= ${at} and ${inUnit(unit)}
+         and f.owner_id is not null
        group by f.owner_id) x`.execute(db);
   const o = open.rows[0];
   return {
@@ -119,7 +133,7 @@ export async function aggregateOpen(
 export interface FindingAtRow {
   id: number;
   device_id: string;
-  owner_id: string;
+  owner_id: string | null;
   unit: string;
   opened_at: number;
   closed_at: number | null;
@@ -210,12 +224,21 @@ export interface FindingPageQuery {
   offset: number;
 }
 
+/** A closed finding's state, rendered from `status.rules.ts` `CLOSED_STATES`. */
+const CLOSED_STATE_SQL = sql<string>`(case ${sql.join(
+  CLOSED_STATES.map((r) =>
+    'reason' in r
+      ? sql`when f.close_reason = ${r.reason} then ${r.state}`
+      : sql`when f.close_status = ${r.status} then ${r.state}`,
+  ),
+  sql` `,
+)} else 'resolved' end)`;
+
 /** A finding's state at T (DESIGN §5), as `status.rules.ts` decides it, in SQL. */
 function stateAt(at: number, overdue: boolean) {
   return sql<string>`(case when f.closed_at is null or f.closed_at > ${at}
       then (case when ${exemptAt(at)} = 1 then 'exempt' else ${overdue ? 'overdue' : 'pending'} end)
-      else (case when f.close_reason = 'transferred' then 'transferred'
-                 when f.close_status = 'lost' then 'lost' else 'resolved' end) end)`;
+      else ${CLOSED_STATE_SQL} end)`;
 }
 
 /** The conditions of a page of findings, shared by the page and its count. */

@@ -62,7 +62,7 @@ export function targetSql(c: Cond, dialect: Dialect): TargetSql {
       case 'not':
         return sql`(not ${render(c.of)})`;
       case 'has': {
-        if (!c.field.optional || c.field.list) return sql`true`;
+        if (!c.field.optional) return sql`true`;
         return sql`(${column(c.field)} is not null)`;
       }
       case 'cmp': {
@@ -85,9 +85,14 @@ export function targetSql(c: Cond, dialect: Dialect): TargetSql {
           dialect === 'postgres'
             ? sql<boolean>`(cast(${list} as jsonb) @> jsonb_build_array(${item}))`
             : sql<boolean>`exists (select 1 from json_each(${list}) where value = ${item})`;
-        if (c.item.k === 'string')
-          return sql`(${list} like ${jsonItemPattern(c.item.value)} escape '\\' and ${member})`;
-        return sql`(case when ${item} is null then null else ${member} end)`;
+        // A list that may be absent (the person's, when a unit holds the device) is undecided.
+        const found =
+          c.item.k === 'string'
+            ? sql<boolean>`(${list} like ${jsonItemPattern(c.item.value)} escape '\\' and ${member})`
+            : sql<boolean>`(case when ${item} is null then null else ${member} end)`;
+        return c.list.optional
+          ? sql`(case when ${list} is null then null else ${found} end)`
+          : found;
       }
       case 'version':
         return sql`(phaseout_version_cmp(${versionOperand(c.left)}, ${versionOperand(c.right)}) ${sql.raw(SQL_OP[c.op])} 0)`;

@@ -1,4 +1,5 @@
 import { unitPathAncestry } from '../domain/unit-path.js';
+import { getPeopleByIds, type StoredPerson } from './people.repository.js';
 import type { Db } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
 
@@ -74,6 +75,26 @@ export async function getNearestHead(db: Db, unit: string): Promise<string | nul
     if (head) return head;
   }
   return null;
+}
+
+/**
+ * A unit and each unit above it, nearest first, with its head when the head is active (DESIGN
+ * §11: an inactive head is no head): who an escalation reaches, rung by rung.
+ */
+export async function getHeadLadder(
+  db: Db,
+  unit: string,
+): Promise<{ unit: string; head: StoredPerson | null }[]> {
+  const chain = unitPathAncestry(unit).reverse();
+  const heads = await getUnitHeads(db, chain);
+  const people = await getPeopleByIds(db, [
+    ...new Set([...heads.values()].filter((h): h is string => h !== null)),
+  ]);
+  return chain.map((u) => {
+    const head = heads.get(u);
+    const p = head ? people.get(head) : undefined;
+    return { unit: u, head: p?.active ? p : null };
+  });
 }
 
 /** Every unit with a head: the head and the unit's path. */

@@ -277,7 +277,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     const [caught] = await app.status.findings('kaspersky-removal-2023', {
       states: ['pending', 'overdue'],
     });
-    await form.getByLabel('Device or person').fill(caught!.owner);
+    await form.getByLabel('Device or person').fill(caught!.owner!);
     await form
       .getByLabel('Until')
       .fill(new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));

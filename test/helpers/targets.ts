@@ -35,13 +35,20 @@ export const storedPerson = (i: number): fc.Arbitrary<Person> =>
     title: orNull(fc.constantFrom('Head', 'Clerk', '')),
     supervisor: fc.constant(null),
     tags: fc.subarray(TAGS),
-    active: fc.constant(true),
+    // Some have left: their devices are held by a unit, depart or have nobody (DESIGN §5a).
+    active: fc.oneof(
+      { arbitrary: fc.constant(true), weight: 3 },
+      { arbitrary: fc.constant(false), weight: 1 },
+    ),
   });
 
 export const storedDevice = (i: number, owners: number): fc.Arbitrary<Device> =>
   fc.record({
     id: fc.constant(`d${i}`),
-    owner: fc.constant(`p${i % owners}`),
+    owner: fc.oneof(
+      { arbitrary: fc.constant(`p${i % owners}`), weight: 4 },
+      { arbitrary: fc.constant(null), weight: 1 },
+    ),
     class: fc.constantFrom('smartphone', 'tablet', 'laptop'),
     platform: fc.constantFrom('ios', 'ipados', 'android', 'windows'),
     osVersion: orNull(fc.constantFrom(...VERSIONS)),
@@ -53,6 +60,8 @@ export const storedDevice = (i: number, owners: number): fc.Arbitrary<Device> =>
     purposes: fc.subarray(['official', 'personal'] as const),
     status: fc.constant('active'),
     apps: fc.subarray(APPS),
+    // A custodian unit: it holds the device while no active person owns it.
+    unit: orNull(fc.constantFrom(...UNITS)),
   } satisfies { [K in keyof Device]: fc.Arbitrary<Device[K]> });
 
 const text = fc.constantFrom(...TEXTS).map((s) => JSON.stringify(s));
@@ -65,6 +74,7 @@ const scalar = fc.constantFrom(
   'person.id',
   'person.title',
   'person.unit',
+  'device.unit',
 );
 const version = fc.oneof(
   fc.constantFrom('device.osVersion', 'device.model'),
@@ -94,7 +104,7 @@ export const target = (opaque: boolean): fc.Arbitrary<string> =>
       fc
         .constantFrom('osVersion', 'model', 'serial', 'ownership', 'owner', 'apps')
         .map((f) => `has(device.${f})`),
-      fc.constant('has(person.title)'),
+      fc.constantFrom('has(person.title)', 'has(person.id)', 'has(person.tags)'),
       fc.tuple(version, order, version).map(([a, o, b]) => `version(${a}) ${o} version(${b})`),
     ];
     if (opaque)

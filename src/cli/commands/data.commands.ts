@@ -154,7 +154,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
             );
             if (l.unownedMatches > 0)
               io.err(
-                `warning: ${l.id}: ${l.unownedMatches} active device(s) with no owner match the target and are never caught\n`,
+                `warning: ${l.id}: ${l.unownedMatches} active device(s) with no owner match the target, and no unit holds them: unassigned, never caught (give them an owner or a unit)\n`,
               );
           }
           for (const w of r.warnings) io.err(`warning: ${w}\n`);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
-import { oversightOps as ops } from '../../contract/oversight.js';
+import { oversightOps as ops, type Message } from '../../contract/oversight.js';
 import { visibilityOf, type Actor } from '../../domain/access.policy.js';
 import { AppError } from '../../domain/errors.js';
 import { formatInstant } from '../../domain/time.js';
@@ -48,6 +48,7 @@ export async function registerNotifyRoutes(server: FastifyInstance, app: App): P
         nextAttemptAt: r.state === 'queued' ? at(r.next_at) : null,
         error: r.error,
         ownerName: r.owner_name,
+        rerouted: r.rerouted ? (JSON.parse(r.rerouted) as Message['rerouted']) : null,
       }));
       return { items, total, offset, limit };
     });

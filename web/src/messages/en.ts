@@ -140,6 +140,7 @@ export default {
   allOrders: 'All orders',
   chooseModel: 'Choose a model…',
   choose: 'Choose…',
+  heldByUnit: 'held by {{unit}}',
   firstOf: 'The first {{shown}} of {{total}}.',
   returnedFirst: 'The {{shown}} oldest of {{total}} returned devices; type others below.',
   problem_device_unidentified: 'needs the device’s model, serial or IMEI',

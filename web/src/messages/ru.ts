@@ -152,6 +152,7 @@ export default {
   allOrders: 'Все заявки',
   chooseModel: 'Выберите модель…',
   choose: 'Выберите…',
+  heldByUnit: 'на хранении: {{unit}}',
   firstOf: 'Первые {{shown}} из {{total}}.',
   returnedFirst: '{{shown}} самых давних из {{total}} сданных устройств; остальные введите ниже.',
   problem_device_unidentified: 'нужна модель, серийный номер или IMEI устройства',

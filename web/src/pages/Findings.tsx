@@ -5,8 +5,8 @@ import { FINDING_STATES as STATES } from '../../../src/domain/finding.columns.js
 import type { FINDING_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
 import { query, type Mandate } from '../api.js';
 import { useApi } from '../data.js';
-import { LoadFailed, unitName, useListView } from './ListControls.js';
-import { deviceHref, personHref } from '../links.js';
+import { Holder, LoadFailed, unitName, useListView } from './ListControls.js';
+import { deviceHref } from '../links.js';
 import { UnitField } from './UnitField.js';
 
 type FindingSort = SortKey<(typeof FINDING_SORTS)[number]>;
@@ -102,7 +102,7 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
                     {r.deviceName && <span className="muted"> · {r.device}</span>}
                   </td>
                   <td>
-                    <a href={personHref(r.owner)}>{r.ownerName ?? r.owner}</a>
+                    <Holder owner={r.owner} ownerName={r.ownerName} unit={r.unit} />
                   </td>
                   <td title={r.unit}>{unitName(r.unit)}</td>
                   <td>{dt(r.opened)}</td>

@@ -284,3 +284,25 @@ export function useListView(defaultSort: string, prefix = '') {
 
 /** The last segment of a unit path: its name; the whole path is on hover. */
 export const unitName = (path: string) => path.split('/').pop() ?? path;
+
+/**
+ * Who holds a caught device: its owner, by name, or — no person holding it (DESIGN §5a) — its
+ * custodian unit, linking to the unit's devices.
+ */
+export function Holder({
+  owner,
+  ownerName,
+  unit,
+}: {
+  owner: string | null;
+  ownerName?: string | null;
+  unit: string;
+}) {
+  const { t } = useTranslation();
+  if (owner) return <a href={`#/people/${encodeURIComponent(owner)}`}>{ownerName ?? owner}</a>;
+  return (
+    <a href={`#/devices?unit=${encodeURIComponent(unit)}`} title={unit} data-held-by={unit}>
+      {t('heldByUnit', { unit: unitName(unit) })}
+    </a>
+  );
+}

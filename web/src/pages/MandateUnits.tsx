@@ -2,13 +2,13 @@ import { useState } from 'react';
 import { PAGE_MAX } from '../../../src/contract/operation.js';
 import { mandateOps } from '../../../src/contract/mandates.js';
 import { useApi, useLoad } from '../data.js';
-import { LoadFailed } from './ListControls.js';
+import { Holder, LoadFailed } from './ListControls.js';
 import { DeviceBar } from './DeviceBar.js';
 import { numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import type { FindingRow } from '../../../src/contract/mandates.js';
 import { api, type MandateStatus } from '../api.js';
-import { deviceHref, personHref } from '../links.js';
+import { deviceHref } from '../links.js';
 
 /** Units of one mandate with progress bars, drilling down the tree; the worst stragglers. */
 export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: string }) {
@@ -99,7 +99,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
         <ol className="stragglers">
           {stragglers.map((f) => (
             <li key={f.device}>
-              <a href={personHref(f.owner)}>{f.ownerName ?? f.owner}</a> ·{' '}
+              <Holder owner={f.owner} ownerName={f.ownerName} unit={f.unit} /> ·{' '}
               <a href={deviceHref(f.device)}>{f.deviceName ?? f.device}</a>{' '}
               <span className="muted">· {f.device}</span> ·{' '}
               <span title={f.unit}>{f.unit.split('/').at(-1)}</span> · {t(`state_${f.state}`)}
@@ -130,13 +130,18 @@ async function peopleOfUnit(o: { mandate: string; unit: string; asOf: string }) 
     ),
   );
   const by = new Map<string, FindingRow[]>();
-  for (const f of [first, ...rest].flatMap((p) => p.items))
-    by.set(f.owner, [...(by.get(f.owner) ?? []), f]);
+  // Devices a unit holds (no person) are listed under the unit, as one line.
+  for (const f of [first, ...rest].flatMap((p) => p.items)) {
+    const key = f.owner ?? `unit:${f.unit}`;
+    by.set(key, [...(by.get(key) ?? []), f]);
+  }
   const list = [...by].map(([owner, fs]) => {
     const worst = OPEN.find((s) => fs.some((f) => f.state === s));
     return {
       owner,
       name: fs[0]?.ownerName ?? owner,
+      unit: fs[0]?.unit ?? unit,
+      held: fs[0]?.owner === null,
       total: fs.length,
       resolved: fs.filter((f) => !(OPEN as readonly string[]).includes(f.state)).length,
       state: worst ?? 'compliant',
@@ -167,7 +172,7 @@ function PeopleOfUnit({ mandate, unit, asOf }: { mandate: string; unit: string; 
         {rows.map((r) => (
           <tr key={r.owner} data-person={r.owner} data-state={r.state}>
             <td>
-              <a href={personHref(r.owner)}>{r.name}</a>
+              <Holder owner={r.held ? null : r.owner} ownerName={r.name} unit={r.unit} />
             </td>
             <td>
               {num.format(r.resolved)} / {num.format(r.total)}

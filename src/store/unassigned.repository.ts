@@ -1,0 +1,123 @@
+import type { OpenUnassigned } from '../domain/finding.rules.js';
+import type { Db } from './schema.js';
+import { chunks, insertMany } from './transaction.js';
+
+/** An unassigned interval to open. */
+export interface NewUnassigned {
+  mandate_id: string;
+  device_id: string;
+  opened_at: number;
+  closed_at: null;
+}
+
+/** An unassigned interval to close; `drop` removes one that would close as it opens. */
+export interface UnassignedClose {
+  id: number;
+  at: number;
+  drop: boolean;
+}
+
+type Open = Map<string, Map<string, OpenUnassigned>>;
+
+function add(
+  out: Open,
+  r: { id: number; mandate_id: string; device_id: string; opened_at: number },
+) {
+  let byDevice = out.get(r.mandate_id);
+  if (!byDevice) out.set(r.mandate_id, (byDevice = new Map<string, OpenUnassigned>()));
+  byDevice.set(r.device_id, { id: Number(r.id), openedAt: r.opened_at });
+}
+
+/** Open unassigned intervals of the devices given, by mandate then device. */
+export async function getOpenUnassigned(
+  db: Db,
+  mandateIds: string[],
+  deviceIds: string[],
+): Promise<Open> {
+  const out: Open = new Map();
+  if (mandateIds.length === 0) return out;
+  for (const part of chunks([...new Set(deviceIds)])) {
+    const rows = await db
+      .selectFrom('unassigned')
+      .select(['id', 'mandate_id', 'device_id', 'opened_at'])
+      .where('mandate_id', 'in', mandateIds)
+      .where('device_id', 'in', part)
+      .where('closed_at', 'is', null)
+      .execute();
+    for (const r of rows) add(out, r);
+  }
+  return out;
+}
+
+/** Every open unassigned interval of one mandate, by device. */
+export async function getOpenUnassignedOfMandate(
+  db: Db,
+  mandateId: string,
+): Promise<Map<string, OpenUnassigned>> {
+  const out: Open = new Map();
+  const rows = await db
+    .selectFrom('unassigned')
+    .select(['id', 'mandate_id', 'device_id', 'opened_at'])
+    .where('mandate_id', '=', mandateId)
+    .where('closed_at', 'is', null)
+    .execute();
+  for (const r of rows) add(out, r);
+  return out.get(mandateId) ?? new Map<string, OpenUnassigned>();
+}
+
+/** Closes (or drops) and opens unassigned intervals. */
+export async function writeUnassignedChanges(
+  db: Db,
+  closes: UnassignedClose[],
+  opens: NewUnassigned[],
+): Promise<void> {
+  const drops = closes.filter((c) => c.drop).map((c) => c.id);
+  for (const part of chunks(drops))
+    await db.deleteFrom('unassigned').where('id', 'in', part).execute();
+  const byTime = new Map<number, number[]>();
+  for (const c of closes) if (!c.drop) byTime.set(c.at, [...(byTime.get(c.at) ?? []), c.id]);
+  for (const [at, ids] of byTime)
+    for (const part of chunks(ids))
+      await db.updateTable('unassigned').set({ closed_at: at }).where('id', 'in', part).execute();
+  await insertMany(db, 'unassigned', opens);
+}
+
+/** How many devices are unassigned for a mandate at T. */
+export async function countUnassignedAt(db: Db, mandateId: string, at: number): Promise<number> {
+  const r = await db
+    .selectFrom('unassigned')
+    .select((eb) => eb.fn.count<number>('device_id').distinct().as('n'))
+    .where('mandate_id', '=', mandateId)
+    .where('opened_at', '<=', at)
+    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', at)]))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** How many unassigned intervals of a mandate are open (the latest state, whenever they began). */
+export async function countOpenUnassigned(db: Db, mandateId: string): Promise<number> {
+  const r = await db
+    .selectFrom('unassigned')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('mandate_id', '=', mandateId)
+    .where('closed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** The unassigned intervals of a mandate open at T, by device (`findings --state unassigned`). */
+export async function listUnassignedAt(
+  db: Db,
+  mandateId: string,
+  at: number,
+): Promise<{ device_id: string; opened_at: number }[]> {
+  return db
+    .selectFrom('unassigned')
+    .select(['device_id', 'opened_at'])
+    .where('mandate_id', '=', mandateId)
+    .where('opened_at', '<=', at)
+    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', at)]))
+    .orderBy('opened_at')
+    .orderBy('device_id')
+    .execute();
+}
