@@ -2,8 +2,7 @@ import type { Language } from '../src/domain/texts/languages.js';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { startSmtp } from './helpers/smtp.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../src/adapters/clock.js';
 import { createApp, type App } from '../src/app.js';
@@ -21,50 +20,6 @@ spec:
   action: replace
   phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
 `;
-
-interface Received {
-  attachments: { filename: string; content: Buffer }[];
-  to: string;
-  subject: string;
-  text: string;
-  messageId: string;
-  language: string;
-}
-
-/** A real SMTP server on loopback that keeps every message it accepts. */
-async function startSmtp(): Promise<{
-  port: number;
-  inbox: Received[];
-  close: () => Promise<void>;
-}> {
-  const inbox: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then(
-        (m) => {
-          inbox.push({
-            attachments: m.attachments.map((a) => ({
-              filename: a.filename ?? '',
-              content: a.content,
-            })),
-            to: (Array.isArray(m.to) ? m.to[0] : m.to)?.text ?? '',
-            subject: m.subject ?? '',
-            text: m.text ?? '',
-            messageId: m.messageId ?? '',
-            language: m.headers.get('content-language') as string,
-          });
-          done();
-        },
-        (e: Error) => done(e),
-      );
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, inbox, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 /** A database with three people (p3 heads Org/A, p2 supervises p1), two iPhones, the mandate and an officer. */
 async function seed(kind: 'sqlite' | 'postgres'): Promise<string> {

@@ -240,8 +240,9 @@ function missing(asked: Recipient, r: Rungs): string {
           ? r.unitHead
           : null;
   if (asked === 'officers') return 'no officer with an e-mail address';
+  const personless = r.official === null && asked !== 'unit-head';
   if (who === null)
-    return asked === 'official'
+    return personless
       ? 'a unit holds the device: no person'
       : asked === 'supervisor'
         ? 'no supervisor'

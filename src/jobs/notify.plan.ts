@@ -29,7 +29,9 @@ import { getTimeZone } from '../services/settings.service.js';
 import { listCampaignPeople, listCampaigns } from '../store/campaigns.repository.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
 import {
+  clearWaiting,
   insertOutboxRows,
+  unsettledFindingSteps,
   plannedFindingSteps,
   plannedStepsLike,
   type OutboxRow,
@@ -228,6 +230,13 @@ export function makePlanner(ctx: NotifyContext) {
         );
         const todo = part.filter((a) => !done.has(`${a.f.id} ${a.msg.key}`));
         if (todo.length === 0) return 0;
+        // Steps that went elsewhere before: looked at again only to reach the rung they asked for.
+        const unsettled = await unsettledFindingSteps(
+          tx,
+          m.id,
+          [...new Set(todo.map((a) => a.f.id))],
+          [...new Set(todo.map((a) => a.msg.key))],
+        );
         const batch: OutboxRow[] = [];
         const owners = await getPeopleByIds(tx, [
           ...new Set(todo.flatMap((a) => (a.f.owner_id ? [a.f.owner_id] : []))),
@@ -246,6 +255,9 @@ export function makePlanner(ctx: NotifyContext) {
           const owner = f.owner_id ? owners.get(f.owner_id) : undefined;
           // A step goes to the rung it asks for, or up the ladder, saying why (DESIGN §5a).
           const route = routeStep(msg.to, await rungsOf(tx, book, f, people, heads));
+          // Re-routed before and still: those it reached were told then; nothing new.
+          if (unsettled.get(`${f.id} ${msg.key}`) === 'rerouted' && route.rerouted !== null)
+            continue;
           const toldHere = told.get(f.id) ?? new Map<string, string>();
           told.set(f.id, toldHere);
           const { to, merged } = tellOnce(toldHere, route.to, msg.key);
@@ -304,6 +316,7 @@ export function makePlanner(ctx: NotifyContext) {
           // Nobody to write to at all: the step waits, and is sent once someone can be told.
           if (ctx.mailer && route.to.length === 0)
             batch.push(waitingRow(base, now, route.rerouted));
+          else await clearWaiting(tx, f.id, msg.key);
           // A supervisor who is also the unit head, or two steps due at once, gives one
           // message; the other is kept as merged, never sent.
           if (ctx.mailer)

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { deviceNameOf } from './record.names.js';
 import type { Finding, FindingPage as FindingPageSchema } from '../contract/mandates.js';
-import { countUnassignedAt } from '../store/unassigned.repository.js';
+import { countUnassignedAt, listUnassignedAt } from '../store/unassigned.repository.js';
 import { compareText } from '../domain/text.order.js';
 import type { FINDING_SORTS, SortKey } from '../domain/list.sorts.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
@@ -446,6 +446,24 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
             closeReason: null,
             reason: u.reason,
           });
+      }
+      // Devices the target matches that nobody holds (DESIGN §5a): listed when asked for, to
+      // those who see the whole organisation (they belong to no unit).
+      if (o.states?.includes('unassigned') && (!o.visibility || o.visibility.all)) {
+        for (const u of await listUnassignedAt(store.db, m.id, at))
+          if (o.device === undefined || o.device === u.device_id)
+            views.push({
+              mandate: m.id,
+              device: u.device_id,
+              owner: null,
+              unit: '',
+              opened: formatInstant(u.opened_at),
+              closed: null,
+              state: 'unassigned',
+              closeReason: null,
+            });
+      }
+      if (o.states?.includes('unknown') || o.states?.includes('unassigned')) {
         views.sort((a, b) =>
           a.opened < b.opened
             ? -1
@@ -465,7 +483,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           (!o.unit || isAtOrBelow(f.unit, o.unit)) &&
           (!vis ||
             vis.all ||
-            f.owner === vis.personId ||
+            (f.owner !== null && f.owner === vis.personId) ||
             vis.units.some((u) => isAtOrBelow(f.unit, u))),
       );
     },
@@ -511,7 +529,12 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
             : key === 'closed'
               ? (r.closed ?? '\uffff')
               : r[key];
-      if (!byName && key !== 'unit' && !o.states?.includes('unknown')) {
+      if (
+        !byName &&
+        key !== 'unit' &&
+        !o.states?.includes('unknown') &&
+        !o.states?.includes('unassigned')
+      ) {
         // Instants and states order the same in SQL and here: the database pages. A page
         // asked again (the console's first page, above all) is kept per data version too.
         return cache.get(

@@ -41,14 +41,52 @@ export async function plannedFindingSteps(
   steps: string[],
 ): Promise<Set<string>> {
   if (findings.length === 0 || steps.length === 0) return new Set();
+  // A step that went elsewhere (re-routed) or to nobody (waiting) is not settled: it is looked
+  // at again each round, and reaches the rung it asked for once someone is there.
   const rows = await db
     .selectFrom('notifications')
     .select(['finding_id', 'step'])
     .where('mandate_id', '=', mandate)
     .where('finding_id', 'in', findings)
     .where('step', 'in', steps)
+    .where('rerouted', 'is', null)
+    .where('state', '<>', 'waiting')
     .execute();
   return new Set(rows.map((r) => `${Number(r.finding_id)} ${r.step}`));
+}
+
+/** Steps planned before that went elsewhere (`rerouted`) or to nobody (`waiting`), by finding and step. */
+export async function unsettledFindingSteps(
+  db: Db,
+  mandate: string,
+  findings: number[],
+  steps: string[],
+): Promise<Map<string, 'rerouted' | 'waiting'>> {
+  const out = new Map<string, 'rerouted' | 'waiting'>();
+  if (findings.length === 0 || steps.length === 0) return out;
+  const rows = await db
+    .selectFrom('notifications')
+    .select(['finding_id', 'step', 'state'])
+    .where('mandate_id', '=', mandate)
+    .where('finding_id', 'in', findings)
+    .where('step', 'in', steps)
+    .where((eb) => eb.or([eb('rerouted', 'is not', null), eb('state', '=', 'waiting')]))
+    .execute();
+  for (const r of rows) {
+    const key = `${Number(r.finding_id)} ${r.step}`;
+    if (out.get(key) !== 'rerouted') out.set(key, r.state === 'waiting' ? 'waiting' : 'rerouted');
+  }
+  return out;
+}
+
+/** Ends the wait of a step someone can now be told about (its message is planned instead). */
+export async function clearWaiting(db: Db, findingId: number, step: string): Promise<void> {
+  await db
+    .deleteFrom('notifications')
+    .where('finding_id', '=', findingId)
+    .where('step', '=', step)
+    .where('state', '=', 'waiting')
+    .execute();
 }
 
 /** Messages to send now: queued and due, or claimed by a sender whose lease ran out. */
