@@ -100,7 +100,10 @@ describeEachDatabase('a message reaches someone or says so (DESIGN §5a)', (kind
     expect(emailed.every((l) => l.recipient === 'h1' && l.state === 'sent')).toBe(true);
     expect(
       emailed
-        .map((l) => `${l.device_id} ${l.step} ${JSON.parse(l.rerouted ?? 'null')?.why ?? ''}`)
+        .map(
+          (l) =>
+            `${l.device_id} ${l.step} ${(JSON.parse(l.rerouted ?? '{}') as { why?: string }).why ?? ''}`,
+        )
         .sort(),
     ).toEqual(
       [
