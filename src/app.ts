@@ -13,6 +13,7 @@ import { makeExemptionService } from './services/exemption.service.js';
 import { makeRecordService } from './services/record.service.js';
 import { makeReplacementService } from './services/replacement.service.js';
 import { makeSanitisationService } from './services/sanitisation.service.js';
+import { makeDataRemovalService } from './services/data-removal.service.js';
 import { makeAttestationService } from './services/attestation.service.js';
 import { makeDemoService } from './services/demo.service.js';
 import { makeImportService } from './services/import.service.js';
@@ -55,6 +56,8 @@ export interface App {
   /** Replacement logistics: catalogue, stock, orders, custody, shortage forecast. */
   replacements: ReturnType<typeof makeReplacementService>;
   sanitisations: ReturnType<typeof makeSanitisationService>;
+  /** Removals of organisation data from personal devices (the personal path, DESIGN §5a). */
+  dataRemovals: ReturnType<typeof makeDataRemovalService>;
   /** Reminders and escalations; sends nothing unless mail is configured. */
   notifier: ReturnType<typeof makeNotifier>;
   /** Single sign-on, when configured. */
@@ -110,6 +113,7 @@ export async function createApp(deps: {
     records: makeRecordService(base),
     replacements: makeReplacementService(base),
     sanitisations: makeSanitisationService(base),
+    dataRemovals: makeDataRemovalService(base),
     sso: deps.config?.oidc ? makeOidcClient(deps.config.oidc) : null,
     channels: {
       mail: mailer !== null,

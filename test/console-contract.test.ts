@@ -13,6 +13,7 @@ import { oversightOps } from '../src/contract/oversight.js';
 import { recordOps } from '../src/contract/records.js';
 import { statusOps } from '../src/contract/status.js';
 import { adminOps } from '../src/contract/admin.js';
+import { removalOps } from '../src/contract/removals.js';
 import { refusedByContract } from '../web/src/client.js';
 
 const WEB = join(import.meta.dirname, '..', 'web', 'src');
@@ -27,6 +28,7 @@ const ALL: Operation[] = [
   recordOps,
   statusOps,
   adminOps,
+  removalOps,
 ].flatMap((ops) => Object.values(ops) as Operation[]);
 
 function sources(dir: string): { file: string; text: string }[] {

@@ -55,8 +55,11 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   'exemptions.decide': ['admin', 'officer', 'unit-head'],
   'audit.read': ['admin', 'auditor', 'officer'],
   'accounts.manage': ['admin'],
-  /** An official asks for a replacement of their caught device (an officer on their behalf). */
-  'replacements.request': ['official', 'officer'],
+  /**
+   * Whoever owns a caught device asks for its replacement, whatever else they do (DESIGN §5a);
+   * for someone else's, `act-for-others` is needed too (services check which device is whose).
+   */
+  'replacements.request': ROLES,
   /** Approving or rejecting a replacement request reserves or frees a stock unit. */
   'replacements.decide': ['logistics', 'officer'],
   /** The catalogue, stock, issuing, receiving returns, recording sanitisation. */
@@ -67,8 +70,11 @@ const GRANTS: Record<Permission, readonly Role[]> = {
   imports: ['admin', 'officer'],
   /** Opening declaration campaigns. */
   'campaigns.manage': ['admin', 'officer'],
-  /** Declaring one's own devices (an officer records paper forms). */
-  declare: ['official', 'unit-head', 'officer'],
+  /**
+   * Declaring one's own devices and stating how one uses them: everyone, for their own (an
+   * officer records paper forms for others).
+   */
+  declare: ROLES,
   /**
    * Acting for another person: recording their paper declaration or taking one back, asking for
    * an exemption or a replacement on their behalf.

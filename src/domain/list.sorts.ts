@@ -9,5 +9,6 @@ export const EXEMPTION_SORTS = ['requested', 'owner', 'device', 'state', 'until'
 export const ORDER_SORTS = ['requested', 'owner', 'device', 'item', 'state', 'unit'] as const;
 export const STOCK_SORTS = ['item', 'location', 'total', 'free'] as const;
 export const CAMPAIGN_SORTS = ['opened', 'title', 'due'] as const;
+export const DATA_REMOVAL_SORTS = ['recorded', 'device', 'person', 'state'] as const;
 export const CAMPAIGN_PEOPLE_SORTS = ['name', 'unit', 'state', 'declared'] as const;
 export const SANITISATION_SORTS = ['performed', 'certificate', 'state'] as const;

@@ -28,6 +28,23 @@ export const ATTESTATION_COLUMNS = [
   'note',
 ] as const;
 
+/** The register of removals of organisation data from personal devices. */
+export const DATA_REMOVAL_COLUMNS = [
+  'id',
+  'device',
+  'deviceName',
+  'person',
+  'personName',
+  'method',
+  'performedOn',
+  'note',
+  'recordedBy',
+  'recordedAt',
+  'verifiedBy',
+  'verifiedAt',
+  'state',
+] as const;
+
 /** The people of a declaration campaign, as listed and exported. */
 export const CAMPAIGN_PEOPLE_COLUMNS = [
   'person',

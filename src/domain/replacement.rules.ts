@@ -125,13 +125,27 @@ export function statusAfter(method: SanitisationMethod): DeviceStatus {
 }
 
 /**
+ * Why the organisation may not take a device into its hands (swap, return, sanitisation), or
+ * null: a personal device is the employee's own (DESIGN §5a) — it is never taken, returned,
+ * sanitised or destroyed; its owner states it is no longer used for official business, and the
+ * organisation's data on it may be removed (recorded, verified by a second person).
+ */
+export function refuseTaking(device: { ownership: string | null }): string | null {
+  return device.ownership === 'personal'
+    ? 'is personal (its owner’s own): the organisation never takes, returns, sanitises or destroys it; its owner states it is no longer used for official business, and the organisation’s data on it may be removed'
+    : null;
+}
+
+/**
  * Why a device cannot be sanitised by a method, or null when it can: only a device that has
  * been handed in (retired, with no owner) is cleared or purged; a wiped one may still be destroyed.
  */
 export function refuseSanitisation(
-  device: { status: DeviceStatus; owner: string | null },
+  device: { status: DeviceStatus; owner: string | null; ownership?: string | null },
   method: SanitisationMethod,
 ): string | null {
+  const own = refuseTaking({ ownership: device.ownership ?? null });
+  if (own) return own;
   if (device.status === 'retired' && device.owner === null) return null;
   if (device.status === 'wiped' && method === 'destroy') return null;
   if (device.status === 'wiped') return 'is wiped already (only destroying it is left)';

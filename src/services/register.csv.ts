@@ -1,7 +1,9 @@
+import type { DataRemoval } from '../contract/removals.js';
 import { writeCsv } from '../adapters/csv-write.js';
 import {
   ATTESTATION_COLUMNS,
   CAMPAIGN_PEOPLE_COLUMNS,
+  DATA_REMOVAL_COLUMNS,
   EXEMPTION_COLUMNS,
 } from '../domain/register.columns.js';
 import type { CampaignPersonView } from './campaign.service.js';
@@ -29,5 +31,13 @@ export function campaignPeopleCsv(list: CampaignPersonView[]): string {
   return writeCsv(
     CAMPAIGN_PEOPLE_COLUMNS,
     list.map((p) => CAMPAIGN_PEOPLE_COLUMNS.map((c) => p[c])),
+  );
+}
+
+/** The register of removals of organisation data from personal devices, as CSV. */
+export function dataRemovalCsv(list: DataRemoval[]): string {
+  return writeCsv(
+    DATA_REMOVAL_COLUMNS,
+    list.map((r) => DATA_REMOVAL_COLUMNS.map((c) => r[c])),
   );
 }

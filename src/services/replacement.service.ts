@@ -116,7 +116,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
       need(
         actor,
         'replacements.request',
-        'requesting replacements needs the official or officer role',
+        'requesting replacements needs an account that may write',
       );
       return steps.write(async (tx) => {
         const v = visibilityOf(actor);
@@ -130,10 +130,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
             `device ${r.device} has no owner: no mandate catches it`,
           );
         if (!hasPermission(actor, 'act-for-others') && actor.personId !== owner.id)
-          throw new AppError(
-            'forbidden',
-            'an official may request replacements only for their own devices',
-          );
+          throw new AppError('forbidden', 'you may request replacements only for your own devices');
         const mandates = await replaceMandates(tx);
         const open =
           mandates.length === 0

@@ -7,6 +7,7 @@ import {
   refuseStep,
   type OrderState,
   type OrderStep,
+  refuseTaking,
 } from '../domain/replacement.rules.js';
 import type { Store } from '../store/database.js';
 import {
@@ -329,6 +330,11 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
   }
 
   function checkReturnable(o: OrderRow, old: StoredDevice | undefined): void {
+    const own = old ? refuseTaking(old) : null;
+    if (own)
+      throw new AppError('conflict', `the old device ${o.old_device_id} ${own}`, [
+        { where: 'swap', value: o.old_device_id, code: 'personal_device', message: own },
+      ]);
     if (!old || old.owner !== o.person_id || ['wiped', 'destroyed', 'retired'].includes(old.status))
       throw new AppError(
         'conflict',
@@ -382,7 +388,8 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
         { where: 'reason', code: 'required', message: 'is required' },
       ]);
     const old = (await getDevicesByIds(tx, [o.old_device_id])).get(o.old_device_id);
-    if (old && old.owner === o.person_id && old.status === 'active')
+    // A personal device stays with its owner: the order closes without it, with the reason.
+    if (old && old.owner === o.person_id && old.status === 'active' && !refuseTaking(old))
       throw new AppError(
         'conflict',
         `the old device ${o.old_device_id} is still held by ${o.person_id}: receive it back instead`,

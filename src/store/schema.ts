@@ -209,6 +209,23 @@ export interface UnknownsTable {
   closed_at: Ms | null;
 }
 
+/** A removal of the organisation's data from a personal device, recorded and verified. */
+export interface DataRemovalsTable {
+  id: Generated<number>;
+  device_id: string;
+  /** The device's owner when the removal was recorded. */
+  person_id: string | null;
+  /** How: `MDM selective wipe`, `work profile removed`, … */
+  method: string;
+  performed_on: string;
+  note: string | null;
+  /** Accounts, by e-mail: who recorded it and who verified it (never the same). */
+  recorded_by: string;
+  recorded_at: Ms;
+  verified_by: string | null;
+  verified_at: Ms | null;
+}
+
 /** While a device the target matches has no active owner and no custodian (DESIGN §5a). */
 export interface UnassignedTable {
   id: Generated<number>;
@@ -513,6 +530,7 @@ export interface Database {
   findings: FindingsTable;
   unknowns: UnknownsTable;
   unassigned: UnassignedTable;
+  data_removals: DataRemovalsTable;
   people_history: PeopleHistoryTable;
   attestations: AttestationsTable;
   exemptions: ExemptionsTable;

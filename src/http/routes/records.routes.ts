@@ -52,7 +52,7 @@ export async function registerRecordRoutes(server: FastifyInstance, app: App): P
       tagged(reply, await d.person(actor, req.params.id)),
     );
     add(ops.listPeople, 'read', (req, actor) => d.people(actor, req.query));
-    add(ops.stateNoOfficialUse, 'attest', (req, actor) =>
+    add(ops.stateNoOfficialUse, 'declare', (req, actor) =>
       r.stateNoOfficialUse(actor, req.params.id, req.body?.note),
     );
     add(ops.listUnits, 'read', (_req, actor) => d.units(actor));

@@ -1,3 +1,5 @@
+import { removalOps } from '../../contract/removals.js';
+import { dataRemovalCsv } from '../../services/register.csv.js';
 import type { FastifyInstance } from 'fastify';
 import type { App } from '../../app.js';
 import type { Permission } from '../../domain/access.policy.js';
@@ -105,6 +107,22 @@ export async function registerReplacementRoutes(server: FastifyInstance, app: Ap
     add(ops.verifySanitisation, 'sanitisation.verify', (req, actor) =>
       s.verify(actor, req.params.id),
     );
+    const d = app.dataRemovals;
+    add(removalOps.recordDataRemoval, 'logistics', (req, actor) =>
+      d.record(actor, req.params.id, req.body),
+    );
+    add(removalOps.verifyDataRemoval, 'sanitisation.verify', (req, actor) =>
+      d.verify(actor, req.params.id),
+    );
+    add(removalOps.listDataRemovals, 'read', async (req, actor, reply) => {
+      const { format, ...f } = req.query;
+      if (format !== 'csv') return d.page(actor, f);
+      const all = await d.page(actor, f, true);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="data-removals.csv"')
+        .send(dataRemovalCsv(all.items));
+    });
     add(ops.getSanitisationCertificate, 'read', async (req, actor, reply) => {
       const c = await s.certificate(actor, req.params.id, req.query.lang ?? 'en');
       return reply
