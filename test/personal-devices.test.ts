@@ -183,7 +183,7 @@ describeEachDatabase('personal devices are never taken (DESIGN §5a)', (kind) =>
     });
     // A corporate device is handed in instead: no data removal for it.
     await api.app.records.writeDevice(
-      (await api.app.accounts.actorForEmail('officer@x.org'))!,
+      (await api.app.accounts.actorForEmail('officer@x.org')),
       'create',
       'corp',
       { class: 'smartphone', platform: 'ios', owner: 'p1', ownership: 'corporate' },
