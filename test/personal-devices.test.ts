@@ -127,6 +127,14 @@ describeEachDatabase('personal devices are never taken (DESIGN §5a)', (kind) =>
     // Receiving it back is refused too.
     const back = await call('logistics', 'POST', `/api/v1/replacements/${order}/return`, {});
     expect(back.statusCode).toBe(409);
+    // The order closes without it, needing no reason: the device's ownership is the reason.
+    const closed = await call('logistics', 'POST', `/api/v1/replacements/${order}/writeoff`, {});
+    expect(closed.statusCode, closed.body).toBe(200);
+    expect(closed.json()).toMatchObject({ state: 'closed', reason: null });
+    expect((await call('officer', 'GET', '/api/v1/devices/own')).json()).toMatchObject({
+      owner: 'p1',
+      status: 'active',
+    });
   });
 
   it('it resolves by its owner’s statement; the organisation’s data is removed, recorded and verified by a second person', async () => {
@@ -183,7 +191,7 @@ describeEachDatabase('personal devices are never taken (DESIGN §5a)', (kind) =>
     });
     // A corporate device is handed in instead: no data removal for it.
     await api.app.records.writeDevice(
-      (await api.app.accounts.actorForEmail('officer@x.org')),
+      await api.app.accounts.actorForEmail('officer@x.org'),
       'create',
       'corp',
       { class: 'smartphone', platform: 'ios', owner: 'p1', ownership: 'corporate' },

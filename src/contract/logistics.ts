@@ -1,6 +1,6 @@
 import { LANGUAGES } from '../domain/texts/languages.js';
 import { z } from 'zod';
-import { DEVICE_CLASSES, PLATFORMS, PURPOSES } from '../domain/device.model.js';
+import { DEVICE_CLASSES, OWNERSHIPS, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import {
   DESTINATIONS,
   ORDER_STATES,
@@ -58,6 +58,10 @@ export type Order = z.output<typeof Order>;
 export const OrderRow = Order.extend({
   personName: z.string().nullable(),
   deviceName: z.string().nullable().meta({ description: 'the old device’s maker and model' }),
+  deviceOwnership: z
+    .enum(OWNERSHIPS)
+    .nullable()
+    .meta({ description: 'personal: it stays with its owner, never taken (DESIGN §5a)' }),
   itemName: z.string().nullable().meta({ description: 'the catalogue item’s maker and model' }),
 });
 export type OrderRow = z.output<typeof OrderRow>;
@@ -99,7 +103,7 @@ export const ORDER_STEPS = {
     'Hand the reserved unit to the official; with `swap` take the old device back in the same step',
   return: 'Receive the old device back: it becomes retired with no owner, its finding resolves now',
   writeoff:
-    'Close an issued order whose old device will not come back (lost, say); a reason is required',
+    'Close an issued order whose old device will not come back (lost, say): a reason is required, except for a personal device, which stays with its owner',
   confirm: 'The official confirms they received the new device',
 } as const;
 export type OrderStepName = keyof typeof ORDER_STEPS;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FINDING_STATES } from '../domain/finding.columns.js';
 import { FINDING_SORTS } from '../domain/list.sorts.js';
+import { OWNERSHIPS } from '../domain/device.model.js';
 import { day, instant, moment, operation, Page, paging } from './operation.js';
 import { Deadline } from './status.js';
 
@@ -60,6 +61,10 @@ export const FindingPage = Page(
   Finding.extend({
     ownerName: z.string().nullable(),
     deviceName: z.string().nullable().meta({ description: 'maker and model' }),
+    deviceOwnership: z
+      .enum(OWNERSHIPS)
+      .nullable()
+      .meta({ description: 'a personal device is never taken: its owner stops official use' }),
   }),
 );
 export type FindingRow = z.output<typeof FindingPage>['items'][number];

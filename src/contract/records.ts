@@ -42,10 +42,15 @@ export const DeviceSource = z.object({
   lastSeen: instant,
   notReportedSince: instant.nullable(),
   lastContact: z.string().nullable(),
+  /** Whom this source last said has the device (absent: it does not say; null: nobody). */
+  reportedOwner: z.string().nullable().optional(),
 });
 
 /** One device, with when each source last reported it. */
-export const DeviceWithSources = Device.extend({ sources: z.array(DeviceSource) });
+export const DeviceWithSources = Device.extend({
+  ownerName: z.string().nullable(),
+  sources: z.array(DeviceSource),
+});
 export type DeviceWithSources = z.output<typeof DeviceWithSources>;
 
 /** A person as the API shows them. */

@@ -135,9 +135,20 @@ export function canSeePerson(v: Visibility, person: { id: string; unit: string }
   return v.all || person.id === v.personId || v.units.some((u) => isAtOrBelow(person.unit, u));
 }
 
-/** Whether a device is visible: through its owner (an unowned device only to those who see all). */
-export function canSeeDevice(v: Visibility, owner: { id: string; unit: string } | null): boolean {
-  return v.all || (owner !== null && canSeePerson(v, owner));
+/**
+ * Whether a device is visible: to its owner, and through the unit that holds it — its active
+ * owner's, else its custodian unit (DESIGN §5a), else its last owner's. A device nobody holds
+ * is seen only by those who see all.
+ */
+export function canSeeDevice(
+  v: Visibility,
+  owner: { id: string; unit: string; active?: boolean } | null,
+  custodian: string | null = null,
+): boolean {
+  if (v.all) return true;
+  if (owner !== null && owner.id === v.personId) return true;
+  const unit = owner && owner.active !== false ? owner.unit : (custodian ?? owner?.unit ?? null);
+  return unit !== null && canSeeUnit(v, unit);
 }
 
 /** Whether a unit is visible. */

@@ -61,8 +61,16 @@ describe('judgeDevice', () => {
       reason: 'owner_out_of_scope',
     });
     expect(
-      judgeDevice(judge, device({ ownership: 'personal' }), person({ active: false })),
+      judgeDevice(
+        judge,
+        device({ ownership: 'personal', purposes: ['official'] }),
+        person({ active: false }),
+      ),
     ).toEqual({ caught: false, reason: 'owner_left' });
+    // An employee's own phone no longer used for official business is no mandate's.
+    expect(
+      judgeDevice(judge, device({ ownership: 'personal', purposes: ['personal'] }), person({})),
+    ).toEqual({ caught: false, reason: 'device_changed' });
     expect(judgeDevice(judge, device({}), null)).toMatchObject({ reason: 'owner_out_of_scope' });
     expect(judgeDevice(judge, device({ platform: 'android' }), person({}))).toMatchObject({
       reason: 'device_changed',
@@ -105,7 +113,11 @@ describe('judgeDevice', () => {
     });
     // A personal device without an active owner is not the organisation's: it departs.
     expect(
-      judgeDevice(judge, device({ ownership: 'personal', unit: 'A' }), person({ active: false })),
+      judgeDevice(
+        judge,
+        device({ ownership: 'personal', purposes: ['official'], unit: 'A' }),
+        person({ active: false }),
+      ),
     ).toEqual({ caught: false, reason: 'owner_left' });
   });
 });

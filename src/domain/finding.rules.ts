@@ -37,14 +37,17 @@ export interface Judge {
 }
 
 /**
- * DESIGN §5 and §5a "caught": an active device whose target holds, owned by an active person in
- * scope — or, with no active owner, not personal and held by a custodian unit in scope (then
- * every `person.*` is absent). A personal device without an active owner is not the
+ * DESIGN §5 and §5a "caught": an active device whose target holds (a personal one only while
+ * used for official business), owned by an active person in scope — or, with no active owner,
+ * not personal and held by a custodian unit in scope (then every `person.*` is absent). A personal device without an active owner is not the
  * organisation's: it departs (`owner_left`). One that nobody holds is never caught but is
  * `unassigned` when the target holds.
  */
 export function judgeDevice(judge: Judge, device: Device | null, owner: Person | null): Verdict {
   if (!device || device.status !== 'active') return { caught: false, reason: 'device_inactive' };
+  // An employee's own device no longer used for official business is not the organisation's
+  // concern: their statement resolves it (DESIGN §5a "personal devices are never taken").
+  if (isPrivate(device)) return { caught: false, reason: 'device_changed' };
   const holder = owner?.active ? owner : null;
   if (holder) {
     if (!isInScope(holder, judge.scope)) return { caught: false, reason: 'owner_out_of_scope' };
@@ -58,6 +61,11 @@ export function judgeDevice(judge: Judge, device: Device | null, owner: Person |
     return verdictOf(judge.target.decide(device, null), null, device.unit);
   }
   return { caught: false, reason: gone, unassigned: judge.target.decide(device, null) === true };
+}
+
+/** A personal device not used for official business: outside every mandate. */
+export function isPrivate(device: Pick<Device, 'ownership' | 'purposes'>): boolean {
+  return device.ownership === 'personal' && !device.purposes.includes('official');
 }
 
 function verdictOf(decided: Decision, owner: string | null, unit: string): Verdict {

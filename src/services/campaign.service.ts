@@ -520,6 +520,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             last_seen_at: now,
             not_reported_since: null,
             last_contact: null,
+            fields: null,
           })),
         );
         const before = await getCampaignPerson(tx, c.id, personId);

@@ -289,6 +289,7 @@ async function applyCheckins(
       last_seen_at: at,
       not_reported_since: null,
       last_contact: null,
+      fields: null,
     });
     clockTo = Math.max(clockTo, at);
     lastSeen.set(id, at);

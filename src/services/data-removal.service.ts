@@ -84,7 +84,7 @@ export function makeDataRemovalService(deps: { store: Store; clock: Clock }) {
       return writeTransaction(store, async (tx) => {
         const d = (await getDevicesByIds(tx, [deviceId])).get(deviceId);
         const owner = d?.owner ? (await getPeopleByIds(tx, [d.owner])).get(d.owner) : undefined;
-        if (!d || !canSeeDevice(visibilityOf(actor), owner ?? null))
+        if (!d || !canSeeDevice(visibilityOf(actor), owner ?? null, d.unit))
           throw new AppError('not_found', `no device ${deviceId}`);
         if (d.ownership !== 'personal')
           throw new AppError(

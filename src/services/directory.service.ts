@@ -1,3 +1,4 @@
+import type { SourceReport } from '../domain/source.merge.js';
 import { createHash } from 'node:crypto';
 import type {
   Device as ContractDevice,
@@ -27,6 +28,12 @@ export type DeviceView = ContractDevice;
 export type PersonView = ContractPerson;
 /** When a source last reported a device; `notReportedSince` once a synced file left it out. */
 export type DeviceSourceView = DeviceWithSources['sources'][number];
+
+/** Whom a source's kept report names as the owner, when it says. */
+function reportedOwnerOf(fields: string | null): { reportedOwner?: string | null } {
+  const owner = fields ? (JSON.parse(fields) as SourceReport).owner : undefined;
+  return owner ? { reportedOwner: (owner.value as string | null) ?? null } : {};
+}
 
 /** A weak-free ETag over the stored fields: any change of a field changes it. */
 export function etagOf(record: object): string {
@@ -66,12 +73,15 @@ export function makeDirectoryService(deps: { store: Store }) {
   const limitOf = (n: number | undefined): number => Math.min(Math.max(n ?? 100, 1), PAGE_MAX);
   return {
     /** One device, with when each source last reported it. */
-    async device(actor: Actor, id: string): Promise<DeviceView & { sources: DeviceSourceView[] }> {
+    async device(
+      actor: Actor,
+      id: string,
+    ): Promise<DeviceView & { ownerName: string | null; sources: DeviceSourceView[] }> {
       const d = (await getDevicesByIds(store.db, [id])).get(id);
       const owner = d?.owner
         ? ((await getPeopleByIds(store.db, [d.owner])).get(d.owner) ?? null)
         : null;
-      if (!d || !canSeeDevice(visibilityOf(actor), owner))
+      if (!d || !canSeeDevice(visibilityOf(actor), owner, d.unit))
         throw new AppError('not_found', `no device ${id}`);
       const sources = (await getDeviceSources(store.db, id)).map((r) => ({
         source: r.source,
@@ -80,8 +90,10 @@ export function makeDirectoryService(deps: { store: Store }) {
         notReportedSince:
           r.not_reported_since === null ? null : formatInstant(r.not_reported_since),
         lastContact: r.last_contact,
+        // What this source says of the owner: sources that disagree show here (DESIGN §5a).
+        ...reportedOwnerOf(r.fields),
       }));
-      return { ...deviceView(d), sources };
+      return { ...deviceView(d), ownerName: owner?.name ?? null, sources };
     },
     async devices(actor: Actor, f: Omit<DeviceFilter, 'limit'> & { limit?: number }) {
       const limit = limitOf(f.limit);

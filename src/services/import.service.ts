@@ -1,4 +1,5 @@
 import { moveCustody } from './person.write.js';
+import { getSourcePriority } from './settings.service.js';
 import { createHash } from 'node:crypto';
 import {
   decodeCsv,
@@ -343,6 +344,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
         problems: [],
         seen: new Map(),
         emails: null,
+        priority: await getSourcePriority(tx),
       };
       const headerProblems = layout
         ? checkSourceHeader(layout, csv.header, o.fileName)
@@ -411,6 +413,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
               last_seen_at: at,
               not_reported_since: null,
               last_contact: null,
+              fields: null,
             })),
           );
         }

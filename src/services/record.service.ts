@@ -64,7 +64,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
         const owner = d?.owner
           ? ((await getPeopleByIds(tx, [d.owner])).get(d.owner) ?? null)
           : null;
-        if (!d || !canSeeDevice(visibilityOf(actor), owner))
+        if (!d || !canSeeDevice(visibilityOf(actor), owner, d.unit))
           throw new AppError('not_found', `no device ${id}`);
         if (!owner || actor.personId !== owner.id)
           throw new AppError('forbidden', 'only the device’s owner can state how they use it');
@@ -123,7 +123,7 @@ export function makeRecordService(deps: { store: Store; clock: Clock }) {
           : null;
         if (mode === 'create' && before)
           throw new AppError('conflict', `device ${id} exists already`);
-        if (mode !== 'create' && (!before || !canSeeDevice(v, beforeOwner)))
+        if (mode !== 'create' && (!before || !canSeeDevice(v, beforeOwner, before.unit)))
           throw new AppError('not_found', `no device ${id}`);
         const {
           createdAt: _c,

@@ -108,7 +108,7 @@ export function makeReplacementReports(deps: { store: Store; clock: Clock }) {
     async custody(actor: Actor, deviceId: string) {
       const d = (await getDevicesByIds(store.db, [deviceId])).get(deviceId);
       const owner = d?.owner ? (await getPeopleByIds(store.db, [d.owner])).get(d.owner) : undefined;
-      if (!d || !canSeeDevice(visibilityOf(actor), owner ?? null))
+      if (!d || !canSeeDevice(visibilityOf(actor), owner ?? null, d.unit))
         throw new AppError('not_found', `no device ${deviceId}`);
       return (await listCustody(store.db, deviceId)).map((c) => ({
         kind: c.kind,

@@ -122,7 +122,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
         const v = visibilityOf(actor);
         const d = (await getDevicesByIds(tx, [r.device])).get(r.device);
         const owner = d?.owner ? (await getPeopleByIds(tx, [d.owner])).get(d.owner) : undefined;
-        if (!d || !canSeeDevice(v, owner ?? null))
+        if (!d || !canSeeDevice(v, owner ?? null, d.unit))
           throw new AppError('not_found', `no device ${r.device}`);
         if (!owner)
           throw new AppError(
@@ -369,6 +369,7 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
           ...viewOf(r),
           personName: r.person_name ?? null,
           deviceName: deviceNameOf({ manufacturer: r.device_maker, model: r.device_model }),
+          deviceOwnership: (r.device_ownership as OrderListRow['deviceOwnership']) ?? null,
           itemName: deviceNameOf({ manufacturer: r.item_maker, model: r.item_model }),
         })),
         total,

@@ -382,12 +382,14 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
   async function writeoffIn(tx: Db, actor: Actor, o: OrderRow, opts: StepOptions, now: number) {
     need(actor, 'logistics', 'closing orders needs the logistics role');
     refuse('writeoff', o);
-    const reason = opts.reason?.trim() ?? '';
-    if (reason === '')
+    const old = (await getDevicesByIds(tx, [o.old_device_id])).get(o.old_device_id);
+    // A personal device stays with its owner: that is the reason, and the order says so.
+    const personal = old !== undefined && refuseTaking(old) !== null;
+    const reason = opts.reason?.trim() || null;
+    if (reason === null && !personal)
       throw invalidInput('closing without the old device needs a reason', [
         { where: 'reason', code: 'required', message: 'is required' },
       ]);
-    const old = (await getDevicesByIds(tx, [o.old_device_id])).get(o.old_device_id);
     // A personal device stays with its owner: the order closes without it, with the reason.
     if (old && old.owner === o.person_id && old.status === 'active' && !refuseTaking(old))
       throw new AppError(

@@ -1,3 +1,4 @@
+import { REPORTED_FIELDS, type SourcePriority } from '../domain/source.merge.js';
 import { AppError, invalidInput } from '../domain/errors.js';
 import { formatInstant, isValidZone, parseInstant } from '../domain/time.js';
 import type { Store } from '../store/database.js';
@@ -9,6 +10,16 @@ import { recordAudit } from './audit.service.js';
 
 const ZONE = 'timezone';
 const OBSERVED = 'observation_clock';
+const PRIORITY = 'source_priority';
+
+/**
+ * Which sources each field is taken from first (DESIGN §5a); a field not named takes the
+ * source that changed it last.
+ */
+export async function getSourcePriority(db: Db): Promise<SourcePriority> {
+  const v = await getSetting(db, PRIORITY);
+  return v === null ? {} : (JSON.parse(v) as SourcePriority);
+}
 
 /** The organisation's time zone (default UTC). */
 export async function getTimeZone(db: Db): Promise<string> {
@@ -93,6 +104,35 @@ export function makeSettingsService(deps: { store: Store; clock: Clock }) {
           });
         }
         return { from, to: zone };
+      });
+    },
+    getSourcePriority: () => getSourcePriority(store.db),
+    /**
+     * Sets the sources a device field is taken from, first to last (none: the latest change
+     * wins), audited.
+     */
+    async setSourcePriority(
+      field: string,
+      sources: string[],
+      actor: string,
+    ): Promise<SourcePriority> {
+      if (!(REPORTED_FIELDS as readonly string[]).includes(field))
+        throw invalidInput(`${field} is not a field sources report`, [
+          { where: 'field', value: field, message: `is one of ${REPORTED_FIELDS.join(', ')}` },
+        ]);
+      const clean = sources.map((s) => s.trim()).filter(Boolean);
+      return writeTransaction(store, async (tx) => {
+        const all: Record<string, string[]> = { ...(await getSourcePriority(tx)) };
+        if (clean.length > 0) all[field] = clean;
+        else delete all[field];
+        await putSetting(tx, PRIORITY, JSON.stringify(all));
+        await recordAudit(tx, clock.now(), {
+          actor,
+          action: 'settings.source-priority',
+          object: `settings/source-priority/${field}`,
+          change: { field, sources: clean },
+        });
+        return all;
       });
     },
   };

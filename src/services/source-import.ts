@@ -1,3 +1,9 @@
+import {
+  applySourceReport,
+  type Reported,
+  type SourcePriority,
+  type SourceReport,
+} from '../domain/source.merge.js';
 import type { CsvTable } from '../adapters/csv.js';
 import type { Device } from '../domain/device.model.js';
 import type { Problem } from '../domain/errors.js';
@@ -10,6 +16,7 @@ import {
 } from '../domain/source.normalise.js';
 import {
   getActivePeopleByEmail,
+  getSourceReports,
   getDevicesByImeiKeys,
   getDevicesBySerialKeys,
   recordSourceReports,
@@ -42,6 +49,8 @@ export interface SourceImportState {
   emails: Map<string, string> | null;
   /** No device was stored before the file: nothing to look up. */
   nothingStored?: boolean;
+  /** Which sources a field is taken from first (the setting `source_priority`). */
+  priority?: SourcePriority;
 }
 
 /**
@@ -155,6 +164,12 @@ export async function importSourceChunk(
         r.raw.ownerEmail?.trim() ? [r.raw.ownerEmail.trim().toLowerCase()] : [],
       ),
     ));
+  // What each source said of these devices before: fields are taken by priority from these.
+  const kept = st.nothingStored
+    ? new Map<string, Map<string, SourceReport>>()
+    : await getSourceReports(tx, [
+        ...[...bySerial.values(), ...byImei.values(), ...byId.values()].map((d) => d.id),
+      ]);
   const changes: DeviceChange[] = [];
   const reports: DeviceSourcesTable[] = [];
   for (const r of rows) {
@@ -188,15 +203,30 @@ export async function importSourceChunk(
     }
     for (const k of keys) st.seen.set(k, r.line);
     if (st.problems.length > 0) continue;
-    const f = normaliseSourceRow(r.raw, hints);
-    const merged = mergeReport(id, before, f, r.serial, r.imei);
+    const f: Reported = normaliseSourceRow(r.raw, hints);
+    // An owner the row names and nobody has is no report of the owner: a known device keeps
+    // its owner (DESIGN §5a), and the row is listed. An empty cell says nobody has it.
     if (r.raw.ownerEmail !== undefined) {
       const email = r.raw.ownerEmail.trim().toLowerCase();
       const owner = email ? emails.get(email) : undefined;
-      merged.owner = owner ?? null;
       if (email && !owner) st.unmatchedOwners.push({ line: r.line, device: id, email });
+      else f.owner = owner ?? null;
     }
-    changes.push({ line: r.line, before, merged });
+    const applied = applySourceReport(
+      mergeReport(id, before, {}, r.serial, r.imei),
+      source,
+      f,
+      kept.get(id) ?? new Map<string, SourceReport>(),
+      at,
+      st.priority,
+    );
+    if (applied.owners.length > 0)
+      st.conflicts.push({
+        line: r.line,
+        device: id,
+        message: `sources disagree on its owner (${applied.owners.map((o) => `${o.source}: ${o.owner}`).join(', ')}): it stays with ${applied.device.owner ?? '(nobody)'}`,
+      });
+    changes.push({ line: r.line, before, merged: applied.device });
     reports.push({
       device_id: id,
       source,
@@ -204,6 +234,7 @@ export async function importSourceChunk(
       last_seen_at: at,
       not_reported_since: null,
       last_contact: r.raw.lastContact?.trim() || null,
+      fields: JSON.stringify(applied.report),
     });
   }
   if (st.problems.length > 0) return;

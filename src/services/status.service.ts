@@ -518,6 +518,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
             ...r,
             ownerName: r.owner ? (people.get(r.owner)?.name ?? null) : null,
             deviceName: deviceNameOf(d),
+            deviceOwnership: d?.ownership ?? null,
           };
         });
       };

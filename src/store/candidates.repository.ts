@@ -33,6 +33,12 @@ export interface Candidate {
   owner: StoredPerson | null;
 }
 
+/**
+ * Not a personal device outside official business (`finding.rules.ts` `isPrivate`): such a
+ * device is no mandate's. Purposes are a JSON list of known words: a LIKE on the quoted word.
+ */
+const PRIVATE_SQL = `not (coalesce(d.ownership, '') = 'personal' and d.purposes not like '%"official"%')`;
+
 /** Condition for "unit equals `u` or lies below it", as a byte-wise index range. */
 export function unitAtOrBelow(column: string, u: string) {
   const ref = sql.ref(column);
@@ -97,11 +103,14 @@ function* streamCandidatesSqlite(
   const held = within('d.unit');
   where.push(
     `((p.id is not null and ${owned}) or (p.id is null and coalesce(d.ownership, '') <> 'personal' and (d.unit is null or ${held})))`,
+    PRIVATE_SQL,
   );
   const target = candidateCondition(f, 'sqlite').compile(db);
   where.push(target.sql);
   params.push(...target.parameters);
   // Columns judging does not read are selected as null: fewer values to build and collect.
+  // Ownership, purposes and the custodian unit are always read: who holds a device, and whether
+  // a personal one is used for official business, decide whether it can be caught at all.
   const dev = f.fields?.device ?? 'all';
   const per = f.fields?.person ?? 'all';
   const d = (field: string, column: string): string =>
@@ -112,8 +121,8 @@ function* streamCandidatesSqlite(
     .prepare(
       `select d.id, d.owner_id, ${d('class', 'class')}, ${d('platform', 'platform')},
               ${d('osVersion', 'os_version')}, ${d('manufacturer', 'manufacturer')}, ${d('model', 'model')},
-              ${d('serial', 'serial')}, ${d('imei', 'imei')}, ${d('ownership', 'ownership')},
-              ${d('purposes', 'purposes')}, d.status, ${d('apps', 'apps')}, d.created_at, d.changed_at,
+              ${d('serial', 'serial')}, ${d('imei', 'imei')}, d.ownership,
+              d.purposes, d.status, ${d('apps', 'apps')}, d.created_at, d.changed_at,
               p.id, null, p.unit, ${title}, p.active, p.changed_at, ${tags}, d.unit, d.rowid
          from devices d left join people p on p.id = d.owner_id and p.active = 1
         where ${where.join(' and ')} order by d.rowid limit ${pageSize}`,
@@ -218,6 +227,7 @@ export async function* streamCandidates(
     q = q.where(
       sql<boolean>`((p.id is not null and ${within('p.unit')}) or (p.id is null and coalesce(d.ownership, '') <> 'personal' and (d.unit is null or ${within('d.unit')})))`,
     );
+    q = q.where(sql.raw<boolean>(PRIVATE_SQL));
     return q.where(candidateCondition(f, 'postgres'));
   };
   type Row = Awaited<ReturnType<ReturnType<typeof query>['execute']>>[number];
@@ -350,9 +360,8 @@ export async function insertCaughtFindings(db: Db, a: CaughtInDatabase): Promise
     insert into findings (mandate_id, device_id, owner_id, unit, opened_at)
     select ${a.mandateId}, d.id, p.id, p.unit, ${since('d.changed_at', 'p.changed_at')}
       from devices d join people p on p.id = d.owner_id
-     where d.status = 'active' and ${scopeSql(a.scope, dialect)} and (${target.expr}) is true`.execute(
-    db,
-  );
+     where d.status = 'active' and ${sql.raw(PRIVATE_SQL)} and ${scopeSql(a.scope, dialect)}
+       and (${target.expr}) is true`.execute(db);
   // No active person: every person.* is absent, as the closures judge it.
   const unowned = sql`from devices d left join people p on p.id = d.owner_id and p.active = 1
      where d.status = 'active' and p.id is null and coalesce(d.ownership, '') <> 'personal'`;

@@ -24,6 +24,7 @@ import { custodyMigration } from './migrations/20261208T0000-custody.js';
 import { notifyRoutesMigration } from './migrations/20261208T0100-notify-routes.js';
 import { declarationsBeforeMigration } from './migrations/20261208T0200-declarations-before.js';
 import { dataRemovalsMigration } from './migrations/20261208T0300-data-removals.js';
+import { sourceReportsMigration } from './migrations/20261208T0400-source-reports.js';
 import type { Database } from './schema.js';
 import { guardedDialect } from './write-guard.js';
 
@@ -163,6 +164,7 @@ function migratorOf(store: Store): Migrator {
         '20261208T0100-notify-routes': notifyRoutesMigration(),
         '20261208T0200-declarations-before': declarationsBeforeMigration(),
         '20261208T0300-data-removals': dataRemovalsMigration(store.dialect),
+        '20261208T0400-source-reports': sourceReportsMigration(),
       }),
   };
   return new Migrator({ db: store.db, provider });

@@ -1,3 +1,4 @@
+import type { SourceReport } from '../domain/source.merge.js';
 import { rowToDevice, type StoredDevice } from './devices.repository.js';
 import type { Db, DeviceSourcesTable } from './schema.js';
 import { rawSqlite } from './database.js';
@@ -79,14 +80,15 @@ export async function recordSourceReports(db: Db, rows: DeviceSourcesTable[]): P
   const raw = rawSqlite.get(db);
   if (raw) {
     const stmt = raw.prepare(
-      `insert into device_sources (device_id, source, source_id, last_seen_at, not_reported_since, last_contact)
-       values (?, ?, ?, ?, null, ?)
+      `insert into device_sources (device_id, source, source_id, last_seen_at, not_reported_since, last_contact, fields)
+       values (?, ?, ?, ?, null, ?, ?)
        on conflict (device_id, source) do update set source_id = excluded.source_id,
          last_seen_at = excluded.last_seen_at, not_reported_since = null,
-         last_contact = coalesce(excluded.last_contact, device_sources.last_contact)`,
+         last_contact = coalesce(excluded.last_contact, device_sources.last_contact),
+         fields = coalesce(excluded.fields, device_sources.fields)`,
     );
     for (const r of rows)
-      stmt.run(r.device_id, r.source, r.source_id, r.last_seen_at, r.last_contact);
+      stmt.run(r.device_id, r.source, r.source_id, r.last_seen_at, r.last_contact, r.fields);
     return;
   }
   for (const part of chunks(rows, 2000)) {
@@ -99,6 +101,7 @@ export async function recordSourceReports(db: Db, rows: DeviceSourcesTable[]): P
           last_seen_at: eb.ref('excluded.last_seen_at'),
           not_reported_since: null,
           last_contact: eb.fn.coalesce('excluded.last_contact', 'device_sources.last_contact'),
+          fields: eb.fn.coalesce('excluded.fields', 'device_sources.fields'),
         })),
       )
       .execute();
@@ -133,6 +136,28 @@ export async function markNotReported(
 }
 
 /** Every source that reported a device, by name. */
+/** Each source's kept report of the devices given, by device then source. */
+export async function getSourceReports(
+  db: Db,
+  deviceIds: string[],
+): Promise<Map<string, Map<string, SourceReport>>> {
+  const out = new Map<string, Map<string, SourceReport>>();
+  for (const part of chunks([...new Set(deviceIds)])) {
+    const rows = await db
+      .selectFrom('device_sources')
+      .select(['device_id', 'source', 'fields'])
+      .where('device_id', 'in', part)
+      .where('fields', 'is not', null)
+      .execute();
+    for (const r of rows) {
+      let m = out.get(r.device_id);
+      if (!m) out.set(r.device_id, (m = new Map<string, SourceReport>()));
+      m.set(r.source, JSON.parse(r.fields!) as SourceReport);
+    }
+  }
+  return out;
+}
+
 export async function getDeviceSources(db: Db, deviceId: string): Promise<DeviceSourcesTable[]> {
   return db
     .selectFrom('device_sources')

@@ -139,6 +139,7 @@ export async function pageOrders(
       .select([
         'p.name as person_name',
         'd.manufacturer as device_maker',
+        'd.ownership as device_ownership',
         'd.model as device_model',
         'c.manufacturer as item_maker',
         'c.model as item_model',

@@ -62,6 +62,8 @@ export interface DeviceSourcesTable {
   not_reported_since: Ms | null;
   /** The source's own last contact with the device, as it wrote it. */
   last_contact: string | null;
+  /** Its last report, field by field (`source.merge.ts` `SourceReport`, JSON); null: none kept. */
+  fields: string | null;
 }
 
 export interface CheckinsTable {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
+import type { Actor, Role } from '../../src/domain/access.policy.js';
 import { messages } from '../../web/src/messages.js';
 import { DEMO_STORY_DAY } from '../../src/domain/demo.generate.js';
 import { buildServer } from '../../src/http/server.js';
@@ -18,6 +19,15 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 /** The demo's one iPhone handed from one official to another (declared by its first owner). */
 const GIVER = 'P00004';
 const HANDED = `dpd-devices-2023:${GIVER}:1`;
+/** Reads as an auditor, in process: what the API holds behind the screens. */
+const AUDITOR: Actor = {
+  accountId: 0,
+  email: 'test',
+  roles: new Set<Role>(['auditor']),
+  personId: null,
+  units: [],
+  readOnly: true,
+};
 
 describe.skipIf(!available)('the console in a real Chromium', () => {
   let app: App;
@@ -28,7 +38,10 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   let close: () => Promise<void>;
   // Any API answer of 400 or more that a test did not expect fails it.
   const apiWatch = makeApiWatch();
-  afterEach(() => {
+  afterEach(async (ctx) => {
+    // A failed test leaves the shared page as it found it on screen, to look at.
+    if (ctx.task.result?.state === 'fail')
+      await page.screenshot({ path: join(SHOTS, `failed-${ctx.task.name.slice(0, 40)}.png`) });
     expect(apiWatch.take(), 'unexpected API errors, page errors or console errors').toEqual([]);
   });
 
@@ -514,8 +527,11 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await expect.poll(() => card.locator('[data-event]').count()).toBeGreaterThan(0);
     expect(await card.locator('.timeline').innerText()).toContain('handed to someone else');
     await page.screenshot({ path: join(SHOTS, 'device.png'), fullPage: true });
-    const owner = await card.locator('dd a').innerText();
-    await card.locator('dd a').click();
+    // The owner is shown by name and links to their page.
+    const link = card.locator('dd a');
+    const owner = decodeURIComponent((await link.getAttribute('href'))!.split('/').pop()!);
+    expect(await link.innerText()).not.toBe(owner);
+    await link.click();
     await expect.poll(() => page.locator(`[data-person="${owner}"]`).count()).toBe(1);
     expect(page.url()).toContain(`#/people/${owner}`);
   });
@@ -557,6 +573,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
   it('drills down to the people of a department, worst first', async () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await expect.poll(() => page.locator('[data-showing]').count()).toBe(1);
+    await expect.poll(() => page.getByRole('heading', { name: 'Mandates' }).count()).toBe(1);
     await page.getByLabel('As of').fill('2023-04-02');
     await expect.poll(() => page.locator('[data-showing="day"]').count()).toBe(1);
     const card = page.locator('[data-mandate="kremlin-iphone-2023"]');
@@ -593,7 +610,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'messages.png'), fullPage: true });
   });
 
-  it('replacement: the official requests, logistics approves and swaps, the official confirms, a second person verifies the wipe', async () => {
+  it('replacement of a personal iPhone: the official takes a new phone and keeps theirs, stops its official use, and the organisation’s data on it is removed and verified', async () => {
     const official = await signInAs('official');
     const card = official.locator('article', { hasText: 'Replace iPhones' }).first();
     // The page says what to do with which device, by when, and how late it is.
@@ -604,6 +621,8 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     expect(await card.locator('[data-deadline]').innerText()).toMatch(
       /^It was due .+ 2023: \d+ days late\.$/,
     );
+    // The iPhone is the official's own: it is never taken, and the page says so.
+    expect(await card.locator('[data-personal]').innerText()).toMatch(/your own: you keep it/);
     // Of several models none is chosen for the official: nothing is ordered until one is.
     expect(await card.getByLabel('Model').inputValue()).toBe('');
     expect(await card.getByRole('button', { name: 'Request a replacement' }).isDisabled()).toBe(
@@ -628,6 +647,86 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     expect(await row.locator('[data-history]').innerText()).toMatch(
       /requested · official@demo\.phaseout[\s\S]*approved · logistics@demo\.phaseout · Staraya Square depot/,
     );
+    // No swap is offered for a personal device: the order issues the new phone only.
+    expect(await row.locator(`[data-personal="${old}"]`).innerText()).toBe(
+      'Personal: it stays with its owner, never taken',
+    );
+    expect(await row.getByRole('button', { name: 'Issue and swap' }).count()).toBe(0);
+    await row.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => row.locator('[data-preview]').count()).toBe(1);
+    expect(await row.getByText(/Opens a finding of/).count()).toBe(0);
+    await row.getByRole('button', { name: 'Issue', exact: true }).click();
+    await expect.poll(() => logistics.getByText(/Order \d+: device issued/).count()).toBe(1);
+
+    await official.reload();
+    await official.getByRole('button', { name: 'Confirm I received it' }).click();
+    await expect.poll(() => official.getByText('Receipt confirmed. Thank you.').count()).toBe(1);
+    // Still asked: the iPhone is the official's, and they have not said they stopped using it.
+    await official.reload();
+    const still = official.locator('article', { hasText: 'Replace iPhones' }).first();
+    await still.getByRole('button', { name: 'I no longer use it for official business' }).click();
+    await still.getByRole('button', { name: 'Yes, confirm' }).click();
+    await expect.poll(() => official.locator(`[data-asked="${old}"]`).count()).toBe(0);
+    await official.screenshot({ path: join(SHOTS, 'official-replacement.png'), fullPage: true });
+    await official.context().close();
+
+    // Logistics closes the order without the old phone: it stays with its owner.
+    await logistics.reload();
+    const issued = logistics.locator('tr', { hasText: old });
+    await issued.getByRole('button', { name: 'Close: the personal device stays' }).click();
+    await issued.getByRole('button', { name: 'Yes, confirm' }).click();
+    await expect
+      .poll(() => logistics.getByText(/^Order \d+ closed without the old device\.$/).count())
+      .toBe(1);
+    // The organisation's data on it is removed: recorded by logistics on the device's page ...
+    await logistics.goto(`${url}/console/#/devices/${old}`);
+    const removal = logistics.getByRole('form', { name: 'Record the removal' });
+    await removal.getByLabel('How').fill('MDM selective wipe, work profile removed');
+    await removal.getByRole('button', { name: 'Record the removal' }).click();
+    await expect
+      .poll(() => logistics.locator(`[data-removals="${old}"] [data-removal]`).innerText())
+      .toMatch(/MDM selective wipe.*recorded by logistics@demo\.phaseout.*awaiting verification/i);
+    await logistics.context().close();
+    // ... and verified by someone else.
+    const officer = await signInAs('officer');
+    await officer.goto(`${url}/console/#/devices/${old}`);
+    const listed = officer.locator(`[data-removals="${old}"] [data-removal]`);
+    await listed.getByRole('button', { name: 'Verify' }).click();
+    await expect.poll(() => listed.getAttribute('data-state')).toBe('verified');
+    expect(await listed.innerText()).toMatch(/verified by officer@demo\.phaseout/);
+    await officer.screenshot({ path: join(SHOTS, 'device-data-removal.png'), fullPage: true });
+    await officer.context().close();
+    // The iPhone never left its owner: no sanitisation, no custody move.
+    const [order] = await app.replacements.list(AUDITOR, { device: old });
+    expect(order).toMatchObject({ state: 'closed', returnedAt: null });
+  });
+
+  it('replacement of a corporate iPhone: logistics swaps it, wipes it, a second person verifies, and it goes to destruction', async () => {
+    // A corporate iPhone in the domestic-policy directorate, asked for by the officer on the
+    // owner's behalf (the owner has no account).
+    const owner = 'P00020';
+    const officerActor: Actor = { ...AUDITOR, roles: new Set<Role>(['officer']), readOnly: false };
+    const person = await app.directory.person(officerActor, owner);
+    expect(person.unit).toMatch(/^Presidential Administration\/Domestic Policy Directorate/);
+    await app.records.writeDevice(officerActor, 'create', 'E2E-IPHONE-1', {
+      owner,
+      class: 'smartphone',
+      platform: 'ios',
+      manufacturer: 'Apple',
+      model: 'iPhone 13',
+      serial: 'F2LXK0E2E1',
+      ownership: 'corporate',
+      purposes: ['official'],
+      status: 'active',
+    });
+    const old = 'E2E-IPHONE-1';
+    await app.replacements.request(officerActor, { device: old, item: 'aurora-phone' });
+
+    const logistics = await signInAs('logistics');
+    await logistics.getByRole('link', { name: 'Logistics' }).click();
+    const row = logistics.locator('tr', { hasText: old });
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => row.locator('[data-state]').innerText()).toBe('approved');
     await row.getByRole('button', { name: 'Preview' }).click();
     // The Aurora phone is issued for personal use: the swap resolves and opens nothing.
     await expect.poll(() => row.getByText(/Resolves “Replace iPhones/).count()).toBe(1);
@@ -635,16 +734,6 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await logistics.screenshot({ path: join(SHOTS, 'logistics-preview.png'), fullPage: true });
     await row.getByRole('button', { name: 'Issue and swap' }).click();
     await expect.poll(() => logistics.getByText(/Order \d+: device issued/).count()).toBe(1);
-
-    await official.reload();
-    await official.getByRole('button', { name: 'Confirm I received it' }).click();
-    await expect.poll(() => official.getByText('Receipt confirmed. Thank you.').count()).toBe(1);
-    // The swap leaves the official compliant: the Aurora phone is issued for personal use, so
-    // "No smartphones for official business" asks nothing of them.
-    await official.reload();
-    await expect.poll(() => official.locator('[data-asked]').count()).toBe(0);
-    await official.screenshot({ path: join(SHOTS, 'official-replacement.png'), fullPage: true });
-    await official.context().close();
 
     await logistics.reload();
     // The catalogue: add a model, then withdraw it.
@@ -710,19 +799,10 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     expect(pdf.headers()['content-type']).toBe('application/pdf');
     await officer.screenshot({ path: join(SHOTS, 'logistics.png'), fullPage: true });
 
-    // The finding closed at the moment of the handover, as resolved.
-    const [order] = await app.replacements.list(
-      {
-        accountId: 0,
-        email: 'test',
-        roles: new Set(['auditor']),
-        personId: null,
-        units: [],
-        readOnly: true,
-      },
-      { device: old },
-    );
-    expect(order).toMatchObject({ state: 'closed' });
+    // The finding closed at the moment of the handover, as resolved; the order waits only for
+    // the owner to confirm they received the new phone.
+    const [order] = await app.replacements.list(AUDITOR, { device: old });
+    expect(order).toMatchObject({ state: 'sanitised' });
     const [finding] = await app.status.findings('kremlin-iphone-2023', { device: old });
     expect(finding).toMatchObject({ closed: order!.returnedAt, state: 'resolved' });
     await officer.goto(`${url}/console/#/devices/${old}`);

@@ -6,6 +6,7 @@ import { request } from './client.js';
 import { api, type Mandate, type Me } from './api.js';
 import { setLanguage, type Language } from './i18n.js';
 import { SignIn } from './pages/SignIn.js';
+import { MeContext } from './me.js';
 
 // Each page is its own chunk: an official does not download the charts, the diff view or the
 // logistics pages; the shell (sign-in, menu) comes first.
@@ -162,53 +163,55 @@ export function App() {
           )}
         </div>
       </header>
-      <main>
-        <Suspense fallback={<p>{t('loading')}</p>}>
-          {me === undefined ? (
-            <p>{t('loading')}</p>
-          ) : me === null ? (
-            <SignIn onDone={refresh} />
-          ) : page === 'mandates' ? (
-            <Mandates
-              mandates={mandates}
-              canApply={can('mandates.write')}
-              onApplied={() => void api.mandates().then(setMandates)}
-              open={where.id}
-            />
-          ) : page === 'search' ? (
-            <Search mandates={me.sees === 'all' ? mandates : []} />
-          ) : page === 'people' ? (
-            <People mandates={mandates} selected={where.id} />
-          ) : page === 'devices' ? (
-            <Devices mandates={mandates} selected={where.id} />
-          ) : page === 'findings' ? (
-            <Findings mandates={mandates} />
-          ) : page === 'exemptions' ? (
-            <Exemptions
-              canDecide={can('exemptions.decide')}
-              canRequest={can('act-for-others')}
-              mandates={mandates}
-            />
-          ) : page === 'messages' ? (
-            <Messages />
-          ) : page === 'logistics' ? (
-            <Logistics canHandle={can('logistics')} me={me.email} />
-          ) : page === 'campaigns' ? (
-            <Campaigns attestUnits={can('attest-unit') ? me.units : []} />
-          ) : page === 'audit' ? (
-            <Audit />
-          ) : page === 'admin' ? (
-            <Admin />
-          ) : page === 'mine' ? (
-            <MyPage
-              mandates={mandates.filter((m) => !m.withdrawnAt)}
-              personId={me.personId ?? ''}
-            />
-          ) : (
-            <Dashboard attestAs={can('attest-unit')} demoDay={me.demoDay} />
-          )}
-        </Suspense>
-      </main>
+      <MeContext.Provider value={me ?? null}>
+        <main>
+          <Suspense fallback={<p>{t('loading')}</p>}>
+            {me === undefined ? (
+              <p>{t('loading')}</p>
+            ) : me === null ? (
+              <SignIn onDone={refresh} />
+            ) : page === 'mandates' ? (
+              <Mandates
+                mandates={mandates}
+                canApply={can('mandates.write')}
+                onApplied={() => void api.mandates().then(setMandates)}
+                open={where.id}
+              />
+            ) : page === 'search' ? (
+              <Search mandates={me.sees === 'all' ? mandates : []} />
+            ) : page === 'people' ? (
+              <People mandates={mandates} selected={where.id} />
+            ) : page === 'devices' ? (
+              <Devices mandates={mandates} selected={where.id} />
+            ) : page === 'findings' ? (
+              <Findings mandates={mandates} />
+            ) : page === 'exemptions' ? (
+              <Exemptions
+                canDecide={can('exemptions.decide')}
+                canRequest={can('act-for-others')}
+                mandates={mandates}
+              />
+            ) : page === 'messages' ? (
+              <Messages />
+            ) : page === 'logistics' ? (
+              <Logistics canHandle={can('logistics')} me={me.email} />
+            ) : page === 'campaigns' ? (
+              <Campaigns attestUnits={can('attest-unit') ? me.units : []} />
+            ) : page === 'audit' ? (
+              <Audit />
+            ) : page === 'admin' ? (
+              <Admin />
+            ) : page === 'mine' ? (
+              <MyPage
+                mandates={mandates.filter((m) => !m.withdrawnAt)}
+                personId={me.personId ?? ''}
+              />
+            ) : (
+              <Dashboard attestAs={can('attest-unit')} demoDay={me.demoDay} />
+            )}
+          </Suspense>
+        </main>
+      </MeContext.Provider>
     </>
   );
 }

@@ -75,7 +75,8 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
 
 export type { Finding, Mandate, MandateDetail, Me, Person };
 /** A device (one device's own page also has its sources). */
-export type Device = Omit<DeviceWithSources, 'sources'> & {
+export type Device = Omit<DeviceWithSources, 'sources' | 'ownerName'> & {
+  ownerName?: string | null;
   sources?: DeviceWithSources['sources'];
 };
 

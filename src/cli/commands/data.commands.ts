@@ -236,6 +236,26 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       });
     });
 
+  settings
+    .command('source-priority [field] [sources]')
+    .description(
+      'show, or set, which sources a device field is taken from first (comma-separated, e.g. intune,jamf; empty: the source that changed it last)',
+    )
+    .action(
+      async (field: string | undefined, sources: string | undefined, _f: unknown, cmd: Command) => {
+        await withApp(cmd, ctx, async (app) => {
+          const all =
+            field === undefined
+              ? await app.settings.getSourcePriority()
+              : await app.settings.setSourcePriority(field, (sources ?? '').split(','), cliActor());
+          const lines = Object.entries(all).map(([f, s]) => `${f}: ${s.join(', ')}\n`);
+          io.out(
+            lines.length > 0 ? lines.join('') : 'every field: the source that changed it last\n',
+          );
+        });
+      },
+    );
+
   const audit = program.command('audit').description('the audit chain and its signed checkpoints');
   const keyOption = (what: string) =>
     new Option('--key <file>', `the audit key, a PEM file (${what})`).env(

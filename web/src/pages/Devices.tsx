@@ -4,7 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { logisticsOps } from '../../../src/contract/logistics.js';
 import { recordOps } from '../../../src/contract/records.js';
-import { useApi, useLoad } from '../data.js';
+import { refreshAll, useApi, useLoad } from '../data.js';
+import { removalOps } from '../../../src/contract/removals.js';
+import { request } from '../client.js';
+import { useCan, useMe } from '../me.js';
 import { api, ApiError, type Device, type Mandate } from '../api.js';
 import { deviceHref, personHref, platformName } from '../links.js';
 import { NotificationLog } from './Notifications.js';
@@ -14,8 +17,10 @@ import {
   Breadcrumb,
   LoadFailed,
   Pager,
+  Refusal,
   rememberList,
   SortHeader,
+  unitName,
   useRouteQuery,
 } from './ListControls.js';
 
@@ -183,7 +188,24 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
     [t('ownership'), device.ownership ? t(`ownership_${device.ownership}`) : '—'],
     [t('purposes'), device.purposes.map((p) => t(`purpose_${p}`)).join(', ') || '—'],
     [t('status'), t(`status_${device.status}`)],
-    [t('owner'), device.owner ? <a href={personHref(device.owner)}>{device.owner}</a> : '—'],
+    [
+      t('owner'),
+      device.owner ? (
+        <a href={personHref(device.owner)}>{device.ownerName ?? device.owner}</a>
+      ) : (
+        '—'
+      ),
+    ],
+    [
+      t('custodianUnit'),
+      device.unit ? (
+        <a href={`#/devices?unit=${encodeURIComponent(device.unit)}`} title={device.unit}>
+          {unitName(device.unit)}
+        </a>
+      ) : (
+        '—'
+      ),
+    ],
     [
       t('changedAt'),
       dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
@@ -204,6 +226,12 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
       </dl>
       <h4>{t('sources')}</h4>
       <DeviceSources device={device} />
+      {device.ownership === 'personal' && (
+        <>
+          <h4>{t('dataRemovals')}</h4>
+          <DataRemovals device={device.id} />
+        </>
+      )}
       <h4>{t('timeline')}</h4>
       <FindingsTimeline device={device.id} mandates={mandates} />
       <h4>{t('custody')}</h4>
@@ -221,27 +249,48 @@ function DeviceSources({ device }: { device: Device }) {
   if (list.length === 0) return <p>{t('noSources')}</p>;
   const day = (iso: string) =>
     dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+  // Sources that name different owners disagree: the device keeps the one the rule gives.
+  const owners = new Set(list.flatMap((s) => (s.reportedOwner ? [s.reportedOwner] : [])));
   return (
-    <table data-sources={device.id}>
-      <thead>
-        <tr>
-          <th scope="col">{t('sourceName')}</th>
-          <th scope="col">{t('sourceLastSeen')}</th>
-          <th scope="col">{t('sourceNotReported')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {list.map((s) => (
-          <tr key={s.source} data-source={s.source}>
-            <td>{s.source}</td>
-            <td>{day(s.lastSeen)}</td>
-            <td className={s.notReportedSince ? 'warning' : undefined}>
-              {s.notReportedSince ? `${day(s.notReportedSince)} (${t('sourceStillCounted')})` : '—'}
-            </td>
+    <>
+      {owners.size > 1 && (
+        <p className="warning" role="note" data-owner-conflict={device.id}>
+          {t('ownerConflict', { owner: device.owner ?? '—' })}
+        </p>
+      )}
+      <table data-sources={device.id}>
+        <thead>
+          <tr>
+            <th scope="col">{t('sourceName')}</th>
+            <th scope="col">{t('sourceSaysOwner')}</th>
+            <th scope="col">{t('sourceLastSeen')}</th>
+            <th scope="col">{t('sourceNotReported')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {list.map((s) => (
+            <tr key={s.source} data-source={s.source}>
+              <td>{s.source}</td>
+              <td>
+                {s.reportedOwner === undefined ? (
+                  '—'
+                ) : s.reportedOwner === null ? (
+                  t('nobody')
+                ) : (
+                  <a href={personHref(s.reportedOwner)}>{s.reportedOwner}</a>
+                )}
+              </td>
+              <td className="nowrap">{day(s.lastSeen)}</td>
+              <td className={s.notReportedSince ? 'warning' : undefined}>
+                {s.notReportedSince
+                  ? `${day(s.notReportedSince)} (${t('sourceStillCounted')})`
+                  : '—'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -275,5 +324,93 @@ function CustodyChain({ device }: { device: string }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * The removals of the organisation's data from a personal device (DESIGN §5a): the device is its
+ * owner's; what the organisation put on it is removed, recorded by one person, verified by another.
+ */
+function DataRemovals({ device }: { device: string }) {
+  const { t, i18n } = useTranslation();
+  const can = useCan();
+  const me = useMe();
+  const list = useApi(removalOps.listDataRemovals, { query: { device } });
+  const [method, setMethod] = useState('');
+  const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
+  const [error, setError] = useState<Error | null>(null);
+  const when = (iso: string) =>
+    dateFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  const onDay = (d: string) =>
+    dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+      new Date(`${d}T00:00:00Z`),
+    );
+  const done = () => {
+    setError(null);
+    setMethod('');
+    void refreshAll();
+  };
+  if (list.failed !== null) return <LoadFailed message={list.failed} onRetry={list.retry} />;
+  if (list.data === null) return <p>{t('loading')}</p>;
+  return (
+    <div data-removals={device}>
+      {error && <Refusal error={error} />}
+      {list.data.items.length === 0 ? (
+        <p>{t('noDataRemovals')}</p>
+      ) : (
+        <ul>
+          {list.data.items.map((r) => (
+            <li key={r.id} data-removal={r.id} data-state={r.state}>
+              {r.method} · {onDay(r.performedOn)} · {t('recordedBy', { who: r.recordedBy })} ·{' '}
+              {r.verifiedBy && r.verifiedAt ? (
+                t('verifiedByAt', { who: r.verifiedBy, when: when(r.verifiedAt) })
+              ) : can('sanitisation.verify') && me?.email !== r.recordedBy ? (
+                <button
+                  type="button"
+                  onClick={() =>
+                    void request(removalOps.verifyDataRemoval, { params: { id: r.id } }).then(
+                      done,
+                      (e: Error) => setError(e),
+                    )
+                  }
+                >
+                  {t('verify')}
+                </button>
+              ) : (
+                t('awaitingVerification')
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {can('logistics') && (
+        <form
+          className="inline-form"
+          aria-label={t('recordDataRemoval')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void request(removalOps.recordDataRemoval, {
+              params: { id: device },
+              body: { method, performedOn: day },
+            }).then(done, (err: Error) => setError(err));
+          }}
+        >
+          <label>
+            {t('dataRemovalMethod')}{' '}
+            <input
+              required
+              value={method}
+              placeholder={t('dataRemovalMethodHint')}
+              onChange={(e) => setMethod(e.target.value)}
+            />
+          </label>
+          <label>
+            {t('performedOn')}{' '}
+            <input type="date" required value={day} onChange={(e) => setDay(e.target.value)} />
+          </label>
+          <button type="submit">{t('recordDataRemoval')}</button>
+        </form>
+      )}
+    </div>
   );
 }

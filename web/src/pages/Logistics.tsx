@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { dateFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
+import { ActionButton } from './Action.js';
 import { logisticsOps, type OrderRow as OrderListRow } from '../../../src/contract/logistics.js';
 import type {
   ORDER_SORTS,
@@ -200,7 +201,9 @@ function OrderRow({
   onFail: (e: Error) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const [swap, setSwap] = useState(true);
+  // A personal device is never taken (DESIGN §5a): its order issues the new one only.
+  const personal = o.deviceOwnership === 'personal';
+  const [swap, setSwap] = useState(!personal);
   const [preview, setPreview] = useState<HandoverEffect | null>(null);
   const [history, setHistory] = useState<
     { step: string; by: string; at: string; place: string | null; note: string | null }[] | null
@@ -277,23 +280,35 @@ function OrderRow({
             <button type="button" onClick={() => void step('approve')}>
               {t('approve')}
             </button>
-            <button
-              type="button"
-              onClick={() => {
-                const reason = window.prompt(t('rejectReason'));
-                if (reason) void step('reject', { reason });
-              }}
-            >
-              {t('reject')}
-            </button>
+            {personal ? (
+              <ActionButton confirm={t('closePersonalConfirm')} run={() => step('writeoff')}>
+                {t('closePersonal')}
+              </ActionButton>
+            ) : (
+              <button
+                type="button"
+                onClick={() => {
+                  const reason = window.prompt(t('writeoffReason'));
+                  if (reason) void step('writeoff', { reason });
+                }}
+              >
+                {t('writeoff')}
+              </button>
+            )}
           </>
         )}
         {canHandle && o.state === 'approved' && (
           <>
-            <label>
-              <input type="checkbox" checked={swap} onChange={(e) => setSwap(e.target.checked)} />{' '}
-              {t('swapToo')}
-            </label>
+            {personal ? (
+              <span className="muted" data-personal={o.device}>
+                {t('personalStays')}
+              </span>
+            ) : (
+              <label>
+                <input type="checkbox" checked={swap} onChange={(e) => setSwap(e.target.checked)} />{' '}
+                {t('swapToo')}
+              </label>
+            )}
             <button
               type="button"
               onClick={() => void api.preview(o.id, swap).then(setPreview, onFail)}
@@ -324,18 +339,26 @@ function OrderRow({
         )}
         {canHandle && o.state === 'issued' && (
           <>
-            <button type="button" onClick={() => void step('return')}>
-              {t('receiveReturn')}
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                const reason = window.prompt(t('writeoffReason'));
-                if (reason) void step('writeoff', { reason });
-              }}
-            >
-              {t('writeoff')}
-            </button>
+            {!personal && (
+              <button type="button" onClick={() => void step('return')}>
+                {t('receiveReturn')}
+              </button>
+            )}
+            {personal ? (
+              <ActionButton confirm={t('closePersonalConfirm')} run={() => step('writeoff')}>
+                {t('closePersonal')}
+              </ActionButton>
+            ) : (
+              <button
+                type="button"
+                onClick={() => {
+                  const reason = window.prompt(t('writeoffReason'));
+                  if (reason) void step('writeoff', { reason });
+                }}
+              >
+                {t('writeoff')}
+              </button>
+            )}
           </>
         )}
       </td>

@@ -116,6 +116,9 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
               <strong data-state={a.finding.state}>{t(`state_${a.finding.state}`)}</strong>
             </p>
             <p data-deadline>{deadline(a)}</p>
+            {a.mandate.action !== 'restrict-use' && a.finding.deviceOwnership === 'personal' && (
+              <p data-personal>{t('personalKeep')}</p>
+            )}
             {orderOf(a) && (
               <p data-order-state={orderOf(a)!.state}>
                 {t(`todoOrder_${orderOf(a)!.state}`, { item: itemName(orderOf(a)!.item) })}
@@ -143,7 +146,8 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
                     }}
                   />
                 )}
-              {a.mandate.action === 'restrict-use' && (
+              {(a.mandate.action === 'restrict-use' ||
+                a.finding.deviceOwnership === 'personal') && (
                 <ActionButton confirm={t('confirmNoOfficialUse')} run={() => stop(a)}>
                   {t('noOfficialUse')}
                 </ActionButton>
