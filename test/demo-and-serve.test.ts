@@ -60,11 +60,27 @@ describe('the demo organisation and the first served page', () => {
       .where('f.mandate_id', '=', 'kremlin-iphone-2023')
       .orderBy('f.opened_at')
       .execute();
+    // The register's own corporate iPhones are caught without a declaration: a leaver's, and
+    // the reception's shared one that the directorate holds (DESIGN §5a).
+    const corporate = ['CORP-IPHONE-0001', 'RECEPTION-IPHONE-0001'];
     const all = await app.store.db
       .selectFrom('findings')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('mandate_id', '=', 'kremlin-iphone-2023')
+      .where('device_id', 'not in', corporate)
       .executeTakeFirstOrThrow();
+    const held = await app.status.findings('kremlin-iphone-2023', { asOf: '2023-04-20' });
+    expect(
+      held.filter((f) => corporate.includes(f.device)).map((f) => [f.device, f.owner, f.state]),
+    ).toEqual([
+      // The leaver's: theirs until they left in the second week, then their department's.
+      ['CORP-IPHONE-0001', expect.stringMatching(/^P\d{5}$/), 'transferred'],
+      ['RECEPTION-IPHONE-0001', null, 'overdue'],
+      ['CORP-IPHONE-0001', null, 'overdue'],
+    ]);
+    const now = await app.status.status('kremlin-iphone-2023', { asOf: '2023-04-20' });
+    expect(now.devices.unassigned).toBe(1);
+    expect(now.devices.departed).toBeGreaterThan(0);
     expect(findings.length).toBeGreaterThan(200);
     expect(findings.length).toBe(Number(all.n));
     const first = new Map<string, number>();

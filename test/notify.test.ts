@@ -330,11 +330,11 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
     expect(status.devices.overdue).toBe(2);
     const csv = files['iphones-reported-2023-04-02.csv']!.toString('utf8').split('\r\n');
     expect(csv[0]).toBe(
-      'mandate,asOf,unit,pending,overdue,exempt,resolved,peopleInScope,peopleNonCompliant,unknown',
+      'mandate,asOf,unit,pending,overdue,exempt,resolved,departed,unassigned,peopleInScope,peopleNonCompliant,unknown',
     );
     const d = status.devices;
     expect(csv[1]).toBe(
-      `iphones-reported,${status.asOf},,${d.pending},${d.overdue},${d.exempt},${d.resolved},${status.people.inScope},${status.people.nonCompliant},${d.unknown}`,
+      `iphones-reported,${status.asOf},,${d.pending},${d.overdue},${d.exempt},${d.resolved},${d.departed},${d.unassigned},${status.people.inScope},${status.people.nonCompliant},${d.unknown}`,
     );
     const pdf = files['iphones-reported-2023-04-02.pdf']!;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -346,10 +346,17 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
       const text = readPdf(pdf, `report-${kind}`);
       expect(text).toContain('Status report: Replace iPhones');
       expect(text).toContain('As of April 2, 2023');
-      expect(text).toMatch(new RegExp(`Pending\\s+Overdue\\s+Exempt\\s+Resolved\\s+Unknown`));
+      // Four counts a row: departed and held by nobody beside resolved (DESIGN §5a).
+      expect(text).toMatch(new RegExp(`Pending\\s+Overdue\\s+Exempt\\s+Resolved`));
+      expect(text).toMatch(
+        new RegExp(`${d.pending}\\s+${d.overdue}\\s+${d.exempt}\\s+${d.resolved}`),
+      );
+      expect(text).toMatch(
+        new RegExp(`Departed\\s+Held by nobody\\s+Unknown\\s+People not compliant`),
+      );
       expect(text).toMatch(
         new RegExp(
-          `${d.pending}\\s+${d.overdue}\\s+${d.exempt}\\s+${d.resolved}\\s+${d.unknown}\\s+${status.people.nonCompliant}`,
+          `${d.departed}\\s+${d.unassigned}\\s+${d.unknown}\\s+${status.people.nonCompliant}`,
         ),
       );
     }

@@ -269,6 +269,65 @@ describeEachDatabase(
       expect(override.statusCode, override.body).toBe(200);
     });
 
+    it('an empty unit cell keeps a custody; a caught phone that nobody holds any more is unassigned, never resolved', async () => {
+      // A register export with a unit column, its cell empty: the unit still holds the phone.
+      await importAt(
+        devicesCsv([
+          buildDevice({ id: 'held-1', owner: 'p1', ownership: 'corporate', model: 'iPhone 13' }),
+        ]),
+        '2023-03-21',
+      );
+      await importAt(
+        devicesCsv([buildDevice({ id: 'held-1', ownership: 'corporate', model: 'iPhone 13' })]),
+        '2023-03-22',
+      );
+      await importAt(
+        devicesCsv([buildDevice({ id: 'held-1', ownership: 'corporate', model: 'iPhone 13' })]),
+        '2023-03-23',
+      );
+      const admin = await api.app.accounts.actorForEmail('admin@x.org');
+      expect(await api.app.directory.device(admin, 'held-1')).toMatchObject({
+        owner: null,
+        unit: 'Аппарат/Отдел',
+      });
+      const before = await api.app.status.status('iphones', { asOf: '2023-03-25' });
+      const beforeUnit = await api.app.status.status('iphones', {
+        asOf: '2023-03-25',
+        unit: 'Аппарат',
+      });
+      // The officer takes the custody away: nobody holds it now.
+      api.at('2023-03-24T10:00:00Z');
+      as.officer = await api.login('officer@x.org', PASSWORD);
+      const edit = await call('officer', 'PATCH', '/api/v1/devices/held-1', {
+        payload: { unit: null },
+        headers: { 'if-match': (await api.app.directory.device(admin, 'held-1')).etag },
+      });
+      expect(edit.statusCode, edit.body).toBe(200);
+      const after = await api.app.status.status('iphones', { asOf: '2023-03-25' });
+      expect(after.devices).toMatchObject({
+        pending: before.devices.pending - 1,
+        resolved: before.devices.resolved,
+        unassigned: before.devices.unassigned + 1,
+      });
+      const afterUnit = await api.app.status.status('iphones', {
+        asOf: '2023-03-25',
+        unit: 'Аппарат',
+        byUnit: true,
+      });
+      expect(afterUnit.devices.resolved).toBe(beforeUnit.devices.resolved);
+      expect(afterUnit.units!.reduce((n, u) => n + u.devices.resolved, 0)).toBe(
+        afterUnit.devices.resolved,
+      );
+      const listed = await call(
+        'officer',
+        'GET',
+        '/api/v1/findings?mandate=iphones&state=unassigned',
+      );
+      expect(listed.json<{ items: { device: string }[] }>().items.map((f) => f.device)).toContain(
+        'held-1',
+      );
+    });
+
     it('people in scope are counted as the records stood: none a day before they existed', async () => {
       const before = await api.app.status.status('iphones', { asOf: '2023-03-01' });
       expect(before.people.inScope).toBe(0);

@@ -66,6 +66,8 @@ export function reportCsv(s: MandateStatus): string {
     'overdue',
     'exempt',
     'resolved',
+    'departed',
+    'unassigned',
     'peopleInScope',
     'peopleNonCompliant',
     'unknown',
@@ -78,6 +80,8 @@ export function reportCsv(s: MandateStatus): string {
     d.overdue,
     d.exempt,
     d.resolved,
+    d.departed,
+    d.unassigned,
     p.inScope,
     p.nonCompliant,
     d.unknown,
@@ -130,24 +134,28 @@ export async function reportPdf(
     [w.overdue, s.devices.overdue],
     [w.exempt, s.devices.exempt],
     [w.resolved, s.devices.resolved],
+    [w.departed, s.devices.departed],
+    [w.unassigned, s.devices.unassigned],
     [w.unknown, s.devices.unknown],
     [w.people, s.people.nonCompliant],
   ];
-  const top = doc.y;
-  const colW = (doc.page.width - 100) / counts.length;
+  // Four counts a row, so that each label has room in either language.
+  const perRow = 4;
+  const colW = (doc.page.width - 100) / perRow;
+  let top = doc.y;
   counts.forEach(([label, n], i) => {
+    if (i > 0 && i % perRow === 0) top += 56;
+    const x = 50 + (i % perRow) * colW;
     doc
       .font('body')
       .fontSize(9)
       .fillColor('#555')
-      .text(label, 50 + i * colW, top, { width: colW - 8 });
+      .text(label, x, top, { width: colW - 8 });
     doc
       .font('bold')
       .fontSize(20)
       .fillColor('#000')
-      .text(num.format(n), 50 + i * colW, top + 24, {
-        width: colW - 8,
-      });
+      .text(num.format(n), x, top + 24, { width: colW - 8 });
   });
   doc.x = 50;
   doc.y = top + 60;
@@ -158,7 +166,7 @@ export async function reportPdf(
       .font('body')
       .fontSize(10)
       .text(
-        `${w.state[p.state]} — ${p.title ?? p.id}${p.due ? ` (${w.due} ${day(p.due, lang)}${p.graceEnds ? `, ${w.grace} ${day(p.graceEnds, lang)}` : ''})` : ''}${
+        `${p.nothingCaught ? w.nothingCaught : w.state[p.state]} — ${p.title ?? p.id}${p.due ? ` (${w.due} ${day(p.due, lang)}${p.graceEnds ? `, ${w.grace} ${day(p.graceEnds, lang)}` : ''})` : ''}${
           p.required !== undefined ? ` · ${p.attested ?? 0} / ${p.required}` : ''
         }`,
       );
@@ -167,8 +175,17 @@ export async function reportPdf(
   const units = s.units ?? [];
   if (units.length > 0) {
     doc.font('bold').fontSize(13).text(w.byUnit).moveDown(0.3);
-    const cols = [w.unit, w.pending, w.overdue, w.exempt, w.resolved, w.unknown, w.people];
-    const widths = [170, 50, 50, 50, 50, 55, 70];
+    const cols = [
+      w.unit,
+      w.pending,
+      w.overdue,
+      w.exempt,
+      w.resolved,
+      w.departed,
+      w.unknown,
+      w.people,
+    ];
+    const widths = [110, 55, 55, 55, 55, 55, 55, 55];
     const row = (cells: string[], font: 'body' | 'bold') => {
       if (doc.y > doc.page.height - 80) doc.addPage();
       const y = doc.y;
@@ -177,7 +194,7 @@ export async function reportPdf(
       cells.forEach((c, i) => {
         doc
           .font(font)
-          .fontSize(8)
+          .fontSize(font === 'bold' ? 7 : 8)
           .text(c, x, y, { width: widths[i]! - 4, align: i ? 'right' : 'left' });
         h = Math.max(h, doc.y - y);
         x += widths[i]!;
@@ -194,6 +211,7 @@ export async function reportPdf(
           num.format(u.devices.overdue),
           num.format(u.devices.exempt),
           num.format(u.devices.resolved),
+          num.format(u.devices.departed),
           num.format(u.devices.unknown),
           num.format(u.people.nonCompliant),
         ],

@@ -58,6 +58,8 @@ export const Forecast = z.object({
   ratePerDay: z.number(),
   projectedCompletion: instant.nullable(),
   onTrack: z.boolean(),
+  /** Nothing was ever caught up to T: no pace, no projection, never "on track" (DESIGN §5a). */
+  nothingCaught: z.boolean().optional(),
 });
 export type Forecast = z.output<typeof Forecast>;
 

@@ -195,6 +195,8 @@ interface DemoDevice {
   apps: string[];
   /** A personal device in no register: it enters the snapshots after it was declared, on this day. */
   declaredOn?: string;
+  /** The unit that holds it when no person does: a shared phone (DESIGN §5a). */
+  unit?: string;
 }
 
 function peopleFile(people: DemoPerson[]): DemoFile {
@@ -438,6 +440,7 @@ export function generateDemo(seed = 20230301): DemoScript {
     const r = rnd();
     restrictWeek.set(d.id, r < 0.3 ? 3 : r < 0.6 ? 4 : r < 0.75 ? 5 : -1);
   }
+  devices.push(...heldDevices(dpdStaff[7]!));
   const snapshots: DemoSnapshot[] = [];
   weeks.forEach((observedAt, w) => {
     for (const d of [...devices]) {
@@ -509,6 +512,36 @@ export function generateDemo(seed = 20230301): DemoScript {
     attestations,
     campaign,
   };
+}
+
+/**
+ * The devices that make progress real (DESIGN §5a), taken from no random draw so that the rest of
+ * the story stays as it was: a leaver's corporate iPhone (when they leave in the second week it
+ * passes to their department's custody and stays caught), the reception's shared iPhone held by
+ * the directorate, and a spare iPhone in the register that nobody holds (counted unassigned).
+ */
+function heldDevices(leaver: DemoPerson): DemoDevice[] {
+  const iphone = (id: string, serial: string, owner: string, unit?: string): DemoDevice => ({
+    id,
+    seq: 0,
+    owner,
+    class: 'smartphone',
+    platform: 'ios',
+    osVersion: '16.3',
+    manufacturer: 'Apple',
+    model: 'iPhone 14',
+    serial,
+    ownership: 'corporate',
+    purposes: ['official'],
+    status: 'active',
+    apps: [],
+    ...(unit ? { unit } : {}),
+  });
+  return [
+    iphone('CORP-IPHONE-0001', 'SNC0001', leaver.id),
+    iphone('RECEPTION-IPHONE-0001', 'SNR0001', '', DPD),
+    iphone('SPARE-IPHONE-0001', 'SNS0001', ''),
+  ];
 }
 
 const ON_TIME = ['03-01', '03-02', '03-03', '03-07', '03-08', '03-09', '03-10'];

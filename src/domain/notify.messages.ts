@@ -112,8 +112,17 @@ export function composeReport(
   f: {
     mandateTitle: string;
     day: string;
-    devices: { pending: number; overdue: number; exempt: number; resolved: number };
+    devices: {
+      pending: number;
+      overdue: number;
+      exempt: number;
+      resolved: number;
+      departed: number;
+      unassigned: number;
+    };
     people: { nonCompliant: number };
+    /** Nothing was ever caught up to the day (DESIGN §5a). */
+    nothingCaught?: boolean;
     /** Declaration campaigns asking people of the mandate's scope. */
     campaigns?: readonly {
       title: string;
@@ -134,6 +143,7 @@ export function composeReport(
     subject: t('report.subject', p),
     text:
       t('report.text', { ...p, ...f.devices, people: f.people.nonCompliant }) +
+      (f.nothingCaught ? t('report.nothingCaught') : '') +
       campaigns.join('') +
       t('report.attached'),
   };

@@ -71,6 +71,14 @@ describe('forecast', () => {
       onTrack: false,
     });
   });
+  it('says nothing caught, never on track, when nothing was ever caught (DESIGN §5a)', () => {
+    expect(forecast(T, 0, 0, DUE_END, 0)).toEqual({
+      ratePerDay: 0,
+      projectedCompletion: null,
+      onTrack: false,
+      nothingCaught: true,
+    });
+  });
   it('projects open ÷ rate days ahead and compares with the end of the due day', () => {
     expect(forecast(T, 14, 7, DUE_END)).toEqual({
       ratePerDay: 1,

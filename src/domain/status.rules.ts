@@ -124,7 +124,7 @@ export function resolvePhaseState(
   const base = phaseBase(phase);
   if (at < phaseStart(doc, phase, zone)) return { ...base, state: 'upcoming' };
   const open = devices.pending + devices.overdue;
-  const total = devices.pending + devices.overdue + devices.exempt + devices.resolved;
+  const total = caughtEver(devices);
   const { overdueAt } = deadlineOf(phase, zone);
   let state: PhaseState = 'open';
   if (open === 0) state = 'met';
@@ -175,13 +175,24 @@ function phaseBase(p: Phase): Omit<PhaseStatus, 'state'> {
   };
 }
 
-/** DESIGN §5 forecast from devices resolved in the 14 days up to T. */
+/** How many devices were ever caught up to T: open, exempt, resolved or departed (DESIGN §5a). */
+export function caughtEver(d: DeviceCounts): number {
+  return d.pending + d.overdue + d.exempt + d.resolved + d.departed;
+}
+
+/**
+ * DESIGN §5 forecast from devices resolved in the 14 days up to T. With nothing ever caught there
+ * is nothing to forecast: never "on track" (§5a).
+ */
 export function forecast(
   at: Instant,
   resolvedLast14Days: number,
   open: number,
   dueEnd: Instant | null,
+  caught = 1,
 ): Forecast {
+  if (caught === 0)
+    return { ratePerDay: 0, projectedCompletion: null, onTrack: false, nothingCaught: true };
   const rate = resolvedLast14Days / 14;
   if (open === 0)
     return { ratePerDay: rate, projectedCompletion: formatInstant(at), onTrack: true };

@@ -85,6 +85,7 @@ export function makeReporter(ctx: NotifyContext) {
               day,
               devices: s.devices,
               people: s.people,
+              nothingCaught: s.forecast.nothingCaught === true,
               campaigns,
             },
             language,

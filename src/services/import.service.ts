@@ -506,7 +506,8 @@ async function writeDeviceChunk(
       line: row.line,
       before,
       merged: mergeDevice(row.id, f, before),
-      namesUnit: f.unit !== undefined,
+      // An empty unit cell names no unit: custody ends with a new owner, or by an edit (§5a).
+      namesUnit: f.unit !== undefined && f.unit !== null,
     });
   }
   if (problems.length === 0) {

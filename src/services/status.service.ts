@@ -18,6 +18,7 @@ import {
   attestPhaseState,
   findingState,
   isOverdue,
+  caughtEver,
   forecast,
   resolvePhaseState,
   type DeviceCounts,
@@ -160,18 +161,25 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
     const nonExemptOpen = open.open - open.exempt;
     const overdueNow = isOverdue(at, overdueAt);
     const undecided = await countUnknownAt(db, m.id, at, unit);
+    const nobodys = await countUnassignedAt(db, m.id, at, unit);
     const devices: DeviceCounts = {
       pending: overdueNow ? 0 : nonExemptOpen,
       overdue: overdueNow ? nonExemptOpen : 0,
       exempt: open.exempt,
       // A device caught before and undecided now is not resolved: it is counted as unknown; one
       // whose owner left or moved out departed (DESIGN §5a).
-      resolved: agg.devices - agg.open - undecided.wereCaught - agg.departed,
+      // One caught before and held by nobody now is neither resolved nor departed: unassigned.
+      resolved:
+        agg.devices -
+        agg.open -
+        undecided.wereCaught -
+        nobodys.wereCaught -
+        (agg.departed - nobodys.departed),
       lost: agg.lost,
       unknown: undecided.unknown,
-      departed: agg.departed,
+      departed: agg.departed - nobodys.departed,
       // Nobody holds them, so no unit does: counted for the whole organisation only.
-      unassigned: unit === undefined ? await countUnassignedAt(db, m.id, at) : 0,
+      unassigned: unit === undefined ? nobodys.unassigned : 0,
     };
     const people: PeopleCounts = {
       // As the records stood at T: who was active, in which unit, then (DESIGN §5a).
@@ -212,7 +220,13 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       devices,
       people,
       phases,
-      forecast: forecast(at, agg.recent, devices.pending + devices.overdue, dueEnd),
+      forecast: forecast(
+        at,
+        agg.recent,
+        devices.pending + devices.overdue,
+        dueEnd,
+        caughtEver(devices),
+      ),
     };
     if (o.byUnit) status.units = await byUnit(db, loaded, at, overdueAt, o.depth, unit);
     return status;
@@ -272,9 +286,11 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         .map((u) => [u.device_id, u]),
     );
     for (const u of unknownAt.values()) group(cut(u.unit)).devices.unknown++;
+    // Held by nobody now: what was caught of them is neither resolved nor departed (§5a).
+    const nobodys = new Set((await listUnassignedAt(db, m.id, at)).map((u) => u.device_id));
     for (const r of perDevice.values()) {
       const g = group(cut(r.unit));
-      if (!isOpen(r) && unknownAt.has(r.device_id)) continue;
+      if (!isOpen(r) && (unknownAt.has(r.device_id) || nobodys.has(r.device_id))) continue;
       if (!isOpen(r)) {
         const closed = closedState(r.close_reason, r.close_status);
         if (closed === 'departed') g.devices.departed++;

@@ -1,6 +1,9 @@
 import type { OpenUnassigned } from '../domain/finding.rules.js';
-import type { Db } from './schema.js';
+import type { ExpressionBuilder } from 'kysely';
+import { DEPARTING_REASONS } from '../domain/status.rules.js';
+import type { Database, Db } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
+import { unitAtOrBelow } from './candidates.repository.js';
 
 /** An unassigned interval to open. */
 export interface NewUnassigned {
@@ -83,15 +86,74 @@ export async function writeUnassignedChanges(
 }
 
 /** How many devices are unassigned for a mandate at T. */
-export async function countUnassignedAt(db: Db, mandateId: string, at: number): Promise<number> {
+export async function countUnassignedAt(
+  db: Db,
+  mandateId: string,
+  at: number,
+  unit?: string,
+): Promise<{ unassigned: number; wereCaught: number; departed: number }> {
+  const caughtBefore = (eb: ExpressionBuilder<Database & { u: Database['unassigned'] }, 'u'>) =>
+    eb
+      .selectFrom('findings as f')
+      .select('f.id')
+      .whereRef('f.mandate_id', '=', 'u.mandate_id')
+      .whereRef('f.device_id', '=', 'u.device_id')
+      .where('f.opened_at', '<=', at)
+      .$if(unit !== undefined, (q) => q.where(unitAtOrBelow('f.unit', unit!)));
   const r = await db
-    .selectFrom('unassigned')
-    .select((eb) => eb.fn.count<number>('device_id').distinct().as('n'))
-    .where('mandate_id', '=', mandateId)
-    .where('opened_at', '<=', at)
-    .where((eb) => eb.or([eb('closed_at', 'is', null), eb('closed_at', '>', at)]))
+    .selectFrom('unassigned as u')
+    .select((eb) => [
+      eb.fn.count<number>('u.device_id').distinct().as('n'),
+      // Of them, those caught before (in the unit, when one is given): not resolved, nobody's.
+      eb.fn
+        .count<number>(
+          eb
+            .case()
+            .when(eb.exists(caughtBefore(eb)))
+            .then(eb.ref('u.device_id'))
+            .end(),
+        )
+        .distinct()
+        .as('caught'),
+      // ... and of those, the ones whose last finding closed as departed (counted here instead).
+      eb.fn
+        .count<number>(
+          eb
+            .case()
+            .when(
+              eb.exists(
+                caughtBefore(eb)
+                  .where('f.close_reason', 'in', [...DEPARTING_REASONS])
+                  .where((w) =>
+                    w.not(
+                      w.exists(
+                        w
+                          .selectFrom('findings as g')
+                          .select('g.id')
+                          .whereRef('g.mandate_id', '=', 'f.mandate_id')
+                          .whereRef('g.device_id', '=', 'f.device_id')
+                          .whereRef('g.opened_at', '>', 'f.opened_at')
+                          .where('g.opened_at', '<=', at),
+                      ),
+                    ),
+                  ),
+              ),
+            )
+            .then(eb.ref('u.device_id'))
+            .end(),
+        )
+        .distinct()
+        .as('departed'),
+    ])
+    .where('u.mandate_id', '=', mandateId)
+    .where('u.opened_at', '<=', at)
+    .where((eb) => eb.or([eb('u.closed_at', 'is', null), eb('u.closed_at', '>', at)]))
     .executeTakeFirst();
-  return Number(r?.n ?? 0);
+  return {
+    unassigned: Number(r?.n ?? 0),
+    wereCaught: Number(r?.caught ?? 0),
+    departed: Number(r?.departed ?? 0),
+  };
 }
 
 /** How many unassigned intervals of a mandate are open (the latest state, whenever they began). */

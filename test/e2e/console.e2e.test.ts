@@ -103,6 +103,9 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
         .toBe(String(api.devices.overdue));
       expect(await count('kremlin-iphone-2023', 'pending')).toBe(String(api.devices.pending));
       expect(await count('kremlin-iphone-2023', 'resolved')).toBe(String(api.devices.resolved));
+      // Beside resolved: what left with its owner, and what nobody holds (DESIGN §5a).
+      expect(await count('kremlin-iphone-2023', 'departed')).toBe(String(api.devices.departed));
+      expect(await count('kremlin-iphone-2023', 'unassigned')).toBe(String(api.devices.unassigned));
       // Lost devices are counted among the resolved, and said so: the numbers add up.
       if (api.devices.lost > 0)
         expect(await count('kremlin-iphone-2023', 'lost')).toContain(String(api.devices.lost));
@@ -568,6 +571,35 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     const list = page.getByRole('table', { name: 'Results' }).locator('tbody tr');
     await expect.poll(() => list.count()).toBe(api.items.length);
     for (const tr of await list.all()) expect(await tr.innerText()).toContain('inactive');
+  });
+
+  it('lists the iPhones nobody holds, and the officer gives one to a unit: from then on it is caught', async () => {
+    const spare = 'SPARE-IPHONE-0001';
+    await page.goto(`${url}/console/#/findings?mandate=kremlin-iphone-2023&state=unassigned`);
+    const row = page.locator('tbody tr', { hasText: spare });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('[data-state]').innerText()).toMatch(/^held by nobody/);
+    const form = row.getByRole('form', {
+      name: `Assign ${spare} to a person (id or e-mail) or a unit`,
+    });
+    // Both or neither is refused on the page, before anything is sent.
+    await form.getByRole('button', { name: 'Assign' }).click();
+    await expect.poll(() => form.getByText('Give a person or a unit, not both.').count()).toBe(1);
+    await form
+      .getByLabel('or unit')
+      .fill('Presidential Administration/Domestic Policy Directorate');
+    await page.screenshot({ path: join(SHOTS, 'unassigned.png'), fullPage: true });
+    await form.getByRole('button', { name: 'Assign' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    const now = await app.status.status('kremlin-iphone-2023', {});
+    expect(now.devices.unassigned).toBe(0);
+    const [open] = (await app.status.findings('kremlin-iphone-2023', { device: spare })).filter(
+      (f) => f.closed === null,
+    );
+    expect(open).toMatchObject({
+      owner: null,
+      unit: 'Presidential Administration/Domestic Policy Directorate',
+    });
   });
 
   it('drills down to the people of a department, worst first', async () => {
@@ -1124,6 +1156,29 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     });
     expect(findings.headers()['content-encoding']).toBe('gzip');
     expect(findings.headers()['cache-control']).toBe('no-store');
+  });
+
+  it('says "nothing caught yet" for an order that has caught nothing, never "met" or "on track"', async () => {
+    await app.mandates.apply(
+      `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: e2e-nothing, title: Hand in Symbian phones, issuedAt: 2023-03-01 }
+spec:
+  target: '"symbian-suite" in device.apps'
+  action: remove
+  phases: [{ id: remove, due: 2023-05-01, requires: resolve }]
+`,
+      { fileName: 'e2e-nothing.yaml', actor: 'e2e' },
+    );
+    await page.goto(`${url}/console/#/dashboard?asOf=now`);
+    const card = page.locator('[data-mandate="e2e-nothing"]');
+    await expect.poll(() => card.count()).toBe(1);
+    expect(await card.locator('[data-phase-state]').getAttribute('data-phase-state')).toBe(
+      'nothing-caught',
+    );
+    expect(await card.locator('[data-phase-state]').textContent()).toBe('nothing caught yet');
+    expect(await card.locator('.forecast').innerText()).toBe('Nothing caught yet: no forecast');
+    expect(await card.innerText()).not.toMatch(/\bmet\b|on track/);
   });
 
   it('makes no request to any host but its own', () => {

@@ -48,8 +48,13 @@ export class ApiError extends Error {
 }
 
 /** One request to `/api/v1` with the session's CSRF token; a refusal becomes an `ApiError`. */
-export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   const res = await fetch(`/api/v1${path}`, {
@@ -161,6 +166,14 @@ export const api = {
     request(mandateOps.listFindings, {
       query: { mandate, ...f, sort: f.sort as FindingSort | undefined },
     }),
+  /**
+   * Gives a device held by nobody to a person or to a unit's custody (DESIGN §5a): reads its
+   * ETag, then changes that field only.
+   */
+  async assignDevice(id: string, to: { owner: string } | { unit: string }) {
+    const d = await request(recordOps.getDevice, { params: { id } });
+    return request(recordOps.updateDevice, { params: { id }, body: to }, { 'if-match': d.etag });
+  },
   noOfficialUse: (device: string) =>
     request(recordOps.stateNoOfficialUse, { params: { id: device }, body: {} }),
   statusOf: async (mandate: string, o: { asOf: string; unit?: string; depth?: number }) => {

@@ -27,7 +27,11 @@ export function refusedByContract(op: Operation, input: object): string[] {
  * against the operation's schemas first: a call the API would refuse is never sent, and says
  * why (on the page and in the browser's console).
  */
-export function request<O extends Operation>(op: O, input: Input<O>): Promise<Output<O>> {
+export function request<O extends Operation>(
+  op: O,
+  input: Input<O>,
+  headers: Record<string, string> = {},
+): Promise<Output<O>> {
   const refused = refusedByContract(op, input);
   if (refused.length > 0) {
     const message = `${op.operationId}: ${refused.join('; ')}`;
@@ -43,5 +47,5 @@ export function request<O extends Operation>(op: O, input: Input<O>): Promise<Ou
     Object.entries(i.query ?? {}).map(([k, v]) => [k, v === undefined ? undefined : String(v)]),
   );
   const path = pathOf(op.path, i.params).replace(/^\/api\/v1/, '') + query(q);
-  return call<Output<O>>(op.method, path, i.body);
+  return call<Output<O>>(op.method, path, i.body, headers);
 }

@@ -12,23 +12,25 @@ function statusText(s: MandateStatus): string {
   const lines = [
     `${s.mandate} v${s.version} — ${s.title}${s.withdrawnAt ? ` (withdrawn ${s.withdrawnAt})` : ''}`,
     `  as of ${s.asOf}${s.due ? `, due ${s.due}` : ''}`,
-    `  devices: ${d.pending} pending, ${d.overdue} overdue, ${d.exempt} exempt, ${d.resolved} resolved${d.lost ? ` (${d.lost} lost)` : ''}`,
+    `  devices: ${d.pending} pending, ${d.overdue} overdue, ${d.exempt} exempt, ${d.resolved} resolved${d.lost ? ` (${d.lost} lost)` : ''}, ${d.departed} departed, ${d.unassigned} unassigned`,
     `  people: ${p.inScope} in scope, ${p.affected} affected, ${p.nonCompliant} not compliant, ${p.overdue} overdue`,
     ...s.phases.map((ph) => {
       const extra =
         ph.requires === 'attest'
           ? ` (${ph.attested}/${ph.required} attested${ph.headless ? `, ${ph.headless} units without a head` : ''}${ph.metAt ? `, met ${ph.metAt}` : ''})`
-          : ph.nothingCaught
-            ? ' (nothing caught)'
-            : '';
-      return `  phase ${ph.id} [${ph.requires}${ph.due ? `, due ${ph.due}` : ''}]: ${ph.state}${extra}`;
+          : '';
+      // A phase that never caught anything is "met" in the data, never in words (DESIGN §5a).
+      const state = ph.nothingCaught ? 'nothing caught yet' : ph.state;
+      return `  phase ${ph.id} [${ph.requires}${ph.due ? `, due ${ph.due}` : ''}]: ${state}${extra}`;
     }),
-    `  forecast: ${s.forecast.ratePerDay.toFixed(2)}/day, ${s.forecast.projectedCompletion ? `done by ${s.forecast.projectedCompletion}` : 'no projection'}, ${s.forecast.onTrack ? 'on track' : 'not on track'}`,
+    s.forecast.nothingCaught
+      ? '  forecast: nothing caught yet'
+      : `  forecast: ${s.forecast.ratePerDay.toFixed(2)}/day, ${s.forecast.projectedCompletion ? `done by ${s.forecast.projectedCompletion}` : 'no projection'}, ${s.forecast.onTrack ? 'on track' : 'not on track'}`,
   ];
   if (s.units) {
     lines.push(
       formatTable(
-        ['unit', 'pending', 'overdue', 'exempt', 'resolved', 'inScope', 'nonCompliant'],
+        ['unit', 'pending', 'overdue', 'exempt', 'resolved', 'departed', 'inScope', 'nonCompliant'],
         s.units.map((u) => [
           u.unit,
           ...[
@@ -36,6 +38,7 @@ function statusText(s: MandateStatus): string {
             u.devices.overdue,
             u.devices.exempt,
             u.devices.resolved,
+            u.devices.departed,
             u.people.inScope,
             u.people.nonCompliant,
           ].map(String),

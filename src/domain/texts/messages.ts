@@ -34,7 +34,8 @@ export const MESSAGES = {
     },
     report: {
       subject: 'Status report: {{mandate}} — {{day}}',
-      text: 'Status of "{{mandate}}" as of {{day}}: pending {{pending}}, overdue {{overdue}}, exempt {{exempt}}, resolved {{resolved}}; people not compliant: {{people}}.',
+      text: 'Status of "{{mandate}}" as of {{day}}: pending {{pending}}, overdue {{overdue}}, exempt {{exempt}}, resolved {{resolved}}, departed with their owner {{departed}}, held by nobody {{unassigned}}; people not compliant: {{people}}.',
+      nothingCaught: '\nNothing has been caught yet: no phase is met and nothing is on track.',
       campaign:
         '\nDeclaration "{{title}}" (due {{due}}): {{confirmed}} of {{people}} confirmed, {{late}} of them late.',
       attached: '\nThe PDF and the CSV are attached.',
@@ -81,7 +82,8 @@ export const MESSAGES = {
     },
     report: {
       subject: 'Отчёт: {{mandate}} — {{day}}',
-      text: 'Отчёт о выполнении распоряжения «{{mandate}}» по состоянию на {{day}}: ожидается {{pending}}, просрочено {{overdue}}, исключений {{exempt}}, выполнено {{resolved}}; людей не выполнили: {{people}}.',
+      text: 'Отчёт о выполнении распоряжения «{{mandate}}» по состоянию на {{day}}: ожидается {{pending}}, просрочено {{overdue}}, исключений {{exempt}}, выполнено {{resolved}}, выбыли с владельцем {{departed}}, ни за кем не числятся {{unassigned}}; людей не выполнили: {{people}}.',
+      nothingCaught: '\nПока ничего не выявлено: ни один этап не выполнен.',
       campaign:
         '\nДекларация «{{title}}» (срок {{due}}): подтвердили {{confirmed}} из {{people}}, из них с опозданием {{late}}.',
       attached: '\nPDF и CSV во вложении.',

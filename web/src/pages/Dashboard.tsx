@@ -117,6 +117,24 @@ export function Dashboard({
                     )}
                   </div>
                 ))}
+                <div className="departed" title={t('departedHint')}>
+                  <dt>
+                    <a href={`#/findings?mandate=${encodeURIComponent(s.mandate)}&state=departed`}>
+                      {t('departed')}
+                    </a>
+                  </dt>
+                  <dd data-count="departed">{num.format(d.departed)}</dd>
+                </div>
+                <div className="unassigned" title={t('unassignedHint')}>
+                  <dt>
+                    <a
+                      href={`#/findings?mandate=${encodeURIComponent(s.mandate)}&state=unassigned`}
+                    >
+                      {t('unassigned')}
+                    </a>
+                  </dt>
+                  <dd data-count="unassigned">{num.format(d.unassigned)}</dd>
+                </div>
                 <div>
                   <dt>{t('nonCompliant')}</dt>
                   <dd>{num.format(s.people.nonCompliant)}</dd>
@@ -135,7 +153,13 @@ export function Dashboard({
               <ul className="phases">
                 {s.phases.map((p) => (
                   <li key={p.id}>
-                    <span className={`state ${p.state}`}>{t(`phase_${p.state}`)}</span>{' '}
+                    {/* Nothing ever caught is "met" in the data, never on the page (DESIGN §5a). */}
+                    <span
+                      className={`state ${p.nothingCaught ? 'upcoming' : p.state}`}
+                      data-phase-state={p.nothingCaught ? 'nothing-caught' : p.state}
+                    >
+                      {p.nothingCaught ? t('nothingCaughtYet') : t(`phase_${p.state}`)}
+                    </span>{' '}
                     {p.title ?? p.id}
                     {p.due ? ` — ${t('due', { date: date(p.due) })}` : ''}
                     {p.graceEnds ? ` (${t('graceUntil', { date: date(p.graceEnds) })})` : ''}
@@ -169,9 +193,11 @@ export function Dashboard({
               </button>
               {open === s.mandate && <MandateUnits status={s} asOf={asOf} />}
               <p className="forecast">
-                {s.forecast.projectedCompletion
-                  ? `${t('forecast', { rate: numberFormat(i18n.language, { maximumFractionDigits: 1 }).format(s.forecast.ratePerDay), date: date(s.forecast.projectedCompletion) })} · ${s.forecast.onTrack ? t('onTrack') : t('offTrack')}`
-                  : t('noForecast')}
+                {s.forecast.nothingCaught
+                  ? t('forecastNothingCaught')
+                  : s.forecast.projectedCompletion
+                    ? `${t('forecast', { rate: numberFormat(i18n.language, { maximumFractionDigits: 1 }).format(s.forecast.ratePerDay), date: date(s.forecast.projectedCompletion) })} · ${s.forecast.onTrack ? t('onTrack') : t('offTrack')}`
+                    : t('noForecast')}
               </p>
             </article>
           );

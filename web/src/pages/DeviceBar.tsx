@@ -2,11 +2,12 @@ import { useTranslation } from 'react-i18next';
 import type { DeviceCounts } from '../../../src/contract/status.js';
 import { numberFormat } from '../format.js';
 
-const PARTS = ['resolved', 'exempt', 'pending', 'overdue'] as const;
+const PARTS = ['resolved', 'departed', 'exempt', 'pending', 'overdue'] as const;
 
 /**
- * The caught devices as one bar of their states — resolved, exempt, pending, overdue — so that a
- * mandate with overdue devices never looks done. Read aloud as the share resolved and the counts.
+ * The caught devices as one bar of their states — resolved, departed with their owner, exempt,
+ * pending, overdue — so that a mandate with overdue devices, or whose devices left with their
+ * owners, never looks done. Read aloud as the share resolved and the counts.
  */
 export function DeviceBar({ devices, small = false }: { devices: DeviceCounts; small?: boolean }) {
   const { t, i18n } = useTranslation();

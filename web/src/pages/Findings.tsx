@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { dateFormat } from '../format.js';
 import { mandateOps } from '../../../src/contract/mandates.js';
+import { recordOps } from '../../../src/contract/records.js';
 import { FINDING_STATES as STATES } from '../../../src/domain/finding.columns.js';
 import type { FINDING_SORTS, SortKey } from '../../../src/domain/list.sorts.js';
 import { query, type Mandate } from '../api.js';
@@ -8,6 +9,8 @@ import { useApi } from '../data.js';
 import { Holder, LoadFailed, unitName, useListView } from './ListControls.js';
 import { deviceHref } from '../links.js';
 import { UnitField } from './UnitField.js';
+import { AssignDevice } from './AssignDevice.js';
+import { useCan } from '../me.js';
 
 type FindingSort = SortKey<(typeof FINDING_SORTS)[number]>;
 
@@ -17,6 +20,7 @@ type FindingSort = SortKey<(typeof FINDING_SORTS)[number]>;
  */
 export function Findings({ mandates }: { mandates: Mandate[] }) {
   const { t, i18n } = useTranslation();
+  const can = useCan();
   const { q, sort, offset, limit, filter, pager, header: sortable } = useListView('opened');
   const mandate = mandates.find((m) => m.id === q.mandate)?.id ?? mandates[0]?.id ?? '';
   const state = q.state ?? '';
@@ -42,6 +46,9 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
         }
       : null,
   );
+  // Devices held by nobody are assigned here: their units to choose from.
+  const assigning = state === 'unassigned' && can('records.write');
+  const units = useApi(recordOps.listUnits, assigning ? {} : null).data;
   const dt = (iso: string | null) =>
     iso
       ? dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso))
@@ -82,6 +89,16 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
           {t('exportCsv')}
         </a>
       </div>
+      {assigning && (
+        <>
+          <p className="muted">{t('unassignedHint')}</p>
+          <datalist id="assign-units">
+            {(units ?? []).map((u) => (
+              <option key={u.path} value={u.path} />
+            ))}
+          </datalist>
+        </>
+      )}
       {failed !== null ? (
         <LoadFailed message={failed} onRetry={retry} />
       ) : page === null ? (
@@ -110,6 +127,7 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
                   <td data-state={r.state}>
                     {t(`state_${r.state}`)}
                     {r.reason ? `: ${r.reason}` : ''}
+                    {r.state === 'unassigned' && assigning && <AssignDevice device={r.device} />}
                   </td>
                 </tr>
               ))}

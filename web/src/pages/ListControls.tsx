@@ -300,6 +300,8 @@ export function Holder({
 }) {
   const { t } = useTranslation();
   if (owner) return <a href={`#/people/${encodeURIComponent(owner)}`}>{ownerName ?? owner}</a>;
+  // Held by nobody (DESIGN §5a): no person, no unit.
+  if (!unit) return <span className="muted">{t('heldByNobody')}</span>;
   return (
     <a href={`#/devices?unit=${encodeURIComponent(unit)}`} title={unit} data-held-by={unit}>
       {t('heldByUnit', { unit: unitName(unit) })}

@@ -64,6 +64,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
               <th scope="col">{t('progressCol')}</th>
               <th scope="col">{t('overdue')}</th>
               <th scope="col">{t('pending')}</th>
+              <th scope="col">{t('departed')}</th>
               <th scope="col">{t('nonCompliant')}</th>
             </tr>
           </thead>
@@ -81,6 +82,7 @@ export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: st
                   </td>
                   <td>{num.format(u.devices.overdue)}</td>
                   <td>{num.format(u.devices.pending)}</td>
+                  <td data-count="departed">{num.format(u.devices.departed)}</td>
                   <td>{num.format(u.people.nonCompliant)}</td>
                 </tr>
               );
@@ -143,7 +145,10 @@ async function peopleOfUnit(o: { mandate: string; unit: string; asOf: string }) 
       unit: fs[0]?.unit ?? unit,
       held: fs[0]?.owner === null,
       total: fs.length,
-      resolved: fs.filter((f) => !(OPEN as readonly string[]).includes(f.state)).length,
+      // A device that left with its owner is not resolved (DESIGN §5a).
+      resolved: fs.filter(
+        (f) => !(OPEN as readonly string[]).includes(f.state) && f.state !== 'departed',
+      ).length,
       state: worst ?? 'compliant',
     };
   });
