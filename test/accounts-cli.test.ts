@@ -41,9 +41,23 @@ describeEachDatabase('users and tokens on the command line', (kind) => {
         )
       ).code,
     ).toBe(0);
+    // Once an account exists, a decision from the command line names who makes it.
+    const nameless = await run(
+      db,
+      'another password\n',
+      'users',
+      'add',
+      'b@x.org',
+      '--role',
+      'officer',
+      '--password-stdin',
+    );
+    expect(nameless.code).toBe(2);
+    expect(nameless.err).toContain('who decides this? Give --as EMAIL');
     const bad = await run(
       db,
       'short\n',
+      ...['--as', 'admin@x.org'],
       'users',
       'add',
       'nobody',
@@ -62,6 +76,7 @@ describeEachDatabase('users and tokens on the command line', (kind) => {
     const created = await run(
       db,
       '',
+      ...['--as', 'admin@x.org'],
       'tokens',
       'create',
       '--user',
@@ -85,9 +100,20 @@ describeEachDatabase('users and tokens on the command line', (kind) => {
     api.at('2023-06-01T10:00:00Z');
     expect((await get()).statusCode).toBe(401);
     api.at('2023-03-01T10:00:00Z');
-    expect((await run(db, '', 'users', 'disable', 'admin@x.org')).code).toBe(0);
+    const revoke99 = await run(db, '', '--as', 'admin@x.org', 'tokens', 'revoke', '99');
+    expect(revoke99.code).toBe(2);
+    expect(revoke99.err).toContain('99');
+    expect((await run(db, '', '--as', 'admin@x.org', 'users', 'disable', 'admin@x.org')).code).toBe(
+      0,
+    );
+    // The audit names the account that decided, and the first account the host's user.
+    const actors = (
+      await api.app.store.db.selectFrom('audit_log').select('actor').orderBy('seq').execute()
+    ).map((r) => r.actor);
+    expect(actors[0]).toMatch(/^cli:[^@\s]+@\S+$/);
+    expect(actors.at(-1)).toBe('admin@x.org');
+    expect(actors).not.toContain('cli:unknown');
     expect((await get()).statusCode).toBe(401);
     await api.close();
-    expect((await run(db, '', 'tokens', 'revoke', '99')).code).toBe(2);
   });
 });

@@ -81,6 +81,7 @@ describeEachDatabase(
         personId: 'p1',
       });
       const again = await cli.run(
+        ...['--as', 'head@x.org'],
         'users',
         'import',
         cli.file('email,role\nlog@x.org,officer\n', 'again.csv'),

@@ -306,7 +306,9 @@ describeEachDatabase('reminders and escalations by e-mail', (kind) => {
       '  phases:',
       '  reports: { every: P30D, from: 2023-03-03, to: [boss@x.org] }\n  phases:',
     );
-    expect((await cli.run('apply', '-f', cli.file(reported))).code).toBe(0);
+    expect((await cli.run('apply', '-f', cli.file(reported), '--as', 'officer@x.org')).code).toBe(
+      0,
+    );
     smtp.inbox.length = 0;
     const a = await open(url);
     clock.set(Date.parse('2023-04-05T06:00:00Z'));

@@ -115,7 +115,26 @@ describeEachDatabase(
       expect(await device()).toBe(owner);
       // With Intune first for the owner, the owner is Intune's, and stays so.
       cli.at('2023-03-06T19:00:00Z');
-      await cli.run('settings', 'source-priority', 'owner', 'intune,jamf');
+      const set = await cli.run('settings', 'source-priority', 'owner', 'intune,jamf');
+      // Once accounts exist, a decision from the command line names who made it.
+      expect(set.code).toBe(2);
+      expect(set.err).toContain('--as EMAIL');
+      expect(
+        (
+          await cli.run(
+            ...['settings', 'source-priority', 'owner', 'intune,jamf', '--as', 'admin@x.org'],
+          )
+        ).code,
+      ).toBe(0);
+      const [entry] = (
+        await api.app.store.db
+          .selectFrom('audit_log')
+          .select(['actor'])
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .execute()
+      ).map((r) => r.actor);
+      expect(entry).toBe('admin@x.org');
       await importAt(
         `${INTUNE}i-1,Phone,Corporate,iOS,16.3,YULIA@gov.example,Apple,iPhone 14,SER-1\n`,
         '2023-03-07',

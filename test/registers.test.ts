@@ -141,7 +141,7 @@ describeEachDatabase(
         'id,mandate,device,person,ground,reason,requestedBy,requestedAt,decidedBy,decidedAt,until,state',
       );
       expect(lines[1]).toMatch(
-        /^\d+,kas,d1,,national-security,air-gapped lab machine,account:\d+,2023-03-05T09:00:00.000Z,account:\d+,2023-03-05T09:00:00.000Z,2023-06-01,approved$/,
+        /^\d+,kas,d1,,national-security,air-gapped lab machine,Anna \(anna@x\.org\),2023-03-05T09:00:00.000Z,officer@x\.org,2023-03-05T09:00:00.000Z,2023-06-01,approved$/,
       );
       cli.at('2023-03-05T10:00:00Z');
       const out = await cli.run('exemptions', 'list', '--mandate', 'kas', '--format', 'csv');

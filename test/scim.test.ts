@@ -341,6 +341,12 @@ describeEachDatabase('SCIM 2.0 directory sync (Entra ID and Okta shapes)', (kind
       'account.disable',
     ])
       expect(actions, a).toContain(a);
+    // The directory's changes are the directory's: named by its token, not the token's owner.
+    const scimEntries = audit.filter((a) => a.action.startsWith('scim.'));
+    expect(new Set(scimEntries.map((a) => a.actor))).toEqual(
+      new Set([expect.stringMatching(/^scim:entra \(token \d+\)$/)]),
+    );
+    expect(scimEntries.every((a) => a.actorName === a.actor)).toBe(true);
     expect((await app.audit.verify()).ok).toBe(true);
   });
 });

@@ -91,6 +91,7 @@ describeEachDatabase('no read waits on its own write', (kind) => {
             ...(k.expires ? ['--expires', k.expires] : []),
           ];
           const c = await cli.run(
+            ...['--as', 'admin-alone@x.org'],
             'tokens',
             'create',
             '--user',

@@ -32,6 +32,12 @@ export function buildProgram(ctx: CliContext): Command {
         'PHASEOUT_DB',
       ),
     )
+    .addOption(
+      new Option(
+        '--as <email>',
+        'the account making the change (required for decisions once accounts exist)',
+      ).env('PHASEOUT_ACTOR'),
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) })
     .showHelpAfterError(false);

@@ -6,10 +6,10 @@ export const AuditEntry = z.object({
   seq: z.number().int(),
   at: instant,
   actor: z.string(),
-  actorName: z
-    .string()
-    .nullable()
-    .meta({ description: 'an account’s person and email; null for the CLI, the demo, SCIM' }),
+  actorName: z.string().meta({
+    description:
+      'who acted: an account’s person and email, else the actor as written (`cli:user@host`, an email named with --as, `scim:TOKEN-NAME (token N)`)',
+  }),
   action: z.string(),
   object: z.string(),
   digest: z.string().meta({ description: 'SHA-256 of the change, canonical JSON' }),

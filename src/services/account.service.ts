@@ -513,7 +513,10 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
     async actorForToken(token: string, scope: 'api' | 'scim' = 'api'): Promise<Actor | null> {
       const t = await getLiveTokenAccount(store.db, hashSecret(token), clock.now());
       if (!t || t.scope !== scope || t.account.disabled === 1) return null;
-      return actorOf(t.account, t.readOnly);
+      const actor = await actorOf(t.account, t.readOnly);
+      // A directory's changes are the directory's: audited as the SCIM client, by its token's
+      // name, not as the admin who owns the token.
+      return scope === 'scim' ? { ...actor, auditName: `scim:${t.name} (token ${t.id})` } : actor;
     },
 
     /** Creates an API token; the secret is returned once and stored only hashed. */

@@ -113,7 +113,8 @@ export async function listAudit(
   );
   const nameOf = (actor: string) => {
     const a = /^account:\d+$/.test(actor) ? accounts.get(Number(actor.slice(8))) : undefined;
-    return a ? (a.name ? `${a.name} (${a.email})` : a.email) : null;
+    // Any other actor (an e-mail from the command line, `cli:user@host`, a SCIM client) as written.
+    return a ? (a.name ? `${a.name} (${a.email})` : a.email) : actor;
   };
   return {
     items: rows.map((r) => ({ ...r, at: formatInstant(r.at), actorName: nameOf(r.actor) })),

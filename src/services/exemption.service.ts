@@ -1,7 +1,7 @@
 import type { ExemptionRow as ExemptionListRow } from '../contract/exemptions.js';
 import { pageOf, type ListPage, type PageRequest } from '../domain/list.page.js';
 import type { EXEMPTION_SORTS } from '../domain/list.sorts.js';
-import { namesOf } from './record.names.js';
+import { actorNamesOf, namesOf } from './record.names.js';
 import type { Clock } from '../adapters/clock.js';
 import type { Exemption, ExemptionRequest, ExemptionState } from '../contract/exemptions.js';
 import {
@@ -81,8 +81,12 @@ export async function exemptionRegisterAt(
   mandateId: string,
   at: number,
 ): Promise<ExemptionView[]> {
-  return (await listExemptions(db, mandateId))
-    .filter((r) => r.requested_at <= at)
+  const rows = (await listExemptions(db, mandateId)).filter((r) => r.requested_at <= at);
+  const name = await actorNamesOf(
+    db,
+    rows.flatMap((r) => [r.requested_by, r.decided_by]),
+  );
+  return rows
     .sort((a, b) => a.id - b.id)
     .map((r) => {
       const state = stateAt(r, at);
@@ -90,7 +94,8 @@ export async function exemptionRegisterAt(
       return {
         ...viewOf(r, at),
         state,
-        decidedBy: decided ? r.decided_by : null,
+        requestedBy: name(r.requested_by)!,
+        decidedBy: decided ? name(r.decided_by) : null,
         decidedAt: decided ? formatInstant(r.decided_at!) : null,
         approvedAt:
           r.approved_at !== null && r.approved_at <= at ? formatInstant(r.approved_at) : null,
@@ -316,13 +321,22 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
         .map((r) => r.person_id ?? r.device_owner_id)
         .filter((x): x is string => x !== null);
       const people = v.all ? new Map<string, StoredPerson>() : await getPeopleByIds(store.db, ids);
-      return rows
-        .filter((r) => {
-          if (v.all) return true;
-          const p = people.get(r.person_id ?? r.device_owner_id ?? '');
-          return p !== undefined && canSeePerson(v, p);
-        })
-        .map((r) => viewOf(r, now))
+      const seen = rows.filter((r) => {
+        if (v.all) return true;
+        const p = people.get(r.person_id ?? r.device_owner_id ?? '');
+        return p !== undefined && canSeePerson(v, p);
+      });
+      // Who asked and who decided by name, not by account number.
+      const name = await actorNamesOf(
+        store.db,
+        seen.flatMap((r) => [r.requested_by, r.decided_by]),
+      );
+      return seen
+        .map((r) => ({
+          ...viewOf(r, now),
+          requestedBy: name(r.requested_by)!,
+          decidedBy: name(r.decided_by),
+        }))
         .filter((e) => !f.state || e.state === f.state);
     },
 

@@ -108,12 +108,19 @@ export async function getLiveTokenAccount(
   db: Db,
   hash: string,
   now: number,
-): Promise<{ account: AccountRow; scope: string; readOnly: boolean } | undefined> {
+): Promise<
+  { account: AccountRow; scope: string; readOnly: boolean; id: number; name: string } | undefined
+> {
   const row = await db
     .selectFrom('api_tokens')
     .innerJoin('accounts', 'accounts.id', 'api_tokens.account_id')
     .selectAll('accounts')
-    .select(['api_tokens.scope as token_scope', 'api_tokens.read_only as token_read_only'])
+    .select([
+      'api_tokens.scope as token_scope',
+      'api_tokens.read_only as token_read_only',
+      'api_tokens.id as token_id',
+      'api_tokens.name as token_name',
+    ])
     .where('api_tokens.token_hash', '=', hash)
     .where('api_tokens.revoked_at', 'is', null)
     .where((eb) =>
@@ -121,8 +128,14 @@ export async function getLiveTokenAccount(
     )
     .executeTakeFirst();
   if (!row) return undefined;
-  const { token_scope, token_read_only, ...account } = row;
-  return { account, scope: token_scope, readOnly: token_read_only === 1 };
+  const { token_scope, token_read_only, token_id, token_name, ...account } = row;
+  return {
+    account,
+    scope: token_scope,
+    readOnly: token_read_only === 1,
+    id: Number(token_id),
+    name: token_name,
+  };
 }
 
 /** One token by id. */

@@ -5,7 +5,7 @@ import { decodeCsv, parseCsv } from '../../adapters/csv.js';
 import { invalidInput } from '../../domain/errors.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
-import { cliActor, positiveInt, withApp } from './shared.js';
+import { decider, positiveInt, withApp } from './shared.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -56,7 +56,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
               personId: flags.person ?? null,
               password,
             },
-            cliActor(),
+            await decider(app, cmd),
           );
           io.out(
             `created ${a.email} (${a.roles.join(', ')})${password ? '' : ' without a password: single sign-on only'}\n`,
@@ -92,7 +92,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
     .description('disable an account, ending its sessions and tokens')
     .action(async (email: string, _flags: unknown, cmd: Command) => {
       await withApp(cmd, ctx, async (app) => {
-        const a = await app.accounts.disableUser(email, cliActor());
+        const a = await app.accounts.disableUser(email, await decider(app, cmd));
         io.out(`disabled ${a.email}\n`);
       });
     });
@@ -114,7 +114,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
       const name = basename(file);
       const table = parseCsv(decodeCsv(bytes), name);
       await withApp(cmd, ctx, async (app) => {
-        const made = await app.accounts.importUsers(table, name, cliActor());
+        const made = await app.accounts.importUsers(table, name, await decider(app, cmd));
         io.out(`created ${made.length} account(s) from ${name}\n`);
       });
     });
@@ -142,7 +142,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
               scim: flags.scim === true,
               ...(flags.expires ? { expires: flags.expires } : {}),
             },
-            cliActor(),
+            await decider(app, cmd),
           );
           io.out(
             `${flags.scim ? 'SCIM ' : ''}token ${t.id} for ${flags.user}${t.expiresAt ? `, expires ${t.expiresAt}` : ''}; it is shown only now:\n${t.token}\n`,
@@ -156,7 +156,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const n = positiveInt('ID')(id);
       await withApp(cmd, ctx, async (app) => {
-        await app.accounts.revokeToken(n, cliActor());
+        await app.accounts.revokeToken(n, await decider(app, cmd));
         io.out(`revoked token ${n}\n`);
       });
     });

@@ -80,6 +80,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
         try {
           const r = await app.backups.restore(
             { [Symbol.asyncIterator]: () => iterator },
+            // Into an empty database: no account to name yet.
             cliActor(),
           );
           io.out(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { invalidInput } from '../../domain/errors.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
-import { positiveInt, reader, withApp } from './shared.js';
+import { account, positiveInt, reader, withApp } from './shared.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -42,7 +42,6 @@ export function registerCampaignCommands(program: Command, ctx: CliContext): voi
       'an escalation after the due date to supervisor, unit-head or officers (repeatable), such as P3D:unit-head:P7D',
       escalation,
     )
-    .requiredOption('--as <email>', 'the officer opening it')
     .action(
       async (
         id: string,
@@ -68,7 +67,7 @@ export function registerCampaignCommands(program: Command, ctx: CliContext): voi
                   escalate: f.escalate ?? [],
                 }
               : undefined;
-          const s = await app.campaigns.open(await app.accounts.actorForEmail(f.as), {
+          const s = await app.campaigns.open(await account(app, cmd), {
             id,
             title: f.title,
             scope: { units: f.unit ?? [], tags: f.tag ?? [] },

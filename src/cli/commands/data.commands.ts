@@ -17,7 +17,7 @@ import {
 } from '../../domain/source.formats.js';
 import { progressReporter } from '../io.js';
 import type { CliContext } from '../main.js';
-import { cliActor, withApp } from './shared.js';
+import { decider, loader, withApp } from './shared.js';
 
 function readInput(file: string): Buffer {
   try {
@@ -91,7 +91,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       await withApp(cmd, ctx, async (app) => {
         const o = {
           fileName: basename(file),
-          actor: cliActor(),
+          actor: await loader(app, cmd),
           ...(flags.observedAt !== undefined ? { observedAt: flags.observedAt } : {}),
           dryRun: flags.dryRun === true,
           ...(flags.delimiter !== undefined ? { delimiter: flags.delimiter } : {}),
@@ -143,7 +143,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         await withApp(cmd, ctx, async (app) => {
           const r = await app.mandates.apply(text, {
             fileName: basename(flags.file),
-            actor: cliActor(),
+            // A dry run decides nothing: whoever runs it may try a file.
+            actor: flags.dryRun ? await loader(app, cmd) : await decider(app, cmd),
             dryRun: flags.dryRun === true,
             reinstate: flags.reinstate === true,
             ...(flags.effectiveAt !== undefined ? { effectiveAt: flags.effectiveAt } : {}),
@@ -171,7 +172,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .action(async (id: string, flags: { effectiveAt?: string }, cmd: Command) => {
       await withApp(cmd, ctx, async (app) => {
         const r = await app.mandates.withdraw(id, {
-          actor: cliActor(),
+          actor: await decider(app, cmd),
           ...(flags.effectiveAt !== undefined ? { effectiveAt: flags.effectiveAt } : {}),
         });
         io.out(`withdrawn ${r.id} at ${r.withdrawnAt} (−${r.closed})\n`);
@@ -204,7 +205,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
             mandate,
             phase,
             by: flags.by,
-            actor: cliActor(),
+            actor: await decider(app, cmd),
             ...(flags.unit ? { unit: flags.unit } : {}),
             ...(flags.person ? { person: flags.person } : {}),
             ...(flags.note ? { note: flags.note } : {}),
@@ -226,7 +227,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       await withApp(cmd, ctx, async (app) => {
         if (zone === undefined) io.out(`${await app.settings.getTimeZone()}\n`);
         else {
-          const r = await app.settings.setTimeZone(zone, cliActor());
+          const r = await app.settings.setTimeZone(zone, await decider(app, cmd));
           io.out(
             r.from === r.to
               ? `time zone is ${r.to}: nothing changed\n`
@@ -247,7 +248,11 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
           const all =
             field === undefined
               ? await app.settings.getSourcePriority()
-              : await app.settings.setSourcePriority(field, (sources ?? '').split(','), cliActor());
+              : await app.settings.setSourcePriority(
+                  field,
+                  (sources ?? '').split(','),
+                  await decider(app, cmd),
+                );
           const lines = Object.entries(all).map(([f, s]) => `${f}: ${s.join(', ')}\n`);
           io.out(
             lines.length > 0 ? lines.join('') : 'every field: the source that changed it last\n',

@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { App } from '../../app.js';
 import { invalidInput } from '../../domain/errors.js';
 import { ORDER_STATES } from '../../domain/replacement.rules.js';
 import type { OrderView } from '../../services/replacement.service.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
-import { format, positiveInt, reader, withApp } from './shared.js';
+import { account, format, positiveInt, reader, withApp } from './shared.js';
 
 function readText(file: string): string {
   try {
@@ -15,9 +14,6 @@ function readText(file: string): string {
     throw invalidInput(`cannot read ${file}`, [{ where: file, message: (err as Error).message }]);
   }
 }
-
-/** Changes are made as an account (`--as EMAIL`), so its roles and the role rules apply. */
-const asAccount = (app: App, email: string) => app.accounts.actorForEmail(email);
 
 const ORDER_COLUMNS = [
   'id',
@@ -76,7 +72,6 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
       'what a unit is issued for: official, personal, or both comma-separated (default: as before, else official)',
     )
     .option('--withdrawn', 'no longer offered')
-    .requiredOption('--as <email>', 'the logistics account making the change')
     .action(
       async (
         id: string,
@@ -93,7 +88,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
         cmd: Command,
       ) => {
         await withApp(cmd, ctx, async (app) => {
-          const item = await app.replacements.putItem(await asAccount(app, f.as), id, {
+          const item = await app.replacements.putItem(await account(app, cmd), id, {
             class: f.class,
             platform: f.platform,
             manufacturer: f.manufacturer,
@@ -142,13 +137,12 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
   stock
     .command('receive <file>')
     .description('receive units from a CSV id,item,location,serial,imei (all or nothing)')
-    .requiredOption('--as <email>', 'the logistics account receiving them')
     .option('--dry-run', 'check the file and write nothing')
     .action(async (file: string, f: { as: string; dryRun?: boolean }, cmd: Command) => {
       const csv = readText(file);
       await withApp(cmd, ctx, async (app) => {
         const r = await app.replacements.receive(
-          await asAccount(app, f.as),
+          await account(app, cmd),
           { csv },
           f.dryRun === true,
         );
@@ -251,7 +245,6 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
       .description(
         `${step} many orders from a CSV with a column order or device (the old device), and place; all or nothing`,
       )
-      .requiredOption('--as <email>', 'the account taking the step')
       .option('--place <place>', 'where the handover happens');
     if (step === 'issue') c.option('--swap', 'take the old devices back in the same step');
     if (step === 'approve') c.option('--location <location>', 'the stock location to reserve from');
@@ -264,7 +257,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
         const csv = readText(file);
         await withApp(cmd, ctx, async (app) => {
           const r = await app.replacements.bulk(
-            await asAccount(app, f.as),
+            await account(app, cmd),
             step,
             { csv },
             {
@@ -295,7 +288,6 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
       '--destination <d>',
       'internal-reuse, external-reuse, recycling, manufacturer or destroyed (default by method)',
     )
-    .requiredOption('--as <email>', 'the operator')
     .action(
       async (
         devices: string[],
@@ -314,7 +306,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
         cmd: Command,
       ) => {
         await withApp(cmd, ctx, async (app) => {
-          const s = await app.sanitisations.record(await asAccount(app, f.as), {
+          const s = await app.sanitisations.record(await account(app, cmd), {
             devices,
             method: f.method,
             tool: f.tool,
@@ -335,13 +327,9 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
   san
     .command('verify <id>')
     .description('verify a record (not its operator): its devices become wiped or destroyed')
-    .requiredOption('--as <email>', 'the verifier')
     .action(async (id: string, f: { as: string }, cmd: Command) => {
       await withApp(cmd, ctx, async (app) => {
-        const s = await app.sanitisations.verify(
-          await asAccount(app, f.as),
-          positiveInt('<id>')(id),
-        );
+        const s = await app.sanitisations.verify(await account(app, cmd), positiveInt('<id>')(id));
         io.out(`${s.id} ${s.certificate} verified by ${s.verifier}\n`);
       });
     });

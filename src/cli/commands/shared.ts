@@ -1,3 +1,4 @@
+import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { createApp, databaseUrl, type App } from '../../app.js';
 import type { Config } from '../../config.js';
@@ -38,9 +39,64 @@ export function positiveInt(flag: string) {
   };
 }
 
-/** The actor recorded in the audit log for CLI changes. */
+/**
+ * Who runs the command line when no account is named: the operating-system user on its host
+ * (`cli:svc-mdm@host`), never "unknown".
+ */
 export function cliActor(): string {
-  return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+  let user = process.env.USER ?? process.env.USERNAME;
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry for this uid (a container): the environment's name, else the uid.
+  }
+  return `cli:${user ?? `uid${process.getuid?.() ?? ''}`}@${hostname()}`;
+}
+
+/** The account a command names with `--as EMAIL` or `PHASEOUT_ACTOR`, if any. */
+function named(cmd: Command): string | undefined {
+  const as = cmd.optsWithGlobals<{ as?: string }>().as?.trim();
+  return as ? as : undefined;
+}
+
+/**
+ * Who makes a decision from the command line (apply, withdraw, attest, settings, accounts,
+ * tokens): the enabled account named by `--as` (or `PHASEOUT_ACTOR`). Before any account exists
+ * (a fresh installation) the operating-system user; after, naming nobody is refused.
+ */
+export async function decider(app: App, cmd: Command): Promise<string> {
+  const email = named(cmd);
+  if (email) return (await app.accounts.actorForEmail(email)).email;
+  if ((await app.accounts.countAccounts()) === 0) return cliActor();
+  throw invalidInput('who decides this? Give --as EMAIL (or PHASEOUT_ACTOR) of your account', [
+    {
+      where: '--as',
+      code: 'required',
+      message: 'is required once accounts exist: a decision names who made it',
+    },
+  ]);
+}
+
+/**
+ * The account a step is taken as (`--as EMAIL` or `PHASEOUT_ACTOR`), so that its roles and the
+ * role rules apply: required.
+ */
+export async function account(app: App, cmd: Command): Promise<Actor> {
+  const email = named(cmd);
+  if (!email)
+    throw invalidInput('give --as EMAIL (or PHASEOUT_ACTOR): the account taking this step', [
+      { where: '--as', code: 'required', message: 'is required: the account taking this step' },
+    ]);
+  return app.accounts.actorForEmail(email);
+}
+
+/**
+ * Who loads data from the command line (imports, sync): the account named, if any, else the
+ * operating-system user on its host.
+ */
+export async function loader(app: App, cmd: Command): Promise<string> {
+  const email = named(cmd);
+  return email ? (await app.accounts.actorForEmail(email)).email : cliActor();
 }
 
 /** Whoever runs the command line reads everything, as an auditor would. */
