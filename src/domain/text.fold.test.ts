@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, matchesFolded } from './text.fold.js';
+import {
+  deviceSearchText,
+  foldText,
+  matchesFolded,
+  personSearchText,
+  wordPatterns,
+} from './text.fold.js';
 
 describe('foldText', () => {
   it('folds case in every script', () => {
@@ -26,5 +32,31 @@ describe('matchesFolded', () => {
     expect(matchesFolded(name, 'ПЕТРОВИЧ иван')).toBe(true);
     expect(matchesFolded(name, 'Сидоров')).toBe(false);
     expect(matchesFolded(foldText('Елкин Пётр'), 'ёлкин петр')).toBe(true);
+  });
+});
+
+describe('search texts', () => {
+  it('a person is found by any word of their name, id or e-mail, in any case', () => {
+    const text = personSearchText({
+      id: 'P1',
+      name: 'Иванов Иван Петрович',
+      email: 'I.Ivanov@gov.example',
+    });
+    for (const q of ['иванов', 'ИВАНОВ', 'Иванов', 'иван петрович', 'i.ivanov@', 'p1'])
+      expect(matchesFolded(text, q), q).toBe(true);
+  });
+  it('a device by maker, model, serial or IMEI', () => {
+    const text = deviceSearchText({
+      id: 'D1',
+      manufacturer: 'Apple',
+      model: 'iPhone 14',
+      serial: 'F2LXK0',
+      imei: null,
+    });
+    expect(matchesFolded(text, 'APPLE iphone')).toBe(true);
+    expect(matchesFolded(text, 'f2lx')).toBe(true);
+  });
+  it('takes % and _ in a search literally, one pattern a word', () => {
+    expect(wordPatterns(' 50%_x  Ёлкин ')).toEqual(['%50\\%\\_x%', '%елкин%']);
   });
 });

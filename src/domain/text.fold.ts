@@ -22,3 +22,27 @@ export function matchesFolded(haystack: string, query: string): boolean {
   const words = foldText(query).split(/\s+/).filter(Boolean);
   return words.every((w) => haystack.includes(w));
 }
+
+/** What a person is found by: id, name and e-mail, folded (stored in `people.search`). */
+export function personSearchText(p: { id: string; name: string; email: string | null }): string {
+  return foldText([p.id, p.name, p.email ?? ''].join('\n'));
+}
+
+/** What a device is found by: id, maker, model, serial and IMEI, folded (`devices.search`). */
+export function deviceSearchText(d: {
+  id: string;
+  manufacturer: string | null;
+  model: string | null;
+  serial: string | null;
+  imei: string | null;
+}): string {
+  return foldText([d.id, d.manufacturer, d.model, d.serial, d.imei].map((x) => x ?? '').join('\n'));
+}
+
+/** LIKE patterns, one per word of a search, folded; `%`, `_` and `\` taken literally. */
+export function wordPatterns(query: string): string[] {
+  return foldText(query)
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+}

@@ -25,6 +25,8 @@ import { notifyRoutesMigration } from './migrations/20261208T0100-notify-routes.
 import { declarationsBeforeMigration } from './migrations/20261208T0200-declarations-before.js';
 import { dataRemovalsMigration } from './migrations/20261208T0300-data-removals.js';
 import { sourceReportsMigration } from './migrations/20261208T0400-source-reports.js';
+import { unitCollationMigration } from './migrations/20261208T0500-unit-collation.js';
+import { searchMigration } from './migrations/20261208T0600-search.js';
 import type { Database } from './schema.js';
 import { guardedDialect } from './write-guard.js';
 
@@ -165,6 +167,8 @@ function migratorOf(store: Store): Migrator {
         '20261208T0200-declarations-before': declarationsBeforeMigration(),
         '20261208T0300-data-removals': dataRemovalsMigration(store.dialect),
         '20261208T0400-source-reports': sourceReportsMigration(),
+        '20261208T0500-unit-collation': unitCollationMigration(store.dialect),
+        '20261208T0600-search': searchMigration(),
       }),
   };
   return new Migrator({ db: store.db, provider });

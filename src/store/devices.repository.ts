@@ -1,3 +1,4 @@
+import { deviceSearchText } from '../domain/text.fold.js';
 import type { Device } from '../domain/device.model.js';
 import { imeiKey, serialKey } from '../domain/source.normalise.js';
 import { sql } from 'kysely';
@@ -139,13 +140,21 @@ export async function getDeviceIdsByOwners(db: Db, ownerIds: string[]): Promise<
 
 /** Inserts new devices. */
 export async function insertDevices(db: Db, rows: DevicesTable[]): Promise<void> {
-  await insertMany(db, 'devices', rows);
+  await insertMany(
+    db,
+    'devices',
+    rows.map((r) => ({ ...r, search: deviceSearchText(r) })),
+  );
 }
 
 /** Overwrites a device's stored fields. */
 export async function updateDevice(db: Db, row: DevicesTable): Promise<void> {
   const { id, created_at: _created, ...rest } = row;
-  await db.updateTable('devices').set(rest).where('id', '=', id).execute();
+  await db
+    .updateTable('devices')
+    .set({ ...rest, search: deviceSearchText(row) })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Overwrites many devices' stored fields (an import's changed rows). */
@@ -154,7 +163,7 @@ export async function updateDevices(db: Db, rows: DevicesTable[]): Promise<void>
     db,
     'devices',
     'id',
-    rows.map(({ created_at: _created, ...rest }) => rest),
+    rows.map(({ created_at: _created, ...rest }) => ({ ...rest, search: deviceSearchText(rest) })),
   );
 }
 

@@ -1,3 +1,4 @@
+import { wordPatterns } from '../domain/text.fold.js';
 import { sql } from 'kysely';
 import type { Visibility } from '../domain/access.policy.js';
 import type { DEVICE_SORTS, PEOPLE_SORTS, SortKey } from '../domain/list.sorts.js';
@@ -84,14 +85,14 @@ function deviceQuery(db: Db, v: Visibility, f: DeviceFilter) {
   if (f.unit) q = q.where(deviceHeldIn(f.unit));
   if (f.q) {
     const text = f.q.trim();
-    const like = `%${text.toLowerCase()}%`;
+    // Every word, folded, somewhere in the device's folded id, maker, model, serial or IMEI.
+    const words = wordPatterns(text).map((w) => sql<boolean>`d.search like ${w} escape '\\'`);
     q = q.where((eb) =>
       eb.or([
         eb('d.id', '=', text),
         eb('d.serial', '=', text),
         eb('d.imei', '=', text),
-        eb(sql`lower(d.model)`, 'like', like),
-        eb(sql`lower(d.manufacturer)`, 'like', like),
+        ...(words.length > 0 ? [eb.and(words)] : []),
       ]),
     );
   }
@@ -147,11 +148,14 @@ export async function listVisiblePeople(
   if (f.tag) base = base.where('tags', 'like', `%${JSON.stringify(f.tag.toLowerCase())}%`);
   if (f.q) {
     const text = f.q.trim();
+    // Every word, folded, somewhere in the person's folded id, name or e-mail: "иванов" finds
+    // "Иванов Иван Петрович", "ёлкин" finds "Елкин" (DESIGN: one folding rule, both databases).
+    const words = wordPatterns(text).map((w) => sql<boolean>`search like ${w} escape '\\'`);
     base = base.where((eb) =>
       eb.or([
-        eb(sql`lower(name)`, 'like', `%${text.toLowerCase()}%`),
         eb('id', '=', text),
         eb('email', '=', text.toLowerCase()),
+        ...(words.length > 0 ? [eb.and(words)] : []),
       ]),
     );
   }

@@ -1,3 +1,4 @@
+import { personSearchText } from '../domain/text.fold.js';
 import type { Person } from '../domain/person.model.js';
 import { rawSqlite } from './database.js';
 import type { Db, PeopleHistoryTable, PeopleTable } from './schema.js';
@@ -83,7 +84,11 @@ function historyOf(rows: PeopleTable[]): PeopleHistoryTable[] {
 
 /** Inserts new people, and the first version of each in `people_history`. */
 export async function insertPeople(db: Db, rows: PeopleTable[]): Promise<void> {
-  await insertMany(db, 'people', rows);
+  await insertMany(
+    db,
+    'people',
+    rows.map((r) => ({ ...r, search: personSearchText(r) })),
+  );
   await insertMany(db, 'people_history', historyOf(rows));
 }
 
@@ -93,7 +98,11 @@ export async function insertPeople(db: Db, rows: PeopleTable[]): Promise<void> {
  */
 export async function updatePerson(db: Db, row: PeopleTable, before: Person): Promise<void> {
   const { id, created_at: _created, ...rest } = row;
-  await db.updateTable('people').set(rest).where('id', '=', id).execute();
+  await db
+    .updateTable('people')
+    .set({ ...rest, search: personSearchText(row) })
+    .where('id', '=', id)
+    .execute();
   if (
     before.unit === row.unit &&
     before.active === (row.active === 1) &&

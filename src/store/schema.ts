@@ -15,6 +15,11 @@ export interface UnitsTable {
   created_at: Ms;
 }
 
+/** The folded text a record is found by (`domain/text.fold.ts`), written with the record. */
+export interface Searchable {
+  search: Generated<string | null>;
+}
+
 export interface PeopleTable {
   id: string;
   name: string;
@@ -515,8 +520,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   settings: SettingsTable;
   units: UnitsTable;
-  people: PeopleTable;
-  devices: DevicesTable;
+  people: PeopleTable & Searchable;
+  devices: DevicesTable & Searchable;
   device_sources: DeviceSourcesTable;
   checkins: CheckinsTable;
   idempotency_keys: IdempotencyKeysTable;

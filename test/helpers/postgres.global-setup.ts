@@ -63,7 +63,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
     '-E',
     'UTF8',
     '--locale',
-    'C',
+    clusterLocale(),
   ]);
   pgRun('pg_ctl', [
     '-D',
@@ -87,4 +87,18 @@ export default async function setup(project: TestProject): Promise<() => void> {
     );
     rmSync(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * The cluster's locale: Russian, as the offices this is for run PostgreSQL (`.ci/run` generates
+ * it), so that nothing depends on the "C" collation by accident. Without it here (a developer's
+ * machine), "C" with a warning; CI requires it.
+ */
+function clusterLocale(): string {
+  const have = execFileSync('locale', ['-a']).toString().split('\n');
+  if (have.some((l) => /^ru_RU\.utf-?8$/i.test(l.trim()))) return 'ru_RU.UTF-8';
+  if (process.env.CI)
+    throw new Error('the ru_RU.UTF-8 locale is missing: run .ci/run, or locale-gen');
+  console.warn('PostgreSQL tests: ru_RU.UTF-8 locale missing, the cluster uses C');
+  return 'C';
 }

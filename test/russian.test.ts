@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { makeApi, type Caller } from './helpers/api.js';
+import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
+import { makeCli } from './helpers/cli.js';
+import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+
+/**
+ * Russian ground (the PostgreSQL half runs on a cluster initialised with ru_RU.UTF-8): search
+ * folds Cyrillic, ё and accents the same on both databases, and unit scopes are subtrees of
+ * paths — units that share a prefix (`Org/A`, `Org/A B`, `Org/AB`, `Отдел`, `Отделение`) are
+ * not each other's.
+ */
+const MANDATE = `apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: iphones, title: Сдать iPhone, issuedAt: 2023-03-01 }
+spec:
+  target: device.platform == "ios"
+  action: replace
+  replacement: { catalogue: [aurora-phone] }
+  phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+`;
+const PASSWORD = 'correct horse battery';
+const PEOPLE: (Record<string, string> & { id: string })[] = [
+  { id: 'h1', name: 'Орлова Анна Сергеевна', unit: 'Org/A', head_of: 'Org/A' },
+  { id: 'p1', name: 'Иванов Иван Петрович', unit: 'Org/A/x', email: 'ivanov@gov.example' },
+  { id: 'p2', name: 'Елкин Пётр', unit: 'Org/A B' },
+  { id: 'p3', name: 'José Müller', unit: 'Org/AB' },
+  { id: 'h2', name: 'Сидоров Олег', unit: 'Отдел', head_of: 'Отдел' },
+  { id: 'p4', name: 'Ёлкина Мария', unit: 'Отдел/Группа' },
+  { id: 'p5', name: 'Петров Пётр', unit: 'Отделение' },
+];
+
+describeEachDatabase('Russian ground: search that folds, unit scopes that hold', (kind) => {
+  let api: Awaited<ReturnType<typeof makeApi>>;
+  const as: Record<string, Caller> = {};
+  const ids = async (who: string, url: string) => {
+    const r = await api.call(as[who]!, { method: 'GET', url });
+    expect(r.statusCode, `${url}: ${r.body}`).toBe(200);
+    return r
+      .json<{ items?: { id?: string; device?: string; person?: string }[] }>()
+      .items!.map((x) => x.id ?? x.device ?? x.person)
+      .sort();
+  };
+
+  beforeAll(async () => {
+    const url = await createTestDatabase(kind);
+    const cli = makeCli(url, '2023-03-02T08:00:00Z');
+    const run = async (...args: string[]) => {
+      const r = await cli.run(...args);
+      expect(r.code, r.err).toBe(0);
+    };
+    await run('import', 'people', cli.file(peopleCsv(PEOPLE.map((p) => buildPerson(p)))));
+    await run(
+      'import',
+      'devices',
+      cli.file(
+        devicesCsv(
+          PEOPLE.map((p) =>
+            buildDevice({
+              id: `d-${p.id}`,
+              owner: p.id,
+              manufacturer: 'Apple',
+              model: p.id === 'p4' ? 'Смартфон Ёлка' : 'iPhone 13',
+              serial: `SN-${p.id.toUpperCase()}`,
+            }),
+          ),
+        ),
+      ),
+    );
+    await run('apply', '-f', cli.file(MANDATE));
+    api = await makeApi(url, '2023-03-03T09:00:00Z');
+    for (const [who, roles, personId] of [
+      ['admin', ['admin', 'officer'], null],
+      ['logistics', ['logistics'], null],
+      ['head-a', ['unit-head'], 'h1'],
+      ['head-o', ['unit-head'], 'h2'],
+    ] as const)
+      await api.app.accounts.addUser(
+        { email: `${who}@x.org`, password: PASSWORD, roles: [...roles], personId },
+        'test',
+      );
+    for (const who of ['admin', 'logistics', 'head-a', 'head-o'])
+      as[who] = await api.login(`${who}@x.org`, PASSWORD);
+    await api.call(as.logistics!, {
+      method: 'PUT',
+      url: '/api/v1/catalogue/aurora-phone',
+      payload: { class: 'smartphone', platform: 'aurora', manufacturer: 'ОМП', model: 'R570E' },
+    });
+    for (const p of PEOPLE) {
+      const r = await api.call(as.admin!, {
+        method: 'POST',
+        url: '/api/v1/replacements',
+        payload: { device: `d-${p.id}`, item: 'aurora-phone' },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+  });
+  afterAll(() => api?.close());
+
+  it('finds people by a Cyrillic name in any case, ё as е both ways, accents ignored', async () => {
+    const people = (q: string) => ids('admin', `/api/v1/people?q=${encodeURIComponent(q)}`);
+    for (const q of ['иванов', 'ИВАНОВ', 'Иванов', 'иван петрович', 'ivanov@gov'])
+      expect(await people(q), q).toEqual(['p1']);
+    expect(await people('ёлкин')).toEqual(['p2', 'p4']);
+    expect(await people('Елкин')).toEqual(['p2', 'p4']);
+    // Пётр, and Петрович: a word is found inside a longer one.
+    expect(await people('пётр')).toEqual(['p1', 'p2', 'p5']);
+    expect(await people('jose')).toEqual(['p3']);
+    expect(await people('MULLER')).toEqual(['p3']);
+    expect(await people('100%')).toEqual([]);
+    const devices = (q: string) => ids('admin', `/api/v1/devices?q=${encodeURIComponent(q)}`);
+    expect(await devices('ёлка')).toEqual(['d-p4']);
+    expect(await devices('СМАРТФОН')).toEqual(['d-p4']);
+    expect(await devices('sn-p1')).toEqual(['d-p1']);
+    // Within scope: a head of Отдел finds nobody of Org/A.
+    expect(await ids('head-o', '/api/v1/people?q=иванов')).toEqual([]);
+  });
+
+  it('a head of Org/A sees Org/A and Org/A/x, never Org/A B or Org/AB', async () => {
+    expect(await ids('head-a', '/api/v1/people')).toEqual(['h1', 'p1']);
+    expect(await ids('head-a', '/api/v1/devices')).toEqual(['d-h1', 'd-p1']);
+    expect(await ids('head-a', '/api/v1/findings?mandate=iphones')).toEqual(['d-h1', 'd-p1']);
+    const orders = (
+      await api.call(as['head-a']!, { method: 'GET', url: '/api/v1/replacements' })
+    ).json<{ items: { device: string }[] }>();
+    expect(orders.items.map((o) => o.device).sort()).toEqual(['d-h1', 'd-p1']);
+    const status = (
+      await api.call(as['head-a']!, {
+        method: 'GET',
+        url: '/api/v1/status?mandate=iphones&byUnit=true',
+      })
+    ).json<{ devices: { pending: number }; units: { unit: string }[] }>();
+    expect(status.devices.pending).toBe(2);
+    expect(status.units.map((u) => u.unit).sort()).toEqual(['Org/A', 'Org/A/x']);
+  });
+
+  it('a head of Отдел sees Отдел and Отдел/Группа, never Отделение', async () => {
+    expect(await ids('head-o', '/api/v1/people')).toEqual(['h2', 'p4']);
+    expect(await ids('head-o', '/api/v1/devices')).toEqual(['d-h2', 'd-p4']);
+    expect(await ids('head-o', '/api/v1/findings?mandate=iphones')).toEqual(['d-h2', 'd-p4']);
+    const orders = (
+      await api.call(as['head-o']!, { method: 'GET', url: '/api/v1/replacements' })
+    ).json<{ items: { device: string }[] }>();
+    expect(orders.items.map((o) => o.device).sort()).toEqual(['d-h2', 'd-p4']);
+    // The admin asking for the Org/A subtree gets it, and only it.
+    expect(await ids('admin', `/api/v1/people?unit=${encodeURIComponent('Org/A')}`)).toEqual([
+      'h1',
+      'p1',
+    ]);
+    expect(await ids('admin', `/api/v1/people?unit=${encodeURIComponent('Отдел')}`)).toEqual([
+      'h2',
+      'p4',
+    ]);
+  });
+});
