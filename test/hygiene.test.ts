@@ -87,6 +87,21 @@ describeEachDatabase('input hygiene: control characters, encodings, lengths', (k
     expect(r.statusCode).toBe(201);
   });
 
+  it('answers a file of many bad rows with the first 1,000 problems and how many more', async () => {
+    const rows = Array.from({ length: 1500 }, (_, i) => `p${i},Name ${i},`).join('\n');
+    const r = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/imports/people',
+      payload: `id,name,unit\n${rows}\n`,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(r.statusCode).toBe(400);
+    const body = r.json<{ details: { where: string }[]; more: number }>();
+    expect(body.details).toHaveLength(1000);
+    expect(body.details[0]!.where).toBe('people.csv:2 unit');
+    expect(body.more).toBe(500);
+  });
+
   it('refuses an imported file with control characters, invalid UTF-8 or an over-long cell, listing each; nothing is stored', async () => {
     const post = (body: Buffer | string) =>
       api.call(admin, {

@@ -239,6 +239,11 @@ describe('one error shape, authentication first, nothing cached', () => {
     }
     const anonymous = await api.server.inject({ method: 'GET', url: '/api/v1/people' });
     expect(anonymous.headers['cache-control']).toBe('no-store');
+    // The summary page and SCIM carry data too.
+    for (const url of ['/summary', '/scim/v2/Users']) {
+      const r = await api.call(admin, { method: 'GET', url });
+      expect(r.headers['cache-control'], url).toBe('no-store');
+    }
   });
 });
 
@@ -276,6 +281,30 @@ describe('behind a TLS proxy, and serving TLS itself', () => {
     expect(claimed.headers['strict-transport-security']).toBeUndefined();
     await trusting.close();
     await direct.close();
+    await app.close();
+  });
+
+  it('--trust-proxy alone believes the nearest proxy only: a forged X-Forwarded-For is not the client', async () => {
+    const app = await addUser(await createTestDatabase('sqlite'));
+    const trusting = await buildServer(app, { trustProxy: true });
+    trusting.get('/whoami-test', (req) => ({ ip: req.ip }));
+    // The client claims 10.9.9.9; the proxy appends the address it saw, 203.0.113.7.
+    const seen = await trusting.inject({
+      method: 'GET',
+      url: '/whoami-test',
+      headers: { 'x-forwarded-for': '10.9.9.9, 203.0.113.7' },
+    });
+    expect(seen.json()).toEqual({ ip: '203.0.113.7' });
+    const hops = await buildServer(app, { trustProxy: '2' });
+    hops.get('/whoami-test', (req) => ({ ip: req.ip }));
+    const two = await hops.inject({
+      method: 'GET',
+      url: '/whoami-test',
+      headers: { 'x-forwarded-for': '10.9.9.9, 198.51.100.1, 203.0.113.7' },
+    });
+    expect(two.json()).toEqual({ ip: '198.51.100.1' });
+    await trusting.close();
+    await hops.close();
     await app.close();
   });
 

@@ -36,7 +36,12 @@ export const ErrorBody = z.object({
     .meta({ description: 'a code: invalid_input, not_found, conflict, forbidden, …' }),
   message: z.string(),
   requestId: z.string(),
-  details: z.array(Problem).optional(),
+  details: z.array(Problem).optional().meta({ description: 'the first 1,000 problems' }),
+  more: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: 'how many problems there are beyond the first 1,000' }),
 });
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

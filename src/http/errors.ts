@@ -38,6 +38,9 @@ function requestProblems(req: FastifyRequest): Problem[] {
   return problems.length > 0 ? problems : [{ where: '(request)', message: 'is not valid' }];
 }
 
+/** At most this many problems in an answer; the rest are counted (`more`). */
+export const MAX_PROBLEMS = 1000;
+
 /** Errors as `{ error, message, requestId }`; unknown ones become a plain 500. */
 export function handleError(
   err: FastifyError | Error,
@@ -47,9 +50,15 @@ export function handleError(
   if (err instanceof AppError) {
     const wait = err.problems.find((p) => p.code === 'rate_limited')?.params?.retryAfter;
     if (typeof wait === 'number') void reply.header('retry-after', String(wait));
-    void reply
-      .status(STATUS[err.code])
-      .send({ error: err.code, message: err.message, requestId: req.id, details: err.problems });
+    // A file of a million bad rows is refused with the first thousand and how many more.
+    const more = err.problems.length - MAX_PROBLEMS;
+    void reply.status(STATUS[err.code]).send({
+      error: err.code,
+      message: err.message,
+      requestId: req.id,
+      details: err.problems.slice(0, MAX_PROBLEMS),
+      ...(more > 0 ? { more } : {}),
+    });
     return;
   }
   const fe = err as FastifyError;

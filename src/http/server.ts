@@ -62,7 +62,7 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
       : false,
     // One line per request only at debug (below), naming the route's pattern, never its path.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: o.trustProxy ?? false,
+    trustProxy: proxyTrust(o.trustProxy),
     bodyLimit: BODY_LIMIT.json,
     genReqId: () => crypto.randomUUID(),
     ajv: { customOptions: { coerceTypes: 'array' as const, removeAdditional: false } },
@@ -148,8 +148,14 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
     // Over TLS (here, or at a trusted proxy): browsers keep to HTTPS from now on.
     if (req.protocol === 'https')
       void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    // Answers of the API are about people and devices: never kept by a cache.
-    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+    // Answers that carry data (the API, SCIM, the summary page) are about people and devices:
+    // never kept by a cache.
+    if (
+      (req.url.startsWith('/api/') ||
+        req.url.startsWith('/scim/') ||
+        req.url.startsWith('/summary')) &&
+      !reply.hasHeader('cache-control')
+    )
       void reply.header('cache-control', 'no-store');
     if (!req.url.startsWith('/api/docs')) {
       void reply.header(
@@ -248,4 +254,20 @@ export async function buildServer(app: App, o: ServerOptions = {}): Promise<Fast
   await registerScimRoutes(server, app);
   registerOpsRoutes(server, app, metrics, o.metricsToken ?? null);
   return server;
+}
+
+/**
+ * Which proxies are believed (`--trust-proxy`): `true` is exactly one hop — the nearest proxy's
+ * view of the client, the last address of `X-Forwarded-For` — so that a client cannot forge the
+ * address it is counted by through a proxy that appends; a number is that many hops; otherwise
+ * the proxies' own addresses (comma-separated, CIDR allowed).
+ */
+export function proxyTrust(
+  v: boolean | string | undefined,
+): false | string | ((address: string, hop: number) => boolean) {
+  if (v === undefined || v === false) return false;
+  // A function of the hop: fastify takes a bare number as "trust nobody".
+  if (typeof v === 'string' && !/^\d+$/.test(v.trim())) return v;
+  const hops = v === true ? 1 : Number(v.trim());
+  return (_address: string, hop: number) => hop < hops;
 }

@@ -65,7 +65,7 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
     .option('--demo', 'load the demo organisation first if the database is empty')
     .option(
       '--trust-proxy [addresses]',
-      'behind a TLS proxy: honour its X-Forwarded-Proto/-For (or PHASEOUT_TRUST_PROXY); only from these addresses if given',
+      'behind a TLS proxy: honour its X-Forwarded-Proto/-For (or PHASEOUT_TRUST_PROXY): alone, the nearest proxy only (one hop); a number, that many hops; else only from these addresses',
     )
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or PHASEOUT_TLS_CERT)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert (or PHASEOUT_TLS_KEY)')
