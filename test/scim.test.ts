@@ -191,6 +191,36 @@ describeEachDatabase('SCIM 2.0 directory sync (Entra ID and Okta shapes)', (kind
     expect(await person('P101')).toBeUndefined();
   });
 
+  it('refuses a manager cycle naming it, and a unit deeper than 16 levels; nothing is stored', async () => {
+    const make = (id: string, manager?: string, department = 'Admin/Policy') =>
+      scim('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENT],
+        userName: `${id.toLowerCase()}@gov.example`,
+        [ENT]: {
+          employeeNumber: id,
+          department,
+          ...(manager ? { manager: { value: manager } } : {}),
+        },
+      });
+    expect((await make('C1')).status).toBe(201);
+    expect((await make('C2', 'C1')).status).toBe(201);
+    const loop = await scim('PATCH', '/Users/C1', {
+      schemas: [PATCH],
+      Operations: [{ op: 'Replace', path: `${ENT}:manager`, value: 'C2' }],
+    });
+    expect(loop.status).toBe(400);
+    expect(String(loop.body.detail)).toContain('C1 → C2 → C1');
+    expect(await person('C1')).toMatchObject({ supervisor: null });
+    const deep = await make(
+      'C3',
+      undefined,
+      Array.from({ length: 17 }, (_, i) => `L${i}`).join('/'),
+    );
+    expect(deep.status).toBe(400);
+    expect(String(deep.body.detail)).toContain('at most 16');
+    expect(await person('C3')).toBeUndefined();
+  });
+
   it('finds a person known from the CSV by e-mail and takes Entra-style PATCH bodies', async () => {
     const found = await scim('GET', '/Users?filter=userName%20eq%20%22Boris@gov.example%22');
     expect(found.body).toMatchObject({ totalResults: 1 });

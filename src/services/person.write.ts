@@ -20,6 +20,27 @@ import { recordAudit } from './audit.service.js';
 import { loadActiveMandates, reevaluateDevices } from './evaluation.service.js';
 import { advanceObservationClock, checkObservationTime, getTimeZone } from './settings.service.js';
 
+/** How deep a unit path may go: an organisation chart, not a generated tree. */
+export const MAX_UNIT_DEPTH = 16;
+
+/**
+ * The chain from `id` back to itself if `supervisor` leads to `id` (a manager cycle), else null;
+ * followed at most as far as the organisation could be deep.
+ */
+async function supervisorCycle(tx: Db, id: string, supervisor: string): Promise<string[] | null> {
+  const chain = [id, supervisor];
+  let at: string | null = supervisor;
+  for (let hop = 0; at !== null && hop < 1000; hop++) {
+    const p = (await getPeopleByIds(tx, [at])).get(at);
+    at = p?.supervisor ?? null;
+    if (at === null) return null;
+    chain.push(at);
+    if (at === id) return chain;
+    if (chain.indexOf(at) !== chain.length - 1) return null;
+  }
+  return null;
+}
+
 /**
  * Writes one person as a change taking effect `now` (an API or directory write): refuses a
  * self-supervision, an unknown supervisor and an e-mail another person holds; re-judges the
@@ -46,6 +67,23 @@ export async function storePerson(
       value: next.supervisor,
       code: 'unknown_person',
       message: 'is not a known person id',
+    });
+  else if (next.supervisor) {
+    const cycle = await supervisorCycle(tx, next.id, next.supervisor);
+    if (cycle)
+      problems.push({
+        where: where('supervisor'),
+        value: next.supervisor,
+        code: 'supervisor_cycle',
+        message: `would make a cycle of supervisors: ${cycle.join(' → ')}`,
+      });
+  }
+  if (next.unit.split('/').length > MAX_UNIT_DEPTH)
+    problems.push({
+      where: where('unit'),
+      value: next.unit,
+      code: 'unit_too_deep',
+      message: `has ${next.unit.split('/').length} levels; at most ${MAX_UNIT_DEPTH}`,
     });
   if (next.email) {
     const holder = (await getPersonIdsByEmail(tx, [next.email])).get(next.email);
