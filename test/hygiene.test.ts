@@ -53,6 +53,64 @@ describeEachDatabase('input hygiene: control characters, encodings, lengths', (k
     expect([await count('accounts'), await count('audit_log')]).toEqual(before);
   });
 
+  it('refuses text that spoofs what a reader sees: bidi overrides, zero-width and C1 characters, mixed-script e-mails', async () => {
+    const before = [await count('people'), await count('accounts'), await count('audit_log')];
+    const person = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/people',
+      payload: { id: 'spoof', name: 'Иван\u202eвонавИ', unit: 'Org/\u200bA', title: 'x\u0085y' },
+    });
+    expect(person.statusCode).toBe(400);
+    expect(
+      person
+        .json<{ details: { where: string; message: string }[] }>()
+        .details.map((d) => [d.where, d.message]),
+    ).toEqual([
+      ['name', 'contains the invisible or direction-changing character U+202E at position 5'],
+      ['unit', 'contains the invisible or direction-changing character U+200B at position 5'],
+      ['title', 'contains the control character U+0085 at position 2'],
+    ]);
+    // A Cyrillic "а" in a Latin address looks like admin@x.org: refused for accounts and people.
+    const account = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/accounts',
+      payload: { email: '\u0430dmin@x.org', roles: ['auditor'], password: 'lena-password-1' },
+    });
+    expect(account.statusCode).toBe(400);
+    expect(account.json<{ details: { code: string }[] }>().details[0]!.code).toBe('mixed_script');
+    const mixed = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/people',
+      payload: { id: 'p-mixed', name: 'Anna', unit: 'Org', email: 'ann\u0430@x.org' },
+    });
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json<{ details: { code: string }[] }>().details[0]!.code).toBe('mixed_script');
+    const importPeople = async (csv: string) => {
+      const r = await api.call(admin, {
+        method: 'POST',
+        url: '/api/v1/imports/people',
+        payload: csv,
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(r.statusCode).toBe(400);
+      return r.json<{ details: { where: string }[] }>().details.map((d) => d.where);
+    };
+    expect(await importPeople('id,name,unit,email\np1,Ann\u202e,Org,\n')).toEqual([
+      'people.csv:2 name',
+    ]);
+    expect(await importPeople('id,name,unit,email\np2,Bob,Org,b\u043eb@x.org\n')).toEqual([
+      'people.csv:2 email',
+    ]);
+    // A Cyrillic address is one script: it passes.
+    const cyrillic = await api.call(admin, {
+      method: 'POST',
+      url: '/api/v1/people',
+      payload: { id: 'p-ru', name: 'Анна', unit: 'Org', email: 'анна@почта.рф' },
+    });
+    expect(cyrillic.statusCode, cyrillic.body).toBe(201);
+    expect([await count('people'), await count('accounts')]).toEqual([before[0]! + 1, before[1]]);
+  });
+
   it('refuses a posted field longer than 4,096 characters, a mandate file aside', async () => {
     const r = await api.call(admin, {
       method: 'POST',

@@ -119,9 +119,21 @@ const CONTROL_BYTES = [
   30, 31, 127,
 ];
 
-/** Whether a file's bytes hold a control character a cell may not (memchr per byte value: fast). */
+/**
+ * Lead bytes of the UTF-8 forms of the other characters a cell may not hold: C1 controls
+ * (C2 80–9F), zero-width and direction characters (E2 80/81 …), the BOM (EF BB BF). Their
+ * presence only sends the text to the exact check.
+ */
+const MAYBE_INVISIBLE = [0xc2, 0xe2, 0xef];
+
+/**
+ * Whether a file's bytes may hold a character a cell may not (memchr per byte value: fast): a C0
+ * control for sure, or a lead byte of an invisible one, which the text check then decides.
+ */
 export function hasControlBytes(bytes: Buffer): boolean {
-  return CONTROL_BYTES.some((b) => bytes.includes(b));
+  return (
+    CONTROL_BYTES.some((b) => bytes.includes(b)) || MAYBE_INVISIBLE.some((b) => bytes.includes(b))
+  );
 }
 
 /** Whether a text has a line longer than the longest cell (no cell of a shorter line can be). */

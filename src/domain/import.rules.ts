@@ -10,8 +10,15 @@ export interface CsvTable {
 
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
-/** Control characters no imported cell may hold: all but tab (and the newlines that end rows). */
-export const CSV_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/**
+ * Characters no imported cell or posted text may hold: C0 controls but tab (and the newlines that
+ * end rows), DEL and the C1 controls, and the invisible ones that spoof what a reader sees —
+ * zero-width spaces and joiners, direction marks, embeddings, overrides and isolates, the BOM.
+ */
+export const CSV_CONTROL =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+const TEXT_CONTROL =
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 /** The longest cell an import takes, in characters. */
 export const CSV_CELL_MAX = 4096;
 
@@ -27,13 +34,35 @@ export interface TextProblem {
  * newlines too unless they are allowed (free text posted over the API).
  */
 export function controlCharacterProblem(text: string, newlines: boolean): TextProblem | null {
-  const m = (newlines ? CSV_CONTROL : /[\u0000-\u0008\u000a-\u001f\u007f]/).exec(text);
+  const m = (newlines ? CSV_CONTROL : TEXT_CONTROL).exec(text);
   if (!m) return null;
-  const point = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  const code = m[0].charCodeAt(0);
+  const point = code.toString(16).toUpperCase().padStart(4, '0');
+  const what = code < 0xa0 ? 'control' : 'invisible or direction-changing';
   return {
     code: 'control_character',
-    message: `contains the control character U+${point} at position ${m.index + 1}`,
+    message: `contains the ${what} character U+${point} at position ${m.index + 1}`,
   };
+}
+
+/**
+ * An e-mail address that mixes scripts (a Cyrillic `а` inside a Latin address): one that looks
+ * like another person's. Letters of one script, plus digits and punctuation, pass.
+ */
+export function mixedScriptProblem(email: string): TextProblem | null {
+  const scripts = new Set<string>();
+  for (const ch of email) {
+    if (/\p{Script=Latin}/u.test(ch)) scripts.add('Latin');
+    else if (/\p{Script=Cyrillic}/u.test(ch)) scripts.add('Cyrillic');
+    else if (/\p{Script=Greek}/u.test(ch)) scripts.add('Greek');
+    else if (/\p{L}/u.test(ch)) scripts.add('other');
+  }
+  return scripts.size > 1
+    ? {
+        code: 'mixed_script',
+        message: `mixes ${[...scripts].sort().join(' and ')} letters: it would look like another address`,
+      }
+    : null;
 }
 
 /** A text longer than `max` characters. */

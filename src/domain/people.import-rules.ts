@@ -1,3 +1,4 @@
+import { mixedScriptProblem } from './import.rules.js';
 import type { Problem } from './errors.js';
 import {
   cellReader,
@@ -109,6 +110,8 @@ export function readPeopleRows(
     if (email !== undefined) {
       const e = readText(email);
       if (e && !EMAIL_RE.test(e)) p.add(line, 'email', e, 'is not an email address');
+      const mixed = e ? mixedScriptProblem(e) : null;
+      if (e && mixed) p.add(line, 'email', e, mixed.message);
       if (e) {
         const key = e.toLowerCase();
         const other = emailsInFile.get(key);

@@ -1,3 +1,4 @@
+import { mixedScriptProblem } from '../domain/import.rules.js';
 import type { Language } from '../domain/texts/languages.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Token as TokenView } from '../contract/admin.js';
@@ -79,6 +80,14 @@ function checkNewAccount(
       value: input.email,
       code: 'not_email',
       message: 'is not an email address',
+    });
+  const mixed = mixedScriptProblem(email);
+  if (mixed)
+    problems.push({
+      where: where('email'),
+      value: input.email,
+      code: mixed.code,
+      message: mixed.message,
     });
   const roles = [...new Set(input.roles.map((r) => r.trim().toLowerCase()).filter(Boolean))];
   if (roles.length === 0)

@@ -1,3 +1,4 @@
+import { mixedScriptProblem } from '../domain/import.rules.js';
 import { invalidInput, type Problem } from '../domain/errors.js';
 import type { Person } from '../domain/person.model.js';
 import { custodianOnLeaving } from '../domain/custody.rules.js';
@@ -84,6 +85,14 @@ export async function storePerson(
       value: next.unit,
       code: 'unit_too_deep',
       message: `has ${next.unit.split('/').length} levels; at most ${MAX_UNIT_DEPTH}`,
+    });
+  const mixed = next.email ? mixedScriptProblem(next.email) : null;
+  if (mixed)
+    problems.push({
+      where: where('email'),
+      value: next.email!,
+      code: mixed.code,
+      message: mixed.message,
     });
   if (next.email) {
     const holder = (await getPersonIdsByEmail(tx, [next.email])).get(next.email);

@@ -180,7 +180,10 @@ export default {
   problem_rate_limited: 'try again in {{retryAfter}} s',
   problem_over_budget:
     'took longer than {{seconds}} s: split the file, or narrow the targets and scopes',
-  problem_control_character: 'contains a control character',
+  problem_mixed_script: 'mixes letters of several alphabets: it would look like another address',
+  problem_supervisor_cycle: 'would make a cycle of supervisors',
+  problem_unit_too_deep: 'has more than 16 levels',
+  problem_control_character: 'contains a control or invisible character',
   menu: 'Menu',
   page_dashboard: 'Overview',
   page_findings: 'Findings',
