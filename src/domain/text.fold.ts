@@ -7,6 +7,8 @@
  * original and both databases compare the folded forms.
  */
 export function foldText(text: string): string {
+  // Plain ASCII (most ids, serials, models and e-mails) folds by lower case alone.
+  if (/^[\u0000-\u007f]*$/.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/([иИ])\u0306/g, '$1\u0306\u0000')
