@@ -210,6 +210,23 @@ function OrderRow({
   >(null);
   const step = (s: 'approve' | 'reject' | 'issue' | 'return' | 'writeoff', extra = {}) =>
     api.step(o.id, s, extra).then(() => onDone(t(`did_${s}`, { id: o.id })), onFail);
+  // Closing an order without its old device: a personal one stays with its owner (a
+  // confirmation, no reason); a corporate one is written off with a reason.
+  const closeOrder = personal ? (
+    <ActionButton confirm={t('closePersonalConfirm')} run={() => step('writeoff')}>
+      {t('closePersonal')}
+    </ActionButton>
+  ) : (
+    <button
+      type="button"
+      onClick={() => {
+        const reason = window.prompt(t('writeoffReason'));
+        if (reason) void step('writeoff', { reason });
+      }}
+    >
+      {t('writeoff')}
+    </button>
+  );
   return (
     <tr data-order={o.id} aria-current={open || undefined}>
       {canHandle && (
@@ -280,21 +297,7 @@ function OrderRow({
             <button type="button" onClick={() => void step('approve')}>
               {t('approve')}
             </button>
-            {personal ? (
-              <ActionButton confirm={t('closePersonalConfirm')} run={() => step('writeoff')}>
-                {t('closePersonal')}
-              </ActionButton>
-            ) : (
-              <button
-                type="button"
-                onClick={() => {
-                  const reason = window.prompt(t('writeoffReason'));
-                  if (reason) void step('writeoff', { reason });
-                }}
-              >
-                {t('writeoff')}
-              </button>
-            )}
+            {closeOrder}
           </>
         )}
         {canHandle && o.state === 'approved' && (
@@ -344,21 +347,7 @@ function OrderRow({
                 {t('receiveReturn')}
               </button>
             )}
-            {personal ? (
-              <ActionButton confirm={t('closePersonalConfirm')} run={() => step('writeoff')}>
-                {t('closePersonal')}
-              </ActionButton>
-            ) : (
-              <button
-                type="button"
-                onClick={() => {
-                  const reason = window.prompt(t('writeoffReason'));
-                  if (reason) void step('writeoff', { reason });
-                }}
-              >
-                {t('writeoff')}
-              </button>
-            )}
+            {closeOrder}
           </>
         )}
       </td>
