@@ -38,6 +38,9 @@ function versionOperand(o: VersionOperand): RawBuilder<unknown> {
   return o.k === 'version' ? sql`cast(${o.value.parts.join('.')} as text)` : column(o.field);
 }
 
+/** Whether an operand is a literal holding NUL (judged by closures: PostgreSQL text has none). */
+const hasNul = (o: Operand): boolean => o.k === 'string' && o.value.includes('\u0000');
+
 const SQL_OP = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const;
 
 /** A LIKE pattern that finds a JSON-quoted list item; a superset check before the exact one. */
@@ -66,19 +69,28 @@ export function targetSql(c: Cond, dialect: Dialect): TargetSql {
         return sql`(${column(c.field)} is not null)`;
       }
       case 'cmp': {
-        // Text order differs between JavaScript (UTF-16 units) and SQL collations: left to closures.
-        if (c.op !== '==' && c.op !== '!=') {
+        // Text order differs between JavaScript (UTF-16 units) and SQL collations: left to closures;
+        // so is a literal holding NUL, which PostgreSQL's text cannot carry.
+        if ((c.op !== '==' && c.op !== '!=') || hasNul(c.left) || hasNul(c.right)) {
           exact = false;
           return sql`null`;
         }
         return sql`(${operand(c.left)} ${sql.raw(SQL_OP[c.op])} ${operand(c.right)})`;
       }
       case 'in': {
+        if (c.values.some((v) => v.includes('\u0000'))) {
+          exact = false;
+          return sql`null`;
+        }
         const item = operand(c.item);
         if (c.values.length === 0) return sql`(case when ${item} is null then null else false end)`;
         return sql`(${item} in (${sql.join(c.values)}))`;
       }
       case 'contains': {
+        if (hasNul(c.item)) {
+          exact = false;
+          return sql`null`;
+        }
         const list = sql.ref(`${c.list.of === 'device' ? 'd' : 'p'}.${c.list.name}`);
         const item = operand(c.item);
         const member =
