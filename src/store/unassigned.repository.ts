@@ -2,7 +2,8 @@ import type { OpenUnassigned } from '../domain/finding.rules.js';
 import type { ExpressionBuilder } from 'kysely';
 import { DEPARTING_REASONS } from '../domain/status.rules.js';
 import type { Database, Db } from './schema.js';
-import { chunks, insertMany } from './transaction.js';
+import { chunks } from './transaction.js';
+import { writeIntervalChanges } from './intervals.js';
 import { unitAtOrBelow } from './candidates.repository.js';
 
 /** An unassigned interval to open. */
@@ -74,15 +75,7 @@ export async function writeUnassignedChanges(
   closes: UnassignedClose[],
   opens: NewUnassigned[],
 ): Promise<void> {
-  const drops = closes.filter((c) => c.drop).map((c) => c.id);
-  for (const part of chunks(drops))
-    await db.deleteFrom('unassigned').where('id', 'in', part).execute();
-  const byTime = new Map<number, number[]>();
-  for (const c of closes) if (!c.drop) byTime.set(c.at, [...(byTime.get(c.at) ?? []), c.id]);
-  for (const [at, ids] of byTime)
-    for (const part of chunks(ids))
-      await db.updateTable('unassigned').set({ closed_at: at }).where('id', 'in', part).execute();
-  await insertMany(db, 'unassigned', opens);
+  await writeIntervalChanges(db, 'unassigned', closes, opens);
 }
 
 /** How many devices are unassigned for a mandate at T. */

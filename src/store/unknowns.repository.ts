@@ -3,7 +3,8 @@ import type { Selectable } from 'kysely';
 import type { Db, UnknownsTable } from './schema.js';
 
 type UnknownRow = Selectable<UnknownsTable>;
-import { chunks, insertMany } from './transaction.js';
+import { chunks } from './transaction.js';
+import { writeIntervalChanges } from './intervals.js';
 import { unitAtOrBelow } from './candidates.repository.js';
 
 /** An unknown interval to open. */
@@ -84,15 +85,7 @@ export async function writeUnknownChanges(
   closes: UnknownClose[],
   opens: NewUnknown[],
 ): Promise<void> {
-  const drops = closes.filter((c) => c.drop).map((c) => c.id);
-  for (const part of chunks(drops))
-    await db.deleteFrom('unknowns').where('id', 'in', part).execute();
-  const byTime = new Map<number, number[]>();
-  for (const c of closes) if (!c.drop) byTime.set(c.at, [...(byTime.get(c.at) ?? []), c.id]);
-  for (const [at, ids] of byTime)
-    for (const part of chunks(ids))
-      await db.updateTable('unknowns').set({ closed_at: at }).where('id', 'in', part).execute();
-  await insertMany(db, 'unknowns', opens);
+  await writeIntervalChanges(db, 'unknowns', closes, opens);
 }
 
 /** Unknown intervals of a mandate opened at or before T (for `findings --state unknown`). */
