@@ -32,7 +32,12 @@ interface DeviceBody {
   ownership: string | null;
   purposes: string[];
   status: string;
-  sources: { source: string; lastSeen: string; notReportedSince: string | null }[];
+  sources: {
+    source: string;
+    lastSeen: string;
+    notReportedSince: string | null;
+    lastContact: string | null;
+  }[];
 }
 
 interface Summary {
@@ -384,5 +389,65 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('class');
     expect(bad.err).toContain('is required for a new device');
+  });
+
+  it('reads last contact as a time in every shape vendors write, in the zone each writes it', async () => {
+    cli.at('2023-03-10T12:00:00Z');
+    expect(
+      (await cli.run('--as', 'officer@x.org', 'settings', 'timezone', 'Europe/Moscow')).code,
+    ).toBe(0);
+    // Intune re-saved by American Excel (UTC), Jamf (the organisation's zone), Russian Excel.
+    const intune = cli.file(
+      'Device ID,Serial number,OS,Last check-in\r\nt-1,TIME-1,iOS,3/9/2023 6:14:12 AM\r\nt-2,TIME-2,iOS,2023-03-09 06:14:12.0000000\r\n',
+    );
+    const i = await cli.run(
+      'import',
+      'devices',
+      intune,
+      '--format',
+      'intune',
+      '--observed-at',
+      '2023-03-10',
+    );
+    expect(i.code, i.err).toBe(0);
+    const jamf = cli.file(
+      'Serial Number;UDID;Model;Last Inventory Update\nTIME-1;u-1;iPhone 13;2023-03-09 at 9:14 AM\nTIME-3;u-3;iPhone 13;09.03.2023 14:05\n',
+    );
+    const j = await cli.run(
+      'import',
+      'devices',
+      jamf,
+      '--format',
+      'jamf',
+      '--observed-at',
+      '2023-03-10T01:00',
+    );
+    expect(j.code, j.err).toBe(0);
+    const contact = async (id: string, source: string) =>
+      (await device(id)).sources.find((x) => x.source === source)!;
+    expect((await contact('intune:TIME-1', 'intune')).lastContact).toBe('2023-03-09T06:14:12.000Z');
+    expect((await contact('intune:TIME-2', 'intune')).lastContact).toBe('2023-03-09T06:14:12.000Z');
+    expect((await contact('intune:TIME-1', 'jamf')).lastContact).toBe('2023-03-09T06:14:00.000Z');
+    expect((await contact('jamf:TIME-3', 'jamf')).lastContact).toBe('2023-03-09T11:05:00.000Z');
+    // What no reader can read is refused naming its line and column, and nothing is written.
+    const bad = cli.file(
+      'Device ID,Serial number,OS,Last check-in\nt-4,TIME-4,iOS,yesterday\nt-5,TIME-5,iOS,31.02.2023\n',
+      'late.csv',
+    );
+    const b = await cli.run(
+      'import',
+      'devices',
+      bad,
+      '--format',
+      'intune',
+      '--observed-at',
+      '2023-03-10T02:00',
+    );
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('late.csv:2 last check-in "yesterday": is not a time');
+    expect(b.err).toContain('late.csv:3 last check-in "31.02.2023": is not a time');
+    const gone = await as(officer, { method: 'GET', url: '/api/v1/devices/intune%3ATIME-4' });
+    expect(gone.statusCode).toBe(404);
+    expect((await cli.run('--as', 'officer@x.org', 'settings', 'timezone', 'UTC')).code).toBe(0);
   });
 });

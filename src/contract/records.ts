@@ -41,7 +41,9 @@ export const DeviceSource = z.object({
   sourceId: z.string().nullable(),
   lastSeen: instant,
   notReportedSince: instant.nullable(),
-  lastContact: z.string().nullable(),
+  lastContact: instant
+    .nullable()
+    .meta({ description: 'the source’s own last contact with the device' }),
   /** Whom this source last said has the device (absent: it does not say; null: nobody). */
   reportedOwner: z.string().nullable().optional(),
 });

@@ -38,6 +38,8 @@ export interface SourceLayout {
   columns: Partial<Record<RawKey, string[]>>;
   values?: Partial<Record<RawKey, Record<string, string>>>;
   hints: (header: readonly string[]) => FormatHints;
+  /** Its times without a zone are written in UTC (Intune, Graph); else in the organisation's. */
+  timesInUtc?: true;
 }
 
 /** The layouts of the products' own exports, with the headers those products write. */
@@ -57,6 +59,7 @@ export const LAYOUTS: Record<'intune' | 'jamf' | 'snipeit' | 'google', SourceLay
       lastContact: ['last check-in'],
     },
     hints: () => ({}),
+    timesInUtc: true,
   },
   jamf: {
     name: 'jamf',

@@ -519,7 +519,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             source_id: null,
             last_seen_at: now,
             not_reported_since: null,
-            last_contact: null,
+            last_contact_at: null,
             fields: null,
           })),
         );

@@ -288,7 +288,7 @@ async function applyCheckins(
       source_id: it.id?.trim() || null,
       last_seen_at: at,
       not_reported_since: null,
-      last_contact: null,
+      last_contact_at: null,
       fields: null,
     });
     clockTo = Math.max(clockTo, at);

@@ -89,7 +89,7 @@ export function makeDirectoryService(deps: { store: Store }) {
         lastSeen: formatInstant(r.last_seen_at),
         notReportedSince:
           r.not_reported_since === null ? null : formatInstant(r.not_reported_since),
-        lastContact: r.last_contact,
+        lastContact: r.last_contact_at === null ? null : formatInstant(r.last_contact_at),
         // What this source says of the owner: sources that disagree show here (DESIGN §5a).
         ...reportedOwnerOf(r.fields),
       }));

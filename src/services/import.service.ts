@@ -345,6 +345,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
         seen: new Map(),
         emails: null,
         priority: await getSourcePriority(tx),
+        zone: await getTimeZone(tx),
       };
       const headerProblems = layout
         ? checkSourceHeader(layout, csv.header, o.fileName)
@@ -412,7 +413,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
               source_id: id,
               last_seen_at: at,
               not_reported_since: null,
-              last_contact: null,
+              last_contact_at: null,
               fields: null,
             })),
           );

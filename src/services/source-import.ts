@@ -7,6 +7,7 @@ import {
 import type { CsvTable } from '../adapters/csv.js';
 import type { Device } from '../domain/device.model.js';
 import type { Problem } from '../domain/errors.js';
+import { readWrittenTime } from '../domain/time.read.js';
 import { identifyingColumns, rawRowReader, type SourceLayout } from '../domain/source.formats.js';
 import {
   imeiKey,
@@ -51,6 +52,8 @@ export interface SourceImportState {
   nothingStored?: boolean;
   /** Which sources a field is taken from first (the setting `source_priority`). */
   priority?: SourcePriority;
+  /** The organisation's zone: a source's zone-less times are read in it (Intune's in UTC). */
+  zone: string;
 }
 
 /**
@@ -125,6 +128,10 @@ export async function importSourceChunk(
   st: SourceImportState,
 ): Promise<void> {
   const read = rawRowReader(layout, table.header);
+  const contactColumn = table.header.find((h) =>
+    layout.columns.lastContact?.includes(h.trim().toLowerCase().replace(/\s+/g, ' ')),
+  );
+  const timeZone = layout.timesInUtc ? 'UTC' : st.zone;
   const hints = layout.hints(table.header.map((h) => h.trim().toLowerCase().replace(/\s+/g, ' ')));
   const rows = table.rows.map(({ line, cells }) => {
     const raw = read(cells);
@@ -202,6 +209,16 @@ export async function importSourceChunk(
       continue;
     }
     for (const k of keys) st.seen.set(k, r.line);
+    const contact = r.raw.lastContact?.trim() || null;
+    const contactAt = contact === null ? null : readWrittenTime(contact, timeZone);
+    if (contact !== null && contactAt === null)
+      st.problems.push({
+        where: `${fileName}:${r.line} ${contactColumn ?? 'lastContact'}`,
+        value: contact,
+        message:
+          'is not a time: write ISO 8601, dd.mm.yyyy HH:MM, M/D/YYYY h:mm AM or epoch milliseconds',
+        code: 'not_a_time',
+      });
     if (st.problems.length > 0) continue;
     const f: Reported = normaliseSourceRow(r.raw, hints);
     // An owner the row names and nobody has is no report of the owner: a known device keeps
@@ -233,7 +250,7 @@ export async function importSourceChunk(
       source_id: r.sourceId,
       last_seen_at: at,
       not_reported_since: null,
-      last_contact: r.raw.lastContact?.trim() || null,
+      last_contact_at: contactAt,
       fields: JSON.stringify(applied.report),
     });
   }

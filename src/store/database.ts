@@ -27,6 +27,7 @@ import { dataRemovalsMigration } from './migrations/20261208T0300-data-removals.
 import { sourceReportsMigration } from './migrations/20261208T0400-source-reports.js';
 import { unitCollationMigration } from './migrations/20261208T0500-unit-collation.js';
 import { searchMigration } from './migrations/20261208T0600-search.js';
+import { lastContactMigration } from './migrations/20261208T0700-last-contact.js';
 import type { Database } from './schema.js';
 import { guardedDialect } from './write-guard.js';
 
@@ -169,6 +170,7 @@ function migratorOf(store: Store): Migrator {
         '20261208T0400-source-reports': sourceReportsMigration(),
         '20261208T0500-unit-collation': unitCollationMigration(store.dialect),
         '20261208T0600-search': searchMigration(),
+        '20261208T0700-last-contact': lastContactMigration(store.dialect),
       }),
   };
   return new Migrator({ db: store.db, provider });

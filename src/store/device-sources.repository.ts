@@ -80,15 +80,15 @@ export async function recordSourceReports(db: Db, rows: DeviceSourcesTable[]): P
   const raw = rawSqlite.get(db);
   if (raw) {
     const stmt = raw.prepare(
-      `insert into device_sources (device_id, source, source_id, last_seen_at, not_reported_since, last_contact, fields)
+      `insert into device_sources (device_id, source, source_id, last_seen_at, not_reported_since, last_contact_at, fields)
        values (?, ?, ?, ?, null, ?, ?)
        on conflict (device_id, source) do update set source_id = excluded.source_id,
          last_seen_at = excluded.last_seen_at, not_reported_since = null,
-         last_contact = coalesce(excluded.last_contact, device_sources.last_contact),
+         last_contact_at = coalesce(excluded.last_contact_at, device_sources.last_contact_at),
          fields = coalesce(excluded.fields, device_sources.fields)`,
     );
     for (const r of rows)
-      stmt.run(r.device_id, r.source, r.source_id, r.last_seen_at, r.last_contact, r.fields);
+      stmt.run(r.device_id, r.source, r.source_id, r.last_seen_at, r.last_contact_at, r.fields);
     return;
   }
   for (const part of chunks(rows, 2000)) {
@@ -100,7 +100,10 @@ export async function recordSourceReports(db: Db, rows: DeviceSourcesTable[]): P
           source_id: eb.ref('excluded.source_id'),
           last_seen_at: eb.ref('excluded.last_seen_at'),
           not_reported_since: null,
-          last_contact: eb.fn.coalesce('excluded.last_contact', 'device_sources.last_contact'),
+          last_contact_at: eb.fn.coalesce(
+            'excluded.last_contact_at',
+            'device_sources.last_contact_at',
+          ),
           fields: eb.fn.coalesce('excluded.fields', 'device_sources.fields'),
         })),
       )

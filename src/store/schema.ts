@@ -65,8 +65,8 @@ export interface DeviceSourcesTable {
   source_id: string | null;
   last_seen_at: Ms;
   not_reported_since: Ms | null;
-  /** The source's own last contact with the device, as it wrote it. */
-  last_contact: string | null;
+  /** The source's own last contact with the device (read from its export's text). */
+  last_contact_at: Ms | null;
   /** Its last report, field by field (`source.merge.ts` `SourceReport`, JSON); null: none kept. */
   fields: string | null;
 }

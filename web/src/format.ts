@@ -17,3 +17,15 @@ export function numberFormat(lang: string, o: Intl.NumberFormatOptions = {}): In
   if (!f) made.set(key, (f = new Intl.NumberFormat(lang, o)));
   return f;
 }
+
+/**
+ * How long ago an instant was, in the language ("3 days ago", "3 дня назад"): minutes within an
+ * hour, hours within a day, else days.
+ */
+export function timeAgo(lang: string, iso: string, now = Date.now()): string {
+  const f = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const minutes = Math.round((Date.parse(iso) - now) / 60_000);
+  if (Math.abs(minutes) < 60) return f.format(minutes, 'minute');
+  if (Math.abs(minutes) < 1440) return f.format(Math.round(minutes / 60), 'hour');
+  return f.format(Math.round(minutes / 1440), 'day');
+}

@@ -565,6 +565,7 @@ export default {
   sources: 'Reported by',
   noSources: 'No system reports it: it was entered in phaseout.',
   sourceName: 'Source',
+  sourceLastContact: 'Last contact',
   sourceLastSeen: 'Last report',
   sourceNotReported: 'Not reported since',
   sourceStillCounted: 'still counted',

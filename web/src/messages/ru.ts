@@ -595,6 +595,7 @@ export default {
   sources: 'Источники сведений',
   noSources: 'Ни одна система о нём не сообщает: внесено в phaseout.',
   sourceName: 'Источник',
+  sourceLastContact: 'Последняя связь',
   sourceLastSeen: 'Последнее сообщение',
   sourceNotReported: 'Не сообщается с',
   sourceStillCounted: 'по-прежнему учитывается',

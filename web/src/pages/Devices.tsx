@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { dateFormat } from '../format.js';
+import { dateFormat, timeAgo } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { logisticsOps } from '../../../src/contract/logistics.js';
@@ -264,6 +264,7 @@ function DeviceSources({ device }: { device: Device }) {
             <th scope="col">{t('sourceName')}</th>
             <th scope="col">{t('sourceSaysOwner')}</th>
             <th scope="col">{t('sourceLastSeen')}</th>
+            <th scope="col">{t('sourceLastContact')}</th>
             <th scope="col">{t('sourceNotReported')}</th>
           </tr>
         </thead>
@@ -281,6 +282,15 @@ function DeviceSources({ device }: { device: Device }) {
                 )}
               </td>
               <td className="nowrap">{day(s.lastSeen)}</td>
+              <td className="nowrap" data-last-contact={s.lastContact ?? ''}>
+                {s.lastContact ? (
+                  <time dateTime={s.lastContact} title={s.lastContact}>
+                    {timeAgo(i18n.language, s.lastContact)}
+                  </time>
+                ) : (
+                  '—'
+                )}
+              </td>
               <td className={s.notReportedSince ? 'warning' : undefined}>
                 {s.notReportedSince
                   ? `${day(s.notReportedSince)} (${t('sourceStillCounted')})`
