@@ -32,6 +32,7 @@ const PEOPLE: (Record<string, string> & { id: string })[] = [
 
 describeEachDatabase('Russian ground: search that folds, unit scopes that hold', (kind) => {
   let api: Awaited<ReturnType<typeof makeApi>>;
+  let cli: ReturnType<typeof makeCli>;
   const as: Record<string, Caller> = {};
   const ids = async (who: string, url: string) => {
     const r = await api.call(as[who]!, { method: 'GET', url });
@@ -44,7 +45,7 @@ describeEachDatabase('Russian ground: search that folds, unit scopes that hold',
 
   beforeAll(async () => {
     const url = await createTestDatabase(kind);
-    const cli = makeCli(url, '2023-03-02T08:00:00Z');
+    cli = makeCli(url, '2023-03-02T08:00:00Z');
     const run = async (...args: string[]) => {
       const r = await cli.run(...args);
       expect(r.code, r.err).toBe(0);
@@ -151,5 +152,48 @@ describeEachDatabase('Russian ground: search that folds, unit scopes that hold',
       'h2',
       'p4',
     ]);
+  });
+
+  it('exports open as Russian Excel opens them: byte-order mark, `;`, no formula split out of a cell', async () => {
+    const get = async (url: string) => {
+      const r = await api.call(as.admin!, { method: 'GET', url });
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
+      return r.body;
+    };
+    const findings = await get('/api/v1/findings?mandate=iphones&format=csv&dialect=excel-ru');
+    expect(findings.startsWith('\uFEFFmandate;device;owner;unit;')).toBe(true);
+    expect(findings).toContain(';Отдел/Группа;');
+    expect(findings.split('\r\n').length).toBe(PEOPLE.length + 2);
+    // The plain dialect stays what tools read.
+    const plain = await get('/api/v1/findings?mandate=iphones&format=csv');
+    expect(plain.startsWith('mandate,device,owner,unit,')).toBe(true);
+    // A reason holding `;=` is one quoted cell, in either dialect.
+    const orders = (
+      await api.call(as.admin!, { method: 'GET', url: '/api/v1/replacements?device=d-p5' })
+    ).json<{ items: { id: number }[] }>();
+    const reject = await api.call(as.logistics!, {
+      method: 'POST',
+      url: `/api/v1/replacements/${orders.items[0]!.id}/reject`,
+      payload: { reason: 'see note;=1+1;' },
+    });
+    expect(reject.statusCode, reject.body).toBe(200);
+    for (const dialect of ['csv', 'excel-ru'])
+      expect(await get(`/api/v1/replacements?format=csv&dialect=${dialect}`)).toContain(
+        '"see note;=1+1;"',
+      );
+    const bad = await api.call(as.admin!, {
+      method: 'GET',
+      url: '/api/v1/exemptions?format=csv&dialect=excel',
+    });
+    expect(bad.statusCode).toBe(400);
+    // The command line writes the same dialect when asked (--dialect or PHASEOUT_CSV_DIALECT).
+    const out = await cli.run('--dialect', 'excel-ru', 'findings', 'iphones', '--format', 'csv');
+    expect(out.code, out.err).toBe(0);
+    expect(out.out.startsWith('\uFEFFmandate;device;owner;unit;')).toBe(true);
+    const wrong = await cli.run('--dialect', 'excel', 'findings', 'iphones', '--format', 'csv');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('--dialect "excel": use csv or excel-ru');
+    expect(bad.json<{ details: { where: string }[] }>().details[0]!.where).toBe('dialect');
   });
 });

@@ -38,6 +38,12 @@ export function buildProgram(ctx: CliContext): Command {
         'the account making the change (required for decisions once accounts exist)',
       ).env('PHASEOUT_ACTOR'),
     )
+    .addOption(
+      new Option(
+        '--dialect <dialect>',
+        'CSV output: csv (comma, UTF-8) or excel-ru (;, UTF-8 with BOM, as Russian Excel opens it)',
+      ).env('PHASEOUT_CSV_DIALECT'),
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) })
     .showHelpAfterError(false);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEVICE_CLASSES, OWNERSHIPS, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import { notifySchema } from '../domain/mandate.model.js';
 import { CAMPAIGN_PEOPLE_SORTS, CAMPAIGN_SORTS } from '../domain/list.sorts.js';
-import { day, instant, operation, Page, paging, queryFlag } from './operation.js';
+import { day, instant, operation, Page, paging, queryFlag, csvFormat } from './operation.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 const lower = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -197,7 +197,7 @@ export const campaignOps = {
       person: z.string().optional(),
       q: z.string().max(200).optional().meta({ description: 'part of a name or a person id' }),
       late: queryFlag().optional(),
-      format: z.enum(['json', 'csv']).optional(),
+      ...csvFormat,
       ...paging(CAMPAIGN_PEOPLE_SORTS, 'default `state` (not started first), then unit and name'),
     }),
     status: 200,

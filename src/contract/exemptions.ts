@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EXEMPTION_SORTS } from '../domain/list.sorts.js';
-import { instant, operation, Page, paging } from './operation.js';
+import { instant, operation, Page, paging, csvFormat } from './operation.js';
 
 export const EXEMPTION_STATES = ['requested', 'approved', 'rejected', 'revoked', 'lapsed'] as const;
 export type ExemptionState = (typeof EXEMPTION_STATES)[number];
@@ -57,7 +57,6 @@ export const Attestation = z.object({
 export type Attestation = z.output<typeof Attestation>;
 
 const byId = z.object({ id: z.coerce.number().int() });
-const format = z.enum(['json', 'csv']).optional();
 const decide = (action: 'approve' | 'reject' | 'revoke') =>
   operation({
     operationId: `${action}Exemption`,
@@ -108,7 +107,7 @@ export const exemptionOps = {
       mandate: z.string().optional(),
       state: z.string().optional(),
       ...paging(EXEMPTION_SORTS, 'default `-requested` (newest first)'),
-      format,
+      ...csvFormat,
     }),
     status: 200,
     response: Page(ExemptionRow),
@@ -121,7 +120,7 @@ export const exemptionOps = {
     tags: ['attestations'],
     summary:
       'The register of attestations within your scope: unit or person, phase, by whom, when, note',
-    query: z.object({ mandate: z.string().optional(), phase: z.string().optional(), format }),
+    query: z.object({ mandate: z.string().optional(), phase: z.string().optional(), ...csvFormat }),
     status: 200,
     response: z.array(Attestation),
     answers: 'Attestations (or, with `format=csv`, the register as CSV)',

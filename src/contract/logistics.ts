@@ -9,12 +9,11 @@ import {
   type OrderState,
 } from '../domain/replacement.rules.js';
 import { ORDER_SORTS, SANITISATION_SORTS, STOCK_SORTS } from '../domain/list.sorts.js';
-import { count, day, instant, operation, Page, paging, queryFlag } from './operation.js';
+import { count, day, instant, operation, Page, paging, queryFlag, csvFormat } from './operation.js';
 
 // Replacement logistics: orders through their steps, the catalogue and its stock, the chain of
 // custody, sanitisation records (DESIGN §11).
 
-const format = z.enum(['json', 'csv']).optional();
 const orderId = z.object({ id: z.coerce.number().int().min(1) });
 
 /** A replacement order as the API shows it. */
@@ -327,7 +326,7 @@ export const logisticsOps = {
       device: z.string().optional(),
       unconfirmed: queryFlag().optional(),
       ...paging(ORDER_SORTS, 'default `-requested` (newest first)'),
-      format,
+      ...csvFormat,
     }),
     status: 200,
     response: Page(OrderRow),
@@ -339,7 +338,7 @@ export const logisticsOps = {
     path: '/api/v1/replacements/by-unit',
     tags: ['replacement'],
     summary: 'Orders counted by unit (cut to `depth` levels) and state, within your scope',
-    query: z.object({ depth: z.coerce.number().int().min(1).max(20).optional(), format }),
+    query: z.object({ depth: z.coerce.number().int().min(1).max(20).optional(), ...csvFormat }),
     status: 200,
     response: z.array(
       z.object({

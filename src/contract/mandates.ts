@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FINDING_STATES } from '../domain/finding.columns.js';
 import { FINDING_SORTS } from '../domain/list.sorts.js';
 import { OWNERSHIPS } from '../domain/device.model.js';
-import { day, instant, moment, operation, Page, paging } from './operation.js';
+import { day, instant, moment, operation, Page, paging, csvFormat } from './operation.js';
 import { Deadline } from './status.js';
 
 /** A mandate with its current version. */
@@ -136,7 +136,7 @@ export const mandateOps = {
       device: z.string().optional(),
       owner: z.string().optional(),
       ...paging(FINDING_SORTS, 'default `opened`'),
-      format: z.enum(['json', 'csv']).optional(),
+      ...csvFormat,
     }),
     status: 200,
     response: FindingPage,

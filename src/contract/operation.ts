@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CSV_DIALECTS } from '../domain/csv.dialects.js';
 
 /**
  * The API's contract, written once: each operation's method, path, request and answer schemas
@@ -104,6 +105,18 @@ export const sortOf = <C extends string>(columns: readonly C[]) => {
   ];
   return z.enum(keys);
 };
+
+/** The dialect of a CSV answer (`domain/csv.dialects.ts`). */
+export const csvDialect = z
+  .enum(CSV_DIALECTS)
+  .optional()
+  .meta({
+    description:
+      '`excel-ru`: `;`-separated UTF-8 with a byte-order mark, as Russian Excel opens it',
+  });
+
+/** A list that may answer CSV: `format=csv`, in a dialect. */
+export const csvFormat = { format: z.enum(['json', 'csv']).optional(), dialect: csvDialect };
 
 /**
  * The query of a paged list: where the page starts, its size (at most 1,000) and its order;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant, operation, Page, pageLimit, pageOffset } from './operation.js';
+import { instant, operation, Page, pageLimit, pageOffset, csvDialect } from './operation.js';
 
 /** One entry of the audit chain. */
 export const AuditEntry = z.object({
@@ -144,6 +144,7 @@ export const oversightOps = {
       id: z.coerce.number().int().min(1),
       format: z.enum(['pdf', 'csv', 'register']),
     }),
+    query: z.object({ dialect: csvDialect }),
     status: 200,
     response: z.string(),
     answers: 'The report as PDF, or CSV',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DATA_REMOVAL_SORTS } from '../domain/list.sorts.js';
-import { count, day, instant, operation, Page, paging } from './operation.js';
+import { count, day, instant, operation, Page, paging, csvFormat } from './operation.js';
 
 /**
  * Removals of the organisation's data from personal devices (DESIGN §5a): a personal device is
@@ -67,7 +67,7 @@ export const removalOps = {
       'The register of removals of organisation data from personal devices, within your scope; `format=csv` the whole register',
     query: z.object({
       device: z.string().optional(),
-      format: z.enum(['json', 'csv']).optional(),
+      ...csvFormat,
       ...paging(DATA_REMOVAL_SORTS, 'default `-recorded` (newest first)'),
     }),
     status: 200,

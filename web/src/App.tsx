@@ -5,6 +5,8 @@ import type { Permission } from '../../src/domain/access.policy.js';
 import { request } from './client.js';
 import { api, type Mandate, type Me } from './api.js';
 import { setLanguage, type Language } from './i18n.js';
+import { csvDialect, setCsvDialect } from './csv.js';
+import type { CsvDialect } from '../../src/domain/csv.dialects.js';
 import { SignIn } from './pages/SignIn.js';
 import { MeContext } from './me.js';
 
@@ -78,6 +80,7 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [mandates, setMandates] = useState<Mandate[]>([]);
   const [where, setWhere] = useState(route());
+  const [dialect, setDialect] = useState<CsvDialect | null>(null);
   const refresh = useCallback(() => {
     api.me().then(
       (m) => {
@@ -141,6 +144,20 @@ export function App() {
             >
               <option value="en">English</option>
               <option value="ru">Русский</option>
+            </select>
+          </label>
+          <label>
+            {t('csvDialect')}{' '}
+            <select
+              value={dialect ?? csvDialect(i18n.language)}
+              onChange={(e) => {
+                const d = e.target.value as CsvDialect;
+                setCsvDialect(d);
+                setDialect(d);
+              }}
+            >
+              <option value="csv">{t('csvDialect_csv')}</option>
+              <option value="excel-ru">{t('csvDialect_excel-ru')}</option>
             </select>
           </label>
           {me && (

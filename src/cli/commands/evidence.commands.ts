@@ -3,7 +3,7 @@ import { ATTESTATION_COLUMNS, EXEMPTION_COLUMNS } from '../../domain/register.co
 import { attestationRegisterCsv, exemptionRegisterCsv } from '../../services/register.csv.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
-import { format, reader, withApp } from './shared.js';
+import { csvOut, format, reader, withApp } from './shared.js';
 
 /** `exemptions list` and `attestations list`: the registers an oversight body asks for. */
 export function registerEvidenceCommands(program: Command, ctx: CliContext): void {
@@ -27,7 +27,7 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
           ...(flags.state !== undefined ? { state: flags.state } : {}),
         });
         if (fmt === 'json') return io.out(JSON.stringify(list, null, 2) + '\n');
-        if (fmt === 'csv') return io.out(exemptionRegisterCsv(list));
+        if (fmt === 'csv') return csvOut(io, cmd, exemptionRegisterCsv(list));
         io.out(
           formatTable(
             [...EXEMPTION_COLUMNS],
@@ -55,7 +55,7 @@ export function registerEvidenceCommands(program: Command, ctx: CliContext): voi
           },
         );
         if (fmt === 'json') return io.out(JSON.stringify(list, null, 2) + '\n');
-        if (fmt === 'csv') return io.out(attestationRegisterCsv(list));
+        if (fmt === 'csv') return csvOut(io, cmd, attestationRegisterCsv(list));
         io.out(
           formatTable(
             [...ATTESTATION_COLUMNS],

@@ -5,7 +5,7 @@ import { ORDER_STATES } from '../../domain/replacement.rules.js';
 import type { OrderView } from '../../services/replacement.service.js';
 import { formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
-import { account, format, positiveInt, reader, withApp } from './shared.js';
+import { account, csvOut, format, positiveInt, reader, withApp } from './shared.js';
 
 function readText(file: string): string {
   try {
@@ -177,7 +177,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
           if (f.byUnit) {
             const rows = await app.replacements.byUnit(reader(), f.depth ?? 3);
             if (fmt === 'json') return json(rows);
-            if (fmt === 'csv') return io.out(app.replacements.byUnitCsv(rows));
+            if (fmt === 'csv') return csvOut(io, cmd, app.replacements.byUnitCsv(rows));
             return io.out(
               formatTable(
                 ['unit', ...ORDER_STATES, 'total'],
@@ -194,7 +194,7 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
             ...(f.unconfirmed ? { unconfirmed: true } : {}),
           });
           if (fmt === 'json') return json(orders);
-          if (fmt === 'csv') return io.out(app.replacements.listCsv(orders));
+          if (fmt === 'csv') return csvOut(io, cmd, app.replacements.listCsv(orders));
           io.out(formatTable(ORDER_COLUMNS, orders.map(orderRow)));
         });
       },

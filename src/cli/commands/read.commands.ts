@@ -4,7 +4,7 @@ import type { MandateStatus } from '../../services/status.service.js';
 import { FINDING_STATES, findingColumns } from '../../domain/finding.columns.js';
 import { formatCsv, formatTable } from '../format.js';
 import type { CliContext } from '../main.js';
-import { positiveInt, withApp } from './shared.js';
+import { csvOut, positiveInt, withApp } from './shared.js';
 
 function statusText(s: MandateStatus): string {
   const d = s.devices;
@@ -155,11 +155,8 @@ export function registerReadCommands(program: Command, ctx: CliContext): void {
           }
           const columns = findingColumns(states);
           const cells = rows.map((r) => columns.map((c) => r[c] ?? ''));
-          io.out(
-            flags.format === 'csv'
-              ? formatCsv([...columns], cells)
-              : formatTable([...columns], cells),
-          );
+          if (flags.format === 'csv') return csvOut(io, cmd, formatCsv([...columns], cells));
+          io.out(formatTable([...columns], cells));
         });
       },
     );

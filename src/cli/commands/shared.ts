@@ -4,6 +4,9 @@ import { createApp, databaseUrl, type App } from '../../app.js';
 import type { Config } from '../../config.js';
 import type { Actor } from '../../domain/access.policy.js';
 import { invalidInput } from '../../domain/errors.js';
+import { CSV_DIALECTS, type CsvDialect } from '../../domain/csv.dialects.js';
+import { inDialect } from '../../adapters/csv-write.js';
+import type { Io } from '../io.js';
 import type { CliContext } from '../main.js';
 
 /** Opens the app for one command and always closes it. */
@@ -120,4 +123,17 @@ export function format(flag: string | undefined): 'table' | 'csv' | 'json' {
       { where: '--format', value: f, message: 'use table, csv or json' },
     ]);
   return f;
+}
+
+/**
+ * Writes a CSV document in the dialect of the global `--dialect` (or `PHASEOUT_CSV_DIALECT`):
+ * `csv` (default) or `excel-ru`, what Russian Excel opens by a double click.
+ */
+export function csvOut(io: Io, cmd: Command, csv: string): void {
+  const d = cmd.optsWithGlobals<{ dialect?: string }>().dialect ?? 'csv';
+  if (!(CSV_DIALECTS as readonly string[]).includes(d))
+    throw invalidInput(`unknown CSV dialect ${d}`, [
+      { where: '--dialect', value: d, message: `use ${CSV_DIALECTS.join(' or ')}` },
+    ]);
+  io.out(inDialect(csv, d as CsvDialect));
 }

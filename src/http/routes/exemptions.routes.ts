@@ -4,6 +4,7 @@ import { exemptionOps as ops } from '../../contract/exemptions.js';
 import { visibilityOf } from '../../domain/access.policy.js';
 import { attestationRegisterCsv, exemptionRegisterCsv } from '../../services/register.csv.js';
 import { registerContractRoutes } from '../contract.js';
+import { sendCsv } from '../csv-reply.js';
 
 /** Exemptions: request, decide, revoke, list; and the register of attestations. */
 export async function registerExemptionRoutes(server: FastifyInstance, app: App): Promise<void> {
@@ -15,22 +16,16 @@ export async function registerExemptionRoutes(server: FastifyInstance, app: App)
     add(ops.revokeExemption, 'exemptions.decide', (req, actor) => x.revoke(actor, req.params.id));
     add(ops.getExemption, 'read', (req, actor) => x.get(actor, req.params.id));
     add(ops.listExemptions, 'read', async (req, actor, reply) => {
-      const { format, ...f } = req.query;
+      const { format, dialect, ...f } = req.query;
       if (format !== 'csv') return x.page(actor, f);
       const list = await x.list(actor, f);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="exemptions.csv"')
-        .send(exemptionRegisterCsv(list));
+      return sendCsv(reply, 'exemptions.csv', exemptionRegisterCsv(list), dialect);
     });
     add(ops.listAttestations, 'read', async (req, actor, reply) => {
-      const { format, ...f } = req.query;
+      const { format, dialect, ...f } = req.query;
       const list = await app.attestations.list(visibilityOf(actor), f);
       if (format !== 'csv') return list;
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="attestations.csv"')
-        .send(attestationRegisterCsv(list));
+      return sendCsv(reply, 'attestations.csv', attestationRegisterCsv(list), dialect);
     });
   });
 }

@@ -9,6 +9,7 @@ import { writeCsv } from '../../adapters/csv-write.js';
 import { findingColumns } from '../../domain/finding.columns.js';
 import { isAtOrBelow, normaliseUnitPath } from '../../domain/unit-path.js';
 import { statusOps as status } from '../../contract/status.js';
+import { sendCsv } from '../csv-reply.js';
 
 /**
  * The unit whose counts a caller may ask for: anyone who sees everything, any unit; a unit head,
@@ -80,15 +81,15 @@ export async function registerMandateRoutes(
         });
       const columns = findingColumns(states);
       const rows = await app.status.findings(mandate, o);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="findings-${mandate}.csv"`)
-        .send(
-          writeCsv(
-            columns,
-            rows.map((r) => columns.map((c) => r[c] ?? '')),
-          ),
-        );
+      return sendCsv(
+        reply,
+        `findings-${mandate}.csv`,
+        writeCsv(
+          columns,
+          rows.map((r) => columns.map((c) => r[c] ?? '')),
+        ),
+        req.query.dialect,
+      );
     });
   });
 

@@ -5,6 +5,7 @@ import { visibilityOf, type Actor } from '../../domain/access.policy.js';
 import { AppError } from '../../domain/errors.js';
 import { formatInstant } from '../../domain/time.js';
 import { registerContractRoutes } from '../contract.js';
+import { sendCsv } from '../csv-reply.js';
 
 const at = (ms: number | null) => (ms === null ? null : formatInstant(Number(ms)));
 
@@ -77,12 +78,13 @@ export async function registerNotifyRoutes(server: FastifyInstance, app: App): P
           'not_found',
           `report ${req.params.id} was made before registers were kept`,
         );
-      void reply.header('content-disposition', `attachment; filename="${name}"`);
       if (req.params.format === 'pdf')
-        return reply.type('application/pdf').send(Buffer.from(r.pdf));
-      return reply
-        .type('text/csv; charset=utf-8')
-        .send(req.params.format === 'register' ? r.register_csv : r.csv);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${name}"`)
+          .send(Buffer.from(r.pdf));
+      const csv = req.params.format === 'register' ? r.register_csv : r.csv;
+      return sendCsv(reply, name, csv ?? '', req.query.dialect);
     });
   });
 }

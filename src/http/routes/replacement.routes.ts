@@ -5,6 +5,7 @@ import type { App } from '../../app.js';
 import type { Permission } from '../../domain/access.policy.js';
 import { logisticsOps as ops, type OrderStepName } from '../../contract/logistics.js';
 import { registerContractRoutes } from '../contract.js';
+import { sendCsv } from '../csv-reply.js';
 
 /** Who may take each step of an order. */
 const STEP_PERMISSION: Record<OrderStepName, Permission> = {
@@ -22,22 +23,16 @@ export async function registerReplacementRoutes(server: FastifyInstance, app: Ap
   const r = app.replacements;
   await registerContractRoutes(server, (add) => {
     add(ops.listReplacements, 'read', async (req, actor, reply) => {
-      const { format, state, sort, offset, limit, ...f } = req.query;
+      const { format, dialect, state, sort, offset, limit, ...f } = req.query;
       const filter = { ...f, ...(state ? { state: state.split(',') } : {}) };
       if (format !== 'csv') return r.page(actor, { ...filter, sort, offset, limit });
       const orders = await r.list(actor, filter);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="replacements.csv"')
-        .send(r.listCsv(orders));
+      return sendCsv(reply, 'replacements.csv', r.listCsv(orders), dialect);
     });
     add(ops.countReplacementsByUnit, 'read', async (req, actor, reply) => {
       const rows = await r.byUnit(actor, req.query.depth ?? 3);
       if (req.query.format !== 'csv') return rows;
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="replacements-by-unit.csv"')
-        .send(r.byUnitCsv(rows));
+      return sendCsv(reply, 'replacements-by-unit.csv', r.byUnitCsv(rows), req.query.dialect);
     });
     add(ops.getReplacementShortage, 'read', (_req, actor) => r.shortage(actor));
     add(ops.requestReplacement, 'replacements.request', (req, actor) => r.request(actor, req.body));
@@ -115,13 +110,10 @@ export async function registerReplacementRoutes(server: FastifyInstance, app: Ap
       d.verify(actor, req.params.id),
     );
     add(removalOps.listDataRemovals, 'read', async (req, actor, reply) => {
-      const { format, ...f } = req.query;
+      const { format, dialect, ...f } = req.query;
       if (format !== 'csv') return d.page(actor, f);
       const all = await d.page(actor, f, true);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="data-removals.csv"')
-        .send(dataRemovalCsv(all.items));
+      return sendCsv(reply, 'data-removals.csv', dataRemovalCsv(all.items), dialect);
     });
     add(ops.getSanitisationCertificate, 'read', async (req, actor, reply) => {
       const c = await s.certificate(actor, req.params.id, req.query.lang ?? 'en');

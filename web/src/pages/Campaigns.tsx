@@ -18,6 +18,7 @@ import { refreshAll, useApi } from '../data.js';
 import { ActionButton } from './Action.js';
 import { LoadFailed, SearchField, unitName, useListView } from './ListControls.js';
 import { personHref } from '../links.js';
+import { csvHref } from '../csv.js';
 
 type CampaignSort = SortKey<(typeof CAMPAIGN_SORTS)[number]>;
 
@@ -141,7 +142,10 @@ function CampaignPeople({ campaign }: { campaign: string }) {
     },
   });
   const num = numberFormat(i18n.language);
-  const csv = `/api/v1/campaigns/${encodeURIComponent(campaign)}/people${query({ format: 'csv', q: search, state })}`;
+  const csv = csvHref(
+    `/api/v1/campaigns/${encodeURIComponent(campaign)}/people${query({ format: 'csv', q: search, state })}`,
+    i18n.language,
+  );
   return (
     <div data-campaign-people={campaign}>
       <div className="filters">

@@ -11,6 +11,7 @@ import { deviceHref } from '../links.js';
 import { UnitField } from './UnitField.js';
 import { AssignDevice } from './AssignDevice.js';
 import { useCan } from '../me.js';
+import { csvHref } from '../csv.js';
 
 type FindingSort = SortKey<(typeof FINDING_SORTS)[number]>;
 
@@ -53,7 +54,10 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
     iso
       ? dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso))
       : '';
-  const csv = `/api/v1/findings${query({ mandate, state, unit, asOf, format: 'csv' })}`;
+  const csv = csvHref(
+    `/api/v1/findings${query({ mandate, state, unit, asOf, format: 'csv' })}`,
+    i18n.language,
+  );
   const header = (column: string) => sortable(column, t(`col_${column}`));
   return (
     <section aria-labelledby="findings-title">

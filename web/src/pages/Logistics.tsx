@@ -17,6 +17,7 @@ import { CatalogueCard, StockCard } from './LogisticsStock.js';
 import { SanitisationCard } from './SanitisationCard.js';
 import { ShortageCard } from './LogisticsShortage.js';
 import { LoadFailed, Refusal, useListView } from './ListControls.js';
+import { csvHref } from '../csv.js';
 
 type OrderSort = SortKey<(typeof ORDER_SORTS)[number]>;
 type StockSort = SortKey<(typeof STOCK_SORTS)[number]>;
@@ -28,7 +29,7 @@ type SanitisationSort = SortKey<(typeof SANITISATION_SORTS)[number]>;
  * `x.` sanitisation records).
  */
 export function Logistics({ canHandle, me }: { canHandle: boolean; me: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const orders = useListView('-requested', 'o.');
   const stockView = useListView('item', 's.');
   const recordView = useListView('-performed', 'x.');
@@ -94,8 +95,10 @@ export function Logistics({ canHandle, me }: { canHandle: boolean; me: string })
             </select>
           </label>
           {open > 0 && <a href="#/logistics">{t('allOrders')}</a>}
-          <a href="/api/v1/replacements?format=csv">{t('exportCsv')}</a>
-          <a href="/api/v1/replacements/by-unit?format=csv">{t('exportByUnit')}</a>
+          <a href={csvHref('/api/v1/replacements?format=csv', i18n.language)}>{t('exportCsv')}</a>
+          <a href={csvHref('/api/v1/replacements/by-unit?format=csv', i18n.language)}>
+            {t('exportByUnit')}
+          </a>
         </div>
         {canHandle && selected.size > 0 && (
           <div className="actions">

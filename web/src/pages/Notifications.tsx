@@ -6,6 +6,7 @@ import { statusOps } from '../../../src/contract/status.js';
 import { useApi } from '../data.js';
 import { deviceHref, personHref } from '../links.js';
 import { LoadFailed, Pager, useRouteQuery } from './ListControls.js';
+import { csvHref } from '../csv.js';
 
 /** `P14D` → "14 days"; other durations as written. */
 function useDuration() {
@@ -206,7 +207,8 @@ export function Messages() {
           <ul>
             {reports.map((r) => (
               <li key={r.id} data-report={r.id}>
-                {r.mandate} · {day(r.day)} · <a href={r.pdf}>PDF</a> · <a href={r.csv}>CSV</a>
+                {r.mandate} · {day(r.day)} · <a href={r.pdf}>PDF</a> ·{' '}
+                <a href={csvHref(r.csv, i18n.language)}>CSV</a>
               </li>
             ))}
           </ul>
