@@ -42,7 +42,12 @@ export function inDialect(csv: string, dialect: CsvDialect): string {
   const rows = Papa.parse<string[]>(csv, { delimiter: ',', skipEmptyLines: true }).data;
   return (
     '\uFEFF' +
-    Papa.unparse(rows, { delimiter: ';', newline: '\r\n', quotes: quoteCell, escapeFormulae: false }) +
+    Papa.unparse(rows, {
+      delimiter: ';',
+      newline: '\r\n',
+      quotes: quoteCell,
+      escapeFormulae: false,
+    }) +
     '\r\n'
   );
 }

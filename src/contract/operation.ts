@@ -107,13 +107,9 @@ export const sortOf = <C extends string>(columns: readonly C[]) => {
 };
 
 /** The dialect of a CSV answer (`domain/csv.dialects.ts`). */
-export const csvDialect = z
-  .enum(CSV_DIALECTS)
-  .optional()
-  .meta({
-    description:
-      '`excel-ru`: `;`-separated UTF-8 with a byte-order mark, as Russian Excel opens it',
-  });
+export const csvDialect = z.enum(CSV_DIALECTS).optional().meta({
+  description: '`excel-ru`: `;`-separated UTF-8 with a byte-order mark, as Russian Excel opens it',
+});
 
 /** A list that may answer CSV: `format=csv`, in a dialect. */
 export const csvFormat = { format: z.enum(['json', 'csv']).optional(), dialect: csvDialect };
