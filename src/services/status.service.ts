@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { deviceNameOf } from './record.names.js';
 import type { Finding, FindingPage as FindingPageSchema } from '../contract/mandates.js';
 import { countUnassignedAt, listUnassignedAt } from '../store/unassigned.repository.js';
-import { compareText } from '../domain/text.order.js';
+import { compareCodePoints, compareText } from '../domain/text.order.js';
 import type { FINDING_SORTS, SortKey } from '../domain/list.sorts.js';
 import { getDevicesByIds } from '../store/devices.repository.js';
 import { getPeopleByIds } from '../store/people.repository.js';
@@ -115,11 +115,6 @@ function findingView(
     state,
     closeReason: open ? null : r.close_reason,
   };
-}
-
-/** Code-point order, as the database pages (ids and instants are compared, not read). */
-function codePointOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function makeStatusService(deps: { store: Store; clock: Clock }) {
@@ -307,6 +302,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
       if (inside(u)) group(cut(u)).inScope += n;
     }
     const overdueNow = isOverdue(at, overdueAt);
+    const byName = compareText();
     return [...groups.entries()]
       .map(([unit, g]) => ({
         unit,
@@ -322,7 +318,7 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
         (u) =>
           Object.values(u.devices).some((n) => n > 0) || Object.values(u.people).some((n) => n > 0),
       )
-      .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+      .sort((a, b) => byName(a.unit, b.unit));
   }
 
   return {
@@ -604,8 +600,8 @@ export function makeStatusService(deps: { store: Store; clock: Clock }) {
           return [...rows].sort(
             (a, b) =>
               sign * text(value(a) ?? '', value(b) ?? '') ||
-              codePointOrder(a.opened, b.opened) ||
-              codePointOrder(a.device, b.device),
+              compareCodePoints(a.opened, b.opened) ||
+              compareCodePoints(a.device, b.device),
           );
         },
       );

@@ -28,6 +28,7 @@ import { sourceReportsMigration } from './migrations/20261208T0400-source-report
 import { unitCollationMigration } from './migrations/20261208T0500-unit-collation.js';
 import { searchMigration } from './migrations/20261208T0600-search.js';
 import { lastContactMigration } from './migrations/20261208T0700-last-contact.js';
+import { nameKeyMigration } from './migrations/20261208T0800-name-key.js';
 import type { Database } from './schema.js';
 import { guardedDialect } from './write-guard.js';
 
@@ -171,6 +172,7 @@ function migratorOf(store: Store): Migrator {
         '20261208T0500-unit-collation': unitCollationMigration(store.dialect),
         '20261208T0600-search': searchMigration(),
         '20261208T0700-last-contact': lastContactMigration(store.dialect),
+        '20261208T0800-name-key': nameKeyMigration(store.dialect),
       }),
   };
   return new Migrator({ db: store.db, provider });

@@ -34,15 +34,15 @@ export interface DeviceFilter {
 const DEVICE_ORDER: Record<(typeof DEVICE_SORTS)[number], string[]> = {
   id: ['d.id'],
   model: ['d.manufacturer', 'd.model', 'd.id'],
-  owner: ['p.name', 'd.id'],
+  owner: ['p.name_key', 'd.id'],
   unit: ['p.unit', 'd.id'],
   platform: ['d.platform', 'd.id'],
   changed: ['d.changed_at', 'd.id'],
 };
 const PEOPLE_ORDER: Record<(typeof PEOPLE_SORTS)[number], string[]> = {
   id: ['id'],
-  name: ['name', 'id'],
-  unit: ['unit', 'name', 'id'],
+  name: ['name_key', 'id'],
+  unit: ['unit', 'name_key', 'id'],
   changed: ['changed_at', 'id'],
 };
 

@@ -3,6 +3,7 @@ import type { Person } from '../domain/person.model.js';
 import { rawSqlite } from './database.js';
 import type { Db, PeopleHistoryTable, PeopleTable } from './schema.js';
 import { chunks, insertMany } from './transaction.js';
+import { sortKey } from '../domain/text.order.js';
 
 /** A stored person with the times the engine needs. */
 export interface StoredPerson extends Person {
@@ -87,7 +88,7 @@ export async function insertPeople(db: Db, rows: PeopleTable[]): Promise<void> {
   await insertMany(
     db,
     'people',
-    rows.map((r) => ({ ...r, search: personSearchText(r) })),
+    rows.map((r) => ({ ...r, search: personSearchText(r), name_key: sortKey(r.name) })),
   );
   await insertMany(db, 'people_history', historyOf(rows));
 }
@@ -100,7 +101,7 @@ export async function updatePerson(db: Db, row: PeopleTable, before: Person): Pr
   const { id, created_at: _created, ...rest } = row;
   await db
     .updateTable('people')
-    .set({ ...rest, search: personSearchText(row) })
+    .set({ ...rest, search: personSearchText(row), name_key: sortKey(row.name) })
     .where('id', '=', id)
     .execute();
   if (

@@ -115,7 +115,7 @@ function ordersQuery(db: Db, f: OrderFilter) {
 
 const ORDER_ORDER: Record<(typeof ORDER_SORTS)[number], string[]> = {
   requested: ['o.id'],
-  owner: ['p.name', 'o.id'],
+  owner: ['p.name_key', 'o.id'],
   device: ['d.manufacturer', 'd.model', 'o.old_device_id', 'o.id'],
   item: ['c.manufacturer', 'c.model', 'o.id'],
   state: ['o.state', 'o.id'],

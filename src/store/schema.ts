@@ -20,6 +20,11 @@ export interface Searchable {
   search: Generated<string | null>;
 }
 
+/** The key a person's name is ordered by (`domain/text.order.ts` `sortKey`), written with them. */
+export interface NameOrdered {
+  name_key: Generated<string | null>;
+}
+
 export interface PeopleTable {
   id: string;
   name: string;
@@ -520,7 +525,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   settings: SettingsTable;
   units: UnitsTable;
-  people: PeopleTable & Searchable;
+  people: PeopleTable & Searchable & NameOrdered;
   devices: DevicesTable & Searchable;
   device_sources: DeviceSourcesTable;
   checkins: CheckinsTable;

@@ -9,13 +9,16 @@ import { LoadFailed } from './ListControls.js';
 import { MandateUnits } from './MandateUnits.js';
 import { DeviceBar } from './DeviceBar.js';
 import { useRouteQuery } from './ListControls.js';
+import { compareText } from '../../../src/domain/text.order.js';
+
+const byTitle = compareText();
 
 /** The most urgent first: more overdue, then more pending, then by title. */
 function byUrgency(a: MandateStatus, b: MandateStatus): number {
   return (
     b.devices.overdue - a.devices.overdue ||
     b.devices.pending - a.devices.pending ||
-    a.title.localeCompare(b.title)
+    byTitle(a.title, b.title)
   );
 }
 

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { FindingRow } from '../../../src/contract/mandates.js';
 import { api, type MandateStatus } from '../api.js';
 import { deviceHref } from '../links.js';
+import { compareText } from '../../../src/domain/text.order.js';
 
 /** Units of one mandate with progress bars, drilling down the tree; the worst stragglers. */
 export function MandateUnits({ status, asOf }: { status: MandateStatus; asOf: string }) {
@@ -153,7 +154,8 @@ async function peopleOfUnit(o: { mandate: string; unit: string; asOf: string }) 
     };
   });
   const rank = (s: string) => [...OPEN, 'compliant'].indexOf(s);
-  return list.sort((a, b) => rank(a.state) - rank(b.state) || a.name.localeCompare(b.name));
+  const byName = compareText();
+  return list.sort((a, b) => rank(a.state) - rank(b.state) || byName(a.name, b.name));
 }
 
 /** The bottom of the drill-down: each affected person of a unit, worst first. */
