@@ -1,5 +1,6 @@
 import type { CmpOp, Cond, FieldRef, Operand, VersionOperand } from './target.lower.js';
 import { compareVersions, parseVersion, type Version } from './target.version.js';
+import { compareCodePoints } from './text.order.js';
 
 /** Why a device could not be judged, in the words `undecidedReason` gives the interpreter's error. */
 export class Undecided {
@@ -115,7 +116,7 @@ const or3 = (a, b) => (a === false || b === true || b instanceof U ? b : a);
 const not3 = (a) => (a instanceof U ? a : !a);
 const cmpEq = (a, b) => (a instanceof U ? a : b instanceof U ? b : a === b);
 const cmpNe = (a, b) => (a instanceof U ? a : b instanceof U ? b : a !== b);
-const cmpOrd = (a, b, op) => (a instanceof U ? a : b instanceof U ? b : order(op, a < b ? -1 : a > b ? 1 : 0));
+const cmpOrd = (a, b, op) => (a instanceof U ? a : b instanceof U ? b : order(op, typeof a === 'string' && typeof b === 'string' ? textOrder(a, b) : a < b ? -1 : a > b ? 1 : 0));
 const inSet = (v, s) => (v instanceof U ? v : s.has(v));
 const inList = (v, l) => (v instanceof U ? v : l instanceof U ? l : l.includes(v));
 const parsed = new Map();
@@ -138,6 +139,7 @@ return function judge(d, p) {${locals.length > 0 ? ` let ${locals.join(', ')};` 
     'parseVersion',
     'compareVersions',
     'order',
+    'textOrder',
     source,
   ) as (
     k: unknown[],
@@ -145,8 +147,9 @@ return function judge(d, p) {${locals.length > 0 ? ` let ${locals.join(', ')};` 
     parse: (text: string) => Version,
     compare: (a: Version, b: Version) => number,
     order: (op: CmpOp, n: number) => boolean,
+    textOrder: (a: string, b: string) => number,
   ) => Judge;
-  return make(constants, Undecided, parseVersion, compareVersions, orderOf);
+  return make(constants, Undecided, parseVersion, compareVersions, orderOf, compareCodePoints);
 }
 
 function orderOf(op: CmpOp, n: number): boolean {

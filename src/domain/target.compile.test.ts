@@ -96,6 +96,21 @@ describe('compileTarget', () => {
     expect(r.target.matches(device(), person)).toBe(true);
     expect(r.target.matches(device({ purposes: [] }), person)).toBe(false);
   });
+  it('orders strings by code point in the interpreter, as CEL says (not by UTF-16 unit)', () => {
+    const judge = (target: string, model: string) => {
+      const r = compileTarget(target);
+      if (!r.ok) throw new Error(r.errors.join('; '));
+      return r.target.matches(device({ model }), person);
+    };
+    expect(judge('device.model > "ｚ"', '😀')).toBe(true);
+    expect(judge('"ｚ" < device.model', '😀')).toBe(true);
+    expect(judge('device.model <= "ｚ"', '😀')).toBe(false);
+    // Outside the common subset too (the interpreter judges), nested in other parts.
+    expect(judge('device.model.startsWith("😀") && (device.model >= "ｚ") == true', '😀!')).toBe(
+      true,
+    );
+    expect(judge('["😀"].exists(m, m > "ｚ") && device.model < "b"', 'a')).toBe(true);
+  });
   it('refuses a syntax error, an unknown field and a non-boolean', () => {
     expect(compileTarget('device.platform ==').ok).toBe(false);
     expect(compileTarget('device.colour == "red"').ok).toBe(false);

@@ -15,6 +15,7 @@ import {
   type Decision,
 } from './target.lower.js';
 import { compareVersions, parseVersion, Version } from './target.version.js';
+import { compareCodePoints } from './text.order.js';
 
 export { compareVersions, parseVersion, Version };
 export { Undecided, type Cond, type Decision };
@@ -89,6 +90,10 @@ const env = new Environment()
   })
   .registerType('Version', Version)
   .registerFunction('version(string): Version', parseVersion)
+  // Strings order by code point (CEL), not by UTF-16 unit as JavaScript's `<`: see `codePointOrder`.
+  .registerFunction('codePointCompare(string, string): int', (a: string, b: string) =>
+    BigInt(Math.sign(compareCodePoints(a, b))),
+  )
   // `matches` runs in linear time: targets call this in its place (see `linearMatches`).
   .registerFunction('string.re2Matches(string): bool', (s: string, pattern: string) =>
     re2(pattern).test(s),
@@ -117,7 +122,9 @@ export function compileTarget(source: string): CompileResult {
   if (enumErrors.length > 0) return { ok: false, errors: enumErrors };
   const linear = linearMatches(source, parsed.ast);
   if (!linear.ok) return { ok: false, errors: linear.errors };
-  const evaluate = linear.source === source ? parsed : env.parse(linear.source);
+  const linearAst = linear.source === source ? parsed.ast : env.parse(linear.source).ast;
+  const ordered = codePointOrder(linear.source, linearAst);
+  const evaluate = ordered === source ? parsed : env.parse(ordered);
   const cond = lowerTarget(parsed.ast);
   const closure = compileClosure(cond);
   const matches = (device: TargetDevice, person: TargetPerson): boolean =>
@@ -201,6 +208,49 @@ function linearMatches(
   for (const n of names.sort((a, b) => b.from - a.from))
     out = `${out.slice(0, n.from)}re2Matches${out.slice(n.to)}`;
   return { ok: true, source: out };
+}
+
+const STRING_FIELDS = {
+  device: new Set(Object.keys(DEVICE_CEL_SCHEMA).filter((f) => DEVICE_CEL_SCHEMA[f] === 'string')),
+  person: new Set(['id', 'unit', 'title']),
+};
+
+/** Whether a node is certainly a string: a literal, or a field declared a string. */
+function isText(node: ASTNode): boolean {
+  if (node.op === 'value') return typeof node.args === 'string';
+  if (node.op !== '.' || node.args[0].op !== 'id') return false;
+  const of = node.args[0].args;
+  return (of === 'device' || of === 'person') && STRING_FIELDS[of].has(node.args[1]);
+}
+
+const ORDERINGS = new Set<string>(['<', '<=', '>', '>=']);
+const MIRRORED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * cel-js orders strings with JavaScript's `<`, by UTF-16 unit: `"😀" > "ｚ"` is false there and
+ * true in CEL, which orders by code point. An ordering of strings (either side a string literal or
+ * a string field) is rewritten to `codePointCompare(b, a) > 0` (`text.order.ts`), as the closures
+ * and SQL order them.
+ */
+function codePointOrder(source: string, root: ASTNode): string {
+  const write = (node: ASTNode): string => {
+    const [left, right] = ORDERINGS.has(node.op) ? (node.args as [ASTNode, ASTNode]) : [];
+    // Right first, the order mirrored: of two failing arguments cel-js names the last, and the
+    // operator names its left (the reason a device is undecided stays the same).
+    if (left && right && (isText(left) || isText(right)))
+      return `(codePointCompare(${write(right)}, ${write(left)}) ${MIRRORED[node.op]} 0)`;
+    let text = source.slice(node.start, node.end);
+    for (const child of childrenOf(node).sort((a, b) => b.start - a.start)) {
+      const rewritten = write(child);
+      const from = child.start - node.start;
+      const to = child.end - node.start;
+      if (rewritten !== text.slice(from, to))
+        text = `${text.slice(0, from)}${rewritten}${text.slice(to)}`;
+    }
+    return text;
+  };
+  const out = write(root);
+  return source.slice(0, root.start) + out + source.slice(root.end);
 }
 
 function describe(err: unknown): string {

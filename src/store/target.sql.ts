@@ -69,13 +69,16 @@ export function targetSql(c: Cond, dialect: Dialect): TargetSql {
         return sql`(${column(c.field)} is not null)`;
       }
       case 'cmp': {
-        // Text order differs between JavaScript (UTF-16 units) and SQL collations: left to closures;
-        // so is a literal holding NUL, which PostgreSQL's text cannot carry.
-        if ((c.op !== '==' && c.op !== '!=') || hasNul(c.left) || hasNul(c.right)) {
+        // A literal holding NUL, which PostgreSQL's text cannot carry, is left to the closures.
+        if (hasNul(c.left) || hasNul(c.right)) {
           exact = false;
           return sql`null`;
         }
-        return sql`(${operand(c.left)} ${sql.raw(SQL_OP[c.op])} ${operand(c.right)})`;
+        // Text orders by code point as CEL says: bytewise UTF-8 (SQLite's BINARY, PostgreSQL's
+        // "C"), whatever the cluster's locale.
+        const ordering = c.op !== '==' && c.op !== '!=';
+        const collate = ordering && dialect === 'postgres' ? sql` collate "C"` : sql``;
+        return sql`(${operand(c.left)}${collate} ${sql.raw(SQL_OP[c.op])} ${operand(c.right)}${collate})`;
       }
       case 'in': {
         if (c.values.some((v) => v.includes('\u0000'))) {

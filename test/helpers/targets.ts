@@ -19,7 +19,21 @@ export const VERSIONS = [
   '1..2',
   '',
 ];
-export const TEXTS = ['Apple', 'apple', 'Samsung', 'A', 'Zed', 'x"y', '50%_off', 'Ünï', ''];
+// Beyond U+FFFF and within U+E000–U+FFFF: UTF-16 units and code points order these differently.
+export const TEXTS = [
+  'Apple',
+  'apple',
+  'Samsung',
+  'A',
+  'Zed',
+  'x"y',
+  '50%_off',
+  'Ünï',
+  '😀',
+  'ｚ',
+  'Ёлка',
+  '',
+];
 export const APPS = ['kaspersky', 'teams', 'x"y', '50%_off', 'under_score', 'Ünï'];
 export const TAGS = ['vip', 'mobile', 'field'];
 export const UNITS = ['Org/A', 'Org/A/x', 'Org/B'];
@@ -88,8 +102,8 @@ export const target = (opaque: boolean): fc.Arbitrary<string> =>
   fc.letrec<{ t: string }>((tie) => {
     const leaves: fc.Arbitrary<string>[] = [
       fc.constantFrom('true', 'false'),
-      fc.tuple(scalar, cmp, fc.oneof(text, scalar)).map(([a, o, b]) => `${a} ${o} ${b}`),
-      fc.tuple(text, cmp, scalar).map(([a, o, b]) => `${a} ${o} ${b}`),
+      fc.tuple(scalar, order, fc.oneof(text, scalar)).map(([a, o, b]) => `${a} ${o} ${b}`),
+      fc.tuple(text, order, scalar).map(([a, o, b]) => `${a} ${o} ${b}`),
       fc
         .tuple(fc.constantFrom('ios', 'ipados', 'android'), cmp)
         .map(([p, o]) => `device.platform ${o} "${p}"`),
