@@ -8,6 +8,8 @@
 
 import { DEVICE_COLUMNS, DEVICE_SCHEMA } from './device.model.js';
 import { PEOPLE_COLUMNS } from './people.import-rules.js';
+import { DEMO_WORDS, demoEmail, demoName, type DemoWords } from './demo.words.js';
+import type { Language } from './texts/languages.js';
 
 export const DEMO_VERSION = '5';
 
@@ -88,84 +90,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const ROOT = 'Presidential Administration';
-const DPD = `${ROOT}/Domestic Policy Directorate`;
-const STRUCTURE: Record<string, string[]> = {
-  'Domestic Policy Directorate': [
-    'Elections Department',
-    'Regional Policy Department',
-    'Public Projects Department',
-    'Monitoring Department',
-    'Civil Society Department',
-  ],
-  'Foreign Policy Directorate': ['Europe Department', 'Asia Department', 'Protocol Department'],
-  'Staff Directorate': ['Personnel Department', 'Awards Department', 'Civil Service Department'],
-  'Press Service': ['Media Relations Department', 'Correspondence Department'],
-  'Legal Directorate': ['Legislation Department', 'Expert Review Department'],
-  'Control Directorate': [
-    'Inspections Department',
-    'Citizens Appeals Department',
-    'Information Security Department',
-  ],
-};
-const GIVEN = [
-  'Alexei',
-  'Dmitry',
-  'Sergei',
-  'Andrei',
-  'Mikhail',
-  'Ivan',
-  'Nikolai',
-  'Pavel',
-  'Yuri',
-  'Oleg',
-  'Anna',
-  'Elena',
-  'Olga',
-  'Natalia',
-  'Irina',
-  'Tatiana',
-  'Maria',
-  'Svetlana',
-  'Ekaterina',
-  'Yulia',
-];
-const FAMILY = [
-  'Ivanov',
-  'Smirnov',
-  'Kuznetsov',
-  'Popov',
-  'Vasiliev',
-  'Petrov',
-  'Sokolov',
-  'Mikhailov',
-  'Novikov',
-  'Fedorov',
-  'Morozov',
-  'Volkov',
-  'Alekseev',
-  'Lebedev',
-  'Semenov',
-  'Egorov',
-  'Pavlov',
-  'Kozlov',
-  'Stepanov',
-  'Nikolaev',
-  'Orlov',
-  'Andreev',
-  'Makarov',
-  'Nikitin',
-  'Zakharov',
-];
-const TITLES = [
-  'Chief Adviser',
-  'Adviser',
-  'Senior Consultant',
-  'Consultant',
-  'Chief Specialist',
-  'Specialist',
-];
-
 interface DemoPerson {
   id: string;
   name: string;
@@ -231,24 +155,28 @@ function devicesFile(devices: DemoDevice[], observedAt: string): DemoFile {
   return { header, rows };
 }
 
-export const DEMO_MANDATES = `# The three mandates of the demo: the March 2023 story.
+/** The three mandates of the demo in the words of its language. */
+export function demoMandates(words: DemoWords): string {
+  const m = words.mandates;
+  const dpd = `${words.root}/${words.structure[0]![0]}`;
+  return `# The three mandates of the demo: the March 2023 story.
 apiVersion: phaseout/v1
 kind: Mandate
 metadata:
   id: kremlin-iphone-2023
-  title: Replace iPhones — domestic-politics officials
-  reference: Instruction at the seminar for officials in domestic politics, March 2023
-  issuedBy: First Deputy Head of the Presidential Administration
+  title: ${m.iphone.title}
+  reference: ${m.iphone.reference}
+  issuedBy: ${m.iphone.issuedBy}
   issuedAt: 2023-03-01
 spec:
   scope:
-    units: ["${DPD}"]
+    units: ["${dpd}"]
   target: device.platform == "ios"
   action: replace
   replacement: { catalogue: [aurora-phone, android-phone] }
   phases:
     - id: replace
-      title: Hand in the iPhone and take a replacement
+      title: ${m.iphone.phase}
       starts: 2023-03-01
       due: 2023-04-01
       requires: resolve
@@ -258,38 +186,43 @@ apiVersion: phaseout/v1
 kind: Mandate
 metadata:
   id: no-official-smartphones
-  title: No smartphones for official business
-  reference: Statement of the press secretary, March 2023
+  title: ${m.smartphones.title}
+  reference: ${m.smartphones.reference}
   issuedAt: 2023-03-20
 spec:
   target: device.class == "smartphone" && "official" in device.purposes
   action: restrict-use
   phases:
-    - { id: effective, title: Stop using smartphones for official business, due: 2023-04-28, requires: resolve }
+    - { id: effective, title: ${m.smartphones.phase}, due: 2023-04-28, requires: resolve }
   exemptions: { allowed: true, grounds: [national-security], maxDuration: P90D, approver: officer }
 ---
 apiVersion: phaseout/v1
 kind: Mandate
 metadata:
   id: kaspersky-removal-2023
-  title: Remove Kaspersky-branded products
-  reference: Modelled on CISA BOD 17-01
+  title: ${m.kaspersky.title}
+  reference: ${m.kaspersky.reference}
   issuedAt: 2023-03-01
 spec:
   target: '"kaspersky-endpoint" in device.apps'
   action: remove
   phases:
-    - { id: identify, title: Identify affected devices, due: 2023-03-10, requires: attest, attestBy: unit-head }
-    - { id: plan, title: Plan the removal, due: 2023-03-24, requires: attest, attestBy: unit-head }
-    - { id: remove, title: Remove the product, starts: 2023-03-27, requires: resolve }
+    - { id: identify, title: ${m.kaspersky.identify}, due: 2023-03-10, requires: attest, attestBy: unit-head }
+    - { id: plan, title: ${m.kaspersky.plan}, due: 2023-03-24, requires: attest, attestBy: unit-head }
+    - { id: remove, title: ${m.kaspersky.remove}, starts: 2023-03-27, requires: resolve }
   reports: { every: P30D, from: 2023-03-27 }
   exemptions: { allowed: true, grounds: [national-security], maxDuration: P1Y, approver: officer }
 `;
+}
 
 /** Builds the whole demo script from a fixed seed. */
-export function generateDemo(seed = 20230301): DemoScript {
+export function generateDemo(seed = 20230301, language: Language = 'en'): DemoScript {
+  const words = DEMO_WORDS[language];
+  const ROOT = words.root;
+  const DPD = `${ROOT}/${words.structure[0]![0]}`;
   const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const index = (n: number): number => Math.floor(rnd() * n);
   const people: DemoPerson[] = [];
   const devices: DemoDevice[] = [];
   let pn = 0;
@@ -297,11 +230,12 @@ export function generateDemo(seed = 20230301): DemoScript {
   const newPerson = (unit: string, title: string, supervisor: string, headOf = ''): DemoPerson => {
     pn++;
     const id = `P${String(pn).padStart(5, '0')}`;
-    const name = `${pick(GIVEN)} ${pick(FAMILY)}`;
+    const given = index(words.given.length);
+    const family = index(words.family.length);
     const p: DemoPerson = {
       id,
-      name,
-      email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${pn}@admin.example`,
+      name: demoName(words, language, given, family, pn),
+      email: demoEmail(given, family, pn),
       unit,
       title,
       supervisor,
@@ -312,19 +246,18 @@ export function generateDemo(seed = 20230301): DemoScript {
     people.push(p);
     return p;
   };
-  const head = newPerson(ROOT, 'Head of the Administration', '', ROOT);
-  for (const [directorate, departments] of Object.entries(STRUCTURE)) {
+  const head = newPerson(ROOT, words.heads.administration, '', ROOT);
+  for (const [d, [directorate, departments]] of words.structure.entries()) {
     const dPath = `${ROOT}/${directorate}`;
-    const dHead = newPerson(dPath, 'Head of Directorate', head.id, dPath);
-    for (const dep of departments) {
+    const dHead = newPerson(dPath, words.heads.directorate, head.id, dPath);
+    for (const [k, dep] of departments.entries()) {
       const path = `${dPath}/${dep}`;
-      const depHead = newPerson(path, 'Head of Department', dHead.id, path);
-      const size = directorate.startsWith('Domestic')
-        ? 95 + Math.floor(rnd() * 20)
-        : 85 + Math.floor(rnd() * 40);
+      const depHead = newPerson(path, words.heads.department, dHead.id, path);
+      const size = d === 0 ? 95 + Math.floor(rnd() * 20) : 85 + Math.floor(rnd() * 40);
       for (let i = 0; i < size; i++) {
-        const p = newPerson(path, pick(TITLES), depHead.id);
-        if (dep === 'Elections Department' && rnd() < 0.6) p.tags.push('elections-2024');
+        const p = newPerson(path, pick(words.titles), depHead.id);
+        // The elections department is the domestic-policy directorate's first.
+        if (d === 0 && k === 0 && rnd() < 0.6) p.tags.push('elections-2024');
         if (rnd() < 0.1) p.tags.push('security-cleared');
       }
     }
@@ -402,6 +335,7 @@ export function generateDemo(seed = 20230301): DemoScript {
     devices,
     (p) => leavers.has(p.id) || movers.has(p.id),
     rnd,
+    { title: words.campaignTitle, unit: DPD },
   );
   const baseline = {
     observedAt: '2023-02-27',
@@ -440,7 +374,7 @@ export function generateDemo(seed = 20230301): DemoScript {
     const r = rnd();
     restrictWeek.set(d.id, r < 0.3 ? 3 : r < 0.6 ? 4 : r < 0.75 ? 5 : -1);
   }
-  devices.push(...heldDevices(dpdStaff[7]!));
+  devices.push(...heldDevices(dpdStaff[7]!, DPD));
   const snapshots: DemoSnapshot[] = [];
   weeks.forEach((observedAt, w) => {
     for (const d of [...devices]) {
@@ -467,7 +401,8 @@ export function generateDemo(seed = 20230301): DemoScript {
     if (w === 1) for (const p of people) if (leavers.has(p.id)) p.active = false;
     if (w === 2)
       for (const p of people)
-        if (movers.has(p.id)) p.unit = `${ROOT}/Staff Directorate/Personnel Department`;
+        if (movers.has(p.id))
+          p.unit = `${ROOT}/${words.structure[2]![0]}/${words.structure[2]![1][0]}`;
     if (w === 3) {
       // One iPhone handed from one domestic-policy official to another: a transfer, not progress.
       const handed = iphones.find(
@@ -506,7 +441,7 @@ export function generateDemo(seed = 20230301): DemoScript {
   });
   return {
     baseline,
-    mandatesYaml: DEMO_MANDATES,
+    mandatesYaml: demoMandates(words),
     appliedAt: '2023-02-28T09:00:00',
     snapshots,
     attestations,
@@ -520,7 +455,7 @@ export function generateDemo(seed = 20230301): DemoScript {
  * passes to their department's custody and stays caught), the reception's shared iPhone held by
  * the directorate, and a spare iPhone in the register that nobody holds (counted unassigned).
  */
-function heldDevices(leaver: DemoPerson): DemoDevice[] {
+function heldDevices(leaver: DemoPerson, dpd: string): DemoDevice[] {
   const iphone = (id: string, serial: string, owner: string, unit?: string): DemoDevice => ({
     id,
     seq: 0,
@@ -539,7 +474,7 @@ function heldDevices(leaver: DemoPerson): DemoDevice[] {
   });
   return [
     iphone('CORP-IPHONE-0001', 'SNC0001', leaver.id),
-    iphone('RECEPTION-IPHONE-0001', 'SNR0001', '', DPD),
+    iphone('RECEPTION-IPHONE-0001', 'SNR0001', '', dpd),
     iphone('SPARE-IPHONE-0001', 'SNS0001', ''),
   ];
 }
@@ -558,6 +493,7 @@ function planCampaign(
   devices: DemoDevice[],
   leavesInMarch: (p: DemoPerson) => boolean,
   rnd: () => number,
+  about: { title: string; unit: string },
 ): DemoCampaign {
   const declarations: DemoDeclaration[] = [];
   for (const p of asked) {
@@ -593,8 +529,8 @@ function planCampaign(
   const departments = asked.filter((p) => p.headOf && p.headOf.split('/').length === 3);
   return {
     id: DEMO_CAMPAIGN,
-    title: 'Declare every device you use for work',
-    units: [DPD],
+    title: about.title,
+    units: [about.unit],
     due: '2023-03-10',
     openedAt: '2023-03-01T06:00:00',
     declarations,

@@ -7,6 +7,8 @@ import {
   type DemoFile,
   type DemoSnapshot,
 } from '../domain/demo.generate.js';
+import { DEMO_WORDS, type DemoWords } from '../domain/demo.words.js';
+import type { Language } from '../domain/texts/languages.js';
 import { AppError } from '../domain/errors.js';
 import { parseInstant } from '../domain/time.js';
 import { countAuditByActor } from '../store/audit.repository.js';
@@ -26,7 +28,11 @@ import { makeReplacementService } from './replacement.service.js';
 
 export const DEMO_ACTOR = 'demo';
 
-const ELECTIONS = 'Presidential Administration/Domestic Policy Directorate/Elections Department';
+/** The elections department: the domestic-policy directorate's first, in the demo's words. */
+function electionsOf(words: DemoWords): string {
+  const [directorate, departments] = words.structure[0]!;
+  return `${words.root}/${directorate}/${departments[0]}`;
+}
 
 /** One account per role, with the passwords the README documents. */
 export const DEMO_ACCOUNTS = [
@@ -42,7 +48,13 @@ export const DEMO_ACCOUNTS = [
  * The unit head heads the Elections Department; the official is one of its stragglers, whose
  * declared iPhone is caught by both the iPhone order and "no smartphones for official business".
  */
-async function createDemoAccounts(store: Store, clock: Clock): Promise<void> {
+async function createDemoAccounts(
+  store: Store,
+  clock: Clock,
+  words: DemoWords,
+  language: Language,
+): Promise<void> {
+  const ELECTIONS = electionsOf(words);
   const accounts = makeAccountService({ store, clock });
   const heads = await getUnitHeads(store.db, [ELECTIONS]);
   const status = makeStatusService({ store, clock });
@@ -63,23 +75,25 @@ async function createDemoAccounts(store: Store, clock: Clock): Promise<void> {
     official: (stragglers.find((f) => restricted.has(f.device)) ?? stragglers[0])?.owner ?? null,
   };
   for (const a of DEMO_ACCOUNTS) {
-    await accounts.addUser(
+    const made = await accounts.addUser(
       { email: a.email, roles: [a.role], password: a.password, personId: people[a.role] ?? null },
       DEMO_ACTOR,
     );
+    // In the Russian demo every account reads (and is written to) in Russian.
+    if (language !== 'en')
+      await accounts.setLanguage({ ...demoActor(a.role), accountId: made.id }, language);
   }
 }
 
 /** The replacements the iPhone order offers, and the stock logistics received for it. */
-const DEMO_STOCK = {
-  at: '2023-03-06T20:00:00Z',
+const demoStock = (words: DemoWords) => ({
   items: {
     'aurora-phone': {
       class: 'smartphone',
       platform: 'aurora',
       manufacturer: 'F+ tech',
       model: 'R570E',
-      notes: 'Aurora OS, domestic; the default replacement',
+      notes: words.items.aurora,
       // Issued for personal use: "no smartphones for official business" must not catch it.
       purposes: ['personal'],
     },
@@ -88,16 +102,17 @@ const DEMO_STOCK = {
       platform: 'android',
       manufacturer: 'Samsung',
       model: 'Galaxy A54',
-      notes: 'Corporate profile under MDM; for staff who need Android apps',
+      notes: words.items.android,
       purposes: ['personal'],
     },
   },
   units: [
-    { item: 'aurora-phone', location: 'Staraya Square depot', prefix: 'STK-AUR-', count: 40 },
-    { item: 'aurora-phone', location: 'Ilyinka depot', prefix: 'STK-AUR-', count: 10 },
-    { item: 'android-phone', location: 'Staraya Square depot', prefix: 'STK-AND-', count: 6 },
+    { item: 'aurora-phone', location: words.depots[0], prefix: 'STK-AUR-', count: 40 },
+    { item: 'aurora-phone', location: words.depots[1], prefix: 'STK-AUR-', count: 10 },
+    { item: 'android-phone', location: words.depots[0], prefix: 'STK-AND-', count: 6 },
   ],
-} as const;
+});
+const STOCK_AT = '2023-03-06T20:00:00Z';
 
 /** The demo acts in a role, for a person where one acts; the audit chain names it `demo`. */
 function demoActor(role: Role, personId: string | null = null, email = DEMO_ACTOR): Actor {
@@ -112,7 +127,11 @@ function demoActor(role: Role, personId: string | null = null, email = DEMO_ACTO
   };
 }
 
-async function receiveDemoStock(r: ReturnType<typeof makeReplacementService>): Promise<void> {
+async function receiveDemoStock(
+  r: ReturnType<typeof makeReplacementService>,
+  words: DemoWords,
+): Promise<void> {
+  const DEMO_STOCK = demoStock(words);
   const actor = demoActor('logistics');
   for (const [id, item] of Object.entries(DEMO_STOCK.items)) await r.putItem(actor, id, item);
   const n = new Map<string, number>();
@@ -145,8 +164,13 @@ export function makeDemoService(deps: { store: Store }) {
 
   return {
     holdsOnlyDemo,
-    /** Loads (or reloads) the demo; `loaded: false` when its current version is there already. */
-    async load(): Promise<{ loaded: boolean; people: number; devices: number }> {
+    /**
+     * Loads (or reloads) the demo in a language (English unless asked); `loaded: false` when its
+     * current version in that language is there already.
+     */
+    async load(
+      language: Language = 'en',
+    ): Promise<{ loaded: boolean; people: number; devices: number }> {
       const state = await holdsOnlyDemo();
       if (state === 'other') {
         throw new AppError(
@@ -155,13 +179,18 @@ export function makeDemoService(deps: { store: Store }) {
           [{ where: 'database', message: 'use an empty database (--db) for the demo' }],
         );
       }
-      if (state === 'demo' && (await getSetting(store.db, 'demo_version')) === DEMO_VERSION) {
+      if (
+        state === 'demo' &&
+        (await getSetting(store.db, 'demo_version')) === DEMO_VERSION &&
+        ((await getSetting(store.db, 'demo_language')) ?? 'en') === language
+      ) {
         return { loaded: false, ...(await countPeopleAndDevices(store.db)) };
       }
       // The old demo goes in one transaction: a crash leaves it whole or leaves nothing.
       if (state === 'demo')
         await writeTransaction(store, (tx) => clearAllTables(tx, store.dialect));
-      const script = generateDemo();
+      const words = DEMO_WORDS[language];
+      const script = generateDemo(undefined, language);
       const clock = fixedClock(0);
       const at = (text: string): number => parseInstant(text, 'UTC')!;
       const imports = makeImportService({ store, clock });
@@ -194,10 +223,10 @@ export function makeDemoService(deps: { store: Store }) {
           run: () => importSnapshot(s),
         })),
         {
-          t: at(DEMO_STOCK.at),
+          t: at(STOCK_AT),
           run: async () => {
-            clock.set(at(DEMO_STOCK.at));
-            await receiveDemoStock(makeReplacementService({ store, clock }));
+            clock.set(at(STOCK_AT));
+            await receiveDemoStock(makeReplacementService({ store, clock }), words);
           },
         },
         {
@@ -236,7 +265,7 @@ export function makeDemoService(deps: { store: Store }) {
               unit: a.unit,
               exceptions: open.items.map((p) => ({
                 person: p.person,
-                reason: 'has not answered two reminders',
+                reason: words.campaignException,
               })),
             });
           },
@@ -256,8 +285,9 @@ export function makeDemoService(deps: { store: Store }) {
         })),
       ].sort((x, y) => x.t - y.t);
       for (const e of events) await e.run();
-      await createDemoAccounts(store, clock);
+      await createDemoAccounts(store, clock, words, language);
       await putSetting(store.db, 'demo_version', DEMO_VERSION);
+      await putSetting(store.db, 'demo_language', language);
       return { loaded: true, ...(await countPeopleAndDevices(store.db)) };
     },
 

@@ -9,6 +9,7 @@ import {
   writeNewAuditKey,
 } from '../../adapters/audit-key.js';
 import { AppError, invalidInput } from '../../domain/errors.js';
+import { LANGUAGES, type Language } from '../../domain/texts/languages.js';
 import { importSummary, type ImportResult } from '../../services/import.service.js';
 import {
   parseSourceMap,
@@ -367,9 +368,18 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
   program
     .command('demo')
     .description('load the demo organisation into an empty database (or reload its own)')
-    .action(async (_flags: unknown, cmd: Command) => {
+    .option(
+      '--language <language>',
+      `the demo's language: ${LANGUAGES.join(' or ')} (or PHASEOUT_LANGUAGE; default en)`,
+    )
+    .action(async (flags: { language?: string }, cmd: Command) => {
+      const language = flags.language ?? process.env.PHASEOUT_LANGUAGE ?? 'en';
+      if (!(LANGUAGES as readonly string[]).includes(language))
+        throw invalidInput(`unknown language ${language}`, [
+          { where: '--language', value: language, message: `use ${LANGUAGES.join(' or ')}` },
+        ]);
       await withApp(cmd, ctx, async (app) => {
-        const r = await app.demo.load();
+        const r = await app.demo.load(language as Language);
         io.out(
           r.loaded
             ? `demo loaded: ${r.people} people, ${r.devices} devices\n`

@@ -87,7 +87,8 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
               io.err('the database holds other data: the demo is not loaded\n');
             else {
               if (state === 'empty') io.out('loading the demo organisation…\n');
-              const r = await app.demo.load();
+              // PHASEOUT_LANGUAGE=ru tells the story in Russian, as its messages and reports are.
+              const r = await app.demo.load(config.language);
               if (r.loaded) io.out(`demo loaded: ${r.people} people, ${r.devices} devices\n`);
             }
           }
