@@ -383,7 +383,7 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
       tool: 'Blancco Mobile 7.1',
       performedOn: '2023-04-01',
     });
-    expect(held.json<{ details: { where: string; message: string }[] }>().details).toEqual([
+    expect(held.json<{ details: { where: string; message: string }[] }>().details).toMatchObject([
       { where: 'performedOn', value: '2023-04-01', message: 'is in the future' },
       { where: 'devices[0]', value: 'd2', message: 'is still held by p2: receive it back first' },
       {

@@ -16,7 +16,12 @@ export function readAuditKey(file: string, where: string, need: 'private' | 'any
     pem = readFileSync(file, 'utf8');
   } catch (e) {
     throw invalidInput(`cannot read the audit key ${file}`, [
-      { where, value: file, message: (e as NodeJS.ErrnoException).code ?? 'unreadable' },
+      {
+        where,
+        value: file,
+        code: 'unreadable_file',
+        message: (e as NodeJS.ErrnoException).code ?? 'unreadable',
+      },
     ]);
   }
   let key: KeyObject;
@@ -27,17 +32,23 @@ export function readAuditKey(file: string, where: string, need: 'private' | 'any
       {
         where,
         value: file,
+        code: 'not_a_key',
         message: 'is not a PEM key (make one with: phaseout audit keygen FILE)',
       },
     ]);
   }
   if (key.asymmetricKeyType !== 'ed25519')
     throw invalidInput(`${file} is not an Ed25519 key`, [
-      { where, value: file, message: `is ${key.asymmetricKeyType ?? 'unknown'}, not Ed25519` },
+      {
+        where,
+        value: file,
+        code: 'not_ed25519',
+        message: `is ${key.asymmetricKeyType ?? 'unknown'}, not Ed25519`,
+      },
     ]);
   if (need === 'private' && key.type !== 'private')
     throw invalidInput(`${file} holds a public key: signing needs the private key`, [
-      { where, value: file, message: 'is a public key' },
+      { where, value: file, code: 'public_key_given', message: 'is a public key' },
     ]);
   return key;
 }
@@ -84,7 +95,11 @@ export function readCheckpoint(file: string): Checkpoint {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw invalidInput(`cannot read the checkpoint ${file}`, [
-      { where: file, message: (e as NodeJS.ErrnoException).code ?? (e as Error).message },
+      {
+        where: file,
+        code: 'unreadable_file',
+        message: (e as NodeJS.ErrnoException).code ?? (e as Error).message,
+      },
     ]);
   }
   const r = Checkpoint.safeParse(raw);

@@ -44,7 +44,12 @@ export function decodeCsv(bytes: Buffer, encoding = 'utf-8', fileName = 'the fil
   }
   if (enc === 'windows-1251' || enc === 'cp1251') return iconv.decode(bytes, 'win1251');
   throw invalidInput(`unknown encoding ${encoding}`, [
-    { where: '--encoding', message: 'use utf-8 or windows-1251', value: encoding },
+    {
+      where: '--encoding',
+      code: 'unknown_encoding',
+      message: 'use utf-8 or windows-1251',
+      value: encoding,
+    },
   ]);
 }
 
@@ -72,13 +77,22 @@ function countNewlines(cells: string[]): number {
 export function parseCsv(text: string, fileName: string, options: CsvOptions = {}): CsvTable {
   if (text.trim() === '') {
     throw invalidInput(`${fileName} is empty`, [
-      { where: fileName, message: 'the file is empty; a CSV needs at least a header row' },
+      {
+        where: fileName,
+        code: 'empty_file',
+        message: 'the file is empty; a CSV needs at least a header row',
+      },
     ]);
   }
   const delimiter = options.delimiter ?? detectDelimiter(text);
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n') {
     throw invalidInput('bad delimiter', [
-      { where: '--delimiter', message: 'must be one character', value: delimiter },
+      {
+        where: '--delimiter',
+        code: 'bad_delimiter',
+        message: 'must be one character',
+        value: delimiter,
+      },
     ]);
   }
   const result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: false, header: false });
@@ -94,6 +108,8 @@ export function parseCsv(text: string, fileName: string, options: CsvOptions = {
   if (result.errors.length > 0) {
     const problems: Problem[] = result.errors.map((e) => ({
       where: `${fileName}:${e.row !== undefined ? (lines[e.row] ?? '?') : '?'}`,
+      code: 'csv_syntax',
+      params: { detail: e.message },
       message: e.message,
     }));
     throw invalidInput(`${fileName} is not valid CSV`, problems);

@@ -104,29 +104,41 @@ export function readDeviceRows(
     const raw = cells[i]!;
     const v = raw.trim().toLowerCase();
     if (v === '') {
-      if (required) p.add(line, column, raw, 'is required');
+      if (required) p.add(line, column, raw, 'is required', 'required');
       return null;
     }
     if (!SETS[column].has(v)) {
-      p.add(line, column, raw, `must be one of ${LISTS[column].join(', ')}`);
+      p.add(line, column, raw, `must be one of ${LISTS[column].join(', ')}`, 'not_one_of', {
+        values: LISTS[column].join(', '),
+      });
       return null;
     }
     return v;
   };
   for (const { line, cells } of table.rows) {
     if (cells.length !== width) {
-      p.add(line, '', cells.join(','), `has ${cells.length} cells where the header has ${width}`);
+      p.add(
+        line,
+        '',
+        cells.join(','),
+        `has ${cells.length} cells where the header has ${width}`,
+        'cell_count',
+        { cells: cells.length, width },
+      );
       continue;
     }
     const before = p.list.length;
     const rawId = cells[ix.id]!;
     const idResult = readId(rawId);
     let id = '';
-    if ('error' in idResult) p.add(line, 'id', rawId, idResult.error);
+    if ('error' in idResult) p.add(line, 'id', rawId, idResult.error, idResult.code);
     else {
       id = idResult.id;
       const first = seen.get(id);
-      if (first !== undefined) p.add(line, 'id', id, `appears again (first on line ${first})`);
+      if (first !== undefined)
+        p.add(line, 'id', id, `appears again (first on line ${first})`, 'appears_again', {
+          line: first,
+        });
       else seen.set(id, line);
     }
     // Class and platform may stay out of a row about a stored device; a new one needs them.
@@ -137,7 +149,8 @@ export function readDeviceRows(
     if (platform) fields.platform = platform as Device['platform'];
     if (ix.owner >= 0) {
       const o = readText(cells[ix.owner]!);
-      if (o && !personExists(o)) p.add(line, 'owner', o, 'is not a known person id');
+      if (o && !personExists(o))
+        p.add(line, 'owner', o, 'is not a known person id', 'unknown_person');
       fields.owner = o;
     }
     const ownership = readEnum(line, cells, ix.ownership, 'ownership', false);
@@ -148,7 +161,9 @@ export function readDeviceRows(
       const raw = cells[ix.purposes]!;
       const list = readList(raw, true);
       if (list.some((x) => !SETS.purposes.has(x))) {
-        p.add(line, 'purposes', raw, `must be a ;-list of ${PURPOSES.join(', ')}`);
+        p.add(line, 'purposes', raw, `must be a ;-list of ${PURPOSES.join(', ')}`, 'not_one_of', {
+          values: PURPOSES.join(', '),
+        });
       }
       fields.purposes = list as Device['purposes'];
     }
@@ -157,7 +172,8 @@ export function readDeviceRows(
     if (ix.unit >= 0) {
       const raw = cells[ix.unit]!;
       const unit = raw.trim() === '' ? null : normaliseUnitPath(raw);
-      if (unit === null && raw.trim() !== '') p.add(line, 'unit', raw, 'is not a unit path');
+      if (unit === null && raw.trim() !== '')
+        p.add(line, 'unit', raw, 'is not a unit path', 'not_unit_path');
       fields.unit = unit;
     }
     for (const [i, key] of text) fields[key] = readText(cells[i]!);

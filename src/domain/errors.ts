@@ -1,17 +1,20 @@
+import type { ProblemCode } from './problem.codes.js';
+
 /** The closed set of error codes; the edges map them to HTTP and exit statuses. */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'conflict'
-  | 'precondition_failed'
-  | 'precondition_required'
-  | 'forbidden'
-  | 'unauthenticated'
-  | 'rate_limited'
-  | 'unprocessable'
-  /** The disk (or the database's storage) is full: the change was not written. */
-  | 'storage_full'
-  | 'internal';
+export const ERROR_CODES = [
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'precondition_failed',
+  'precondition_required',
+  'forbidden',
+  'unauthenticated',
+  'rate_limited',
+  'unprocessable',
+  'storage_full',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** One problem in an input: where it is and why it is wrong. */
 export interface Problem {
@@ -20,7 +23,7 @@ export interface Problem {
   message: string;
   value?: string;
   /** A stable name for what is wrong (`required`, `too_long`…), for a reader in any language. */
-  code?: string;
+  code: ProblemCode;
   /** What the message's numbers and names are, by name (`{ maximum: 1024 }`). */
   params?: Record<string, string | number>;
 }
@@ -53,7 +56,7 @@ interface SchemaIssue {
 }
 
 /** A schema complaint's stable code and its numbers and names (zod's issue codes). */
-function codeOf(i: SchemaIssue): Pick<Problem, 'code' | 'params'> {
+export function codeOf(i: SchemaIssue): Pick<Problem, 'code' | 'params'> {
   const text = (x: unknown) => (typeof x === 'number' ? x : String(x));
   switch (i.code) {
     case 'invalid_type':
@@ -71,11 +74,13 @@ function codeOf(i: SchemaIssue): Pick<Problem, 'code' | 'params'> {
     case 'unrecognized_keys':
       return { code: 'unknown_keys', params: { keys: (i.keys ?? []).join(', ') } };
     default:
-      if (typeof i.params?.code !== 'string') return {};
+      // A complaint of no known kind is told by its words.
+      if (typeof i.params?.code !== 'string')
+        return { code: 'invalid', params: { detail: i.message } };
       // A rule of ours names its code and numbers in the issue's params.
       const { code, ...rest } = i.params;
       return {
-        code,
+        code: code as ProblemCode,
         ...(Object.keys(rest).length ? { params: rest as Record<string, string | number> } : {}),
       };
   }
@@ -108,7 +113,7 @@ export function problemsOf(
       where: where || (o.whole ?? '(body)'),
       message: `${i.message}${hint ?? ''}`,
       // A hint adds words the code would not carry: the message is then the whole story.
-      ...(hint ? {} : codeOf(i)),
+      ...(hint ? { code: 'invalid', params: { detail: `${i.message}${hint}` } } : codeOf(i)),
     };
   });
 }

@@ -1,3 +1,4 @@
+import type { ProblemCode } from './problem.codes.js';
 import type { Problem } from './errors.js';
 
 /** Shared checks for CSV rows: ids, lists, enumerations, booleans. */
@@ -24,7 +25,7 @@ export const CSV_CELL_MAX = 4096;
 
 /** What a text is refused for: a code, its numbers, and the words. */
 export interface TextProblem {
-  code: string;
+  code: ProblemCode;
   message: string;
   params?: Record<string, number>;
 }
@@ -82,13 +83,14 @@ export function cellProblem(cell: string): TextProblem | null {
 }
 
 /** Trims an id; null with a reason when it is empty or has control characters. */
-export function readId(raw: string): { id: string } | { error: string } {
+export function readId(raw: string): { id: string } | { error: string; code: ProblemCode } {
   const id =
     raw.length > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(raw.length - 1) > 32
       ? raw
       : raw.trim();
-  if (id === '') return { error: 'is required' };
-  if (CONTROL_RE.test(id)) return { error: 'contains control characters' };
+  if (id === '') return { error: 'is required', code: 'required' };
+  if (CONTROL_RE.test(id))
+    return { error: 'contains control characters', code: 'control_character' };
   return { id };
 }
 
@@ -116,8 +118,21 @@ export function readText(raw: string): string | null {
 export class RowProblems {
   readonly list: Problem[] = [];
   constructor(private readonly fileName: string) {}
-  add(line: number, column: string, value: string, message: string): void {
-    this.list.push({ where: `${this.fileName}:${line} ${column}`, value, message });
+  add(
+    line: number,
+    column: string,
+    value: string,
+    message: string,
+    code: ProblemCode,
+    params?: Record<string, string | number>,
+  ): void {
+    this.list.push({
+      where: `${this.fileName}:${line} ${column}`,
+      value,
+      code,
+      ...(params ? { params } : {}),
+      message,
+    });
   }
 }
 
@@ -136,6 +151,7 @@ export function checkHeader(
       problems.push({
         where: `${fileName}:1 column ${i + 1}`,
         value: h,
+        code: 'column_twice',
         message: 'column appears twice',
       });
     seen.add(h);
@@ -143,6 +159,8 @@ export function checkHeader(
       problems.push({
         where: `${fileName}:1 column ${i + 1}`,
         value: h,
+        code: 'unknown_column',
+        params: { known: known.join(', ') },
         message: `unknown column (known: ${known.join(', ')}; --ignore-unknown skips it)`,
       });
     }
@@ -152,6 +170,8 @@ export function checkHeader(
       problems.push({
         where: `${fileName}:1`,
         value: r,
+        code: 'missing_column',
+        params: { column: r },
         message: `required column ${r} is missing`,
       });
   }

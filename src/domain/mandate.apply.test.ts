@@ -27,7 +27,7 @@ describe('deciding what a mandate file does', () => {
 
   it('brings a withdrawn mandate back only with --reinstate, as it was or as a new version', () => {
     const withdrawn = stored({ withdrawnAt: Date.UTC(2023, 3, 1) });
-    expect(decideApply([doc], withdrawn, plain).problems).toEqual([
+    expect(decideApply([doc], withdrawn, plain).problems).toMatchObject([
       {
         where: 'f.yaml m1',
         message:

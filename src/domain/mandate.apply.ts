@@ -43,6 +43,7 @@ export function decideApply(
       if (o.effectiveAt)
         problems.push({
           where,
+          code: 'effective_at_first',
           message:
             '--effective-at is refused on a first application: a first version governs from its issuedAt',
         });
@@ -52,12 +53,16 @@ export function decideApply(
     if (m.withdrawnAt !== null && !o.reinstate)
       problems.push({
         where,
+        code: 'mandate_withdrawn',
+        params: { mandate: d.id, at: formatInstant(m.withdrawnAt) },
         message: `mandate ${d.id} was withdrawn at ${formatInstant(m.withdrawnAt)}; apply with --reinstate to bring it back`,
       });
     if (m.issuedAt !== d.issuedAt)
       problems.push({
         where: `${where} metadata.issuedAt`,
         value: d.issuedAt,
+        code: 'issued_at_changed',
+        params: { issuedAt: m.issuedAt ?? '' },
         message: `a later version may not change issuedAt (${m.issuedAt})`,
       });
     const newVersion = m.digest !== d.digest;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
-import type { Problem } from './errors.js';
+import { codeOf, type Problem } from './errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { mandateSchema, type MandateDocument } from './mandate.model.js';
 import { compileTarget, type CompiledTarget } from './target.compile.js';
@@ -38,12 +38,18 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
   const where = (line: number, col: number, path: string): string =>
     `${fileName}:${line}:${col}${path ? ` ${path}` : ''}`;
   if (list.length === 0 || list.every((d) => d.contents === null)) {
-    problems.push({ where: fileName, message: 'no mandate document in the file' });
+    problems.push({
+      where: fileName,
+      code: 'no_document',
+      message: 'no mandate document in the file',
+    });
   }
   const documents = list.filter((d) => d.contents !== null);
   if (documents.length > FILE_LIMITS.documents) {
     problems.push({
       where: fileName,
+      code: 'too_many_documents',
+      params: { count: documents.length, maximum: FILE_LIMITS.documents },
       message: `holds ${documents.length} documents; a file may hold at most ${FILE_LIMITS.documents}`,
     });
     return { mandates, problems };
@@ -55,6 +61,8 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
     if (bytes > FILE_LIMITS.documentBytes) {
       problems.push({
         where: where(lineCounter.linePos(doc.range[0]).line, 1, ''),
+        code: 'document_too_big',
+        params: { bytes, maximum: FILE_LIMITS.documentBytes },
         message: `the document is ${bytes} bytes; a document may be at most ${FILE_LIMITS.documentBytes}`,
       });
       return;
@@ -62,7 +70,12 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
     const docProblems: Problem[] = [];
     for (const e of doc.errors) {
       const pos = e.linePos?.[0];
-      docProblems.push({ where: where(pos?.line ?? 0, pos?.col ?? 0, ''), message: e.message });
+      docProblems.push({
+        where: where(pos?.line ?? 0, pos?.col ?? 0, ''),
+        code: 'yaml_syntax',
+        params: { detail: e.message },
+        message: e.message,
+      });
     }
     if (docProblems.length > 0) {
       problems.push(...docProblems);
@@ -80,6 +93,8 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
     } catch (e) {
       problems.push({
         where: where(lineCounter.linePos(doc.range[0]).line, 1, ''),
+        code: 'yaml_aliases',
+        params: { maximum: MAX_ALIAS_COUNT },
         message: `refused: ${(e as Error).message.toLowerCase()} (aliases may expand at most ${MAX_ALIAS_COUNT} times)`,
       });
       return;
@@ -89,7 +104,11 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
       for (const issue of result.error.issues) {
         const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
         const keys = issue.code === 'unrecognized_keys' ? `: ${issue.keys.join(', ')}` : '';
-        problems.push({ where: locate(path), message: issue.message + keys });
+        problems.push({
+          where: locate(path),
+          ...codeOf(issue),
+          message: issue.message + keys,
+        });
       }
       // The target is checked too, so that one run lists every problem of the document.
       const target = doc.getIn(['spec', 'target']);
@@ -97,7 +116,12 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
         const compiled = compileTarget(target);
         if (!compiled.ok) {
           for (const e of compiled.errors)
-            problems.push({ where: locate(['spec', 'target']), message: e });
+            problems.push({
+              where: locate(['spec', 'target']),
+              code: 'target_invalid',
+              params: { detail: e },
+              message: e,
+            });
         }
       }
       return;
@@ -107,12 +131,19 @@ export function parseMandateFile(text: string, fileName: string): ParseResult {
     const compiled = compileTarget(m.spec.target);
     if (!compiled.ok) {
       for (const e of compiled.errors)
-        docProblems.push({ where: locate(['spec', 'target']), message: e });
+        docProblems.push({
+          where: locate(['spec', 'target']),
+          code: 'target_invalid',
+          params: { detail: e },
+          message: e,
+        });
     }
     const first = seen.get(m.metadata.id);
     if (first !== undefined) {
       docProblems.push({
         where: locate(['metadata', 'id']),
+        code: 'mandate_twice',
+        params: { mandate: m.metadata.id, first: first + 1, second: index + 1 },
         message: `mandate ${m.metadata.id} appears twice in the file (documents ${first + 1} and ${index + 1})`,
       });
     }
@@ -149,13 +180,20 @@ function checkRules(
 ): void {
   const day = (value: string | undefined, path: (string | number)[]): void => {
     if (value !== undefined && !isDay(value)) {
-      problems.push({ where: locate(path), message: `${value} is not a calendar date` });
+      problems.push({
+        where: locate(path),
+        code: 'not_a_date',
+        params: { value },
+        message: `${value} is not a calendar date`,
+      });
     }
   };
   const duration = (value: string | undefined, path: (string | number)[]): void => {
     if (value !== undefined && parseDuration(value) === null) {
       problems.push({
         where: locate(path),
+        code: 'not_a_duration',
+        params: { value },
         message: `${value} is not an ISO 8601 duration (such as P30D)`,
       });
     }
@@ -170,17 +208,22 @@ function checkRules(
     if (p.grace && !p.due)
       problems.push({
         where: locate(['spec', 'phases', i, 'grace']),
+        code: 'grace_without_due',
         message: 'grace counts from the due date: the phase needs a due',
       });
     if (p.starts && p.due && p.starts > p.due) {
       problems.push({
         where: locate(['spec', 'phases', i, 'due']),
+        code: 'due_before_start',
+        params: { due: p.due, starts: p.starts },
         message: `due ${p.due} is before starts ${p.starts}`,
       });
     }
     if (phaseIds.has(p.id)) {
       problems.push({
         where: locate(['spec', 'phases', i, 'id']),
+        code: 'phase_twice',
+        params: { phase: p.id },
         message: `phase id ${p.id} is used twice`,
       });
     }
@@ -189,6 +232,7 @@ function checkRules(
     if (p.requires === 'resolve' && p.attestBy) {
       problems.push({
         where: locate(['spec', 'phases', i, 'attestBy']),
+        code: 'attest_by_without_attest',
         message: 'attestBy applies only to attest phases',
       });
     }
@@ -196,6 +240,7 @@ function checkRules(
   if (resolvePhases > 1) {
     problems.push({
       where: locate(['spec', 'phases']),
+      code: 'one_resolve_phase',
       message: 'at most one phase may have requires: resolve',
     });
   }
@@ -204,6 +249,7 @@ function checkRules(
   if (every && every.as('hours') < 24)
     problems.push({
       where: locate(['spec', 'reports', 'every']),
+      code: 'reports_daily_at_most',
       message: 'reports come at most once a day: every must be at least P1D',
     });
   day(m.spec.reports?.from, ['spec', 'reports', 'from']);
@@ -214,6 +260,8 @@ function checkRules(
     else if (d.as('milliseconds') < 0 || (!zero && d.as('milliseconds') === 0))
       problems.push({
         where: locate(path),
+        code: 'duration_not_positive',
+        params: { value },
         message: `${value} must be ${zero ? 'zero or more' : 'longer than zero'}`,
       });
   };
@@ -225,6 +273,7 @@ function checkRules(
       if (seen.has(r))
         problems.push({
           where: locate(['spec', 'notify', 'remind', i]),
+          code: 'listed_twice',
           message: `reminder ${r} is listed twice`,
         });
       seen.add(r);
@@ -236,6 +285,7 @@ function checkRules(
       if (repeat && repeat.as('hours') < 24)
         problems.push({
           where: locate(['spec', 'notify', 'escalate', i, 'repeat']),
+          code: 'repeat_daily_at_most',
           message: 'repeat must be at least a day (P1D)',
         });
     });
@@ -243,6 +293,7 @@ function checkRules(
     if ((notify.remind.length > 0 || notify.escalate.length > 0) && !resolve?.due)
       problems.push({
         where: locate(['spec', 'notify']),
+        code: 'notify_needs_due',
         message: 'reminders and escalations need a phase with requires: resolve and a due date',
       });
   }
@@ -250,6 +301,7 @@ function checkRules(
     if (u.split('/').some((s) => s.trim() === '')) {
       problems.push({
         where: locate(['spec', 'scope', 'units', i]),
+        code: 'not_unit_path',
         message: `${u} is not a unit path`,
       });
     }

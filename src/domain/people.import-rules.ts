@@ -70,18 +70,22 @@ export function readPeopleRows(
         '',
         cells.join(','),
         `has ${cells.length} cells where the header has ${table.header.length}`,
+        'cell_count',
+        { cells: cells.length, width: table.header.length },
       );
       continue;
     }
     const rawId = cell(cells, 'id')!;
     const idResult = readId(rawId);
     if ('error' in idResult) {
-      p.add(line, 'id', rawId, idResult.error);
+      p.add(line, 'id', rawId, idResult.error, idResult.code);
       continue;
     }
     const id = idResult.id;
     if (idsInFile.has(id))
-      p.add(line, 'id', id, `appears again (first on line ${idsInFile.get(id)})`);
+      p.add(line, 'id', id, `appears again (first on line ${idsInFile.get(id)})`, 'appears_again', {
+        line: idsInFile.get(id)!,
+      });
     idsInFile.set(id, line);
   }
   // A stored email may move to another person when its holder's row gives them another one.
@@ -100,28 +104,47 @@ export function readPeopleRows(
     const id = idResult.id;
     const errorsBefore = p.list.length;
     const name = readText(cell(cells, 'name')!);
-    if (!name) p.add(line, 'name', '', 'is required');
+    if (!name) p.add(line, 'name', '', 'is required', 'required');
     const rawUnit = cell(cells, 'unit')!;
     const unit = normaliseUnitPath(rawUnit);
     if (!unit)
-      p.add(line, 'unit', rawUnit, 'is required: a /-separated path with no empty segment');
+      p.add(
+        line,
+        'unit',
+        rawUnit,
+        'is required: a /-separated path with no empty segment',
+        'not_unit_path',
+      );
     const fields: PersonRow['fields'] = { name: name ?? '', unit: unit ?? '' };
     const email = cell(cells, 'email');
     if (email !== undefined) {
       const e = readText(email);
-      if (e && !EMAIL_RE.test(e)) p.add(line, 'email', e, 'is not an email address');
+      if (e && !EMAIL_RE.test(e)) p.add(line, 'email', e, 'is not an email address', 'not_email');
       const mixed = e ? mixedScriptProblem(e) : null;
-      if (e && mixed) p.add(line, 'email', e, mixed.message);
+      if (e && mixed) p.add(line, 'email', e, mixed.message, 'mixed_script');
       if (e) {
         const key = e.toLowerCase();
         const other = emailsInFile.get(key);
         const stored = known.emailOwner(key);
         if (other !== undefined && other !== id)
-          p.add(line, 'email', e, `is also given to ${other} in this file`);
+          p.add(line, 'email', e, `is also given to ${other} in this file`, 'email_in_file', {
+            holder: other,
+          });
         else if (stored !== undefined && stored !== id && fileEmailById.get(stored) === key) {
-          p.add(line, 'email', e, `belongs to ${stored}, who keeps it in this file`);
+          p.add(
+            line,
+            'email',
+            e,
+            `belongs to ${stored}, who keeps it in this file`,
+            'email_taken',
+            {
+              holder: stored,
+            },
+          );
         } else if (stored !== undefined && stored !== id && !fileEmailById.has(stored)) {
-          p.add(line, 'email', e, `belongs to ${stored} already`);
+          p.add(line, 'email', e, `belongs to ${stored} already`, 'email_taken', {
+            holder: stored,
+          });
         }
         emailsInFile.set(key, id);
       }
@@ -132,9 +155,10 @@ export function readPeopleRows(
     const supervisor = cell(cells, 'supervisor');
     if (supervisor !== undefined) {
       const s = readText(supervisor);
-      if (s === id) p.add(line, 'supervisor', s, 'a person cannot supervise themselves');
+      if (s === id)
+        p.add(line, 'supervisor', s, 'a person cannot supervise themselves', 'self_supervisor');
       else if (s && !idsInFile.has(s) && !known.exists(s))
-        p.add(line, 'supervisor', s, 'is not a known person id');
+        p.add(line, 'supervisor', s, 'is not a known person id', 'unknown_person');
       fields.supervisor = s;
     }
     const tags = cell(cells, 'tags');
@@ -143,7 +167,9 @@ export function readPeopleRows(
     if (active !== undefined) {
       const a = active.trim().toLowerCase();
       if (a !== '' && a !== 'true' && a !== 'false')
-        p.add(line, 'active', active, 'must be true or false');
+        p.add(line, 'active', active, 'must be true or false', 'not_one_of', {
+          values: 'true, false',
+        });
       fields.active = a !== 'false';
     }
     const row: PersonRow = { line, id, fields };
@@ -151,11 +177,20 @@ export function readPeopleRows(
     if (headOf !== undefined) {
       const h = readText(headOf);
       const path = h ? normaliseUnitPath(h) : null;
-      if (h && !path) p.add(line, 'head_of', h, 'is not a unit path');
+      if (h && !path) p.add(line, 'head_of', h, 'is not a unit path', 'not_unit_path');
       if (path) {
         const other = headsInFile.get(path);
         if (other !== undefined)
-          p.add(line, 'head_of', path, `${other} heads this unit already in this file`);
+          p.add(
+            line,
+            'head_of',
+            path,
+            `${other} heads this unit already in this file`,
+            'head_in_file',
+            {
+              head: other,
+            },
+          );
         headsInFile.set(path, id);
       }
       row.headOf = path;

@@ -173,7 +173,12 @@ const mapSchema = z.strictObject({
  */
 export function parseSourceMap(text: string, fileName: string): SourceLayout {
   const doc = parseDocument(text, { version: '1.2', schema: 'core' });
-  const problems: Problem[] = doc.errors.map((e) => ({ where: fileName, message: e.message }));
+  const problems: Problem[] = doc.errors.map((e) => ({
+    where: fileName,
+    code: 'yaml_syntax',
+    params: { detail: e.message },
+    message: e.message,
+  }));
   if (problems.length > 0) throw invalidInput(`${fileName} is not YAML`, problems);
   const parsed = mapSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
   if (!parsed.success) {

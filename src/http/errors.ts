@@ -35,7 +35,9 @@ function requestProblems(req: FastifyRequest): Problem[] {
     const r = s.safeParse(req[field]);
     if (!r.success) problems.push(...problemsOf(r.error, { brackets: true }));
   }
-  return problems.length > 0 ? problems : [{ where: '(request)', message: 'is not valid' }];
+  return problems.length > 0
+    ? problems
+    : [{ where: '(request)', code: 'invalid', message: 'is not valid' }];
 }
 
 /** At most this many problems in an answer; the rest are counted (`more`). */

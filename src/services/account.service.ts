@@ -91,7 +91,12 @@ function checkNewAccount(
     });
   const roles = [...new Set(input.roles.map((r) => r.trim().toLowerCase()).filter(Boolean))];
   if (roles.length === 0)
-    problems.push({ where: where('role'), message: `at least one role: ${ROLES.join(', ')}` });
+    problems.push({
+      where: where('role'),
+      code: 'at_least_one_role',
+      params: { roles: ROLES.join(', ') },
+      message: `at least one role: ${ROLES.join(', ')}`,
+    });
   for (const r of roles) {
     if (!(ROLES as readonly string[]).includes(r))
       problems.push({
@@ -318,6 +323,8 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           problems.push({
             where: `${fileName}:1 column ${i + 1}`,
             value: h,
+            code: 'unknown_column',
+            params: { known: known.join(', ') },
             message: `unknown column (known: ${known.join(', ')})`,
           });
       });
@@ -326,6 +333,8 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           problems.push({
             where: `${fileName}:1`,
             value: r,
+            code: 'missing_column',
+            params: { column: r },
             message: `required column ${r} is missing`,
           });
       if (problems.length > 0) throw invalidInput(`${fileName}: the header is refused`, problems);
@@ -367,6 +376,8 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           problems.push({
             where: `${fileName}:${r.line} email`,
             value: r.email,
+            code: 'appears_again',
+            params: { line: first },
             message: `appears again (first on line ${first})`,
           });
         else seen.set(r.email, r.line);
@@ -377,6 +388,7 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
             problems.push({
               where: `${fileName}:${r.line} email`,
               value: r.email,
+              code: 'has_account',
               message: 'has an account already',
             });
         }
@@ -513,7 +525,12 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
       const a = await getAccountByEmail(store.db, email.trim().toLowerCase());
       if (!a || a.disabled === 1)
         throw invalidInput(`no enabled account ${email}`, [
-          { where: '--as', value: email, message: 'is not an enabled account' },
+          {
+            where: '--as',
+            value: email,
+            code: 'not_enabled_account',
+            message: 'is not an enabled account',
+          },
         ]);
       return actorOf(a, false);
     },
@@ -539,6 +556,8 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
           {
             where: '--expires',
             value: i.expires,
+            code: 'not_a_duration',
+            params: { value: '' },
             message: 'must be an ISO 8601 duration such as P90D',
           },
         ]);
@@ -552,13 +571,18 @@ export function makeAccountService(deps: { store: Store; clock: Clock; autoOffic
         if (a.disabled === 1) throw new AppError('conflict', `the account ${a.email} is disabled`);
         if (i.scim && i.readOnly)
           throw invalidInput('a SCIM token writes people', [
-            { where: '--read-only', message: 'cannot be combined with --scim' },
+            {
+              where: '--read-only',
+              code: 'scim_with_roles',
+              message: 'cannot be combined with --scim',
+            },
           ]);
         if (i.scim && !hasPermission(await actorOf(a, false, tx), 'records.write'))
           throw invalidInput('a SCIM token changes people', [
             {
               where: '--user',
               value: a.email,
+              code: 'scim_needs_role',
               message:
                 'directory sync changes people: the account needs the admin, officer or logistics role',
             },

@@ -101,6 +101,8 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
             {
               where: 'PHASE',
               value: i.phase,
+              code: 'unknown_phase',
+              params: { phases: loaded.doc.spec.phases.map((p) => p.id).join(', ') },
               message: `phases: ${loaded.doc.spec.phases.map((p) => p.id).join(', ')}`,
             },
           ]);
@@ -109,6 +111,7 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
             {
               where: 'PHASE',
               value: i.phase,
+              code: 'phase_resolves',
               message: 'requires resolve: it is met by resolving devices, not by statements',
             },
           ]);
@@ -118,7 +121,7 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
         if (attestBy === 'unit-head') {
           if (!i.unit || i.person)
             throw invalidInput('this phase is attested by unit heads: give --unit', [
-              { where: '--unit', message: 'required for attestBy: unit-head' },
+              { where: '--unit', code: 'required', message: 'required for attestBy: unit-head' },
             ]);
           unit = normaliseUnitPath(i.unit);
           const units = await listUnitsInScope(tx, loaded.judge.scope);
@@ -131,6 +134,7 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
               {
                 where: '--unit',
                 value: i.unit,
+                code: 'unit_not_in_scope',
                 message: 'no person in scope belongs to this unit',
               },
             ]);
@@ -139,23 +143,29 @@ export function makeAttestationService(deps: { store: Store; clock: Clock }) {
               {
                 where: '--by',
                 value: i.by,
+                code: 'not_unit_head',
                 message: u.head ? "is not the unit's active head" : 'the unit has no active head',
               },
             ]);
         } else {
           if (!i.person || i.unit)
             throw invalidInput('this phase is attested by each person: give --person', [
-              { where: '--person', message: 'required for attestBy: person' },
+              { where: '--person', code: 'required', message: 'required for attestBy: person' },
             ]);
           person = i.person;
           // Said before anything about the person named, whom the caller may not see.
           if (i.by !== person)
             throw invalidInput(`${i.by} cannot attest for ${person}`, [
-              { where: '--by', value: i.by, message: 'a person attests for themselves' },
+              {
+                where: '--by',
+                value: i.by,
+                code: 'attest_for_self',
+                message: 'a person attests for themselves',
+              },
             ]);
           if (!(await isPersonInScope(tx, loaded.judge.scope, person)))
             throw invalidInput(`person ${person} is not in scope of ${m.id}`, [
-              { where: '--person', value: person, message: 'not in scope' },
+              { where: '--person', value: person, code: 'not_in_scope', message: 'not in scope' },
             ]);
         }
         const existing = await getAttestation(

@@ -99,7 +99,12 @@ export function makeBackupService(deps: { store: Store; clock: Clock }) {
       for (const t of tables) if ((await countRows(store.db, t)) > 0) holding.push(t);
       if (holding.length > 0)
         throw invalidInput('restore needs an empty database', [
-          { where: '--db', message: `holds data already: ${holding.join(', ')}` },
+          {
+            where: '--db',
+            code: 'database_not_empty',
+            params: { tables: holding.join(', ') },
+            message: `holds data already: ${holding.join(', ')}`,
+          },
         ]);
       const known = new Set(tables);
       const summary = await writeTransaction(store, async (tx) => {
@@ -180,5 +185,5 @@ export function makeBackupService(deps: { store: Store; clock: Clock }) {
 
 const refuse = (line: number, message: string): AppError =>
   invalidInput(`the backup cannot be restored; nothing was written`, [
-    { where: `line ${line}`, message },
+    { where: `line ${line}`, code: 'backup_unreadable', message },
   ]);

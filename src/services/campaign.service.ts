@@ -279,7 +279,13 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
       ];
       for (const [d, where] of durations)
         if (parseDuration(d) === null)
-          problems.push({ where, value: d, message: 'is not an ISO 8601 duration (such as P3D)' });
+          problems.push({
+            where,
+            value: d,
+            code: 'not_a_duration',
+            params: { value: '' },
+            message: 'is not an ISO 8601 duration (such as P3D)',
+          });
       if (problems.length > 0) throw invalidInput('the campaign is refused', problems);
       return writeTransaction(store, async (tx) => {
         if (await getCampaign(tx, f.id))
@@ -422,7 +428,11 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
           throw new AppError('not_found', `campaign ${id} asks nothing of ${personId}`);
         if (f.none && f.devices.length > 0)
           throw invalidInput('the declaration is refused', [
-            { where: 'none', message: 'cannot state no device while declaring devices' },
+            {
+              where: 'none',
+              code: 'none_with_devices',
+              message: 'cannot state no device while declaring devices',
+            },
           ]);
         const now = clock.now();
         await checkObservationTime(tx, now, now, 'the declaration');
@@ -460,6 +470,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             problems.push({
               where: `devices.${i}.serial`,
               value: d.serial ?? d.imei ?? '',
+              code: 'someone_elses_device',
               message: 'is recorded as someone else’s device',
             });
             continue;
@@ -595,6 +606,8 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             problems.push({
               where: 'exceptions',
               value: p.person,
+              code: 'not_confirmed',
+              params: { name: p.name },
               message: `${p.name} has not confirmed: name them with a reason, or wait`,
             });
         f.exceptions.forEach((e, i) => {
@@ -602,6 +615,7 @@ export function makeCampaignService(deps: { store: Store; clock: Clock }) {
             problems.push({
               where: `exceptions.${i}.person`,
               value: e.person,
+              code: 'not_open_in_unit',
               message: 'is not someone of the unit who has not confirmed',
             });
         });

@@ -82,7 +82,12 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
       if (!r.success) problems.push(...problemsOf(r.error, { prefix: where }));
       else parsed.push({ where, u: r.data });
     }
-    if (units.length === 0) problems.push({ where: 'devices', message: 'no unit to receive' });
+    if (units.length === 0)
+      problems.push({
+        where: 'devices',
+        code: 'nothing_to_receive',
+        message: 'no unit to receive',
+      });
     const existing = await getDevicesByIds(
       tx,
       parsed.map((p) => p.u.id),
@@ -91,7 +96,12 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
     const seen = new Set<string>();
     for (const { where, u } of parsed) {
       if (existing.has(u.id))
-        problems.push({ where: `${where}.id`, value: u.id, message: 'is a device known already' });
+        problems.push({
+          where: `${where}.id`,
+          value: u.id,
+          code: 'device_known',
+          message: 'is a device known already',
+        });
       if (seen.has(u.id))
         problems.push({
           where: `${where}.id`,
@@ -105,6 +115,7 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
         problems.push({
           where: `${where}.item`,
           value: u.item,
+          code: 'not_in_catalogue',
           message: item ? 'is withdrawn from the catalogue' : 'is not in the catalogue',
         });
     }
@@ -250,9 +261,11 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
         const unknown = table.header.filter((h) => !known.includes(h));
         if (unknown.length > 0)
           throw invalidInput('the CSV has unknown columns', [
-            ...unknown.map((h) => ({
+            ...unknown.map((h): Problem => ({
               where: 'header',
               value: h,
+              code: 'not_one_of',
+              params: { values: known.join(', ') },
               message: `is not one of ${known.join(', ')}`,
             })),
           ]);

@@ -121,11 +121,18 @@ async function applyCheckins(
   const times = items.map((it, i) => {
     const at = parseInstant(it.observedAt, zone);
     if (at === null)
-      problems.push({ where: `[${i}].observedAt`, value: it.observedAt, message: 'is not a time' });
+      problems.push({
+        where: `[${i}].observedAt`,
+        value: it.observedAt,
+        code: 'not_a_time',
+        message: 'is not a time',
+      });
     else if (at > now)
       problems.push({
         where: `[${i}].observedAt`,
         value: it.observedAt,
+        code: 'in_the_future',
+        params: { now: formatInstant(now) },
         message: `must not be later than now (${formatInstant(now)})`,
       });
     return at ?? 0;

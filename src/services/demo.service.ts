@@ -176,7 +176,14 @@ export function makeDemoService(deps: { store: Store }) {
         throw new AppError(
           'conflict',
           'the database holds data other than the demo: the demo is not loaded',
-          [{ where: 'database', message: 'use an empty database (--db) for the demo' }],
+          [
+            {
+              where: 'database',
+              code: 'database_not_empty',
+              params: { tables: '' },
+              message: 'use an empty database (--db) for the demo',
+            },
+          ],
         );
       }
       if (

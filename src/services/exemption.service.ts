@@ -259,16 +259,29 @@ export function makeExemptionService(deps: { store: Store; clock: Clock }) {
           problems.push({ where: 'reason', code: 'required', message: 'is required' });
         let endsAt = 0;
         if (!isDay(r.until))
-          problems.push({ where: 'until', value: r.until, message: 'must be a date YYYY-MM-DD' });
+          problems.push({
+            where: 'until',
+            value: r.until,
+            code: 'not_a_date',
+            params: { value: r.until },
+            message: 'must be a date YYYY-MM-DD',
+          });
         else {
           endsAt = endOfDay(r.until, zone);
           if (endsAt <= now)
-            problems.push({ where: 'until', value: r.until, message: 'is already over' });
+            problems.push({
+              where: 'until',
+              value: r.until,
+              code: 'already_over',
+              message: 'is already over',
+            });
           const max = ex.maxDuration ? parseDuration(ex.maxDuration) : null;
           if (max && startOfDay(r.until, zone) > addDuration(now, max, zone)) {
             problems.push({
               where: 'until',
               value: r.until,
+              code: 'beyond_max_duration',
+              params: { max: ex.maxDuration ?? '' },
               message: `is further away than the mandate allows (${ex.maxDuration})`,
             });
           }

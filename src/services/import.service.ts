@@ -146,6 +146,8 @@ function resolveLayout(o: ImportOptions, header: string[]): SourceLayout | null 
         {
           where: `${o.fileName}:1`,
           value: header.join(','),
+          code: 'format_unknown',
+          params: { formats: SOURCE_FORMATS.filter((f) => f !== 'auto').join(', ') },
           message: `name it with --format (${SOURCE_FORMATS.filter((f) => f !== 'auto').join(', ')}) or give a --map`,
         },
       ]);
@@ -154,7 +156,13 @@ function resolveLayout(o: ImportOptions, header: string[]): SourceLayout | null 
   if (format === 'native') return null;
   if (!(format in LAYOUTS) || !(SOURCE_FORMATS as readonly string[]).includes(format))
     throw invalidInput(`unknown format ${format}`, [
-      { where: '--format', value: format, message: `known formats: ${SOURCE_FORMATS.join(', ')}` },
+      {
+        where: '--format',
+        value: format,
+        code: 'not_one_of',
+        params: { values: SOURCE_FORMATS.join(', ') },
+        message: `known formats: ${SOURCE_FORMATS.join(', ')}`,
+      },
     ]);
   return LAYOUTS[format];
 }
@@ -333,7 +341,11 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
     const layout = resolveLayout(o, csv.header);
     if (o.sync && !o.source && !layout)
       throw invalidInput('--sync needs --source', [
-        { where: '--sync', message: 'name the source whose devices the file lists (--source)' },
+        {
+          where: '--sync',
+          code: 'sync_needs_source',
+          message: 'name the source whose devices the file lists (--source)',
+        },
       ]);
     return run('devices', bytes, o, async (tx, at) => {
       const st: SourceImportState = {
@@ -497,6 +509,7 @@ async function writeDeviceChunk(
         problems.push({
           where: `${fileName}:${row.line} ${key}`,
           value: '',
+          code: 'required_new_device',
           message: 'is required for a new device',
         });
         missing = true;

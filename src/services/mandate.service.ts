@@ -286,6 +286,8 @@ export function makeMandateService(deps: { store: Store; clock: Clock; timings?:
             {
               where: 'MANDATE',
               value: id,
+              code: 'mandate_withdrawn',
+              params: { mandate: '', at: formatInstant(m.withdrawn_at) },
               message: `withdrawn at ${formatInstant(m.withdrawn_at)}`,
             },
           ]);

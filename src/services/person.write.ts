@@ -60,6 +60,7 @@ export async function storePerson(
     problems.push({
       where: where('supervisor'),
       value: next.id,
+      code: 'self_supervisor',
       message: 'a person cannot supervise themselves',
     });
   else if (next.supervisor && !(await getPeopleByIds(tx, [next.supervisor])).has(next.supervisor))
@@ -100,6 +101,8 @@ export async function storePerson(
       problems.push({
         where: where('email'),
         value: next.email,
+        code: 'email_taken',
+        params: { holder },
         message: `belongs to ${holder} already`,
       });
   }

@@ -91,8 +91,22 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
     const unknown = table.header.filter((h) => !['order', 'device', 'place'].includes(h));
     if (unknown.length > 0 || (o < 0 && d < 0))
       throw invalidInput('the CSV needs a column order or device (and may have place)', [
-        ...unknown.map((h) => ({ where: 'header', value: h, message: 'is not a known column' })),
-        ...(o < 0 && d < 0 ? [{ where: 'header', message: 'has neither order nor device' }] : []),
+        ...unknown.map((h): Problem => ({
+          where: 'header',
+          value: h,
+          code: 'unknown_column',
+          params: { known: 'order, device, place' },
+          message: 'is not a known column',
+        })),
+        ...(o < 0 && d < 0
+          ? [
+              {
+                where: 'header',
+                code: 'order_or_device' as const,
+                message: 'has neither order nor device',
+              },
+            ]
+          : []),
       ]);
     return table.rows.map((r) => {
       const cell = (i: number) => (i >= 0 ? (r.cells[i] ?? '').trim() : '');
@@ -158,6 +172,8 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
             {
               where: 'item',
               value: r.item,
+              code: 'item_not_offered',
+              params: { offered: offered.join(', ') || '—' },
               message: !m
                 ? `is not offered for this device; offered: ${offered.join(', ') || '(none)'}`
                 : 'is not an active catalogue item',
@@ -267,7 +283,11 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
             ];
       if (entries.length === 0)
         throw invalidInput('nothing to do', [
-          { where: 'orders/devices/csv', message: 'name at least one order' },
+          {
+            where: 'orders/devices/csv',
+            code: 'no_order_named',
+            message: 'name at least one order',
+          },
         ]);
       return steps.write(async (tx) => {
         const now = clock.now();
@@ -308,6 +328,8 @@ export function makeReplacementService(deps: { store: Store; clock: Clock }) {
             problems.push({
               where: e.where,
               value: String(e.order ?? e.device ?? ''),
+              code: 'step_refused',
+              params: { detail: err.message },
               message: err.message,
             });
           }

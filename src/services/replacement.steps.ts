@@ -152,6 +152,8 @@ export function makeOrderSteps(deps: { store: Store; clock: Clock }) {
         catching.map((c) => ({
           where: 'mandate',
           value: c.mandate,
+          code: 'would_be_caught',
+          params: { mandate: c.title, unit: unit.id, owner: o.person_id },
           message: `${c.title} would open a finding for ${unit.id} (owner ${o.person_id})`,
         })),
       );

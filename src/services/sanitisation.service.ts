@@ -159,12 +159,15 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
           problems.push({
             where: 'performedOn',
             value: r.performedOn,
+            code: 'in_the_future',
+            params: { now: '' },
             message: 'is in the future',
           });
         if (r.certificate && (await getSanitisationByCertificate(tx, r.certificate)))
           problems.push({
             where: 'certificate',
             value: r.certificate,
+            code: 'used_by_another',
             message: 'is used by another record',
           });
         const devices = await getDevicesByIds(tx, r.devices);
@@ -176,11 +179,29 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
           if (seen.has(id))
             problems.push({ where, value: id, code: 'listed_twice', message: 'is listed twice' });
           seen.add(id);
-          if (!d) return problems.push({ where, value: id, message: 'is not a known device' });
+          if (!d)
+            return problems.push({
+              where,
+              value: id,
+              code: 'unknown_device',
+              message: 'is not a known device',
+            });
           const why = refuseSanitisation(d, r.method);
-          if (why) problems.push({ where, value: id, message: why });
+          if (why)
+            problems.push({
+              where,
+              value: id,
+              code: 'cannot_sanitise',
+              params: { detail: why },
+              message: why,
+            });
           else if (pending.has(id))
-            problems.push({ where, value: id, message: 'is in a record that awaits verification' });
+            problems.push({
+              where,
+              value: id,
+              code: 'awaits_verification',
+              message: 'is in a record that awaits verification',
+            });
         });
         if (problems.length > 0) throw invalidInput('the sanitisation record is refused', problems);
         const id = await insertSanitisation(
@@ -255,6 +276,8 @@ export function makeSanitisationService(deps: { store: Store; clock: Clock }) {
             problems.push({
               where: `device ${d}`,
               value: d,
+              code: 'cannot_sanitise',
+              params: { detail: why },
               message: `${why} since it was recorded`,
             });
         }

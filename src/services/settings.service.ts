@@ -47,6 +47,8 @@ export async function checkObservationTime(
         {
           where: what,
           value: formatInstant(at),
+          code: 'before_observation_clock',
+          params: { clock: formatInstant(clock) },
           message: `must not be earlier than ${formatInstant(clock)}`,
         },
       ],
@@ -57,6 +59,8 @@ export async function checkObservationTime(
       {
         where: what,
         value: formatInstant(at),
+        code: 'in_the_future',
+        params: { now: formatInstant(now) },
         message: `must not be later than now (${formatInstant(now)})`,
       },
     ]);
@@ -74,7 +78,12 @@ export function readTime(text: string, zone: string, flag: string): number {
   const at = parseInstant(text, zone);
   if (at === null) {
     throw invalidInput(`${flag} ${text} is not a time`, [
-      { where: flag, value: text, message: 'must be a date YYYY-MM-DD or an ISO 8601 timestamp' },
+      {
+        where: flag,
+        value: text,
+        code: 'not_a_time',
+        message: 'must be a date YYYY-MM-DD or an ISO 8601 timestamp',
+      },
     ]);
   }
   return at;
@@ -89,7 +98,12 @@ export function makeSettingsService(deps: { store: Store; clock: Clock }) {
     async setTimeZone(zone: string, actor: string): Promise<{ from: string; to: string }> {
       if (!isValidZone(zone)) {
         throw new AppError('invalid_input', `${zone} is not an IANA time zone`, [
-          { where: 'timezone', value: zone, message: 'use an IANA name such as Europe/Moscow' },
+          {
+            where: 'timezone',
+            value: zone,
+            code: 'not_a_zone',
+            message: 'use an IANA name such as Europe/Moscow',
+          },
         ]);
       }
       return writeTransaction(store, async (tx) => {
@@ -118,7 +132,13 @@ export function makeSettingsService(deps: { store: Store; clock: Clock }) {
     ): Promise<SourcePriority> {
       if (!(REPORTED_FIELDS as readonly string[]).includes(field))
         throw invalidInput(`${field} is not a field sources report`, [
-          { where: 'field', value: field, message: `is one of ${REPORTED_FIELDS.join(', ')}` },
+          {
+            where: 'field',
+            value: field,
+            code: 'not_one_of',
+            params: { values: REPORTED_FIELDS.join(', ') },
+            message: `is one of ${REPORTED_FIELDS.join(', ')}`,
+          },
         ]);
       const clean = sources.map((s) => s.trim()).filter(Boolean);
       return writeTransaction(store, async (tx) => {

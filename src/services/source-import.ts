@@ -107,6 +107,8 @@ export function checkSourceHeader(
     {
       where: `${fileName}:1`,
       value: header.join(','),
+      code: 'no_identifying_column',
+      params: { format: layout.name, columns: wanted.join(', ') },
       message: `the ${layout.name} format needs one of the columns ${wanted.join(', ')} to identify devices`,
     },
   ];
@@ -185,6 +187,7 @@ export async function importSourceChunk(
       st.problems.push({
         where: `${fileName}:${r.line}`,
         value: '',
+        code: 'no_device_identity',
         message: 'has no serial number, IMEI or device id: the device cannot be identified',
       });
       continue;
@@ -204,6 +207,8 @@ export async function importSourceChunk(
       st.problems.push({
         where: `${fileName}:${r.line}`,
         value: r.serial ?? r.imei ?? r.sourceId ?? '',
+        code: 'same_device_as',
+        params: { line: first },
         message: `is the same device as line ${first}`,
       });
       continue;

@@ -44,7 +44,11 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
           );
           if (password === '')
             throw invalidInput('no password on standard input', [
-              { where: '--password-stdin', message: 'standard input was empty' },
+              {
+                where: '--password-stdin',
+                code: 'empty_input',
+                message: 'standard input was empty',
+              },
             ]);
         }
         await withApp(cmd, ctx, async (app) => {
@@ -108,7 +112,7 @@ export function registerAccountCommands(program: Command, ctx: CliContext): void
         bytes = readFileSync(file);
       } catch (err) {
         throw invalidInput(`cannot read ${file}`, [
-          { where: file, message: (err as Error).message },
+          { where: file, code: 'unreadable_file', message: (err as Error).message },
         ]);
       }
       const name = basename(file);

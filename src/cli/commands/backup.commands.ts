@@ -69,7 +69,7 @@ export function registerBackupCommands(program: Command, ctx: CliContext): void 
     .action(async (file: string, _flags: unknown, cmd: Command) => {
       if (!existsSync(file))
         throw invalidInput(`no such file ${file}`, [
-          { where: 'FILE', value: file, message: 'does not exist' },
+          { where: 'FILE', value: file, code: 'file_missing', message: 'does not exist' },
         ]);
       await withApp(cmd, ctx, async (app) => {
         const raw = createReadStream(file);

@@ -14,7 +14,13 @@ function escalation(
   const [after, to, repeat, ...rest] = value.split(':');
   if (!after || !to || rest.length > 0)
     throw invalidInput('--escalate must be AFTER:TO[:REPEAT], such as P3D:unit-head:P7D', [
-      { where: '--escalate', value, message: 'must be AFTER:TO[:REPEAT]' },
+      {
+        where: '--escalate',
+        value,
+        code: 'invalid_format',
+        params: { format: 'AFTER:TO[:REPEAT]' },
+        message: 'must be AFTER:TO[:REPEAT]',
+      },
     ]);
   return [...previous, { after, to, ...(repeat ? { repeat } : {}) }];
 }

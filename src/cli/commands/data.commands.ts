@@ -24,7 +24,9 @@ function readInput(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw invalidInput(`cannot read ${file}`, [{ where: file, message: (err as Error).message }]);
+    throw invalidInput(`cannot read ${file}`, [
+      { where: file, code: 'unreadable_file', message: (err as Error).message },
+    ]);
   }
 }
 
@@ -81,6 +83,8 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
           {
             where: '--format',
             value: flags.format,
+            code: 'not_one_of',
+            params: { values: SOURCE_FORMATS.join(', ') },
             message: `known formats: ${SOURCE_FORMATS.join(', ')}`,
           },
         ]);
@@ -286,6 +290,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         throw invalidInput('checking a checkpoint needs the audit key', [
           {
             where: '--key',
+            code: 'required',
             message: 'give the key (public or private) or set PHASEOUT_AUDIT_KEY_FILE',
           },
         ]);
@@ -329,6 +334,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         throw invalidInput('signing a checkpoint needs the audit key', [
           {
             where: '--key',
+            code: 'required',
             message:
               'set PHASEOUT_AUDIT_KEY_FILE or give --key (make one: phaseout audit keygen FILE)',
           },
@@ -358,6 +364,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
           {
             where: 'FILE',
             value: file,
+            code: 'unwritable_file',
             message: (e as NodeJS.ErrnoException).code ?? 'unwritable',
           },
         ]);
@@ -376,7 +383,13 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       const language = flags.language ?? process.env.PHASEOUT_LANGUAGE ?? 'en';
       if (!(LANGUAGES as readonly string[]).includes(language))
         throw invalidInput(`unknown language ${language}`, [
-          { where: '--language', value: language, message: `use ${LANGUAGES.join(' or ')}` },
+          {
+            where: '--language',
+            value: language,
+            code: 'not_one_of',
+            params: { values: LANGUAGES.join(', ') },
+            message: `use ${LANGUAGES.join(' or ')}`,
+          },
         ]);
       await withApp(cmd, ctx, async (app) => {
         const r = await app.demo.load(language as Language);

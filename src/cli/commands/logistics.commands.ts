@@ -11,7 +11,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
-    throw invalidInput(`cannot read ${file}`, [{ where: file, message: (err as Error).message }]);
+    throw invalidInput(`cannot read ${file}`, [
+      { where: file, code: 'unreadable_file', message: (err as Error).message },
+    ]);
   }
 }
 
@@ -375,7 +377,13 @@ export function registerLogisticsCommands(program: Command, ctx: CliContext): vo
     .action(async (id: string, f: { output: string; lang: string }, cmd: Command) => {
       if (f.lang !== 'en' && f.lang !== 'ru')
         throw invalidInput(`unknown language ${f.lang}`, [
-          { where: '--lang', value: f.lang, message: 'use en or ru' },
+          {
+            where: '--lang',
+            value: f.lang,
+            code: 'not_one_of',
+            params: { values: 'en, ru' },
+            message: 'use en or ru',
+          },
         ]);
       const lang = f.lang;
       await withApp(cmd, ctx, async (app) => {

@@ -93,7 +93,7 @@ export function registerReadCommands(program: Command, ctx: CliContext): void {
       ) => {
         if (flags.depth !== undefined && !flags.byUnit) {
           throw invalidInput('--depth needs --by-unit', [
-            { where: '--depth', message: 'only applies with --by-unit' },
+            { where: '--depth', code: 'only_with_by_unit', message: 'only applies with --by-unit' },
           ]);
         }
         await withApp(cmd, ctx, async (app) => {
@@ -125,7 +125,13 @@ export function registerReadCommands(program: Command, ctx: CliContext): void {
       ) => {
         if (!['table', 'csv', 'json'].includes(flags.format)) {
           throw invalidInput(`unknown format ${flags.format}`, [
-            { where: '--format', value: flags.format, message: 'use table, csv or json' },
+            {
+              where: '--format',
+              value: flags.format,
+              code: 'not_one_of',
+              params: { values: 'table, csv, json' },
+              message: 'use table, csv or json',
+            },
           ]);
         }
         const states = flags.state
@@ -140,6 +146,8 @@ export function registerReadCommands(program: Command, ctx: CliContext): void {
             {
               where: '--state',
               value: bad.join(','),
+              code: 'not_one_of',
+              params: { values: FINDING_STATES.join(', ') },
               message: `states: ${FINDING_STATES.join(', ')}`,
             },
           ]);

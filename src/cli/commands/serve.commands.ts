@@ -30,6 +30,7 @@ function serverOptions(flags: ServeFlags, config: Config): ServerOptions {
     throw invalidInput('HTTPS needs both a certificate and its key', [
       {
         where: cert === undefined ? '--tls-cert' : '--tls-key',
+        code: 'required_together',
         message: 'is required with the other',
       },
     ]);
@@ -38,7 +39,12 @@ function serverOptions(flags: ServeFlags, config: Config): ServerOptions {
       return readFileSync(file);
     } catch (e) {
       throw invalidInput(`cannot read ${file}`, [
-        { where, value: file, message: (e as NodeJS.ErrnoException).code ?? 'unreadable' },
+        {
+          where,
+          value: file,
+          code: 'unreadable_file',
+          message: (e as NodeJS.ErrnoException).code ?? 'unreadable',
+        },
       ]);
     }
   };
@@ -96,11 +102,13 @@ export function registerServeCommands(program: Command, ctx: CliContext): void {
             throw invalidInput('there is no account yet, so nobody could sign in', [
               {
                 where: 'accounts',
+                code: 'no_account',
                 message:
                   'create the first admin: echo PASSWORD | phaseout users add EMAIL --role admin --password-stdin',
               },
               {
                 where: '--demo',
+                code: 'no_account',
                 message:
                   'or start on an empty database with --demo (npm start does), which creates one account per role',
               },

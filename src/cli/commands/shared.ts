@@ -35,7 +35,7 @@ export function positiveInt(flag: string) {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1) {
       throw invalidInput(`${flag} must be a positive integer`, [
-        { where: flag, value, message: 'must be a positive integer' },
+        { where: flag, value, code: 'not_positive_integer', message: 'must be a positive integer' },
       ]);
     }
     return n;
@@ -120,7 +120,13 @@ export function format(flag: string | undefined): 'table' | 'csv' | 'json' {
   const f = flag ?? 'table';
   if (f !== 'table' && f !== 'csv' && f !== 'json')
     throw invalidInput(`unknown format ${f}`, [
-      { where: '--format', value: f, message: 'use table, csv or json' },
+      {
+        where: '--format',
+        value: f,
+        code: 'not_one_of',
+        params: { values: 'table, csv, json' },
+        message: 'use table, csv or json',
+      },
     ]);
   return f;
 }
@@ -133,7 +139,13 @@ export function csvOut(io: Io, cmd: Command, csv: string): void {
   const d = cmd.optsWithGlobals<{ dialect?: string }>().dialect ?? 'csv';
   if (!(CSV_DIALECTS as readonly string[]).includes(d))
     throw invalidInput(`unknown CSV dialect ${d}`, [
-      { where: '--dialect', value: d, message: `use ${CSV_DIALECTS.join(' or ')}` },
+      {
+        where: '--dialect',
+        value: d,
+        code: 'not_one_of',
+        params: { values: CSV_DIALECTS.join(', ') },
+        message: `use ${CSV_DIALECTS.join(' or ')}`,
+      },
     ]);
   io.out(inDialect(csv, d as CsvDialect));
 }

@@ -34,6 +34,7 @@ export async function registerAdminRoutes(server: FastifyInstance, app: App): Pr
           [
             {
               where: req.body.disabled === true ? 'disabled' : 'roles',
+              code: 'last_admin',
               message: 'ask another admin',
             },
           ],

@@ -27,7 +27,12 @@ function scopedUnit(v: Visibility, asked: string | undefined): string | undefine
   if (unit === undefined) {
     if (v.units.length === 1) return v.units[0];
     throw new AppError('invalid_input', 'you head several units: say which with ?unit=', [
-      { where: 'unit', message: `one of ${v.units.join('; ')}` },
+      {
+        where: 'unit',
+        code: 'several_units',
+        params: { units: v.units.join('; ') },
+        message: `one of ${v.units.join('; ')}`,
+      },
     ]);
   }
   if (!v.units.some((u) => isAtOrBelow(unit, u)))
