@@ -29,3 +29,31 @@ export function timeAgo(lang: string, iso: string, now = Date.now()): string {
   if (Math.abs(minutes) < 1440) return f.format(Math.round(minutes / 60), 'hour');
   return f.format(Math.round(minutes / 1440), 'day');
 }
+
+/** One way to write a day per language: `7 Dec 2026`, `7 дек. 2026` (days are UTC dates). */
+export function formatDay(lang: string, at: Date): string {
+  return dateFormat(localeOf(lang), { dateStyle: 'medium', timeZone: 'UTC' })
+    .format(at)
+    .replace(/\s?г\.$/, '');
+}
+
+/** One way to write a moment per language: `7 Dec 2026, 14:05`, `7 дек. 2026, 14:05`. */
+export function formatMoment(lang: string, at: Date, timeZone?: 'UTC'): string {
+  return dateFormat(localeOf(lang), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    ...(timeZone ? { timeZone } : {}),
+  })
+    .format(at)
+    .replace(/\s?г\.,/, ',');
+}
+
+/** The same moment in UTC (records kept in UTC: the audit log, custody, order steps). */
+export function formatMomentUtc(lang: string, at: Date): string {
+  return formatMoment(lang, at, 'UTC');
+}
+
+/** English days are written the British way (7 Dec 2026), as the rest of the world reads them. */
+function localeOf(lang: string): string {
+  return lang === 'en' ? 'en-GB' : lang;
+}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { dateFormat } from '../format.js';
+import { formatMomentUtc } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import {
   oversightOps,
@@ -39,12 +39,7 @@ export function Audit() {
       live = false;
     };
   }, [order, offset, limit, attempt]);
-  const dt = (iso: string) =>
-    dateFormat(i18n.language, {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone: 'UTC',
-    }).format(new Date(iso));
+  const dt = (iso: string) => formatMomentUtc(i18n.language, new Date(iso));
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">{t('audit')}</h2>

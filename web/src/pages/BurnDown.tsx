@@ -6,6 +6,7 @@ import { mandateOps } from '../../../src/contract/mandates.js';
 import type { MandateStatus } from '../api.js';
 import { useApi } from '../data.js';
 import { LoadFailed } from './ListControls.js';
+import { dateFormat, formatDay, numberFormat } from '../format.js';
 
 const sec = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 1000;
 const TWO_WEEKS = 14 * 86_400;
@@ -36,6 +37,12 @@ export function BurnDown({ status, asOf }: { status: MandateStatus; asOf: string
     }
     const due = status.due ? sec(status.due) + 86_400 : null;
     const last = sec(points[points.length - 1]!.day);
+    const num = numberFormat(i18n.language);
+    const shortDay = dateFormat(i18n.language === 'en' ? 'en-GB' : i18n.language, {
+      day: 'numeric',
+      month: 'short',
+      timeZone: 'UTC',
+    });
     const chart = new uPlot(
       {
         width: box.current.clientWidth || 800,
@@ -47,10 +54,29 @@ export function BurnDown({ status, asOf }: { status: MandateStatus; asOf: string
           },
           y: { range: (_u, _min, max) => [0, Math.max(1, max)] },
         },
+        // Legend and axes in the reader's language: days as `7 Dec` / `7 дек.`, counts grouped.
         series: [
-          {},
-          { label: t('openDevices'), stroke: '#1565c0', width: 2 },
-          { label: t('forecastLine'), stroke: '#8a6d00', dash: [6, 4], spanGaps: true },
+          {
+            label: t('chartDay'),
+            value: (_u, v) => (v == null ? '—' : formatDay(i18n.language, new Date(v * 1000))),
+          },
+          {
+            label: t('openDevices'),
+            stroke: '#1565c0',
+            width: 2,
+            value: (_u, v) => (v == null ? '—' : num.format(v)),
+          },
+          {
+            label: t('forecastLine'),
+            stroke: '#8a6d00',
+            dash: [6, 4],
+            spanGaps: true,
+            value: (_u, v) => (v == null ? '—' : num.format(Math.round(v))),
+          },
+        ],
+        axes: [
+          { values: (_u, splits) => splits.map((v) => shortDay.format(new Date(v * 1000))) },
+          { values: (_u, splits) => splits.map((v) => num.format(v)) },
         ],
         legend: { show: true },
         hooks: {

@@ -3,7 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { refreshAll, useLoad } from '../data.js';
 import { LoadFailed } from './ListControls.js';
 import { ActionButton } from './Action.js';
-import { dateFormat } from '../format.js';
+import { formatDay } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { DeviceKindFields } from './DeviceKindFields.js';
 import {
@@ -24,10 +24,7 @@ const MAKERS = ['Apple', 'Samsung', 'Xiaomi', 'Huawei', 'Google', 'Honor', 'F+ t
  */
 export function CampaignTasks({ personId, onChange }: { personId: string; onChange?: () => void }) {
   const { t, i18n } = useTranslation();
-  const date = (d: string) =>
-    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(`${d}T00:00:00Z`),
-    );
+  const date = (d: string) => formatDay(i18n.language, new Date(`${d}T00:00:00Z`));
   const [message, setMessage] = useState<string | null>(null);
   // The campaigns that ask something of me, with where I stand in each.
   const mine = useLoad(

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { dateFormat, numberFormat } from '../format.js';
+import { formatMoment, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import {
   campaignOps as ops,
@@ -219,8 +219,7 @@ function CampaignPeople({ campaign }: { campaign: string }) {
 /** The unit heads' statements: who attested for which unit, when, and whom they named, why. */
 function Attestations({ list }: { list: CampaignStatus['attestations'] }) {
   const { t, i18n } = useTranslation();
-  const when = (iso: string) =>
-    dateFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  const when = (iso: string) => formatMoment(i18n.language, new Date(iso));
   if (list.length === 0) return null;
   return (
     <table className="attestations">

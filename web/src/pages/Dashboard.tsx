@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { dateFormat, numberFormat } from '../format.js';
+import { formatDay, formatMoment, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type MandateStatus } from '../api.js';
 import { useLoad } from '../data.js';
@@ -50,8 +50,7 @@ export function Dashboard({
       .attest({ mandate, phase, unit })
       .then((r) => setNote(r.created ? t('attestedNow') : t('attestedBefore')));
   const num = numberFormat(i18n.language);
-  const date = (iso: string) =>
-    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+  const date = (iso: string) => formatDay(i18n.language, new Date(iso));
   if (forbidden) return <p className="card">{t('noCounts')}</p>;
   if (loaded.failed !== null) return <LoadFailed message={loaded.failed} onRetry={loaded.retry} />;
   return (
@@ -77,10 +76,7 @@ export function Dashboard({
           {asOf
             ? t('showingDay', { date: date(asOf) })
             : t('showingNow', {
-                time: dateFormat(i18n.language, {
-                  dateStyle: 'long',
-                  timeStyle: 'short',
-                }).format(new Date(statuses[0].asOf)),
+                time: formatMoment(i18n.language, new Date(statuses[0].asOf)),
               })}
         </p>
       )}

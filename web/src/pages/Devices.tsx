@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { dateFormat, timeAgo } from '../format.js';
+import { formatDay, formatMoment, formatMomentUtc, timeAgo } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { DEVICE_CLASSES, DEVICE_STATUSES, PLATFORMS } from '../../../src/domain/device.model.js';
 import { logisticsOps } from '../../../src/contract/logistics.js';
@@ -206,12 +206,7 @@ function DeviceCard({ id, mandates }: { id: string; mandates: Mandate[] }) {
         '—'
       ),
     ],
-    [
-      t('changedAt'),
-      dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-        new Date(device.changedAt),
-      ),
-    ],
+    [t('changedAt'), formatDay(i18n.language, new Date(device.changedAt))],
   ];
   return (
     <article className="card" aria-labelledby="device-id" data-device={device.id}>
@@ -247,8 +242,7 @@ function DeviceSources({ device }: { device: Device }) {
   const { t, i18n } = useTranslation();
   const list = device.sources ?? [];
   if (list.length === 0) return <p>{t('noSources')}</p>;
-  const day = (iso: string) =>
-    dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso));
+  const day = (iso: string) => formatDay(i18n.language, new Date(iso));
   // Sources that name different owners disagree: the device keeps the one the rule gives.
   const owners = new Set(list.flatMap((s) => (s.reportedOwner ? [s.reportedOwner] : [])));
   return (
@@ -324,12 +318,8 @@ function CustodyChain({ device }: { device: string }) {
     <ol className="custody" data-custody={device}>
       {chain.map((c, i) => (
         <li key={i}>
-          {dateFormat(i18n.language, {
-            dateStyle: 'medium',
-            timeStyle: 'short',
-            timeZone: 'UTC',
-          }).format(new Date(c.at))}{' '}
-          · {t(`custody_${c.kind}`)}: {party(c.from)} → {party(c.to)}
+          {formatMomentUtc(i18n.language, new Date(c.at))} · {t(`custody_${c.kind}`)}:{' '}
+          {party(c.from)} → {party(c.to)}
           {c.place ? ` · ${c.place}` : ''} · {t('recordedBy', { who: c.recordedBy })}
         </li>
       ))}
@@ -349,12 +339,8 @@ function DataRemovals({ device }: { device: string }) {
   const [method, setMethod] = useState('');
   const [day, setDay] = useState(new Date().toISOString().slice(0, 10));
   const [error, setError] = useState<Error | null>(null);
-  const when = (iso: string) =>
-    dateFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
-  const onDay = (d: string) =>
-    dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-      new Date(`${d}T00:00:00Z`),
-    );
+  const when = (iso: string) => formatMoment(i18n.language, new Date(iso));
+  const onDay = (d: string) => formatDay(i18n.language, new Date(`${d}T00:00:00Z`));
   const done = () => {
     setError(null);
     setMethod('');

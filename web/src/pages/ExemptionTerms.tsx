@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { groundName } from '../links.js';
 
 /** What every exemption request states: a ground from the mandate, an end date, a reason. */
 export interface Terms {
@@ -17,7 +18,7 @@ export function ExemptionTerms({
   value: Terms;
   onChange: (v: Terms) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <>
       <label>
@@ -27,7 +28,9 @@ export function ExemptionTerms({
           onChange={(e) => onChange({ ...value, ground: e.target.value })}
         >
           {grounds.map((g) => (
-            <option key={g}>{g}</option>
+            <option key={g} value={g}>
+              {groundName(t, (k) => i18n.exists(k), g)}
+            </option>
           ))}
         </select>
       </label>

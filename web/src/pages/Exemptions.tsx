@@ -5,7 +5,8 @@ import type { EXEMPTION_SORTS, SortKey } from '../../../src/domain/list.sorts.js
 import type { Mandate } from '../api.js';
 import { request } from '../client.js';
 import { refreshAll, useApi } from '../data.js';
-import { deviceHref, mandateHref, personHref } from '../links.js';
+import { deviceHref, groundName, mandateHref, personHref } from '../links.js';
+import { formatDay } from '../format.js';
 import { ActionButton } from './Action.js';
 import { LoadFailed, Refusal, useListView } from './ListControls.js';
 import { ExemptionTerms, type Terms } from './ExemptionTerms.js';
@@ -25,7 +26,7 @@ export function Exemptions({
   canRequest: boolean;
   mandates: Mandate[];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { q, sort, offset, limit, filter, pager, header } = useListView('-requested');
   const mandate = q.mandate ?? '';
   const state = q.state ?? '';
@@ -119,11 +120,11 @@ export function Exemptions({
                       t('ex_wholePerson')
                     )}
                   </td>
-                  <td>{e.ground}</td>
-                  <td>{e.until}</td>
+                  <td>{groundName(t, (k) => i18n.exists(k), e.ground)}</td>
+                  <td>{formatDay(i18n.language, new Date(`${e.until}T00:00:00Z`))}</td>
                   <td>{e.reason}</td>
                   <td data-state={e.state}>{t(`exstate_${e.state}`)}</td>
-                  <td>{e.requestedAt.slice(0, 10)}</td>
+                  <td>{formatDay(i18n.language, new Date(e.requestedAt))}</td>
                   <td>
                     {canDecide && e.state === 'requested' && (
                       <>

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { dateFormat } from '../format.js';
+import { formatDay } from '../format.js';
 import { mandateOps } from '../../../src/contract/mandates.js';
 import { recordOps } from '../../../src/contract/records.js';
 import { FINDING_STATES as STATES } from '../../../src/domain/finding.columns.js';
@@ -50,10 +50,7 @@ export function Findings({ mandates }: { mandates: Mandate[] }) {
   // Devices held by nobody are assigned here: their units to choose from.
   const assigning = state === 'unassigned' && can('records.write');
   const units = useApi(recordOps.listUnits, assigning ? {} : null).data;
-  const dt = (iso: string | null) =>
-    iso
-      ? dateFormat(i18n.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso))
-      : '';
+  const dt = (iso: string | null) => (iso ? formatDay(i18n.language, new Date(iso)) : '');
   const csv = csvHref(
     `/api/v1/findings${query({ mandate, state, unit, asOf, format: 'csv' })}`,
     i18n.language,

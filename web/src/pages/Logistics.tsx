@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { dateFormat } from '../format.js';
+import { formatMomentUtc } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { ActionButton } from './Action.js';
 import { logisticsOps, type OrderRow as OrderListRow } from '../../../src/contract/logistics.js';
@@ -260,12 +260,7 @@ function OrderRow({
           <ol className="history" data-history={o.id}>
             {history.map((e, i) => (
               <li key={i}>
-                {dateFormat(i18n.language, {
-                  dateStyle: 'medium',
-                  timeStyle: 'short',
-                  timeZone: 'UTC',
-                }).format(new Date(e.at))}{' '}
-                · {t(`step_${e.step}`)} · {e.by}
+                {formatMomentUtc(i18n.language, new Date(e.at))} · {t(`step_${e.step}`)} · {e.by}
                 {e.place ? ` · ${e.place}` : ''}
                 {e.note ? ` · ${e.note}` : ''}
               </li>

@@ -1,12 +1,11 @@
 import { useTranslation } from 'react-i18next';
-import { dateFormat } from '../format.js';
+import { formatDay } from '../format.js';
 import type { Shortage } from '../api.js';
 
 /** The forecast per mandate that asks for replacements: demand, stock, pace and warnings. */
 export function ShortageCard({ shortage }: { shortage: Shortage | null }) {
   const { t, i18n } = useTranslation();
-  const day = (iso: string) =>
-    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+  const day = (iso: string) => formatDay(i18n.language, new Date(iso));
   return (
     <article className="card" aria-labelledby="shortage-title">
       <h3 id="shortage-title">{t('shortage')}</h3>

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { logisticsOps } from '../../../src/contract/logistics.js';
 import { refreshAll, useApi, useLoad } from '../data.js';
 import { LoadFailed } from './ListControls.js';
-import { dateFormat } from '../format.js';
+import { formatDay } from '../format.js';
+import { platformName } from '../links.js';
 import { useTranslation } from 'react-i18next';
 import { ActionButton } from './Action.js';
 import { NotificationLog } from './Notifications.js';
@@ -52,10 +53,7 @@ export function MyPage({ mandates, personId }: { mandates: Mandate[]; personId: 
   const catalogue = items.data ?? [];
   const load = () => void refreshAll();
   const failed = found.failed ?? ordersOf.failed ?? items.failed;
-  const date = (d: string) =>
-    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(`${d}T00:00:00Z`),
-    );
+  const date = (d: string) => formatDay(i18n.language, new Date(`${d}T00:00:00Z`));
   const device = (a: Asked) =>
     a.finding.deviceName ? `${a.finding.deviceName} (${a.finding.device})` : a.finding.device;
   /** What to do, in plain words: the mandate's action on this device. */
@@ -288,7 +286,7 @@ function ReplacementRequest({
           )}
           {offered.map((i) => (
             <option key={i.id} value={i.id}>
-              {i.manufacturer} {i.model} ({i.platform})
+              {i.manufacturer} {i.model} ({platformName(t, i.platform)})
             </option>
           ))}
         </select>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { dateFormat, numberFormat } from '../format.js';
+import { formatDay, formatMoment, numberFormat } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { oversightOps, type Message as Notification } from '../../../src/contract/oversight.js';
 import { statusOps } from '../../../src/contract/status.js';
@@ -63,10 +63,7 @@ export function NotificationLog({
     },
   });
   const rows = data?.items ?? null;
-  const dt = (iso: string | null) =>
-    iso
-      ? dateFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
-      : '—';
+  const dt = (iso: string | null) => (iso ? formatMoment(i18n.language, new Date(iso)) : '—');
   if (failed !== null) return <LoadFailed message={failed} onRetry={retry} />;
   if (rows === null || data === null) return <p>{t('loading')}</p>;
   if (data.total === 0) return <p>{t('noMessages')}</p>;
@@ -128,10 +125,7 @@ export function LadderPreviewCard({ mandate }: { mandate: string }) {
   const p = ladder.data;
   if (ladder.failed !== null) return <LoadFailed message={ladder.failed} onRetry={ladder.retry} />;
   if (!p) return null;
-  const day = (d: string) =>
-    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(`${d}T00:00:00Z`),
-    );
+  const day = (d: string) => formatDay(i18n.language, new Date(`${d}T00:00:00Z`));
   const num = numberFormat(i18n.language);
   return (
     <article className="card" aria-labelledby={`ladder-${mandate}`} data-ladder={mandate}>
@@ -188,10 +182,7 @@ export function Messages() {
   const setState = (s: string) => set({ state: s });
   const kept = useApi(oversightOps.listReports, {});
   const reports = kept.data;
-  const day = (d: string) =>
-    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-      new Date(`${d}T00:00:00Z`),
-    );
+  const day = (d: string) => formatDay(i18n.language, new Date(`${d}T00:00:00Z`));
   return (
     <section aria-labelledby="messages-title">
       <h2 id="messages-title">{t('page_messages')}</h2>

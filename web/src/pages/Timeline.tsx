@@ -1,7 +1,7 @@
 import { PAGE_MAX } from '../../../src/contract/operation.js';
 import { useLoad } from '../data.js';
 import { LoadFailed } from './ListControls.js';
-import { dateFormat } from '../format.js';
+import { formatDay } from '../format.js';
 import { useTranslation } from 'react-i18next';
 import { api, type Finding, type Mandate } from '../api.js';
 
@@ -58,8 +58,7 @@ export function FindingsTimeline({
     { owner, device, ids: mandates.map((m) => m.id) },
   );
   const events = loaded.data;
-  const dt = (iso: string) =>
-    dateFormat(i18n.language, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+  const dt = (iso: string) => formatDay(i18n.language, new Date(iso));
   const title = (m: string) => mandates.find((x) => x.id === m)?.title ?? m;
   if (loaded.failed !== null) return <LoadFailed message={loaded.failed} onRetry={loaded.retry} />;
   if (events === null) return <p>{t('loading')}</p>;
