@@ -18,6 +18,25 @@ spec:
   action: replace
   replacement: { catalogue: [aurora-phone] }
   phases: [{ id: replace, due: 2023-04-01, requires: resolve }]
+---
+apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: smartphones, title: Без смартфонов, issuedAt: 2023-03-01 }
+spec:
+  target: device.class == "smartphone"
+  action: restrict-use
+  phases:
+    - { id: plan, due: 2023-03-10, requires: attest, attestBy: unit-head }
+    - { id: stop, due: 2023-04-01, requires: resolve }
+  exemptions: { allowed: true, grounds: [national-security], maxDuration: P90D, approver: officer }
+---
+apiVersion: phaseout/v1
+kind: Mandate
+metadata: { id: old-os, title: Старая ОС, issuedAt: 2023-03-01 }
+spec:
+  target: device.osVersion == "15.0"
+  action: remove
+  phases: [{ id: remove, due: 2023-04-01, requires: resolve }]
 `;
 const PASSWORD = 'correct horse battery';
 const PEOPLE: (Record<string, string> & { id: string })[] = [
@@ -94,7 +113,48 @@ describeEachDatabase('Russian ground: search that folds, unit scopes that hold',
         payload: { device: `d-${p.id}`, item: 'aurora-phone' },
       });
       expect(r.statusCode, r.body).toBe(201);
+      // An exemption asked for every device: each head sees only their subtree's.
+      const x = await api.call(as.admin!, {
+        method: 'POST',
+        url: '/api/v1/exemptions',
+        payload: {
+          mandate: 'smartphones',
+          device: `d-${p.id}`,
+          ground: 'national-security',
+          until: '2023-04-30',
+          reason: `причина ${p.id}`,
+        },
+      });
+      expect(x.statusCode, x.body).toBe(201);
     }
+    // Every unit's head attests the plan for their unit.
+    for (const [unit, head] of [
+      ['Org/A', 'h1'],
+      ['Отдел', 'h2'],
+    ])
+      await run(
+        '--as',
+        'admin@x.org',
+        'attest',
+        'smartphones',
+        'plan',
+        '--unit',
+        unit,
+        '--by',
+        head,
+      );
+    // A declaration campaign over the whole organisation.
+    const c = await api.call(as.admin!, {
+      method: 'POST',
+      url: '/api/v1/campaigns',
+      payload: {
+        id: 'devices-2023',
+        title: 'Укажите устройства',
+        scope: { units: ['Org', 'Отдел', 'Отделение'] },
+        due: '2023-03-20',
+      },
+    });
+    expect(c.statusCode, c.body).toBe(201);
   });
   afterAll(() => api?.close());
 
@@ -195,5 +255,47 @@ describeEachDatabase('Russian ground: search that folds, unit scopes that hold',
     expect(wrong.code).toBe(2);
     expect(wrong.err).toContain('--dialect "excel": use csv or excel-ru');
     expect(bad.json<{ details: { where: string }[] }>().details[0]!.where).toBe('dialect');
+  });
+
+  it('every other unit-scoped answer holds for both heads: exemptions, unknowns, attestations, campaigns, registers', async () => {
+    const subtrees = {
+      'head-a': { people: ['h1', 'p1'], units: ['Org/A', 'Org/A/x'] },
+      'head-o': { people: ['h2', 'p4'], units: ['Отдел', 'Отдел/Группа'] },
+    } as const;
+    for (const [who, want] of Object.entries(subtrees)) {
+      const devices = want.people.map((p) => `d-${p}`);
+      const get = async <T>(url: string) => {
+        const r = await api.call(as[who]!, { method: 'GET', url });
+        expect(r.statusCode, `${who} ${url}: ${r.body}`).toBe(200);
+        return r;
+      };
+      const exemptions = (await get('/api/v1/exemptions?mandate=smartphones')).json<{
+        items: { device: string }[];
+      }>();
+      expect(exemptions.items.map((e) => e.device).sort(), who).toEqual(devices);
+      const register = (await get('/api/v1/exemptions?format=csv&dialect=excel-ru')).body;
+      for (const p of PEOPLE)
+        expect(register.includes(`причина ${p.id}`), `${who} register ${p.id}`).toBe(
+          (want.people as readonly string[]).includes(p.id),
+        );
+      // Unknowns: no device has an OS version, so each is undecided for "old-os".
+      expect(await ids(who, '/api/v1/findings?mandate=old-os&state=unknown')).toEqual(devices);
+      const attestations = (await get('/api/v1/attestations?mandate=smartphones')).json<
+        { unit: string | null }[]
+      >();
+      expect(
+        attestations.map((a) => a.unit),
+        who,
+      ).toEqual([want.units[0]]);
+      const people = (await get('/api/v1/campaigns/devices-2023/people')).json<{
+        items: { person: string }[];
+      }>();
+      expect(people.items.map((x) => x.person).sort(), who).toEqual([...want.people]);
+      const findings = (await get('/api/v1/findings?mandate=iphones&format=csv')).body;
+      for (const p of PEOPLE)
+        expect(findings.includes(`d-${p.id},`), `${who} findings CSV d-${p.id}`).toBe(
+          (want.people as readonly string[]).includes(p.id),
+        );
+    }
   });
 });
