@@ -42,7 +42,10 @@ async function writeIntune(path: string, devices: number, people: number): Promi
                 : ['Windows', '10.0.19045', 'Dell Inc.', 'Latitude 5430'];
         const owner =
           rnd() < 0.97 ? `p${Math.floor(rnd() * people)}@gov.example` : `x${i}@elsewhere.example`;
-        const imei = os === 'iOS' || os === 'Android' ? `35${String(i).padStart(13, '0')}` : '';
+        const imei =
+          os === 'iOS' || os === 'Android'
+            ? withCheckDigit(`35${String(i).padStart(12, '0')}`)
+            : '';
         yield `id-${i},Device ${i},Intune,${rnd() < 0.9 ? 'Corporate' : 'Personal'},Compliant,${os},${version},2023-03-05 09:00:00,${owner},${maker},${model},SN${String(i).padStart(9, '0')},${imei}`;
       }
     })(),
@@ -148,3 +151,17 @@ const c = await checkinRate();
 console.log(
   `check-ins: ${c.batches} batches of 1,000 (${c.items.toLocaleString('en')}) in ${c.seconds.toFixed(2)} s = ${c.perSecond.toLocaleString('en')} a second`,
 );
+
+/** A 14-digit IMEI body with its Luhn check digit: IMEIs as devices carry them. */
+function withCheckDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    let d = body.charCodeAt(body.length - 1 - i) - 48;
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return body + String((10 - (sum % 10)) % 10);
+}

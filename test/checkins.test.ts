@@ -16,7 +16,7 @@ spec:
 /** A batch by serial (another case), by IMEI (spaced) and of a device not known yet. */
 const BATCH = [
   { serial: 'ser-1', observedAt: '2023-03-05T10:00:00Z', osVersion: '14' },
-  { imei: '35 000000 000000 2', observedAt: '2023-03-05T11:00:00Z' },
+  { imei: '35 000000 000000 6', observedAt: '2023-03-05T11:00:00Z' },
   {
     serial: 'NEW-3',
     observedAt: '2023-03-06T09:30:00Z',
@@ -67,7 +67,7 @@ describeEachDatabase('check-ins: batches, idempotency, stale reports', (kind) =>
       cli.file(
         devicesCsv([
           buildDevice({ id: 'd1', owner: 'p2', platform: 'android', serial: 'SER-1' }),
-          buildDevice({ id: 'd2', owner: 'p2', platform: 'android', imei: '350000000000002' }),
+          buildDevice({ id: 'd2', owner: 'p2', platform: 'android', imei: '350000000000006' }),
         ]),
       ),
       '--observed-at',

@@ -165,7 +165,7 @@ describeEachDatabase('replacement: catalogue, stock, swap, return, sanitisation'
     });
     expect(ok.statusCode, ok.body).toBe(201);
     const one = await call('logistics', 'POST', '/api/v1/stock', {
-      devices: [{ id: 'S9', item: 'android-phone', location: 'Depot B', imei: '350000000000009' }],
+      devices: [{ id: 'S9', item: 'android-phone', location: 'Depot B', imei: '350000000000014' }],
     });
     expect(one.statusCode, one.body).toBe(201);
     expect(

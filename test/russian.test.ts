@@ -131,7 +131,7 @@ describeEachDatabase('Russian ground: search that folds, unit scopes that hold',
     for (const [unit, head] of [
       ['Org/A', 'h1'],
       ['Отдел', 'h2'],
-    ])
+    ] as const)
       await run(
         '--as',
         'admin@x.org',

@@ -248,7 +248,7 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
     const google = await importOver('format=google&observedAt=2023-03-06T03:00', 'google.csv');
     expect(google.body).toMatchObject({ created: 2, unchanged: 1 });
     expect(await device('google:g-0002')).toMatchObject({
-      imei: '352222222222222',
+      imei: '352222222222220',
       osVersion: '13',
       ownership: 'personal',
       owner: 'P3',
@@ -449,5 +449,53 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
     const gone = await as(officer, { method: 'GET', url: '/api/v1/devices/intune%3ATIME-4' });
     expect(gone.statusCode).toBe(404);
     expect((await cli.run('--as', 'officer@x.org', 'settings', 'timezone', 'UTC')).code).toBe(0);
+  });
+
+  it('checks IMEIs: digits kept, a wrong check digit or what Excel made of one refused, named', async () => {
+    cli.at('2023-03-11T12:00:00Z');
+    const good = cli.file(
+      'Device ID,Serial number,OS,IMEI\nm-1,IMEI-1,Android,35-123456-000001-0\n',
+    );
+    const g = await cli.run(
+      'import',
+      'devices',
+      good,
+      '--format',
+      'intune',
+      '--observed-at',
+      '2023-03-11',
+    );
+    expect(g.code, g.err).toBe(0);
+    expect((await device('intune:IMEI-1')).imei).toBe('351234560000010');
+    const bad = cli.file(
+      'Device ID,Serial number,OS,IMEI\nm-2,IMEI-2,Android,3.56789E+14\nm-3,IMEI-3,Android,353456789012345\nm-4,IMEI-4,Android,1234\n',
+      'excel.csv',
+    );
+    const b = await cli.run(
+      'import',
+      'devices',
+      bad,
+      '--format',
+      'intune',
+      '--observed-at',
+      '2023-03-11T01:00',
+    );
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('excel.csv:2 imei "3.56789E+14": Excel turned this IMEI into a number');
+    expect(b.err).toContain(
+      'excel.csv:3 imei "353456789012345": the last digit of this IMEI does not check',
+    );
+    expect(b.err).toContain('excel.csv:4 imei "1234": an IMEI is 14 to 16 digits');
+    // The API says the same, with a code for the console.
+    const put = await as(officer, {
+      method: 'PATCH',
+      url: '/api/v1/devices/intune%3AIMEI-1',
+      headers: { 'if-match': '*' },
+      payload: { imei: '3.56789E+14' },
+    });
+    expect(put.statusCode, put.body).toBe(400);
+    expect(put.json<{ details: { where: string; code: string }[] }>().details).toMatchObject([
+      { where: 'imei', code: 'imei_scientific' },
+    ]);
   });
 });

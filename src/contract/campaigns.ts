@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { DEVICE_CLASSES, OWNERSHIPS, PLATFORMS, PURPOSES } from '../domain/device.model.js';
 import { notifySchema } from '../domain/mandate.model.js';
 import { CAMPAIGN_PEOPLE_SORTS, CAMPAIGN_SORTS } from '../domain/list.sorts.js';
-import { day, instant, operation, Page, paging, queryFlag, csvFormat } from './operation.js';
+import {
+  day,
+  instant,
+  operation,
+  Page,
+  paging,
+  queryFlag,
+  csvFormat,
+  imeiText,
+} from './operation.js';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must match ^[a-z0-9][a-z0-9-]{1,62}$');
 const lower = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -39,7 +48,7 @@ export const DeclaredDevice = z
     ownership: lower(OWNERSHIPS),
     purposes: z.array(lower(PURPOSES)).min(1).default(['official']),
     serial: z.string().trim().min(1).max(200).nullable().optional(),
-    imei: z.string().trim().min(1).max(50).nullable().optional(),
+    imei: imeiText.nullable().optional(),
     osVersion: z.string().trim().min(1).max(50).nullable().optional(),
   })
   .refine((d) => Boolean(d.model ?? d.serial ?? d.imei), {

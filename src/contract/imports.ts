@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SOURCE_FORMATS } from '../domain/source.formats.js';
-import { count, instant, operation, queryFlag } from './operation.js';
+import { count, instant, operation, queryFlag, imeiText } from './operation.js';
 import { EvalErrors } from './status.js';
 
 // Imports of people and devices files (the CLI's `import` over HTTP) and device check-ins.
@@ -55,7 +55,7 @@ export const Checkin = z
   .strictObject({
     id: optText,
     serial: optText,
-    imei: optText,
+    imei: imeiText.optional(),
     observedAt: z.string().min(1),
     owner: optText,
     ownerEmail: optText,

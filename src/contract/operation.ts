@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CSV_DIALECTS } from '../domain/csv.dialects.js';
+import { readImei } from '../domain/imei.js';
 
 /**
  * The API's contract, written once: each operation's method, path, request and answer schemas
@@ -156,3 +157,14 @@ export type Output<O> =
 export function pathOf(path: string, params: Record<string, unknown> = {}): string {
   return path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(params[k])));
 }
+
+/**
+ * An IMEI as a text field: empty, or 14–16 digits (spaces and dashes allowed) with a valid check
+ * digit when 15 (`domain/imei.ts`); a number Excel wrote in scientific notation is refused.
+ */
+export const imeiText = z.string().superRefine((v, ctx) => {
+  if (v.trim() === '') return;
+  const read = readImei(v);
+  if ('code' in read)
+    ctx.addIssue({ code: 'custom', message: read.message, params: { code: read.code } });
+});

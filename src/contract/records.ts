@@ -8,7 +8,7 @@ import {
 } from '../domain/device.model.js';
 import { normaliseUnitPath } from '../domain/unit-path.js';
 import { DEVICE_SORTS, PEOPLE_SORTS } from '../domain/list.sorts.js';
-import { instant, operation, Page, pageLimit, pageOffset, sortOf } from './operation.js';
+import { instant, operation, Page, pageLimit, pageOffset, sortOf, imeiText } from './operation.js';
 
 const etag = z.string().meta({ description: 'the record’s ETag, for If-Match on updates' });
 
@@ -107,7 +107,7 @@ const DeviceFields = z.strictObject({
   manufacturer: text,
   model: text,
   serial: text,
-  imei: text,
+  imei: imeiText.nullable(),
   ownership: lower(OWNERSHIPS).nullable(),
   purposes: z.array(lower(PURPOSES)),
   status: lower(DEVICE_STATUSES),

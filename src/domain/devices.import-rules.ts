@@ -19,6 +19,7 @@ import {
   RowProblems,
   type CsvTable,
 } from './import.rules.js';
+import { readImei } from './imei.js';
 
 export { DEVICE_COLUMNS };
 
@@ -177,6 +178,11 @@ export function readDeviceRows(
       fields.unit = unit;
     }
     for (const [i, key] of text) fields[key] = readText(cells[i]!);
+    if (fields.imei) {
+      const read = readImei(fields.imei);
+      if ('code' in read) p.add(line, 'imei', fields.imei, read.message, read.code);
+      else fields.imei = read.imei;
+    }
     if (p.list.length === before) rows.push({ line, id, fields });
   }
   return { rows, problems: p.list };

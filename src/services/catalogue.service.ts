@@ -24,6 +24,7 @@ import { Rollback, writeTransaction } from '../store/transaction.js';
 import { recordAudit } from './audit.service.js';
 import { advanceObservationClock, checkObservationTime } from './settings.service.js';
 import { need, replaceMandates } from './replacement.common.js';
+import { imeiText } from '../contract/operation.js';
 
 export type CatalogueItemView = CatalogueItem;
 
@@ -73,7 +74,7 @@ export function makeCatalogueService(deps: { store: Store; clock: Clock }) {
       item: textCell.pipe(z.string().min(1, 'is required')),
       location: textCell.pipe(z.string().min(1, 'is required')),
       serial: textCell.nullable().optional(),
-      imei: textCell.nullable().optional(),
+      imei: textCell.pipe(imeiText).nullable().optional(),
     });
     const problems: Problem[] = [];
     const parsed: { where: string; u: z.infer<typeof row> }[] = [];

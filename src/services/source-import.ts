@@ -8,6 +8,7 @@ import type { CsvTable } from '../adapters/csv.js';
 import type { Device } from '../domain/device.model.js';
 import type { Problem } from '../domain/errors.js';
 import { readWrittenTime } from '../domain/time.read.js';
+import { readImei } from '../domain/imei.js';
 import { identifyingColumns, rawRowReader, type SourceLayout } from '../domain/source.formats.js';
 import {
   imeiKey,
@@ -134,13 +135,29 @@ export async function importSourceChunk(
     layout.columns.lastContact?.includes(h.trim().toLowerCase().replace(/\s+/g, ' ')),
   );
   const timeZone = layout.timesInUtc ? 'UTC' : st.zone;
+  const imeiColumn = table.header.find((h) =>
+    layout.columns.imei?.includes(h.trim().toLowerCase().replace(/\s+/g, ' ')),
+  );
   const hints = layout.hints(table.header.map((h) => h.trim().toLowerCase().replace(/\s+/g, ' ')));
   const rows = table.rows.map(({ line, cells }) => {
     const raw = read(cells);
     const serial = raw.serial?.trim() || null;
-    const imei = raw.imei?.trim() || null;
+    const written = raw.imei?.trim() || null;
+    // An IMEI is kept as its digits; one that cannot be read is refused below, named.
+    const checked = written ? readImei(written) : null;
+    const imei = checked && 'imei' in checked ? checked.imei : written;
+    const imeiProblem = checked && 'code' in checked ? checked : null;
     const sourceId = raw.sourceId?.trim() || null;
-    return { line, raw, serial, imei, sourceId, sKey: serialKey(serial), iKey: imeiKey(imei) };
+    return {
+      line,
+      raw,
+      serial,
+      imei,
+      imeiProblem,
+      sourceId,
+      sKey: serialKey(serial),
+      iKey: imeiKey(imei),
+    };
   });
   const none = new Map<string, StoredDevice>();
   const bySerial = st.nothingStored
@@ -214,6 +231,13 @@ export async function importSourceChunk(
       continue;
     }
     for (const k of keys) st.seen.set(k, r.line);
+    if (r.imeiProblem)
+      st.problems.push({
+        where: `${fileName}:${r.line} ${imeiColumn ?? 'imei'}`,
+        value: r.imei ?? '',
+        code: r.imeiProblem.code,
+        message: r.imeiProblem.message,
+      });
     const contact = r.raw.lastContact?.trim() || null;
     const contactAt = contact === null ? null : readWrittenTime(contact, timeZone);
     if (contact !== null && contactAt === null)
