@@ -269,7 +269,8 @@ export default {
   problem_yaml_syntax: 'is not valid YAML ({{detail}})',
   problem_imei_check_digit: 'the last digit of this IMEI does not check (Luhn)',
   problem_imei_invalid: 'an IMEI is 14 to 16 digits',
-  problem_imei_scientific: 'Excel turned this IMEI into a number and lost its digits: export it as text',
+  problem_imei_scientific:
+    'Excel turned this IMEI into a number and lost its digits: export it as text',
   problem_required: 'is required',
   problem_invalid_type: 'must be a {{expected}}',
   problem_too_small: 'is too small or too short (at least {{minimum}})',
