@@ -264,7 +264,7 @@ describeEachDatabase('Russian ground: search that folds, unit scopes that hold',
     } as const;
     for (const [who, want] of Object.entries(subtrees)) {
       const devices = want.people.map((p) => `d-${p}`);
-      const get = async <T>(url: string) => {
+      const get = async (url: string) => {
         const r = await api.call(as[who]!, { method: 'GET', url });
         expect(r.statusCode, `${who} ${url}: ${r.body}`).toBe(200);
         return r;
