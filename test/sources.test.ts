@@ -498,4 +498,36 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
       { where: 'imei', code: 'imei_scientific' },
     ]);
   });
+
+  it('a morning export imported after later records applies at the latest observation, its report dated as it says', async () => {
+    cli.at('2023-03-12T18:00:00Z');
+    const later = cli.file('Device ID,Serial number,OS\nl-1,LATE-1,iOS\n');
+    expect(
+      (
+        await cli.run(
+          'import',
+          'devices',
+          later,
+          '--format',
+          'intune',
+          '--observed-at',
+          '2023-03-12T17:00',
+        )
+      ).code,
+    ).toBe(0);
+    const morning = cli.file('Device ID,Serial number,OS\nl-1,LATE-1,iOS\nl-2,LATE-2,Android\n');
+    const r = await cli.run(
+      'import',
+      'devices',
+      morning,
+      '--format',
+      'jamf',
+      '--observed-at',
+      '2023-03-12T08:00',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('the file says 2023-03-12T08:00:00.000Z');
+    const d = await device('intune:LATE-1');
+    expect(d.sources.find((x) => x.source === 'jamf')!.lastSeen).toBe('2023-03-12T08:00:00.000Z');
+  });
 });

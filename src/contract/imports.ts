@@ -18,6 +18,10 @@ export const ImportSummary = z.object({
   format: z.string(),
   source: z.string().nullable(),
   observedAt: instant,
+  statedAt: instant.nullable().meta({
+    description:
+      'the file’s own time when it was earlier than the latest observation: it was applied at `observedAt`',
+  }),
   dryRun: z.boolean(),
   rows: count,
   created: count,

@@ -72,6 +72,7 @@ import { loadActiveMandates, reevaluateDevices, type EvalOutcome } from './evalu
 import {
   advanceObservationClock,
   checkObservationTime,
+  getObservationClock,
   getTimeZone,
   readTime,
 } from './settings.service.js';
@@ -97,6 +98,8 @@ export interface ImportOptions extends CsvOptions {
 export interface ImportResult {
   kind: 'people' | 'devices';
   observedAt: string;
+  /** The file's own time when it was earlier than the latest observation (applied at that). */
+  statedAt: string | null;
   dryRun: boolean;
   rows: number;
   created: number;
@@ -121,6 +124,7 @@ export function importSummary(r: ImportResult) {
     format: r.format,
     source: r.source,
     observedAt: r.observedAt,
+    statedAt: r.statedAt,
     dryRun: r.dryRun,
     rows: r.rows,
     created: r.created,
@@ -186,8 +190,9 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
     apply: (
       tx: Parameters<Parameters<typeof writeTransaction>[1]>[0],
       at: number,
+      stated: number,
     ) => Promise<
-      Omit<ImportResult, 'kind' | 'observedAt' | 'dryRun' | 'findings'> & {
+      Omit<ImportResult, 'kind' | 'observedAt' | 'statedAt' | 'dryRun' | 'findings'> & {
         affectedDevices: string[];
       }
     >,
@@ -196,9 +201,14 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
     return writeTransaction(store, async (tx) => {
       const zone = await getTimeZone(tx);
       const now = clock.now();
-      const at = o.observedAt !== undefined ? readTime(o.observedAt, zone, '--observed-at') : now;
+      const stated =
+        o.observedAt !== undefined ? readTime(o.observedAt, zone, '--observed-at') : now;
+      // A file stated earlier than what is recorded already (a morning export imported after
+      // the day's check-ins) applies at the latest observation, as check-ins do: never refused.
+      const latest = await getObservationClock(tx);
+      const at = latest !== null && stated < latest ? latest : stated;
       await checkObservationTime(tx, at, now, '--observed-at');
-      const counts = await apply(tx, at);
+      const counts = await apply(tx, at, stated);
       await advanceObservationClock(tx, at);
       const mandates = await loadActiveMandates(tx, zone);
       const findings = await reevaluateDevices(tx, counts.affectedDevices, at, mandates);
@@ -206,6 +216,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
       const result: ImportResult = {
         kind,
         observedAt: formatInstant(at),
+        statedAt: at === stated ? null : formatInstant(stated),
         dryRun: o.dryRun === true,
         ...rest,
         findings,
@@ -347,7 +358,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
           message: 'name the source whose devices the file lists (--source)',
         },
       ]);
-    return run('devices', bytes, o, async (tx, at) => {
+    return run('devices', bytes, o, async (tx, at, stated) => {
       const st: SourceImportState = {
         counts: { rows: 0, created: 0, updated: 0, unchanged: 0 },
         affected: [],
@@ -358,6 +369,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
         emails: null,
         priority: await getSourcePriority(tx),
         zone: await getTimeZone(tx),
+        reportedAt: stated,
       };
       const headerProblems = layout
         ? checkSourceHeader(layout, csv.header, o.fileName)

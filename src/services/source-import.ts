@@ -55,6 +55,8 @@ export interface SourceImportState {
   priority?: SourcePriority;
   /** The organisation's zone: a source's zone-less times are read in it (Intune's in UTC). */
   zone: string;
+  /** The file's stated time: its reports are the source's as of then (applied at `at`). */
+  reportedAt?: number;
 }
 
 /**
@@ -263,7 +265,7 @@ export async function importSourceChunk(
       source,
       f,
       kept.get(id) ?? new Map<string, SourceReport>(),
-      at,
+      st.reportedAt ?? at,
       st.priority,
     );
     if (applied.owners.length > 0)
@@ -277,7 +279,7 @@ export async function importSourceChunk(
       device_id: id,
       source,
       source_id: r.sourceId,
-      last_seen_at: at,
+      last_seen_at: st.reportedAt ?? at,
       not_reported_since: null,
       last_contact_at: contactAt,
       fields: JSON.stringify(applied.report),

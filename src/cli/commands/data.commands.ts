@@ -39,7 +39,11 @@ function importLine(r: ImportResult): string {
   return (
     `${r.dryRun ? 'dry run: would import' : 'imported'} ${r.kind}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged` +
     (r.unitsCreated ? `, ${r.unitsCreated} units created` : '') +
-    ` as of ${r.observedAt}${extra}; findings +${f.opened} −${f.closed}\n`
+    ` as of ${r.observedAt}` +
+    (r.statedAt
+      ? ` (the file says ${r.statedAt}: later observations were recorded already, so it applies at the latest)`
+      : '') +
+    `${extra}; findings +${f.opened} −${f.closed}\n`
   );
 }
 
