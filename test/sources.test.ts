@@ -530,4 +530,36 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
     const d = await device('intune:LATE-1');
     expect(d.sources.find((x) => x.source === 'jamf')!.lastSeen).toBe('2023-03-12T08:00:00.000Z');
   });
+
+  it('reads a Graph export as PowerShell writes it: #TYPE first, Graph property names, told by --format auto', async () => {
+    cli.at('2023-03-13T12:00:00Z');
+    const r = await cli.run(
+      'import',
+      'devices',
+      fixture('intune-graph.csv'),
+      '--format',
+      'auto',
+      '--observed-at',
+      '2023-03-13',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({
+      format: 'intune-graph',
+      source: 'intune',
+      created: 1,
+    });
+    // The same phone Intune's portal export named: one device, not two.
+    const anna = await device('intune:F2LXK0AAAAA1');
+    expect(anna.owner).toBe('P1');
+    expect(anna.sources.find((x) => x.source === 'intune')!.lastContact).toBe(
+      '2023-03-05T06:14:12.000Z',
+    );
+    expect(await device('intune:GRAPHPX0001')).toMatchObject({
+      owner: 'P3',
+      platform: 'android',
+      ownership: 'personal',
+      model: 'Pixel 7',
+    });
+  });
 });

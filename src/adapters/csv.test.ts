@@ -128,4 +128,17 @@ describe('csv chunks', () => {
     expect(rows[7]).toEqual({ line: 10, cells: ['8', 'x'] });
     expect(rows[23]).toEqual({ line: 26, cells: ['24', 'x'] });
   });
+
+  it("skips PowerShell's #TYPE first line, small file or large, and keeps true line numbers", () => {
+    const small = parseCsv('#TYPE Microsoft.Graph.X\r\n"A";"B"\r\n"1";"2"\r\n', 'g.csv');
+    expect(small.header).toEqual(['a', 'b']);
+    expect(small.rows).toEqual([{ line: 3, cells: ['1', '2'] }]);
+    const rows = Array.from({ length: 60_000 }, (_, i) => `id-${i},${'x'.repeat(20)}`);
+    const big = parseCsvChunks(`#TYPE Microsoft.Graph.X\nId,Name\n${rows.join('\n')}\n`, 'big.csv');
+    expect(big.header).toEqual(['id', 'name']);
+    const all = [...big.chunks()].flat();
+    expect(all.length).toBe(60_000);
+    expect(all[0]).toEqual({ line: 3, cells: ['id-0', 'x'.repeat(20)] });
+    expect(all.at(-1)!.line).toBe(60_002);
+  });
 });

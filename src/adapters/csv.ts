@@ -55,11 +55,21 @@ export function decodeCsv(bytes: Buffer, encoding = 'utf-8', fileName = 'the fil
 
 /** Detects `,` or `;` from the header line: whichever appears more often outside quotes. */
 export function detectDelimiter(text: string): string {
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = text.slice(typeLineLength(text)).split(/\r?\n/, 1)[0] ?? '';
   const unquoted = firstLine.replace(/"[^"]*"/g, '');
   const commas = unquoted.split(',').length - 1;
   const semicolons = unquoted.split(';').length - 1;
   return semicolons > commas ? ';' : ',';
+}
+
+/**
+ * PowerShell's `Export-Csv` (Windows PowerShell 5.1, Graph exports) writes a first line
+ * `#TYPE Microsoft.Graph…` before the header: its length with its line end, else 0. The line is
+ * skipped and still counted in line numbers.
+ */
+function typeLineLength(text: string): number {
+  const m = /^(?:\uFEFF)?#TYPE [^\n]*\n/.exec(text);
+  return m ? m[0].length : 0;
 }
 
 function countNewlines(cells: string[]): number {
@@ -115,7 +125,7 @@ export function parseCsv(text: string, fileName: string, options: CsvOptions = {
     throw invalidInput(`${fileName} is not valid CSV`, problems);
   }
   const isEmpty = (r: string[]): boolean => r.length === 1 && r[0] === '';
-  let first = 0;
+  let first = typeLineLength(text) > 0 ? 1 : 0;
   while (first < records.length && isEmpty(records[first]!)) first++;
   const header = (records[first] ?? []).map((h) => h.trim().toLowerCase());
   refuseBadCells(text, fileName, delimiter, header, {
@@ -236,7 +246,8 @@ export function parseCsvChunks(
     };
   }
   // No quotes anywhere: every newline ends a record, so the text can be cut at newlines.
-  const firstEnd = text.indexOf('\n');
+  const typeLine = typeLineLength(text);
+  const firstEnd = text.indexOf('\n', typeLine);
   const head = parseCsv(firstEnd < 0 ? text : text.slice(0, firstEnd + 1), fileName, options);
   const delimiter = options.delimiter ?? detectDelimiter(text);
   refuseBadCells(text, fileName, delimiter, head.header, {
@@ -248,7 +259,7 @@ export function parseCsvChunks(
     approxRows,
     *chunks() {
       let start = firstEnd + 1;
-      let line = 2;
+      let line = typeLine > 0 ? 3 : 2;
       while (firstEnd >= 0 && start < text.length) {
         // Cut after `size` newlines (or at the end of the text).
         let end = start - 1;

@@ -5,7 +5,15 @@ import { PLATFORMS, OWNERSHIPS } from './device.model.js';
 import type { FormatHints, RawSourceRow } from './source.normalise.js';
 
 /** The device formats `import devices --format` takes. */
-export const SOURCE_FORMATS = ['native', 'intune', 'jamf', 'snipeit', 'google', 'auto'] as const;
+export const SOURCE_FORMATS = [
+  'native',
+  'intune',
+  'intune-graph',
+  'jamf',
+  'snipeit',
+  'google',
+  'auto',
+] as const;
 export type SourceFormatName = (typeof SOURCE_FORMATS)[number];
 
 type RawKey = keyof RawSourceRow;
@@ -38,12 +46,17 @@ export interface SourceLayout {
   columns: Partial<Record<RawKey, string[]>>;
   values?: Partial<Record<RawKey, Record<string, string>>>;
   hints: (header: readonly string[]) => FormatHints;
+  /** The source its rows are reports of, when not its name (a Graph export is Intune's). */
+  source?: string;
   /** Its times without a zone are written in UTC (Intune, Graph); else in the organisation's. */
   timesInUtc?: true;
 }
 
 /** The layouts of the products' own exports, with the headers those products write. */
-export const LAYOUTS: Record<'intune' | 'jamf' | 'snipeit' | 'google', SourceLayout> = {
+export const LAYOUTS: Record<
+  'intune' | 'intune-graph' | 'jamf' | 'snipeit' | 'google',
+  SourceLayout
+> = {
   intune: {
     name: 'intune',
     columns: {
@@ -57,6 +70,26 @@ export const LAYOUTS: Record<'intune' | 'jamf' | 'snipeit' | 'google', SourceLay
       ownership: ['ownership'],
       ownerEmail: ['primary user upn', 'primary user email address'],
       lastContact: ['last check-in'],
+    },
+    hints: () => ({}),
+    timesInUtc: true,
+  },
+  // Microsoft Graph `managedDevice` properties, as `Get-MgDeviceManagementManagedDevice |
+  // Export-Csv` writes them (with a `#TYPE` first line in Windows PowerShell); times in UTC.
+  'intune-graph': {
+    name: 'intune-graph',
+    source: 'intune',
+    columns: {
+      sourceId: ['id'],
+      serial: ['serialnumber'],
+      imei: ['imei'],
+      os: ['operatingsystem'],
+      osVersion: ['osversion'],
+      manufacturer: ['manufacturer'],
+      model: ['model'],
+      ownership: ['manageddeviceownertype'],
+      ownerEmail: ['emailaddress', 'userprincipalname'],
+      lastContact: ['lastsyncdatetime'],
     },
     hints: () => ({}),
     timesInUtc: true,
@@ -130,6 +163,14 @@ const SIGNATURES: Record<keyof typeof LAYOUTS | 'native', string[]> = {
     'display name',
     'computer name',
     'email address',
+  ],
+  'intune-graph': [
+    'serialnumber',
+    'operatingsystem',
+    'userprincipalname',
+    'manageddeviceownertype',
+    'lastsyncdatetime',
+    'devicename',
   ],
   snipeit: ['asset tag', 'checked out to: email', 'checked out to: username', 'category', 'serial'],
   google: ['device id', 'imei/meid', 'last sync', 'type', 'serial number', 'ownership'],

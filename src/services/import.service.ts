@@ -398,7 +398,15 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
         o.progress?.(st.counts.rows, csv.approxRows);
         const table = { header: csv.header, rows: chunk };
         if (layout) {
-          await importSourceChunk(tx, layout, table, o.source ?? layout.name, at, o.fileName, st);
+          await importSourceChunk(
+            tx,
+            layout,
+            table,
+            o.source ?? layout.source ?? layout.name,
+            at,
+            o.fileName,
+            st,
+          );
           continue;
         }
         const people =
@@ -451,7 +459,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
       }
       await indexes.restore();
       const notReported = o.sync
-        ? await markNotReported(tx, o.source ?? layout?.name ?? 'native', at)
+        ? await markNotReported(tx, o.source ?? layout?.source ?? layout?.name ?? 'native', at)
         : [];
       o.progress?.(st.counts.rows, st.counts.rows);
       return {
@@ -464,7 +472,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
           since: formatInstant(n.since),
         })),
         format: layout?.name ?? 'native',
-        source: o.source ?? (layout ? layout.name : null),
+        source: o.source ?? (layout ? (layout.source ?? layout.name) : null),
         affectedDevices: st.affected,
       };
     });
