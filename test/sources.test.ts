@@ -240,7 +240,12 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
       owner: 'P4',
       ownership: 'corporate',
     });
-    expect(await device('snipeit:PF0000000012')).toMatchObject({ class: 'laptop', owner: null });
+    expect(await device('snipeit:PF0000000012')).toMatchObject({
+      class: 'laptop',
+      owner: null,
+      // "Ready to Deploy": a spare in the depot, not a phone in use.
+      status: 'in_stock',
+    });
     expect(await device('snipeit:R58T10LOST13')).toMatchObject({
       status: 'lost',
       platform: 'android',
@@ -561,5 +566,26 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
       ownership: 'personal',
       model: 'Pixel 7',
     });
+  });
+
+  it("reads Snipe-IT's Hardware export: owners by employee number, spares in stock, strangers listed", async () => {
+    cli.at('2023-03-14T12:00:00Z');
+    const r = await cli.run(
+      'import',
+      'devices',
+      fixture('snipeit-hardware.csv'),
+      '--format',
+      'snipeit',
+      '--observed-at',
+      '2023-03-14',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    const summary = JSON.parse(r.out) as Summary;
+    expect(await device('snipeit:SNIPE-0001')).toMatchObject({ owner: 'P1', status: 'active' });
+    expect(await device('snipeit:SNIPE-0002')).toMatchObject({ owner: null, status: 'in_stock' });
+    expect(summary.unmatchedOwners).toEqual([
+      { line: 4, device: 'snipeit:SNIPE-0003', email: 'P999' },
+    ]);
   });
 });

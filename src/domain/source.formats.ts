@@ -122,6 +122,17 @@ export const LAYOUTS: Record<
       kind: ['category'],
       status: ['status'],
       ownerEmail: ['checked out to: email', 'email'],
+      ownerId: ['employee number', 'checked out to: employee number'],
+    },
+    // Snipe-IT's default status labels: a unit ready to deploy or pending is in the depot, not
+    // in someone's hands; a broken one is out of use.
+    values: {
+      status: {
+        'ready to deploy': 'in_stock',
+        pending: 'in_stock',
+        broken: 'retired',
+        archived: 'retired',
+      },
     },
     // An asset register lists the organisation's own assets.
     hints: () => ({ ownership: 'corporate' }),

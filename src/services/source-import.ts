@@ -25,6 +25,7 @@ import {
 } from '../store/device-sources.repository.js';
 import { getDevicesByIds, type StoredDevice } from '../store/devices.repository.js';
 import type { Db, DeviceSourcesTable } from '../store/schema.js';
+import { getPeopleByIds, type StoredPerson } from '../store/people.repository.js';
 import {
   storeDeviceChanges,
   type DeviceChange,
@@ -192,6 +193,11 @@ export async function importSourceChunk(
         r.raw.ownerEmail?.trim() ? [r.raw.ownerEmail.trim().toLowerCase()] : [],
       ),
     ));
+  const personIds = rows.flatMap((r) => (r.raw.ownerId?.trim() ? [r.raw.ownerId.trim()] : []));
+  const byPersonId =
+    personIds.length > 0
+      ? await getPeopleByIds(tx, [...new Set(personIds)])
+      : new Map<string, StoredPerson>();
   // What each source said of these devices before: fields are taken by priority from these.
   const kept = st.nothingStored
     ? new Map<string, Map<string, SourceReport>>()
@@ -254,7 +260,13 @@ export async function importSourceChunk(
     const f: Reported = normaliseSourceRow(r.raw, hints);
     // An owner the row names and nobody has is no report of the owner: a known device keeps
     // its owner (DESIGN §5a), and the row is listed. An empty cell says nobody has it.
-    if (r.raw.ownerEmail !== undefined) {
+    // An employee number names the person by id (Snipe-IT's `Employee Number`): it comes first.
+    const namedId = r.raw.ownerId?.trim();
+    if (namedId) {
+      const person = byPersonId.get(namedId);
+      if (person?.active) f.owner = person.id;
+      else st.unmatchedOwners.push({ line: r.line, device: id, email: namedId });
+    } else if (r.raw.ownerEmail !== undefined) {
       const email = r.raw.ownerEmail.trim().toLowerCase();
       const owner = email ? emails.get(email) : undefined;
       if (email && !owner) st.unmatchedOwners.push({ line: r.line, device: id, email });
