@@ -588,4 +588,28 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
       { line: 4, device: 'snipeit:SNIPE-0003', email: 'P999' },
     ]);
   });
+
+  it('finds the owner by the e-mail beside the UPN when the UPN names nobody', async () => {
+    cli.at('2023-03-15T12:00:00Z');
+    const file = cli.file(
+      'Device ID,Serial number,OS,Primary user UPN,Primary user email address\n' +
+        'u-1,UPN-0001,iOS,aorlova@gov.onmicrosoft.example,anna.orlova@gov.example\n' +
+        'u-2,UPN-0002,iOS,nobody@gov.onmicrosoft.example,nobody@gov.example\n',
+    );
+    const r = await cli.run(
+      'import',
+      'devices',
+      file,
+      '--format',
+      'intune',
+      '--observed-at',
+      '2023-03-15',
+      '--json',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect((await device('intune:UPN-0001')).owner).toBe('P1');
+    expect((JSON.parse(r.out) as Summary).unmatchedOwners).toEqual([
+      { line: 3, device: 'intune:UPN-0002', email: 'nobody@gov.onmicrosoft.example' },
+    ]);
+  });
 });

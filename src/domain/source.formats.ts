@@ -16,7 +16,7 @@ export const SOURCE_FORMATS = [
 ] as const;
 export type SourceFormatName = (typeof SOURCE_FORMATS)[number];
 
-type RawKey = keyof RawSourceRow;
+type RawKey = Exclude<keyof RawSourceRow, 'ownerEmailAlternates'>;
 export const RAW_KEYS: readonly RawKey[] = [
   'sourceId',
   'serial',
@@ -281,12 +281,18 @@ export function rawRowReader(
     const i = names.map((n) => keys.indexOf(n)).find((x) => x >= 0);
     if (i !== undefined) picks.push([key, i, layout.values?.[key]]);
   }
+  // An owner may be named in several columns (a UPN and an e-mail): each is tried in turn.
+  const owners = (layout.columns.ownerEmail ?? [])
+    .map((n) => keys.indexOf(n))
+    .filter((x) => x >= 0)
+    .slice(1);
   return (cells) => {
     const raw: RawSourceRow = {};
     for (const [key, i, values] of picks) {
       const v = cells[i] ?? '';
       raw[key] = values ? (values[v.trim().toLowerCase()] ?? v) : v;
     }
+    if (owners.length > 0) raw.ownerEmailAlternates = owners.map((i) => cells[i] ?? '');
     return raw;
   };
 }

@@ -20,6 +20,8 @@ export interface RawSourceRow {
   imei?: string;
   /** The owner's e-mail or UPN. */
   ownerEmail?: string;
+  /** Every other owner column the row carries (Intune: the e-mail beside the UPN), in order. */
+  ownerEmailAlternates?: string[];
   /** The owner's person id (native files and maps). */
   ownerId?: string;
   os?: string;

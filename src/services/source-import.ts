@@ -190,7 +190,9 @@ export async function importSourceChunk(
     (await getActivePeopleByEmail(
       tx,
       rows.flatMap((r) =>
-        r.raw.ownerEmail?.trim() ? [r.raw.ownerEmail.trim().toLowerCase()] : [],
+        [r.raw.ownerEmail, ...(r.raw.ownerEmailAlternates ?? [])].flatMap((e) =>
+          e?.trim() ? [e.trim().toLowerCase()] : [],
+        ),
       ),
     ));
   const personIds = rows.flatMap((r) => (r.raw.ownerId?.trim() ? [r.raw.ownerId.trim()] : []));
@@ -267,9 +269,13 @@ export async function importSourceChunk(
       if (person?.active) f.owner = person.id;
       else st.unmatchedOwners.push({ line: r.line, device: id, email: namedId });
     } else if (r.raw.ownerEmail !== undefined) {
-      const email = r.raw.ownerEmail.trim().toLowerCase();
-      const owner = email ? emails.get(email) : undefined;
-      if (email && !owner) st.unmatchedOwners.push({ line: r.line, device: id, email });
+      // The UPN, else the e-mail beside it: the first that names an active person.
+      const named = [r.raw.ownerEmail, ...(r.raw.ownerEmailAlternates ?? [])]
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean);
+      const owner = named.map((e) => emails.get(e)).find((x) => x !== undefined);
+      if (named.length > 0 && !owner)
+        st.unmatchedOwners.push({ line: r.line, device: id, email: named[0]! });
       else f.owner = owner ?? null;
     }
     const applied = applySourceReport(
