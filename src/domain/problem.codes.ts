@@ -49,6 +49,7 @@ export const PROBLEM_CODES = [
   'item_not_offered',
   'last_admin',
   'listed_twice',
+  'looks_like_format',
   'mandate_twice',
   'mandate_withdrawn',
   'missing_column',

@@ -375,6 +375,21 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
         ? checkSourceHeader(layout, csv.header, o.fileName)
         : checkDeviceHeader(csv.header, o.fileName, o.ignoreUnknown === true);
       if (headerProblems.length > 0) {
+        // A product's export read as another format: one line that says which, not one per column.
+        const looks = detectFormat(csv.header);
+        if (looks && looks !== (layout?.name ?? 'native'))
+          throw invalidInput(
+            `${o.fileName} looks like a ${looks} export: add --format ${looks} (or --format auto)`,
+            [
+              {
+                where: '--format',
+                value: o.format ?? 'native',
+                code: 'looks_like_format',
+                params: { format: looks },
+                message: `the header is a ${looks} export's: import it with --format ${looks}`,
+              },
+            ],
+          );
         throw invalidInput(
           `${o.fileName}: the header is refused; nothing was imported`,
           headerProblems,

@@ -271,6 +271,7 @@ export default {
   problem_imei_invalid: 'an IMEI is 14 to 16 digits',
   problem_imei_scientific:
     'Excel turned this IMEI into a number and lost its digits: export it as text',
+  problem_looks_like_format: 'the file is a {{format}} export: import it as {{format}}',
   problem_required: 'is required',
   problem_invalid_type: 'must be a {{expected}}',
   problem_too_small: 'is too small or too short (at least {{minimum}})',

@@ -283,6 +283,7 @@ export default {
   problem_imei_check_digit: 'последняя цифра IMEI не сходится (Луна)',
   problem_imei_invalid: 'IMEI — это от 14 до 16 цифр',
   problem_imei_scientific: 'Excel превратил IMEI в число и потерял цифры: выгрузите его как текст',
+  problem_looks_like_format: 'это выгрузка {{format}}: загрузите её в формате {{format}}',
   problem_required: 'обязательно',
   problem_invalid_type: 'должно иметь тип {{expected}}',
   problem_too_small: 'слишком мало или коротко (не меньше {{minimum}})',
