@@ -617,10 +617,10 @@ describeEachDatabase('device sources: Intune, Jamf, Snipe-IT, Google and maps', 
     cli.at('2023-03-16T12:00:00Z');
     const r = await cli.run('import', 'devices', fixture('intune.csv'));
     expect(r.code).toBe(2);
-    expect(r.err).toContain('looks like a intune export: add --format intune (or --format auto)');
+    expect(r.err).toContain('looks like an intune export: add --format intune (or --format auto)');
     expect(r.err.split('\n').filter((l) => l.includes('unknown column'))).toEqual([]);
     const given = await cli.run('import', 'devices', fixture('intune.csv'), '--format', 'snipeit');
     expect(given.code).toBe(2);
-    expect(given.err).toContain('looks like a intune export: add --format intune');
+    expect(given.err).toContain('looks like an intune export: add --format intune');
   });
 });

@@ -379,7 +379,7 @@ export function makeImportService(deps: { store: Store; clock: Clock; timings?: 
         const looks = detectFormat(csv.header);
         if (looks && looks !== (layout?.name ?? 'native'))
           throw invalidInput(
-            `${o.fileName} looks like a ${looks} export: add --format ${looks} (or --format auto)`,
+            `${o.fileName} looks like ${/^[aeiou]/.test(looks) ? 'an' : 'a'} ${looks} export: add --format ${looks} (or --format auto)`,
             [
               {
                 where: '--format',
