@@ -658,7 +658,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
       /^Hand in your Apple iPhone \d+ \(.+\) and take a replacement$/,
     );
     expect(await card.locator('[data-deadline]').innerText()).toMatch(
-      /^It was due .+ 2023: \d+ days late\.$/,
+      /^It was due .+ 2023: [\d,]+ days late\.$/,
     );
     // The iPhone is the official's own: it is never taken, and the page says so.
     expect(await card.locator('[data-personal]').innerText()).toMatch(/your own: you keep it/);
