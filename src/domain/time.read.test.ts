@@ -30,4 +30,11 @@ describe('times as spreadsheets and vendors write them', () => {
       expect(iso(t), t).toBeNull();
     expect(readWrittenTime('  ', 'UTC')).toBeNull();
   });
+  it('reads a time in a change of offset the same whatever day it is read', () => {
+    // Clocks turned back in New York: 01:30 happens twice; the first is read.
+    expect(iso('2023-11-05 01:30:00', 'America/New_York')).toBe('2023-11-05T05:30:00.000Z');
+    // Clocks turned forward: 02:30 never happens; it moves on by the hour skipped.
+    expect(iso('2023-03-12 02:30:00', 'America/New_York')).toBe('2023-03-12T07:30:00.000Z');
+    expect(iso('2023-03-26 02:30:00', 'Europe/Berlin')).toBe('2023-03-26T01:30:00.000Z');
+  });
 });
