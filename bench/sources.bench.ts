@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fixedClock } from '../src/adapters/clock.js';
 import { createApp } from '../src/app.js';
 import { seededRandom } from '../src/domain/demo.generate.js';
+import { luhnDigit } from '../src/domain/imei.js';
 import { generateBenchData, writeLines } from './generate.js';
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
@@ -44,7 +45,7 @@ async function writeIntune(path: string, devices: number, people: number): Promi
           rnd() < 0.97 ? `p${Math.floor(rnd() * people)}@gov.example` : `x${i}@elsewhere.example`;
         const imei =
           os === 'iOS' || os === 'Android'
-            ? withCheckDigit(`35${String(i).padStart(12, '0')}`)
+            ? `35${String(i).padStart(12, '0')}${luhnDigit(`35${String(i).padStart(12, '0')}`)}`
             : '';
         yield `id-${i},Device ${i},Intune,${rnd() < 0.9 ? 'Corporate' : 'Personal'},Compliant,${os},${version},2023-03-05 09:00:00,${owner},${maker},${model},SN${String(i).padStart(9, '0')},${imei}`;
       }
@@ -151,17 +152,3 @@ const c = await checkinRate();
 console.log(
   `check-ins: ${c.batches} batches of 1,000 (${c.items.toLocaleString('en')}) in ${c.seconds.toFixed(2)} s = ${c.perSecond.toLocaleString('en')} a second`,
 );
-
-/** A 14-digit IMEI body with its Luhn check digit: IMEIs as devices carry them. */
-function withCheckDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = body.charCodeAt(body.length - 1 - i) - 48;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
-}

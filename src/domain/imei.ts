@@ -1,17 +1,17 @@
 import type { ProblemCode } from './problem.codes.js';
 
-/** Luhn's check: the last digit of a 15-digit IMEI makes the weighted sum a multiple of ten. */
-function luhn(digits: string): boolean {
+/** The Luhn digit that completes a 14-digit IMEI body (the weighted sum a multiple of ten). */
+export function luhnDigit(body: string): string {
   let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
+  for (let i = 0; i < body.length; i++) {
+    let d = body.charCodeAt(body.length - 1 - i) - 48;
+    if (i % 2 === 0) {
       d *= 2;
       if (d > 9) d -= 9;
     }
     sum += d;
   }
-  return sum % 10 === 0;
+  return String((10 - (sum % 10)) % 10);
 }
 
 /**
@@ -29,7 +29,7 @@ export function readImei(raw: string): { imei: string } | { code: ProblemCode; m
   const digits = t.replace(/[\s-]/g, '');
   if (!/^\d{14,16}$/.test(digits))
     return { code: 'imei_invalid', message: 'an IMEI is 14 to 16 digits' };
-  if (digits.length === 15 && !luhn(digits))
+  if (digits.length === 15 && luhnDigit(digits.slice(0, 14)) !== digits[14])
     return {
       code: 'imei_check_digit',
       message: 'the last digit of this IMEI does not check (Luhn)',
