@@ -1,7 +1,11 @@
 import { expect, it } from 'vitest';
 import { buildDevice, buildPerson, devicesCsv, peopleCsv } from './helpers/builders.js';
 import { makeCli } from './helpers/cli.js';
-import { createTestDatabase, describeEachDatabase } from './helpers/databases.js';
+import {
+  createTestDatabase,
+  describeEachDatabase,
+  type DatabaseKind,
+} from './helpers/databases.js';
 
 /**
  * A target whose string literal holds NUL (`"a\x00b"`) is judged, on PostgreSQL too (its text
@@ -16,15 +20,20 @@ spec:
   phases: [{ id: p, due: 2023-04-01, requires: resolve }]
 `;
 
+/** A fresh database of the kind and a CLI on it; `run` expects success and answers stdout. */
+async function freshCli(kind: DatabaseKind) {
+  const cli = makeCli(await createTestDatabase(kind), '2023-03-02T08:00:00Z');
+  const run = async (...args: string[]) => {
+    const r = await cli.run(...args);
+    expect(r.code, r.err).toBe(0);
+    return r.out;
+  };
+  return { cli, run };
+}
+
 describeEachDatabase('targets with a NUL in a literal', (kind) => {
   it('are judged like any other, on both databases', async () => {
-    const url = await createTestDatabase(kind);
-    const cli = makeCli(url, '2023-03-02T08:00:00Z');
-    const run = async (...args: string[]) => {
-      const r = await cli.run(...args);
-      expect(r.code, r.err).toBe(0);
-      return r.out;
-    };
+    const { cli, run } = await freshCli(kind);
     await run('import', 'people', cli.file(peopleCsv([buildPerson({ id: 'p1', unit: 'Орг' })])));
     await run(
       'import',
@@ -51,13 +60,7 @@ describeEachDatabase('targets with a NUL in a literal', (kind) => {
   });
 
   it('order strings by code point, as CEL says, whatever the locale of the cluster', async () => {
-    const url = await createTestDatabase(kind);
-    const cli = makeCli(url, '2023-03-02T08:00:00Z');
-    const run = async (...args: string[]) => {
-      const r = await cli.run(...args);
-      expect(r.code, r.err).toBe(0);
-      return r.out;
-    };
+    const { cli, run } = await freshCli(kind);
     await run('import', 'people', cli.file(peopleCsv([buildPerson({ id: 'p1' })])));
     const models = ['😀 phone', 'ｚ phone', 'Ёлка', 'Яблоко', 'apple', 'Zed'];
     await run(

@@ -8,7 +8,13 @@ import type { Actor, Role } from '../../src/domain/access.policy.js';
 import { messages } from '../../web/src/messages.js';
 import { DEMO_STORY_DAY } from '../../src/domain/demo.generate.js';
 import { buildServer } from '../../src/http/server.js';
-import { browserAvailable, launchChromium, makeApiWatch, SHOTS } from '../helpers/browser.js';
+import {
+  browserAvailable,
+  ENGLISH_WORDS,
+  launchChromium,
+  makeApiWatch,
+  SHOTS,
+} from '../helpers/browser.js';
 import { makeCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/databases.js';
 
@@ -864,17 +870,6 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     await again.context().close();
   });
 
-  /** The English console's own words (placeholders cut out), to be looked for on Russian pages. */
-  const englishWords = [
-    ...new Set(
-      Object.values(messages.en.translation)
-        .flatMap((v) => v.split(/\{\{[^}]*\}\}/))
-        .map((v) => v.trim())
-        .filter((v) => (v.match(/[A-Za-z]/g) ?? []).length >= 4)
-        .filter((v) => !Object.values(messages.ru.translation).includes(v as never)),
-    ),
-  ];
-
   /** Text and accessible names on the page, less documents and code shown as they are. */
   const visibleText = (p: Page) =>
     p.evaluate<string>(`(() => {
@@ -917,7 +912,7 @@ describe.skipIf(!available)('the console in a real Chromium', () => {
     text = text.replace(/\b[a-z]+\/[\w./:-]+/g, '');
     text = text.replace(/\b[a-z]+(?:[.-][a-z]+)+\b/g, '');
     text = text.replace(/\baccount:\d+\b/g, '').replace(/\S+\.csv\b/g, '');
-    const left = englishWords.filter((w) =>
+    const left = ENGLISH_WORDS.filter((w) =>
       new RegExp(`(^|[^A-Za-z])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z])`).test(
         text,
       ),

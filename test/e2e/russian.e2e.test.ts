@@ -6,24 +6,19 @@ import { createApp, type App } from '../../src/app.js';
 import { compareText } from '../../src/domain/text.order.js';
 import { buildServer } from '../../src/http/server.js';
 import { messages } from '../../web/src/messages.js';
-import { browserAvailable, launchChromium, makeApiWatch, SHOTS } from '../helpers/browser.js';
+import {
+  browserAvailable,
+  ENGLISH_WORDS,
+  launchChromium,
+  makeApiWatch,
+  SHOTS,
+} from '../helpers/browser.js';
 import { makeCli } from '../helpers/cli.js';
 import { createTestDatabase } from '../helpers/databases.js';
 
 const available = browserAvailable();
 const ru = messages.ru.translation as Record<string, string>;
 const ELECTIONS = 'Администрация Президента/Управление по внутренней политике/Отдел выборов';
-
-/** The English console's own words (placeholders cut out), to be looked for on Russian pages. */
-const englishWords = [
-  ...new Set(
-    Object.values(messages.en.translation as Record<string, string>)
-      .flatMap((v) => v.split(/\{\{[^}]*\}\}/))
-      .map((v) => v.trim())
-      .filter((v) => (v.match(/[A-Za-z]/g) ?? []).length >= 4)
-      .filter((v) => !Object.values(ru).includes(v)),
-  ),
-];
 
 /**
  * The journey of issue #28 on the Russian demo (`phaseout demo --language ru`), as a security
@@ -81,7 +76,7 @@ describe.skipIf(!available)('the Russian demo in a real Chromium', () => {
     const text = (await p.locator('body').innerText())
       .replace(/\S+@\S+/g, '')
       .replace(/\b[a-z]+(?:[.:/-][\w.-]+)+/g, '');
-    const left = englishWords.filter((w) =>
+    const left = ENGLISH_WORDS.filter((w) =>
       new RegExp(`(^|[^A-Za-z])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z])`).test(
         text,
       ),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { messages } from '../../web/src/messages.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -74,3 +75,17 @@ export function makeApiWatch() {
     },
   };
 }
+
+/**
+ * The English console's own words (placeholders cut out, at least four letters, not also
+ * Russian), to be looked for on Russian pages.
+ */
+export const ENGLISH_WORDS: readonly string[] = [
+  ...new Set(
+    Object.values(messages.en.translation as Record<string, string>)
+      .flatMap((v) => v.split(/\{\{[^}]*\}\}/))
+      .map((v) => v.trim())
+      .filter((v) => (v.match(/[A-Za-z]/g) ?? []).length >= 4)
+      .filter((v) => !Object.values(messages.ru.translation as Record<string, string>).includes(v)),
+  ),
+];
